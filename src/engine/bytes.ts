@@ -1,0 +1,54 @@
+// Redis strings are binary. The engine keeps them as "binary strings": JS strings whose every
+// char code is one byte (0–255). V8 stores these as one-byte strings, Map keys work as is, and
+// JS string comparison equals memcmp order, which sorted sets and BYLEX need.
+
+/** A JS string whose char codes are all < 256, one per byte. */
+export type Bin = string;
+
+const CHUNK = 8192;
+
+export function bytesToBin(bytes: Uint8Array, start = 0, end = bytes.length): Bin {
+  if (end - start <= 16) {
+    let s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+    return s;
+  }
+  let out = '';
+  for (let i = start; i < end; i += CHUNK) {
+    const sub = bytes.subarray(i, Math.min(end, i + CHUNK));
+    out += String.fromCharCode.apply(null, sub as unknown as number[]);
+  }
+  return out;
+}
+
+export function binToBytes(s: Bin): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** Writes `s` into `target` at `offset`; returns the offset after it. */
+export function writeBin(target: Uint8Array, offset: number, s: Bin): number {
+  for (let i = 0; i < s.length; i++) target[offset + i] = s.charCodeAt(i);
+  return offset + s.length;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Text typed by a person (UTF-16) to the bytes Redis would receive (UTF-8). */
+export function textToBin(text: string): Bin {
+  if (ASCII.test(text)) return text;
+  // encodeURIComponent yields UTF-8 percent-escapes; lone surrogates become U+FFFD first.
+  const wellFormed = text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return unescape(encodeURIComponent(wellFormed));
+}
+
+/** Bytes to text for display; null when the bytes are not valid UTF-8. */
+export function binToText(s: Bin): string | null {
+  if (ASCII.test(s)) return s;
+  try {
+    return decodeURIComponent(escape(s));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,23 @@
+// The command table: every command the engine knows, by lower-case name.
+import type { CommandSpec } from './types.js';
+import { stringCommands } from './strings.js';
+import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
+import { hashCommands } from './hashes.js';
+import { setCommands } from './sets.js';
+import { zsetCommands } from './zsets.js';
+import { serverCommands } from './server.js';
+import { transactionCommands } from './transactions.js';
+
+const ALL: readonly CommandSpec[] = [
+  ...stringCommands,
+  ...keyCommands,
+  ...listCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...zsetCommands,
+  ...serverCommands,
+  ...transactionCommands,
+];
+
+export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));

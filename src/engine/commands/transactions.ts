@@ -1,0 +1,38 @@
+// MULTI / EXEC / DISCARD. Queueing itself happens in Engine.execute; EXEC runs the queue through
+// Engine.call so that all effects are propagated as one MULTI … EXEC unit.
+import { ERR } from '../errors.js';
+import { array, OK, type Reply } from '../resp/reply.js';
+import { command, type CommandSpec } from './types.js';
+
+export const transactionCommands: readonly CommandSpec[] = [
+  command({
+    name: 'multi',
+    arity: 1,
+    run(ctx) {
+      if (ctx.client.multi) ctx.fail(ERR.multiNested);
+      ctx.client.multi = { queue: [], aborted: false };
+      return OK;
+    },
+  }),
+  command({
+    name: 'discard',
+    arity: 1,
+    run(ctx) {
+      if (!ctx.client.multi) ctx.fail(ERR.discardWithoutMulti);
+      ctx.client.multi = null;
+      return OK;
+    },
+  }),
+  command({
+    name: 'exec',
+    arity: 1,
+    run(ctx) {
+      const multi = ctx.client.multi;
+      if (!multi) ctx.fail(ERR.execWithoutMulti);
+      ctx.client.multi = null;
+      if (multi.aborted) ctx.fail(ERR.execAbort);
+      const replies: Reply[] = multi.queue.map(({ spec, argv }) => ctx.engine.call(ctx.client, spec, argv));
+      return array(replies);
+    },
+  }),
+];

@@ -1,0 +1,191 @@
+// The Redis-like server core: 16 databases, command dispatch with Redis's arity and MULTI rules,
+// lazy and active expiry, and the stream of propagated writes that the AOF and replicas consume.
+import type { Bin } from './bytes.js';
+import { seededRng, type Clock, type Rng } from './clock.js';
+import { COMMANDS } from './commands/index.js';
+import { CommandError, type CommandSpec } from './commands/types.js';
+import { CommandContext } from './context.js';
+import { ERR } from './errors.js';
+import { Database } from './keyspace/database.js';
+import { DEFAULT_LIMITS, type EncodingLimits } from './keyspace/limits.js';
+import { error, QUEUED, type Reply } from './resp/reply.js';
+
+/** A write as it goes to the AOF and replicas; `db` -1 means "no SELECT needed" (MULTI/EXEC). */
+export interface PropagatedCommand {
+  readonly db: number;
+  readonly argv: readonly Bin[];
+}
+
+export type PropagationSink = (unit: readonly PropagatedCommand[]) => void;
+
+export interface EngineOptions {
+  clock: Clock;
+  rng?: Rng;
+  databases?: number;
+  limits?: Partial<EncodingLimits>;
+}
+
+export class Client {
+  db = 0;
+  /** Queued commands while in MULTI, or null outside a transaction. */
+  multi: { queue: { spec: CommandSpec; argv: readonly Bin[] }[]; aborted: boolean } | null = null;
+  constructor(readonly id: number) {}
+}
+
+const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+export class Engine {
+  readonly dbs: Database[];
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly limits: EncodingLimits;
+  /** Changes since the last save (Redis's server.dirty). */
+  dirty = 0;
+  /** Unix ms fixed for the duration of the outermost command. */
+  commandTime = 0;
+  /** While loading a file, expired keys are kept (Redis deletes them later). */
+  loading = false;
+  /** Counters for INFO. */
+  readonly stats = { commandsProcessed: 0, expiredKeys: 0, startTime: 0 };
+
+  private callDepth = 0;
+  private pending: PropagatedCommand[] = [];
+  private readonly sinks: PropagationSink[] = [];
+  private nextClientId = 1;
+  private expireCursor: { db: number; iterator: Iterator<Bin> | null } = { db: 0, iterator: null };
+
+  constructor(options: EngineOptions) {
+    this.clock = options.clock;
+    this.rng = options.rng ?? seededRng(1);
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
+    this.stats.startTime = this.clock.now();
+  }
+
+  createClient(): Client {
+    return new Client(this.nextClientId++);
+  }
+
+  /** Subscribes to propagated writes, one call per execution unit. Returns an unsubscribe. */
+  onPropagate(sink: PropagationSink): () => void {
+    this.sinks.push(sink);
+    return () => {
+      const i = this.sinks.indexOf(sink);
+      if (i >= 0) this.sinks.splice(i, 1);
+    };
+  }
+
+  /** Runs one command as a client connection would, MULTI queueing included. */
+  execute(client: Client, argv: readonly Bin[]): Reply {
+    if (argv.length === 0) return error(ERR.protocol('empty command'));
+    const resolved = this.resolve(argv);
+    if (typeof resolved === 'string') {
+      if (client.multi) client.multi.aborted = true;
+      return error(resolved);
+    }
+    if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
+      if (resolved.noMulti) {
+        client.multi.aborted = true;
+        return error(ERR.notAllowedInMulti);
+      }
+      client.multi.queue.push({ spec: resolved, argv });
+      return QUEUED;
+    }
+    return this.call(client, resolved, argv);
+  }
+
+  /** The spec to run, or the error text for an unknown command or a wrong arity. */
+  resolve(argv: readonly Bin[]): CommandSpec | string {
+    const name = argv[0]!.toLowerCase();
+    let spec = COMMANDS.get(name);
+    if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1, 20));
+    if (spec.subcommands && argv.length >= 2) {
+      const sub = spec.subcommands[argv[1]!.toLowerCase()];
+      if (!sub) return ERR.unknownSubcommand(argv[1]!, name);
+      spec = sub;
+    }
+    const argc = argv.length;
+    if ((spec.arity > 0 && argc !== spec.arity) || argc < -spec.arity) return ERR.wrongArity(spec.name);
+    return spec;
+  }
+
+  /** Redis's call(): runs the command and propagates what it changed. */
+  call(client: Client, spec: CommandSpec, argv: readonly Bin[]): Reply {
+    if (this.callDepth === 0) this.commandTime = this.clock.now();
+    this.callDepth++;
+    const ctx = new CommandContext(this, client);
+    const dirtyBefore = this.dirty;
+    let reply: Reply;
+    try {
+      reply = spec.run(ctx, argv);
+    } catch (e) {
+      reply = error(e instanceof CommandError ? e.reply : `ERR internal error: ${(e as Error).message}`);
+    }
+    this.stats.commandsProcessed++;
+    if (spec.write && this.dirty > dirtyBefore && !ctx.propagationPrevented) {
+      this.pending.push({ db: client.db, argv: ctx.propagateAs ?? [...argv] });
+    }
+    this.callDepth--;
+    if (this.callDepth === 0) this.flushPropagation();
+    return reply;
+  }
+
+  alsoPropagate(db: number, argv: readonly Bin[]): void {
+    this.pending.push({ db, argv });
+    if (this.callDepth === 0) this.flushPropagation();
+  }
+
+  /** Deletes `key` if its time has passed; returns whether the key is (logically) gone. */
+  expireIfNeeded(db: Database, key: Bin): boolean {
+    const when = db.expires.get(key);
+    if (when === undefined) return false;
+    const now = this.callDepth > 0 ? this.commandTime : this.clock.now();
+    if (now <= when) return false;
+    if (this.loading) return false;
+    db.delete(key);
+    this.stats.expiredKeys++;
+    this.alsoPropagate(db.id, ['DEL', key]);
+    return true;
+  }
+
+  /**
+   * Redis's active expiry, made deterministic: walks the expires tables from a saved cursor,
+   * checking at most `budget` keys. Returns the number of keys deleted.
+   */
+  activeExpireCycle(budget = 200): number {
+    let deleted = 0;
+    let checked = 0;
+    let dbsVisited = 0;
+    while (checked < budget && dbsVisited <= this.dbs.length) {
+      const db = this.dbs[this.expireCursor.db]!;
+      if (db.expires.size === 0) {
+        this.advanceExpireCursor();
+        dbsVisited++;
+        continue;
+      }
+      this.expireCursor.iterator ??= [...db.expires.keys()][Symbol.iterator]();
+      const next = this.expireCursor.iterator.next();
+      if (next.done) {
+        this.advanceExpireCursor();
+        dbsVisited++;
+        continue;
+      }
+      checked++;
+      if (db.dict.has(next.value) && this.expireIfNeeded(db, next.value)) deleted++;
+    }
+    return deleted;
+  }
+
+  private advanceExpireCursor(): void {
+    this.expireCursor = { db: (this.expireCursor.db + 1) % this.dbs.length, iterator: null };
+  }
+
+  private flushPropagation(): void {
+    if (this.pending.length === 0) return;
+    const ops = this.pending;
+    this.pending = [];
+    const unit: PropagatedCommand[] =
+      ops.length > 1 ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }] : ops;
+    for (const sink of this.sinks) sink(unit);
+  }
+}

@@ -1,0 +1,27 @@
+// Every error text the engine replies with, worded exactly as redis-server 7.0 words it, in one
+// place so the console, the CLI and the panels stay consistent.
+export const ERR = {
+  syntax: 'ERR syntax error',
+  wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  notInteger: 'ERR value is not an integer or out of range',
+  notFloat: 'ERR value is not a valid float',
+  overflow: 'ERR increment or decrement would overflow',
+  noSuchKey: 'ERR no such key',
+  indexOutOfRange: 'ERR index out of range',
+  dbIndexOutOfRange: 'ERR DB index is out of range',
+  invalidDbIndex: 'ERR invalid DB index',
+  sameObject: 'ERR source and destination objects are the same',
+  invalidExpire: (command: string) => `ERR invalid expire time in '${command}' command`,
+  wrongArity: (command: string) => `ERR wrong number of arguments for '${command}' command`,
+  unknownCommand: (name: string, args: readonly string[]) =>
+    `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ` +
+    args.map((a) => `'${a.slice(0, 128)}' `).join(''),
+  unknownSubcommand: (sub: string, command: string) =>
+    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
+  multiNested: 'ERR MULTI calls can not be nested',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  notAllowedInMulti: 'ERR Command not allowed inside a transaction',
+  protocol: (detail: string) => `ERR Protocol error: ${detail}`,
+} as const;

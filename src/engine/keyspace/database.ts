@@ -1,0 +1,48 @@
+// One of the 16 numbered databases: the key → value dictionary and the key → expiry (unix ms)
+// table, kept apart as redis does so that most keys carry no expiry cost.
+import type { Bin } from '../bytes.js';
+import type { RedisValue } from './values.js';
+
+export class Database {
+  readonly dict = new Map<Bin, RedisValue>();
+  readonly expires = new Map<Bin, number>();
+
+  constructor(readonly id: number) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** Sets the value and drops any expiry, as SET without KEEPTTL does. */
+  setKey(key: Bin, value: RedisValue, keepTtl = false): void {
+    this.dict.set(key, value);
+    if (!keepTtl) this.expires.delete(key);
+  }
+
+  /** Replaces the value of an existing key in place, keeping its expiry. */
+  overwrite(key: Bin, value: RedisValue): void {
+    this.dict.set(key, value);
+  }
+
+  delete(key: Bin): boolean {
+    this.expires.delete(key);
+    return this.dict.delete(key);
+  }
+
+  clear(): void {
+    this.dict.clear();
+    this.expires.clear();
+  }
+
+  /** Swaps contents with another database (SWAPDB). */
+  swapWith(other: Database): void {
+    const dict = [...this.dict];
+    const expires = [...this.expires];
+    this.clear();
+    for (const [k, v] of other.dict) this.dict.set(k, v);
+    for (const [k, v] of other.expires) this.expires.set(k, v);
+    other.clear();
+    for (const [k, v] of dict) other.dict.set(k, v);
+    for (const [k, v] of expires) other.expires.set(k, v);
+  }
+}

@@ -1,0 +1,17 @@
+// The thresholds (redis.conf directives) that decide a collection's compact encoding.
+export interface EncodingLimits {
+  hashMaxListpackEntries: number;
+  hashMaxListpackValue: number;
+  setMaxIntsetEntries: number;
+  zsetMaxListpackEntries: number;
+  zsetMaxListpackValue: number;
+}
+
+/** Defaults as redis-server 7.0.15 from Debian reports them with `CONFIG GET`. */
+export const DEFAULT_LIMITS: EncodingLimits = {
+  hashMaxListpackEntries: 512,
+  hashMaxListpackValue: 64,
+  setMaxIntsetEntries: 512,
+  zsetMaxListpackEntries: 128,
+  zsetMaxListpackValue: 64,
+};

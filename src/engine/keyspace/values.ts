@@ -1,0 +1,138 @@
+// The value types of a key and the in-memory encoding Redis 7.0 would report for each.
+// Encodings only ever convert one way (listpack → hashtable/skiplist, intset → hashtable),
+// so each collection remembers its encoding instead of deriving it from its size.
+import type { Bin } from '../bytes.js';
+import { parseInt64 } from '../util/numbers.js';
+import { Deque } from './deque.js';
+import type { EncodingLimits } from './limits.js';
+
+/** A string made by APPEND or SETRANGE: Redis keeps those as "raw" whatever their length. */
+export class RawString {
+  constructor(readonly value: Bin) {}
+}
+
+export class ListValue {
+  readonly type = 'list';
+  readonly items: Deque<Bin>;
+  constructor(items?: Iterable<Bin>) {
+    this.items = new Deque(items);
+  }
+}
+
+export class HashValue {
+  readonly type = 'hash';
+  readonly fields = new Map<Bin, Bin>();
+  encoding: 'listpack' | 'hashtable' = 'listpack';
+
+  /** Converts when an entry or the size passes the listpack limits. */
+  fit(limits: EncodingLimits, ...values: Bin[]): void {
+    if (this.encoding === 'hashtable') return;
+    if (this.fields.size > limits.hashMaxListpackEntries) this.encoding = 'hashtable';
+    for (const v of values) if (v.length > limits.hashMaxListpackValue) this.encoding = 'hashtable';
+  }
+}
+
+export class SetValue {
+  readonly type = 'set';
+  readonly members = new Set<Bin>();
+  encoding: 'intset' | 'hashtable';
+
+  /** A new set is an intset when its first member is an integer, as setTypeCreate decides. */
+  constructor(firstMember?: Bin) {
+    this.encoding = firstMember === undefined || parseInt64(firstMember) !== null ? 'intset' : 'hashtable';
+  }
+
+  /** Adds and converts as setTypeAdd does. Returns whether the member was new. */
+  add(member: Bin, limits: EncodingLimits): boolean {
+    if (this.members.has(member)) return false;
+    this.members.add(member);
+    if (this.encoding === 'intset') {
+      if (parseInt64(member) === null || this.members.size > limits.setMaxIntsetEntries) {
+        this.encoding = 'hashtable';
+      }
+    }
+    return true;
+  }
+}
+
+export interface ZEntry {
+  readonly member: Bin;
+  score: number;
+}
+
+/** Order of a sorted set: by score, then by member bytes. */
+export function compareZEntry(aScore: number, aMember: Bin, bScore: number, bMember: Bin): number {
+  if (aScore !== bScore) return aScore < bScore ? -1 : 1;
+  return aMember < bMember ? -1 : aMember > bMember ? 1 : 0;
+}
+
+export class ZSetValue {
+  readonly type = 'zset';
+  readonly scores = new Map<Bin, number>();
+  /** Entries in (score, member) order; rank = index. */
+  readonly sorted: ZEntry[] = [];
+  encoding: 'listpack' | 'skiplist' = 'listpack';
+
+  get size(): number {
+    return this.sorted.length;
+  }
+
+  /** Index of the first entry not less than (score, member). */
+  lowerBound(score: number, member: Bin): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = this.sorted[mid]!;
+      if (compareZEntry(e.score, e.member, score, member) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  rank(member: Bin): number | null {
+    const score = this.scores.get(member);
+    if (score === undefined) return null;
+    return this.lowerBound(score, member);
+  }
+
+  /** Inserts or moves `member` to `score`; returns true if it was new. */
+  set(member: Bin, score: number, limits: EncodingLimits): boolean {
+    const old = this.scores.get(member);
+    if (old !== undefined) {
+      if (old === score) return false;
+      this.sorted.splice(this.lowerBound(old, member), 1);
+    }
+    this.scores.set(member, score);
+    this.sorted.splice(this.lowerBound(score, member), 0, { member, score });
+    if (
+      this.encoding === 'listpack' &&
+      (this.sorted.length > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue)
+    ) {
+      this.encoding = 'skiplist';
+    }
+    return old === undefined;
+  }
+
+  delete(member: Bin): boolean {
+    const score = this.scores.get(member);
+    if (score === undefined) return false;
+    this.sorted.splice(this.lowerBound(score, member), 1);
+    this.scores.delete(member);
+    return true;
+  }
+}
+
+export type RedisValue = Bin | RawString | ListValue | HashValue | SetValue | ZSetValue;
+export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset';
+
+export function typeOf(value: RedisValue): TypeName {
+  return typeof value === 'string' || value instanceof RawString ? 'string' : value.type;
+}
+
+/** The bytes of a string value, or null when the value is not a string. */
+export function stringBytes(value: RedisValue): Bin | null {
+  if (typeof value === 'string') return value;
+  if (value instanceof RawString) return value.value;
+  return null;
+}

@@ -1,0 +1,126 @@
+// Number parsing and formatting with Redis's exact rules (string2ll, strtod, "%.17g"), which
+// differ from JS's Number() in many corners ("+1", " 1", "0x10", "inf", "1e400").
+import type { Bin } from '../bytes.js';
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const SMALL_CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,14})$/;
+const CANONICAL_INT = /^(?:0|-?[1-9][0-9]*)$/;
+
+/** Redis's string2ll: a canonical base-10 int64 ("-0", "+1", "01", " 1" are not). */
+export function parseInt64(s: Bin): bigint | null {
+  if (s.length === 0 || s.length > 20) return null;
+  if (SMALL_CANONICAL_INT.test(s)) return BigInt(s);
+  if (!CANONICAL_INT.test(s)) return null;
+  const v = BigInt(s);
+  return v < INT64_MIN || v > INT64_MAX ? null : v;
+}
+
+export function isInt64(s: Bin): boolean {
+  if (s.length <= 16 && s.length > 0) return SMALL_CANONICAL_INT.test(s);
+  return parseInt64(s) !== null;
+}
+
+/**
+ * An int64 argument as a JS number (exact up to 2^53; beyond, close enough for the index and
+ * count clamping it is used for). Null when not an integer.
+ */
+export function parseIntArg(s: Bin): number | null {
+  if (s.length > 0 && s.length <= 16 && SMALL_CANONICAL_INT.test(s)) return Number(s);
+  const v = parseInt64(s);
+  return v === null ? null : Number(v);
+}
+
+export function fitsInt64(v: bigint): boolean {
+  return v >= INT64_MIN && v <= INT64_MAX;
+}
+
+export { INT64_MAX, INT64_MIN };
+
+const DECIMAL_FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const INFINITY_WORD = /^([+-]?)(?:inf|infinity)$/i;
+const NAN_WORD = /^[+-]?nan(?:\([0-9a-z_]*\))?$/i;
+const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-9]+))?$/;
+
+/** strtod over the whole string; NaN for anything strtod would not consume completely. */
+function strtodWhole(s: string): { value: number; underflow: boolean; overflow: boolean } {
+  const inf = INFINITY_WORD.exec(s);
+  if (inf) return { value: inf[1] === '-' ? -Infinity : Infinity, underflow: false, overflow: false };
+  if (NAN_WORD.test(s)) return { value: NaN, underflow: false, overflow: false };
+  if (DECIMAL_FLOAT.test(s)) {
+    const value = Number(s);
+    const mantissa = s.replace(/[eE].*$/, '');
+    const underflow = value === 0 && /[1-9]/.test(mantissa);
+    return { value, underflow, overflow: !Number.isFinite(value) };
+  }
+  const hex = HEX_FLOAT.exec(s);
+  if (hex && (hex[2]!.length > 0 || (hex[3] ?? '').length > 0)) {
+    const digits = hex[2]! + (hex[3] ?? '');
+    let value = 0;
+    for (const d of digits) value = value * 16 + parseInt(d, 16);
+    value *= 2 ** (Number(hex[4] ?? 0) - 4 * (hex[3] ?? '').length);
+    if (hex[1] === '-') value = -value;
+    return { value, underflow: value === 0 && /[1-9a-f]/i.test(digits), overflow: !Number.isFinite(value) };
+  }
+  return { value: NaN, underflow: false, overflow: false };
+}
+
+/**
+ * Redis's string2d (getDoubleFromObject): the whole string must be a float, no leading space,
+ * no overflow or underflow to zero, and not NaN. Null otherwise.
+ */
+export function parseDouble(s: Bin): number | null {
+  if (s.length === 0 || /^\s/.test(s)) return null;
+  const r = strtodWhole(s);
+  if (Number.isNaN(r.value) || r.underflow || r.overflow) return null;
+  return r.value;
+}
+
+/**
+ * Bare strtod with the "must consume everything" check, as zslParseRange uses it: leading
+ * white space is skipped and overflow saturates to ±inf. Null for NaN or leftovers.
+ */
+export function parseStrtod(s: Bin): number | null {
+  const trimmed = s.replace(/^[ \t\n\v\f\r]+/, '');
+  if (trimmed.length === 0) return null;
+  const r = strtodWhole(trimmed);
+  if (Number.isNaN(r.value)) return null;
+  return r.value;
+}
+
+/** C's printf("%.17g", d) as glibc prints it (round half to even on the exact value). */
+export function formatDouble(d: number): string {
+  if (Number.isNaN(d)) return 'nan';
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  const negative = d < 0;
+  const exact = Math.abs(d).toExponential(40);
+  const [mant, expText] = exact.split('e') as [string, string];
+  let digits = mant.replace('.', '');
+  let exponent = Number(expText);
+  const rest = digits.slice(17);
+  digits = digits.slice(0, 17);
+  const roundUp = rest[0]! > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || Number(digits[16]) % 2 === 1));
+  if (roundUp) {
+    const bumped = (BigInt(digits) + 1n).toString();
+    if (bumped.length > 17) {
+      exponent += 1;
+      digits = bumped.slice(0, 17);
+    } else digits = bumped;
+  }
+  digits = digits.replace(/0+$/, '');
+  let out: string;
+  if (exponent < -4 || exponent >= 17) {
+    const fraction = digits.slice(1);
+    const e = Math.abs(exponent).toString().padStart(2, '0');
+    out = digits[0] + (fraction ? '.' + fraction : '') + 'e' + (exponent < 0 ? '-' : '+') + e;
+  } else if (exponent < 0) {
+    out = '0.' + '0'.repeat(-exponent - 1) + digits;
+  } else if (digits.length <= exponent + 1) {
+    out = digits + '0'.repeat(exponent + 1 - digits.length);
+  } else {
+    out = digits.slice(0, exponent + 1) + '.' + digits.slice(exponent + 1);
+  }
+  return negative ? '-' + out : out;
+}
