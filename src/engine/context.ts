@@ -105,7 +105,4 @@ export class CommandContext {
     this.propagationPrevented = true;
   }
 
-  fail(message: string): never {
-    throw new CommandError(message);
-  }
 }

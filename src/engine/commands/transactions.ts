@@ -2,14 +2,14 @@
 // Engine.call so that all effects are propagated as one MULTI … EXEC unit.
 import { ERR } from '../errors.js';
 import { array, OK, type Reply } from '../resp/reply.js';
-import { command, type CommandSpec } from './types.js';
+import { command, fail, type CommandSpec } from './types.js';
 
 export const transactionCommands: readonly CommandSpec[] = [
   command({
     name: 'multi',
     arity: 1,
     run(ctx) {
-      if (ctx.client.multi) ctx.fail(ERR.multiNested);
+      if (ctx.client.multi) fail(ERR.multiNested);
       ctx.client.multi = { queue: [], aborted: false };
       return OK;
     },
@@ -18,7 +18,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     name: 'discard',
     arity: 1,
     run(ctx) {
-      if (!ctx.client.multi) ctx.fail(ERR.discardWithoutMulti);
+      if (!ctx.client.multi) fail(ERR.discardWithoutMulti);
       ctx.client.multi = null;
       return OK;
     },
@@ -28,9 +28,9 @@ export const transactionCommands: readonly CommandSpec[] = [
     arity: 1,
     run(ctx) {
       const multi = ctx.client.multi;
-      if (!multi) ctx.fail(ERR.execWithoutMulti);
+      if (!multi) fail(ERR.execWithoutMulti);
       ctx.client.multi = null;
-      if (multi.aborted) ctx.fail(ERR.execAbort);
+      if (multi.aborted) fail(ERR.execAbort);
       const replies: Reply[] = multi.queue.map(({ spec, argv }) => ctx.engine.call(ctx.client, spec, argv));
       return array(replies);
     },

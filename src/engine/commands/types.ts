@@ -31,3 +31,8 @@ export class CommandError extends Error {
     super(reply);
   }
 }
+
+/** Ends the command with an error reply (narrows like `throw`). */
+export function fail(message: string): never {
+  throw new CommandError(message);
+}
