@@ -1,0 +1,145 @@
+// Differential testing against redis-server: the same command sequence runs on the lab's engine
+// and on a real server; every reply (after per-command normalisation of what Redis leaves
+// unordered or random) and the final DEBUG DIGEST must be identical.
+import fc from 'fast-check';
+import { datasetDigest } from '../../src/engine/digest.js';
+import { Engine, type Client } from '../../src/engine/engine.js';
+import { systemClock } from '../../src/engine/clock.js';
+import type { Reply } from '../../src/engine/resp/reply.js';
+import type { RedisServer } from './redis-server.js';
+
+/** Per-command treatment of a reply pair before comparison (lower-case command name). */
+export interface CommandRule {
+  /** Maps both replies to a comparable form, e.g. sorts an unordered array. */
+  normalize?: (argv: readonly string[], reply: Reply) => Reply;
+  /**
+   * For commands whose effect is random (SPOP): checks the two replies for consistency and
+   * makes the lab's state equal to redis's, e.g. by running corrective commands on `lab`.
+   * Returns an error message if the replies are inconsistent.
+   */
+  reconcile?: (argv: readonly string[], redisReply: Reply, labReply: Reply, lab: LabHandle) => string | void;
+}
+
+export interface LabHandle {
+  engine: Engine;
+  client: Client;
+  run(...argv: string[]): Reply;
+}
+
+export type Rules = Readonly<Record<string, CommandRule>>;
+
+/** Keys shared by all generators, so commands of different types meet (WRONGTYPE included). */
+export const KEYS = ['k1', 'k2', 'k3', 'key:with:colons', 'a\r\nb', 'nul\x00byte', 'caf\xc3\xa9', ''] as const;
+export const keyArb = fc.constantFrom(...KEYS);
+
+/** Small values that exercise integers, floats, binary bytes and listpack limits. */
+export const valueArb: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('0', '1', '-1', '10', '007', '3.14', '-0', '+5', ' 1', '9223372036854775807', '-9223372036854775808', '1e3', 'inf', ''),
+  fc.integer({ min: -1000, max: 1000 }).map(String),
+  fc.string({ maxLength: 8 }),
+  fc.uint8Array({ maxLength: 6 }).map((b) => String.fromCharCode(...b)),
+  fc.constantFrom('x'.repeat(65), 'y'.repeat(45), 'z'.repeat(21)),
+);
+
+export function sortArray(reply: Reply): Reply {
+  if (reply.kind !== 'array' || !reply.value) return reply;
+  return { kind: 'array', value: [...reply.value].sort((a, b) => compareKey(a, b)) };
+}
+
+/** Sorts a flat [k1, v1, k2, v2 …] reply by pairs (HGETALL, ZRANGE … WITHSCORES of ties). */
+export function sortPairs(reply: Reply): Reply {
+  if (reply.kind !== 'array' || !reply.value) return reply;
+  const pairs: Reply[][] = [];
+  for (let i = 0; i < reply.value.length; i += 2) pairs.push([reply.value[i]!, reply.value[i + 1]!]);
+  pairs.sort((a, b) => compareKey(a[0]!, b[0]!));
+  return { kind: 'array', value: pairs.flat() };
+}
+
+function compareKey(a: Reply, b: Reply): number {
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function describeReply(reply: Reply | undefined): string {
+  return JSON.stringify(reply, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
+function sameReply(a: Reply, b: Reply): boolean {
+  return describeReply(a) === describeReply(b);
+}
+
+export interface DifferentialResult {
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * Runs `commands` on a fresh engine and on `server` (flushed first) and compares. The returned
+ * message names the first differing command with both replies, or the digests.
+ */
+export async function runDifferential(
+  server: RedisServer,
+  commands: readonly (readonly string[])[],
+  rules: Rules = {},
+): Promise<DifferentialResult> {
+  await server.pipeline([['SELECT', '0'], ['FLUSHALL']]);
+  const engine = new Engine({ clock: systemClock });
+  const client = engine.createClient();
+  const lab: LabHandle = { engine, client, run: (...argv) => engine.execute(client, argv) };
+  // Replies are produced one command at a time, so a reconcile hook can fix the lab's state
+  // before the next command.
+  const redisReplies = await server.pipeline(commands);
+  for (let i = 0; i < commands.length; i++) {
+    const argv = commands[i]!;
+    const labReply = engine.execute(client, argv);
+    const redisReply = redisReplies[i]!;
+    const rule = rules[argv[0]!.toLowerCase()];
+    if (rule?.reconcile) {
+      const problem = rule.reconcile(argv, redisReply, labReply, lab);
+      if (problem) return { ok: false, message: `#${i} ${describeCommand(argv)}: ${problem}` };
+      continue;
+    }
+    const norm = rule?.normalize ?? ((_: readonly string[], r: Reply) => r);
+    if (!sameReply(norm(argv, redisReply), norm(argv, labReply))) {
+      return {
+        ok: false,
+        message:
+          `#${i} ${describeCommand(argv)}\n  redis: ${describeReply(redisReply)}\n  lab:   ${describeReply(labReply)}\n` +
+          `  sequence: ${commands.slice(0, i + 1).map(describeCommand).join(' ; ')}`,
+      };
+    }
+  }
+  // Leave any open transaction so DEBUG DIGEST is not queued.
+  const [, redisDigest] = await server.pipeline([['DISCARD'], ['DEBUG', 'DIGEST']]);
+  const labDigest = datasetDigest(engine);
+  if (redisDigest?.kind !== 'status' || redisDigest.value !== labDigest) {
+    return {
+      ok: false,
+      message: `digest differs: redis ${describeReply(redisDigest)} lab ${labDigest}\n  sequence: ${commands.map(describeCommand).join(' ; ')}`,
+    };
+  }
+  return { ok: true, message: '' };
+}
+
+export function describeCommand(argv: readonly string[]): string {
+  return argv.map((a) => JSON.stringify(a)).join(' ');
+}
+
+/** fast-check property: sequences from `commandArb` behave identically on both sides. */
+export async function assertDifferential(
+  server: RedisServer,
+  commandArb: fc.Arbitrary<string[]>,
+  options: { runs: number; minLength?: number; maxLength?: number; rules?: Rules; seed?: number },
+): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(commandArb, { minLength: options.minLength ?? 10, maxLength: options.maxLength ?? 60 }),
+      async (commands) => {
+        const result = await runDifferential(server, commands, options.rules);
+        if (!result.ok) throw new Error(result.message);
+      },
+    ),
+    { numRuns: options.runs, ...(options.seed === undefined ? {} : { seed: options.seed }) },
+  );
+}
