@@ -21,6 +21,8 @@ export class CommandContext {
   /** The argv to propagate instead of the one received (e.g. EXPIRE → PEXPIREAT). */
   propagateAs: Bin[] | null = null;
   propagationPrevented = false;
+  /** Propagate even though nothing changed (FLUSHDB on an empty db, as Redis forces it). */
+  propagationForced = false;
 
   constructor(
     readonly engine: Engine,
@@ -103,6 +105,10 @@ export class CommandContext {
 
   preventPropagation(): void {
     this.propagationPrevented = true;
+  }
+
+  forcePropagation(): void {
+    this.propagationForced = true;
   }
 
 }

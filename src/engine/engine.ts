@@ -8,6 +8,8 @@ import { CommandContext } from './context.js';
 import { ERR } from './errors.js';
 import { Database } from './keyspace/database.js';
 import { DEFAULT_LIMITS, type EncodingLimits } from './keyspace/limits.js';
+import type { InfoProvider } from './info.js';
+import { RawString, type RedisValue } from './keyspace/values.js';
 import { error, QUEUED, type Reply } from './resp/reply.js';
 
 /** A write as it goes to the AOF and replicas; `db` -1 means "no SELECT needed" (MULTI/EXEC). */
@@ -17,6 +19,9 @@ export interface PropagatedCommand {
 }
 
 export type PropagationSink = (unit: readonly PropagatedCommand[]) => void;
+
+/** Things that happened in the keyspace that a persistence layer reacts to. */
+export type EngineEvent = 'flushall';
 
 export interface EngineOptions {
   clock: Clock;
@@ -45,12 +50,17 @@ export class Engine {
   commandTime = 0;
   /** While loading a file, expired keys are kept (Redis deletes them later). */
   loading = false;
+  /** DEBUG SET-ACTIVE-EXPIRE 0 turns the background expiry cycle off. */
+  activeExpireEnabled = true;
+  /** INFO sections supplied by the host (persistence, replication …), by lower-case name. */
+  readonly infoProviders = new Map<string, InfoProvider>();
   /** Counters for INFO. */
   readonly stats = { commandsProcessed: 0, expiredKeys: 0, startTime: 0 };
 
   private callDepth = 0;
   private pending: PropagatedCommand[] = [];
   private readonly sinks: PropagationSink[] = [];
+  private readonly listeners: ((event: EngineEvent) => void)[] = [];
   private nextClientId = 1;
   private expireCursor: { db: number; iterator: Iterator<Bin> | null } = { db: 0, iterator: null };
 
@@ -73,6 +83,28 @@ export class Engine {
       const i = this.sinks.indexOf(sink);
       if (i >= 0) this.sinks.splice(i, 1);
     };
+  }
+
+  get commands(): ReadonlyMap<string, CommandSpec> {
+    return COMMANDS;
+  }
+
+  onEvent(listener: (event: EngineEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** A rough used_memory: payload bytes plus a per-entry overhead like Redis's allocator. */
+  estimatedMemory(): number {
+    let bytes = 1_000_000;
+    for (const db of this.dbs) {
+      for (const [key, value] of db.dict) bytes += 48 + key.length + valueBytes(value);
+      bytes += db.expires.size * 32;
+    }
+    return bytes;
   }
 
   /** Runs one command as a client connection would, MULTI queueing included. */
@@ -122,7 +154,7 @@ export class Engine {
       reply = error(e instanceof CommandError ? e.reply : `ERR internal error: ${(e as Error).message}`);
     }
     this.stats.commandsProcessed++;
-    if (spec.write && this.dirty > dirtyBefore && !ctx.propagationPrevented) {
+    if (spec.write && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {
       this.pending.push({ db: client.db, argv: ctx.propagateAs ?? [...argv] });
     }
     this.callDepth--;
@@ -153,6 +185,7 @@ export class Engine {
    * checking at most `budget` keys. Returns the number of keys deleted.
    */
   activeExpireCycle(budget = 200): number {
+    if (!this.activeExpireEnabled) return 0;
     let deleted = 0;
     let checked = 0;
     let dbsVisited = 0;
@@ -188,4 +221,25 @@ export class Engine {
       ops.length > 1 ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }] : ops;
     for (const sink of this.sinks) sink(unit);
   }
+}
+
+function valueBytes(value: RedisValue): number {
+  if (typeof value === 'string') return value.length;
+  if (value instanceof RawString) return value.value.length;
+  let bytes = 64;
+  switch (value.type) {
+    case 'list':
+      for (const item of value.items) bytes += item.length + 11;
+      break;
+    case 'hash':
+      for (const [f, v] of value.fields) bytes += f.length + v.length + (value.encoding === 'listpack' ? 4 : 40);
+      break;
+    case 'set':
+      for (const m of value.members) bytes += m.length + (value.encoding === 'intset' ? 0 : 40);
+      break;
+    case 'zset':
+      for (const { member } of value.sorted) bytes += member.length + (value.encoding === 'listpack' ? 12 : 64);
+      break;
+  }
+  return bytes;
 }

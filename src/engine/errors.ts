@@ -9,6 +9,9 @@ export const ERR = {
   noSuchKey: 'ERR no such key',
   indexOutOfRange: 'ERR index out of range',
   dbIndexOutOfRange: 'ERR DB index is out of range',
+  invalidFirstDbIndex: 'ERR invalid first DB index',
+  invalidSecondDbIndex: 'ERR invalid second DB index',
+  outOfRangePositive: 'ERR value is out of range, must be positive',
   invalidDbIndex: 'ERR invalid DB index',
   sameObject: 'ERR source and destination objects are the same',
   invalidExpire: (command: string) => `ERR invalid expire time in '${command}' command`,
@@ -18,6 +21,9 @@ export const ERR = {
     args.map((a) => `'${a.slice(0, 128)}' `).join(''),
   unknownSubcommand: (sub: string, command: string) =>
     `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
+  /** addReplySubcommandSyntaxError, for commands that parse their own subcommands (DEBUG). */
+  subcommandSyntax: (sub: string, command: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
   multiNested: 'ERR MULTI calls can not be nested',
   execWithoutMulti: 'ERR EXEC without MULTI',
   discardWithoutMulti: 'ERR DISCARD without MULTI',

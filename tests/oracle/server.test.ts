@@ -1,0 +1,91 @@
+// Server and database commands, and the dataset digest itself, against redis-server 7.0.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetDigest } from '../../src/engine/digest.js';
+import { Engine } from '../../src/engine/engine.js';
+import { systemClock } from '../../src/engine/clock.js';
+import { assertDifferential, runDifferential } from '../support/differential.js';
+import { RedisServer } from '../support/redis-server.js';
+import { serverCommandArb } from './groups/server.js';
+
+let server: RedisServer;
+beforeAll(async () => {
+  server = await RedisServer.start();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('server commands against redis-server', () => {
+  it('DEBUG POPULATE builds the same dataset and digest as redis', async () => {
+    await server.pipeline([['FLUSHALL'], ['SELECT', '2'], ['DEBUG', 'POPULATE', '2000', 'pop', '30'], ['SELECT', '0'], ['DEBUG', 'POPULATE', '500']]);
+    const redisDigest = await server.command('DEBUG', 'DIGEST');
+    const engine = new Engine({ clock: systemClock });
+    const client = engine.createClient();
+    for (const argv of [['SELECT', '2'], ['DEBUG', 'POPULATE', '2000', 'pop', '30'], ['SELECT', '0'], ['DEBUG', 'POPULATE', '500']]) {
+      engine.execute(client, argv);
+    }
+    expect(datasetDigest(engine)).toBe(redisDigest.kind === 'status' ? redisDigest.value : '');
+    expect(engine.dbs[2]!.size).toBe(2000);
+  });
+
+  it('an empty dataset digests to zeros, like redis', async () => {
+    const result = await runDifferential(server, [['DEBUG', 'DIGEST'], ['DBSIZE'], ['PING']]);
+    expect(result.message).toBe('');
+    expect(datasetDigest(new Engine({ clock: systemClock }))).toBe('0'.repeat(40));
+  });
+
+  it('unknown commands, arity errors and transactions reply as redis does', async () => {
+    const result = await runDifferential(server, [
+      ['foo', 'a', 'b'],
+      ['GET'],
+      ['MULTI'],
+      ['PING'],
+      ['nosuch'],
+      ['EXEC'],
+      ['MULTI'],
+      ['MULTI'],
+      ['ECHO', 'x'],
+      ['EXEC'],
+      ['EXEC'],
+      ['DISCARD'],
+      ['SELECT', '99'],
+      ['SELECT', 'x'],
+      ['SWAPDB', 'a', '1'],
+      ['SWAPDB', '1', 'b'],
+      ['SWAPDB', '1', '99'],
+      ['DEBUG', 'nope'],
+    ]);
+    expect(result.message).toBe('');
+  });
+
+  it('random server command sequences match', async () => {
+    await assertDifferential(server, serverCommandArb, { runs: 60, minLength: 20, maxLength: 50 });
+  });
+
+  it('propagates FLUSHDB even when the db is already empty, and MOVE/SWAPDB as received', () => {
+    const engine = new Engine({ clock: systemClock });
+    const client = engine.createClient();
+    const units: string[][][] = [];
+    engine.onPropagate((unit) => units.push(unit.map((c) => [...c.argv])));
+    engine.execute(client, ['FLUSHDB']);
+    engine.execute(client, ['SWAPDB', '0', '1']);
+    engine.execute(client, ['MOVE', 'missing', '1']);
+    engine.execute(client, ['PING']);
+    expect(units).toEqual([[['FLUSHDB']], [['SWAPDB', '0', '1']]]);
+  });
+
+  it('DEBUG DIGEST-VALUE of any key matches redis', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 50 }), async (count) => {
+        await server.pipeline([['FLUSHALL'], ['DEBUG', 'POPULATE', String(count), 'k']]);
+        const engine = new Engine({ clock: systemClock });
+        const client = engine.createClient();
+        engine.execute(client, ['DEBUG', 'POPULATE', String(count), 'k']);
+        const args = ['DEBUG', 'DIGEST-VALUE', 'k:0', `k:${count - 1}`, 'missing'];
+        expect(engine.execute(client, args)).toEqual(await server.command(...args));
+      }),
+      { numRuns: 10 },
+    );
+  });
+});
