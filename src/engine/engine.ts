@@ -218,7 +218,8 @@ export class Engine {
     const ops = this.pending;
     this.pending = [];
     const unit: PropagatedCommand[] =
-      ops.length > 1 ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }] : ops;
+      // MULTI carries no db, so the SELECT (if any) lands inside the transaction, as in Redis.
+      ops.length > 1 ? [{ db: -1, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }] : ops;
     for (const sink of this.sinks) sink(unit);
   }
 }
