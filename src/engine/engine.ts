@@ -154,7 +154,8 @@ export class Engine {
       reply = error(e instanceof CommandError ? e.reply : `ERR internal error: ${(e as Error).message}`);
     }
     this.stats.commandsProcessed++;
-    if (spec.write && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {
+    // While loading a file nothing is propagated: the data is already on disk.
+    if (spec.write && !this.loading && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {
       this.pending.push({ db: client.db, argv: ctx.propagateAs ?? [...argv] });
     }
     this.callDepth--;

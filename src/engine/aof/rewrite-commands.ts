@@ -1,0 +1,95 @@
+// The minimal command stream that rebuilds a dataset, as Redis's rewriteAppendOnlyFileRio emits
+// it for a RESP base (aof-use-rdb-preamble no): SELECT per non-empty db, then per key SET, or
+// RPUSH / SADD / ZADD / HMSET in batches of 64 items, then PEXPIREAT when the key has a TTL.
+// Keys already past their expiry are still written, with their past time, as Redis does.
+import type { Bin } from '../bytes.js';
+import type { Database } from '../keyspace/database.js';
+import { RawString, type RedisValue } from '../keyspace/values.js';
+import { formatDouble } from '../util/numbers.js';
+
+/** AOF_REWRITE_ITEMS_PER_CMD in Redis. */
+export const ITEMS_PER_COMMAND = 64;
+
+/** Counts per type, for the rewrite report. */
+export interface RewriteCounts {
+  string: number;
+  list: number;
+  set: number;
+  zset: number;
+  hash: number;
+  expires: number;
+  commands: number;
+}
+
+export function emptyRewriteCounts(): RewriteCounts {
+  return { string: 0, list: 0, set: 0, zset: 0, hash: 0, expires: 0, commands: 0 };
+}
+
+function* batches(command: string, key: Bin, items: Iterable<Bin>, itemsPerEntry: number): Generator<Bin[]> {
+  let argv: Bin[] = [command, key];
+  for (const item of items) {
+    argv.push(item);
+    if (argv.length - 2 === ITEMS_PER_COMMAND * itemsPerEntry) {
+      yield argv;
+      argv = [command, key];
+    }
+  }
+  if (argv.length > 2) yield argv;
+}
+
+function* zsetItems(value: Extract<RedisValue, { type: 'zset' }>): Generator<Bin> {
+  for (const { member, score } of value.sorted) {
+    yield formatDouble(score);
+    yield member;
+  }
+}
+
+function* hashItems(value: Extract<RedisValue, { type: 'hash' }>): Generator<Bin> {
+  for (const [field, fieldValue] of value.fields) {
+    yield field;
+    yield fieldValue;
+  }
+}
+
+/** The commands that recreate one key. */
+export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: number | undefined, counts: RewriteCounts): Generator<Bin[]> {
+  if (typeof value === 'string' || value instanceof RawString) {
+    counts.string++;
+    yield ['SET', key, typeof value === 'string' ? value : value.value];
+  } else {
+    counts[value.type]++;
+    switch (value.type) {
+      case 'list':
+        yield* batches('RPUSH', key, value.items, 1);
+        break;
+      case 'set':
+        yield* batches('SADD', key, value.members, 1);
+        break;
+      case 'zset':
+        yield* batches('ZADD', key, zsetItems(value), 2);
+        break;
+      case 'hash':
+        yield* batches('HMSET', key, hashItems(value), 2);
+        break;
+    }
+  }
+  if (expireAt !== undefined) {
+    counts.expires++;
+    yield ['PEXPIREAT', key, String(expireAt)];
+  }
+}
+
+/** Every command of a RESP rewrite of `dbs`, in Redis's order. */
+export function* datasetRewriteCommands(dbs: readonly Database[], counts: RewriteCounts = emptyRewriteCounts()): Generator<Bin[]> {
+  for (const db of dbs) {
+    if (db.dict.size === 0) continue;
+    counts.commands++;
+    yield ['SELECT', String(db.id)];
+    for (const [key, value] of db.dict) {
+      for (const argv of keyRewriteCommands(key, value, db.expires.get(key), counts)) {
+        counts.commands++;
+        yield argv;
+      }
+    }
+  }
+}
