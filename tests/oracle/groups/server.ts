@@ -9,11 +9,11 @@ export const serverCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   dbArb.map((db) => ['SELECT', db]),
   fc.tuple(keyArb, dbArb).map(([k, db]) => ['MOVE', k, db]),
   fc.tuple(dbArb, dbArb).map(([a, b]) => ['SWAPDB', a, b]),
-  fc.constantFrom(['FLUSHDB'], ['FLUSHDB', 'ASYNC'], ['FLUSHDB', 'sync'], ['FLUSHDB', 'now'], ['FLUSHALL', 'SYNC'], ['DBSIZE']),
-  fc.constantFrom(['PING'], ['PING', 'hello'], ['PING', 'a', 'b'], ['ECHO'], ['ECHO', 'x\r\ny']),
+  fc.constantFrom<string[]>(['FLUSHDB'], ['FLUSHDB', 'ASYNC'], ['FLUSHDB', 'sync'], ['FLUSHDB', 'now'], ['FLUSHALL', 'SYNC'], ['DBSIZE']),
+  fc.constantFrom<string[]>(['PING'], ['PING', 'hello'], ['PING', 'a', 'b'], ['ECHO'], ['ECHO', 'x\r\ny']),
   valueArb.map((v) => ['ECHO', v]),
   fc.array(keyArb, { minLength: 1, maxLength: 3 }).map((keys) => ['DEBUG', 'DIGEST-VALUE', ...keys]),
-  fc.constantFrom(['DEBUG', 'DIGEST'], ['MULTI'], ['EXEC'], ['DISCARD'], ['NOSUCHCOMMAND', 'a'], ['DEBUG', 'NOPE']),
+  fc.constantFrom<string[]>(['DEBUG', 'DIGEST'], ['MULTI'], ['EXEC'], ['DISCARD'], ['NOSUCHCOMMAND', 'a'], ['DEBUG', 'NOPE']),
 );
 
 export const serverRules: Rules = {};
