@@ -2,6 +2,7 @@
 // place so the console, the CLI and the panels stay consistent.
 export const ERR = {
   syntax: 'ERR syntax error',
+  invalidCursor: 'ERR invalid cursor',
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   notInteger: 'ERR value is not an integer or out of range',
   notFloat: 'ERR value is not a valid float',
