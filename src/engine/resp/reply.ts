@@ -19,8 +19,12 @@ const ONE: Reply = Object.freeze({ kind: 'int', value: 1 });
 export const status = (value: string): Reply => ({ kind: 'status', value });
 /** `message` starts with the error code, e.g. "ERR syntax error" or "WRONGTYPE ...". */
 export const error = (message: string): Reply => ({ kind: 'error', value: message });
-export const int = (value: number | bigint): Reply =>
-  value === 0 ? ZERO : value === 1 ? ONE : { kind: 'int', value };
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** Integers are numbers when exact, bigints beyond 2^53, so equal replies compare equal. */
+export function int(value: number | bigint): Reply {
+  if (typeof value === 'bigint' && value >= -MAX_SAFE && value <= MAX_SAFE) value = Number(value);
+  return value === 0 ? ZERO : value === 1 ? ONE : { kind: 'int', value };
+}
 export const bulk = (value: Bin | null): Reply => (value === null ? NIL : { kind: 'bulk', value });
 export const array = (value: readonly Reply[] | null): Reply => ({ kind: 'array', value });
 export const bulkArray = (values: readonly (Bin | null)[]): Reply => array(values.map(bulk));
