@@ -4,6 +4,7 @@
 import type { Bin } from './bytes.js';
 import { splitCommandLine } from './resp/inline.js';
 import { parseInt64 } from './util/numbers.js';
+import type { EncodingLimits } from './keyspace/limits.js';
 
 type Kind =
   | { type: 'bool' }
@@ -222,4 +223,15 @@ export function applyConfigText(config: Config, text: string): ConfigLineError[]
     }
   });
   return errors;
+}
+
+/** The encoding thresholds a Config sets, in the shape the Engine takes. */
+export function encodingLimits(config: Config): EncodingLimits {
+  return {
+    hashMaxListpackEntries: config.getNumber('hash-max-listpack-entries'),
+    hashMaxListpackValue: config.getNumber('hash-max-listpack-value'),
+    setMaxIntsetEntries: config.getNumber('set-max-intset-entries'),
+    zsetMaxListpackEntries: config.getNumber('zset-max-listpack-entries'),
+    zsetMaxListpackValue: config.getNumber('zset-max-listpack-value'),
+  };
 }
