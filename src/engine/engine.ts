@@ -62,6 +62,7 @@ export class Engine {
   private readonly sinks: PropagationSink[] = [];
   private readonly listeners: ((event: EngineEvent) => void)[] = [];
   private nextClientId = 1;
+  private commandTable: ReadonlyMap<string, CommandSpec> = COMMANDS;
   private expireCursor: { db: number; iterator: Iterator<Bin> | null } = { db: 0, iterator: null };
 
   constructor(options: EngineOptions) {
@@ -85,8 +86,16 @@ export class Engine {
     };
   }
 
+  /** The command table: the engine's own commands plus those its host registered. */
   get commands(): ReadonlyMap<string, CommandSpec> {
-    return COMMANDS;
+    return this.commandTable;
+  }
+
+  /** Adds commands the host implements (SAVE, BGSAVE … for a persistent server). */
+  registerCommands(specs: readonly CommandSpec[]): void {
+    const table = new Map(this.commandTable);
+    for (const spec of specs) table.set(spec.name, spec);
+    this.commandTable = table;
   }
 
   onEvent(listener: (event: EngineEvent) => void): void {
@@ -129,7 +138,7 @@ export class Engine {
   /** The spec to run, or the error text for an unknown command or a wrong arity. */
   resolve(argv: readonly Bin[]): CommandSpec | string {
     const name = argv[0]!.toLowerCase();
-    let spec = COMMANDS.get(name);
+    let spec = this.commandTable.get(name);
     if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1, 20));
     if (spec.subcommands && argv.length >= 2) {
       const sub = spec.subcommands[argv[1]!.toLowerCase()];

@@ -30,5 +30,9 @@ export const ERR = {
   discardWithoutMulti: 'ERR DISCARD without MULTI',
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
   notAllowedInMulti: 'ERR Command not allowed inside a transaction',
+  bgsaveInProgress: 'ERR Background save already in progress',
+  bgsaveDuringRewrite:
+    "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+  rewriteInProgress: 'ERR Background append only file rewriting already in progress',
   protocol: (detail: string) => `ERR Protocol error: ${detail}`,
 } as const;

@@ -1,0 +1,111 @@
+// Loads a multi-part AOF as redis-server 7.0 does at startup: the manifest names a base and incr
+// files; each file is sniffed (an RDB, possibly followed by RESP, or RESP alone) and replayed in
+// order. Only the last file may end torn, and only with aof-load-truncated yes; it is then cut
+// back to its last complete command on disk, exactly as Redis truncates it.
+import { bytesToBin } from '../bytes.js';
+import type { Engine } from '../engine.js';
+import { type Disk, joinPath, readChunks } from '../persistence/disk.js';
+import { type AofFileInfo, type AofManifest, aofNames, ManifestError, parseManifest } from './manifest.js';
+import { AofLoadError, type Cancellation, replayAof } from './replay.js';
+
+/** Reads an RDB from the start of `chunks` into the engine; returns the bytes it consumed. */
+export type RdbLoader = (engine: Engine, file: string, chunks: AsyncIterable<Uint8Array>, options: { signal?: Cancellation; onProgress?: (bytes: number) => void }) => Promise<number>;
+
+export interface AofLoadOptions {
+  dir: string;
+  appendFilename: string;
+  loadTruncated: boolean;
+  rdb: RdbLoader;
+  signal?: Cancellation;
+  /** Bytes done over all files, and the total. */
+  onProgress?: (done: number, total: number) => void;
+  log?: (line: string) => void;
+}
+
+export interface LoadedAofFile {
+  name: string;
+  type: 'base' | 'incr';
+  bytes: number;
+  format: 'rdb' | 'resp' | 'rdb+resp' | 'empty';
+  commands: number;
+}
+
+export interface AofLoadReport {
+  manifest: AofManifest;
+  files: LoadedAofFile[];
+  totalBytes: number;
+  /** The torn tail that was cut from the last file, if any. */
+  truncation: { file: string; truncatedTo: number; droppedBytes: number; reason: string } | null;
+}
+
+const RDB_MAGIC = 'REDIS';
+
+/** Reads the manifest; null when there is none (Redis then treats the AOF as absent). */
+export async function readManifest(disk: Disk, dir: string, appendFilename: string): Promise<AofManifest | null> {
+  const path = joinPath(dir, aofNames.manifest(appendFilename));
+  const size = await disk.size(path);
+  if (size === null) return null;
+  const text = bytesToBin(await disk.read(path, 0, size));
+  try {
+    return parseManifest(text);
+  } catch (e) {
+    if (e instanceof ManifestError) throw new AofLoadError(aofNames.manifest(appendFilename), 0, e.message);
+    throw e;
+  }
+}
+
+export async function loadAof(disk: Disk, engine: Engine, manifest: AofManifest, options: AofLoadOptions): Promise<AofLoadReport> {
+  const listed: { info: AofFileInfo; type: 'base' | 'incr' }[] = [
+    ...(manifest.base ? [{ info: manifest.base, type: 'base' as const }] : []),
+    ...manifest.incrs.map((info) => ({ info, type: 'incr' as const })),
+  ];
+  const sizes: number[] = [];
+  for (const { info } of listed) {
+    const size = await disk.size(joinPath(options.dir, info.name));
+    if (size === null) throw new AofLoadError(info.name, 0, `Unable to obtain the AOF file ${info.name} length. stat: No such file or directory`);
+    sizes.push(size);
+  }
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  const report: AofLoadReport = { manifest, files: [], totalBytes, truncation: null };
+  let doneBefore = 0;
+  for (let i = 0; i < listed.length; i++) {
+    const { info, type } = listed[i]!;
+    const path = joinPath(options.dir, info.name);
+    const size = sizes[i]!;
+    const progress = (bytes: number) => options.onProgress?.(doneBefore + bytes, totalBytes);
+    const loaded: LoadedAofFile = { name: info.name, type, bytes: size, format: 'empty', commands: 0 };
+    if (size > 0) {
+      const head = bytesToBin(await disk.read(path, 0, Math.min(size, RDB_MAGIC.length)));
+      let respStart = 0;
+      if (head === RDB_MAGIC) {
+        respStart = await options.rdb(engine, info.name, readChunks(disk, path), { signal: options.signal, onProgress: progress });
+        loaded.format = respStart < size ? 'rdb+resp' : 'rdb';
+      } else {
+        loaded.format = 'resp';
+      }
+      if (respStart < size) {
+        const result = await replayAof(engine, info.name, readChunks(disk, path, respStart), {
+          isLastFile: i === listed.length - 1,
+          loadTruncated: options.loadTruncated,
+          startOffset: respStart,
+          onProgress: (offset) => progress(offset),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        loaded.commands = result.commands;
+        if (result.truncatedTo !== null) {
+          options.log?.(`!!! Warning: short read while loading the AOF file ${info.name}!!!`);
+          options.log?.(`!!! Truncating the AOF ${info.name} at offset ${result.truncatedTo} !!!`);
+          await disk.truncate(path, result.truncatedTo);
+          await disk.flush(path);
+          options.log?.(`AOF ${info.name} loaded anyway because aof-load-truncated is enabled`);
+          report.truncation = { file: info.name, truncatedTo: result.truncatedTo, droppedBytes: result.droppedBytes, reason: result.truncationReason ?? 'short read' };
+        }
+      }
+    }
+    options.log?.(`DB loaded from ${type} file ${info.name}`);
+    report.files.push(loaded);
+    doneBefore += size;
+    progress(0);
+  }
+  return report;
+}

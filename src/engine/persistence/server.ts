@@ -1,0 +1,431 @@
+// A Redis server with its persistence: the engine plus the AOF (feed, writes, fsync policy,
+// rewrite) and RDB snapshots (SAVE, BGSAVE, save points), loading at start the way
+// loadDataFromDisk does and shutting down the way SHUTDOWN does. It owns no timers: the host
+// calls `cron()` (serverCron) on its clock and awaits `execute()`, which includes beforeSleep.
+import { binToBytes } from '../bytes.js';
+import type { Clock, Rng } from '../clock.js';
+import { type Config, encodingLimits } from '../config.js';
+import { Engine, type Client } from '../engine.js';
+import { AofFeed } from '../aof/feed.js';
+import { type AofLoadReport, loadAof, readManifest } from '../aof/loader.js';
+import { aofDirPath, type AofLocation, AofWriter } from '../aof/writer.js';
+import { datasetRewriteCommands } from '../aof/rewrite-commands.js';
+import type { Cancellation } from '../aof/replay.js';
+import { encodeCommand } from '../resp/encoder.js';
+import { error, type Reply } from '../resp/reply.js';
+import type { RdbCodec } from './codec.js';
+import { type Disk, joinPath, readChunks } from './disk.js';
+import { BackgroundJob } from './jobs.js';
+import { persistenceCommands } from './commands.js';
+import { persistenceInfo } from './info.js';
+import { migrateOldAof } from './migrate.js';
+
+export interface PersistentServerOptions {
+  disk: Disk;
+  config: Config;
+  clock: Clock;
+  rdb: RdbCodec;
+  rng?: Rng;
+  /** The server's `dir` inside the disk ('' is its root). */
+  dir?: string;
+  log?: (line: string) => void;
+  signal?: Cancellation;
+  onLoadProgress?: (done: number, total: number) => void;
+}
+
+export interface StartReport {
+  source: 'aof' | 'rdb' | 'none';
+  files: { name: string; bytes: number; format: string }[];
+  keys: number;
+  truncation: AofLoadReport['truncation'];
+  migratedOldAof: boolean;
+}
+
+/** Counters behind INFO persistence, named after Redis's fields. */
+export class PersistenceStatus {
+  lastSaveUnix = 0;
+  lastBgsaveOk = true;
+  lastBgsaveTimeSec = -1;
+  rdbSaves = 0;
+  lastBgsaveTryAt = 0;
+  bgsaveScheduled = false;
+  aofLastRewriteTimeSec = -1;
+  aofLastBgrewriteOk = true;
+  aofRewrites = 0;
+  aofLastWriteOk = true;
+  aofDelayedFsync = 0;
+  rdbLastLoadKeysLoaded = 0;
+  rdbLastLoadKeysExpired = 0;
+}
+
+/** The pid in the temp file name of a foreground SAVE. */
+const SERVER_PID = 1;
+
+/** Failed BGSAVEs are retried by save points only after this long (CONFIG_BGSAVE_RETRY_DELAY). */
+const BGSAVE_RETRY_DELAY_MS = 5000;
+
+export class PersistentServer {
+  readonly engine: Engine;
+  readonly status = new PersistenceStatus();
+  readonly dir: string;
+  job: BackgroundJob | null = null;
+  rewriteScheduled = false;
+  feed: AofFeed | null = null;
+  aof: AofWriter | null = null;
+  private readonly disk: Disk;
+  private readonly rdb: RdbCodec;
+  private readonly log: (line: string) => void;
+  private io: Promise<unknown> = Promise.resolve();
+  private blocking: Promise<void> | null = null;
+  private nextPid = 4000;
+  private dirtyAtFork = 0;
+
+  private constructor(
+    private readonly options: PersistentServerOptions,
+  ) {
+    this.disk = options.disk;
+    this.rdb = options.rdb;
+    this.dir = options.dir ?? '';
+    this.log = options.log ?? (() => {});
+    const config = options.config;
+    this.engine = new Engine({
+      clock: options.clock,
+      limits: encodingLimits(config),
+      databases: config.getNumber('databases'),
+      ...(options.rng ? { rng: options.rng } : {}),
+    });
+    this.engine.registerCommands(persistenceCommands(this));
+    this.engine.infoProviders.set('persistence', () => persistenceInfo(this));
+    this.engine.onEvent((event) => {
+      // FLUSHALL saves at once when save points exist, so the empty dataset is what survives.
+      if (event === 'flushall' && this.savePoints().length > 0 && !this.job) this.requestBlockingSave();
+    });
+  }
+
+  get config(): Config {
+    return this.options.config;
+  }
+
+  get aofLocation(): AofLocation {
+    return { dir: this.dir, dirName: this.config.get('appenddirname'), filename: this.config.get('appendfilename') };
+  }
+
+  static async start(options: PersistentServerOptions): Promise<{ server: PersistentServer; report: StartReport }> {
+    const server = new PersistentServer(options);
+    const report = await server.loadFromDisk();
+    server.status.lastSaveUnix = Math.floor(options.clock.now() / 1000);
+    return { server, report };
+  }
+
+  /** Runs one command and then beforeSleep: its AOF bytes are written (and fsynced) first. */
+  async execute(client: Client, argv: readonly string[]): Promise<Reply> {
+    let reply = this.engine.execute(client, argv);
+    const blocking = this.blocking;
+    this.blocking = null;
+    if (blocking) {
+      try {
+        await blocking;
+      } catch (e) {
+        this.log(`Failed saving the DB: ${(e as Error).message}`);
+        if (reply.kind === 'status') reply = error('ERR');
+      }
+    }
+    await this.beforeSleep();
+    return reply;
+  }
+
+  /** flushAppendOnlyFile: write aof_buf, and fsync it at once under appendfsync always. */
+  async beforeSleep(): Promise<void> {
+    const aof = this.aof;
+    if (!aof || aof.pendingBytes === 0) return;
+    const fsyncNow = this.config.get('appendfsync') === 'always' && !this.fsyncSuspendedByRewrite();
+    await this.enqueue(async () => {
+      try {
+        await aof.write();
+        if (fsyncNow) await aof.fsync(this.engine.clock.now());
+        this.status.aofLastWriteOk = true;
+      } catch (e) {
+        this.status.aofLastWriteOk = false;
+        this.log(`Error writing to the AOF file: ${(e as Error).message}`);
+        throw e;
+      }
+    });
+  }
+
+  /** serverCron: finishes background jobs, fsyncs everysec, triggers save points and rewrites. */
+  async cron(): Promise<void> {
+    const now = this.engine.clock.now();
+    if (this.job?.done) await this.finishJob(this.job);
+    const aof = this.aof;
+    if (aof && this.config.get('appendfsync') === 'everysec' && aof.unsyncedBytes > 0 && !this.fsyncSuspendedByRewrite()) {
+      if (Math.floor(now / 1000) > Math.floor(aof.lastFsyncAt / 1000)) await this.enqueue(() => aof.fsync(now));
+    }
+    if (!this.job) {
+      if (this.rewriteScheduled || this.status.bgsaveScheduled) {
+        if (this.rewriteScheduled) this.startRewrite();
+        else this.startBgsave();
+      } else if (this.savePointReached(now)) {
+        this.log('changes since the last save reached a save point. Saving...');
+        this.startBgsave();
+      } else if (aof && this.autoRewriteDue(aof)) {
+        this.log(`Starting automatic rewriting of AOF on ${Math.round((aof.currentSize * 100) / aof.baseSize - 100)}% growth`);
+        this.startRewrite();
+      }
+    }
+    this.engine.activeExpireCycle();
+    await this.beforeSleep();
+  }
+
+  /** SHUTDOWN: background work finishes, the AOF is written and fsynced, save points save. */
+  async shutdown(): Promise<void> {
+    while (this.job) {
+      await this.job.finished;
+      await this.finishJob(this.job);
+      if (this.rewriteScheduled) this.startRewrite();
+    }
+    const aof = this.aof;
+    if (aof) {
+      await this.enqueue(async () => {
+        await aof.write();
+        await aof.fsync(this.engine.clock.now());
+      });
+    }
+    if (this.savePoints().length > 0) {
+      this.log('Saving the final RDB snapshot before exiting.');
+      this.requestBlockingSave();
+      const save = this.blocking;
+      this.blocking = null;
+      await save;
+    }
+    await this.io;
+    this.feed?.close();
+  }
+
+  savePoints(): { seconds: number; changes: number }[] {
+    const numbers = this.config.get('save').split(' ').filter(Boolean).map(Number);
+    const points: { seconds: number; changes: number }[] = [];
+    for (let i = 0; i + 1 < numbers.length; i += 2) points.push({ seconds: numbers[i]!, changes: numbers[i + 1]! });
+    return points;
+  }
+
+  // --- SAVE / BGSAVE ---------------------------------------------------------------------
+
+  /** SAVE: the snapshot is taken now; the reply waits for the file (see execute). */
+  requestBlockingSave(): void {
+    const chunks = this.snapshotRdb(false);
+    const dirty = this.engine.dirty;
+    this.blocking = this.enqueue(async () => {
+      await this.writeRdbFile(chunks, `temp-${SERVER_PID}.rdb`);
+      this.engine.dirty -= dirty;
+      this.status.lastSaveUnix = Math.floor(this.engine.clock.now() / 1000);
+      this.status.lastBgsaveOk = true;
+    });
+    this.status.rdbSaves++;
+  }
+
+  startBgsave(): void {
+    const pid = this.nextPid++;
+    const chunks = this.snapshotRdb(false);
+    this.dirtyAtFork = this.engine.dirty;
+    this.status.rdbSaves++;
+    this.status.bgsaveScheduled = false;
+    this.status.lastBgsaveTryAt = this.engine.clock.now();
+    this.log(`Background saving started by pid ${pid}`);
+    this.job = new BackgroundJob('rdb', pid, this.engine.clock.now(), () => this.writeRdbFile(chunks, `temp-${pid}.rdb`));
+  }
+
+  // --- BGREWRITEAOF --------------------------------------------------------------------------
+
+  startRewrite(): void {
+    const pid = this.nextPid++;
+    const preamble = this.config.getBool('aof-use-rdb-preamble');
+    const aof = this.aof;
+    const feed = this.feed;
+    // The fork point: what was fed before goes to the old incr, what comes after to the new one.
+    const beforeFork = feed ? feed.take() : '';
+    feed?.forceSelect();
+    const base = preamble ? this.snapshotRdb(true) : [this.rewriteCommandsBytes()];
+    this.rewriteScheduled = false;
+    this.status.aofRewrites++;
+    const tempName = `temp-rewriteaof-bg-${pid}.aof`;
+    const newIncr = aof ? this.enqueue(() => aof.openNewIncr(beforeFork)) : Promise.resolve(null);
+    this.log(`Background append only file rewriting started by pid ${pid}`);
+    this.job = new BackgroundJob('aof', pid, this.engine.clock.now(), async () => {
+      const keep = await newIncr;
+      await this.writeChunks(joinPath(this.dir, tempName), base);
+      this.pendingRewrite = { tempName, keepIncr: keep, preamble };
+    });
+  }
+
+  private pendingRewrite: { tempName: string; keepIncr: string | null; preamble: boolean } | null = null;
+
+  private async finishJob(job: BackgroundJob): Promise<void> {
+    this.job = null;
+    const seconds = Math.round((this.engine.clock.now() - job.startedAt) / 1000);
+    if (job.kind === 'rdb') {
+      this.status.lastBgsaveTimeSec = seconds;
+      if (job.error) {
+        this.status.lastBgsaveOk = false;
+        this.log(`Background saving error: ${job.error.message}`);
+        return;
+      }
+      this.engine.dirty -= this.dirtyAtFork;
+      this.status.lastBgsaveOk = true;
+      this.status.lastSaveUnix = Math.floor(this.engine.clock.now() / 1000);
+      this.log('Background saving terminated with success');
+      return;
+    }
+    this.status.aofLastRewriteTimeSec = seconds;
+    const pending = this.pendingRewrite;
+    this.pendingRewrite = null;
+    if (job.error || !pending) {
+      this.status.aofLastBgrewriteOk = false;
+      this.log(`Background AOF rewrite failed: ${job.error?.message ?? 'no output'}`);
+      return;
+    }
+    try {
+      await this.enqueue(async () => {
+        const writer = this.aof ?? (await this.standaloneAofWriter());
+        await writer.installRewrite(joinPath(this.dir, pending.tempName), pending.keepIncr ?? '', pending.preamble);
+      });
+      this.status.aofLastBgrewriteOk = true;
+      this.log('Background AOF rewrite finished successfully');
+    } catch (e) {
+      this.status.aofLastBgrewriteOk = false;
+      this.log(`Background AOF rewrite failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** With appendonly no, a rewrite still installs a base and a manifest, as 7.0 does. */
+  private async standaloneAofWriter(): Promise<AofWriter> {
+    const manifest = (await readManifest(this.disk, aofDirPath(this.aofLocation), this.aofLocation.filename)) ?? { base: null, history: [], incrs: [] };
+    return new AofWriter(this.disk, this.aofLocation, manifest, null, { current: 0, base: 0 });
+  }
+
+  // --- helpers -----------------------------------------------------------------------------
+
+  private fsyncSuspendedByRewrite(): boolean {
+    return this.job !== null && this.config.getBool('no-appendfsync-on-rewrite');
+  }
+
+  private savePointReached(now: number): boolean {
+    if (!this.status.lastBgsaveOk && now - this.status.lastBgsaveTryAt < BGSAVE_RETRY_DELAY_MS) return false;
+    const sinceSave = now / 1000 - this.status.lastSaveUnix;
+    return this.savePoints().some((p) => this.engine.dirty >= p.changes && sinceSave > p.seconds);
+  }
+
+  private autoRewriteDue(aof: AofWriter): boolean {
+    const percentage = this.config.getNumber('auto-aof-rewrite-percentage');
+    if (percentage === 0 || aof.currentSize <= this.config.getNumber('auto-aof-rewrite-min-size')) return false;
+    const base = aof.baseSize > 0 ? aof.baseSize : 1;
+    return ((aof.currentSize - base) * 100) / base >= percentage;
+  }
+
+  private snapshotRdb(aofBase: boolean): Uint8Array[] {
+    return this.rdb.snapshot(this.engine, {
+      aofBase,
+      compression: this.config.getBool('rdbcompression'),
+      checksum: this.config.getBool('rdbchecksum'),
+    });
+  }
+
+  private rewriteCommandsBytes(): Uint8Array {
+    const parts: string[] = [];
+    for (const argv of datasetRewriteCommands(this.engine.dbs)) parts.push(encodeCommand(argv));
+    return binToBytes(parts.join(''));
+  }
+
+  private async writeChunks(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+    await this.disk.delete(path);
+    let offset = 0;
+    await this.disk.write(path, 0, new Uint8Array(0));
+    for (const chunk of chunks) {
+      await this.disk.write(path, offset, chunk);
+      offset += chunk.length;
+    }
+    await this.disk.flush(path);
+  }
+
+  private async writeRdbFile(chunks: readonly Uint8Array[], tempName: string): Promise<void> {
+    const temp = joinPath(this.dir, tempName);
+    await this.writeChunks(temp, chunks);
+    await this.disk.rename(temp, joinPath(this.dir, this.config.get('dbfilename')));
+    await this.disk.flushDir(this.dir);
+  }
+
+  /** Disk operations of the AOF and the final renames happen one at a time, in order. */
+  private enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.io.then(operation);
+    this.io = result.catch(() => {});
+    return result;
+  }
+
+  // --- startup -----------------------------------------------------------------------------
+
+  private async loadFromDisk(): Promise<StartReport> {
+    const report: StartReport = { source: 'none', files: [], keys: 0, truncation: null, migratedOldAof: false };
+    const progress = this.options.onLoadProgress;
+    const signal = this.options.signal;
+    if (this.config.getBool('appendonly')) {
+      const location = this.aofLocation;
+      const aofDir = aofDirPath(location);
+      let manifest = await readManifest(this.disk, aofDir, location.filename);
+      if (!manifest) {
+        manifest = await migrateOldAof(this.disk, location, this.log);
+        report.migratedOldAof = manifest !== null;
+      }
+      this.feed = new AofFeed(this.engine);
+      if (manifest) {
+        const loaded = await loadAof(this.disk, this.engine, manifest, {
+          dir: aofDir,
+          appendFilename: location.filename,
+          loadTruncated: this.config.getBool('aof-load-truncated'),
+          rdb: this.rdb.load,
+          log: this.log,
+          ...(signal ? { signal } : {}),
+          ...(progress ? { onProgress: progress } : {}),
+        });
+        report.source = 'aof';
+        report.files = loaded.files.map((f) => ({ name: f.name, bytes: f.bytes, format: f.format }));
+        report.truncation = loaded.truncation;
+        for (const history of manifest.history) await this.disk.delete(joinPath(aofDir, history.name));
+        let size = 0;
+        for (const f of [...(manifest.base ? [manifest.base] : []), ...manifest.incrs]) size += (await this.disk.size(joinPath(aofDir, f.name))) ?? 0;
+        const writer = new AofWriter(this.disk, location, { ...manifest, history: [] }, this.feed, { current: size, base: size });
+        if (manifest.history.length > 0) await writer.persistManifest({ ...manifest, history: [] });
+        if (manifest.incrs.length === 0) await writer.openNewIncr('');
+        else this.log(`Opening AOF incr file ${manifest.incrs.at(-1)!.name} on server start`);
+        this.feed.forceSelect();
+        this.aof = writer;
+      } else {
+        const preamble = this.config.getBool('aof-use-rdb-preamble');
+        const base = preamble ? concat(this.snapshotRdb(true)) : new Uint8Array(0);
+        this.aof = await AofWriter.create(this.disk, location, this.feed, { bytes: base, rdbPreamble: preamble });
+        this.log(`Creating AOF base file ${this.aof.manifest.base?.name} on server start`);
+      }
+    } else {
+      const path = joinPath(this.dir, this.config.get('dbfilename'));
+      const size = await this.disk.size(path);
+      if (size !== null) {
+        await this.rdb.load(this.engine, this.config.get('dbfilename'), readChunks(this.disk, path), {
+          ...(signal ? { signal } : {}),
+          ...(progress ? { onProgress: (done: number) => progress(done, size) } : {}),
+        });
+        report.source = 'rdb';
+        report.files = [{ name: this.config.get('dbfilename'), bytes: size, format: 'rdb' }];
+      }
+    }
+    report.keys = this.engine.dbs.reduce((sum, db) => sum + db.size, 0);
+    return report;
+  }
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
