@@ -1,24 +1,25 @@
 // The lab's engine, headless: `exec` runs inline commands from stdin and prints replies as
-// redis-cli does into a pipe; `digest` prints the resulting dataset's DEBUG DIGEST as JSON.
+// redis-cli does into a pipe; `digest` prints the DEBUG DIGEST of a dataset (from stdin
+// commands, or loaded from an RDB/AOF path) as one JSON line.
 import { parseArgs } from 'node:util';
-import { systemClock } from '../engine/clock.js';
-import { applyConfigText, Config, encodingLimits } from '../engine/config.js';
+import { applyConfigText, Config } from '../engine/config.js';
 import { datasetDigest } from '../engine/digest.js';
-import { Engine } from '../engine/engine.js';
-import { formatReplyRaw } from '../engine/resp/cli-format.js';
-import { splitCommandLine } from '../engine/resp/inline.js';
-import type { Reply } from '../engine/resp/reply.js';
-import { binaryLines } from './stdin-lines.js';
+import type { Engine } from '../engine/engine.js';
+import { rdbCodec } from '../engine/persistence/rdb-codec.js';
+import { openRunner, runStdin, writeStdout } from './exec.js';
+import { loadPath } from './load-path.js';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
 
 commands:
   exec   [--dir DIR] [--config "directive value" ...]
          Run Redis commands in inline syntax, one per line, from stdin; print each reply
-         as redis-cli prints it into a pipe.
-  digest [--config "directive value" ...]
-         Run commands from stdin silently; print {"keys": N, "digest": "<40 hex>"}, the
-         DEBUG DIGEST of the final dataset.
+         as redis-cli prints it into a pipe. With --dir, persist into DIR as redis-server
+         would (load it at start, write AOF/RDB files, shut down like SHUTDOWN at the end).
+  digest [PATH] [--config "directive value" ...]
+         Print {"keys": N, "digest": "<40 hex>", "loadMs": T}: the DEBUG DIGEST of the
+         dataset loaded from PATH (an .rdb file, an AOF directory or manifest, a data
+         directory, or a single .aof file), or of the commands read from stdin.
 `;
 
 class UsageError extends Error {}
@@ -26,6 +27,7 @@ class UsageError extends Error {}
 interface Options {
   command: 'exec' | 'digest';
   dir: string | undefined;
+  path: string | undefined;
   config: Config;
 }
 
@@ -40,46 +42,42 @@ function parseCommandLine(args: string[]): Options {
       args: rest,
       options: { dir: { type: 'string' }, config: { type: 'string', multiple: true } },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command === 'digest',
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  if (parsed.positionals.length > 1) throw new UsageError(`unexpected argument '${parsed.positionals[1]}'`);
+  if (command === 'digest' && parsed.values.dir !== undefined) throw new UsageError("'digest' takes a PATH, not --dir");
   const config = new Config();
   const directives = parsed.values.config ?? [];
   const problems = applyConfigText(config, directives.join('\n'));
   if (problems.length > 0) {
     throw new UsageError(problems.map((p) => `--config "${directives[p.line - 1]}": ${p.message}`).join('\n'));
   }
-  return { command, dir: parsed.values.dir, config };
+  return { command, dir: parsed.values.dir, path: parsed.positionals[0], config };
+}
+
+function digestLine(engine: Engine, loadMs: number | null): string {
+  const keys = engine.dbs.reduce((sum, db) => sum + db.size, 0);
+  const load = loadMs === null ? '' : `, "loadMs": ${loadMs}`;
+  return `{"keys": ${keys}, "digest": "${datasetDigest(engine)}"${load}}\n`;
 }
 
 async function run(options: Options): Promise<void> {
-  const engine = new Engine({ clock: systemClock, limits: encodingLimits(options.config), databases: options.config.getNumber('databases') });
-  const client = engine.createClient();
-  const out: string[] = [];
-  const flush = async () => {
-    if (out.length === 0) return;
-    const text = out.join('');
-    out.length = 0;
-    if (!process.stdout.write(text, 'latin1')) await new Promise((resolve) => process.stdout.once('drain', resolve));
-  };
-  for await (const line of binaryLines(process.stdin)) {
-    const split = splitCommandLine(line);
-    let reply: Reply | null;
-    if (!split.ok) reply = { kind: 'error', value: split.error };
-    else if (split.argv.length === 0) reply = null;
-    else reply = engine.execute(client, split.argv);
-    if (reply && options.command === 'exec') {
-      out.push(formatReplyRaw(reply) + '\n');
-      if (out.length >= 256) await flush();
-    }
+  if (options.command === 'digest' && options.path !== undefined) {
+    const started = performance.now();
+    const engine = await loadPath(options.path, rdbCodec);
+    await writeStdout(digestLine(engine, Math.round(performance.now() - started)));
+    return;
   }
-  if (options.command === 'digest') {
-    const keys = engine.dbs.reduce((sum, db) => sum + db.size, 0);
-    out.push(`{"keys": ${keys}, "digest": "${datasetDigest(engine)}"}\n`);
+  const runner = await openRunner(options.config, options.dir);
+  if (options.command === 'exec') {
+    await runStdin(runner, writeStdout);
+  } else {
+    await runStdin(runner, null);
+    await writeStdout(digestLine(runner.engine, null));
   }
-  await flush();
 }
 
 async function main(): Promise<number> {
@@ -96,7 +94,13 @@ async function main(): Promise<number> {
     process.stderr.write(`error: ${e.message}\n\n${USAGE}`);
     return 2;
   }
-  await run(options);
+  try {
+    await run(options);
+  } catch (e) {
+    // A bad file or directory: one clear line (file, offset, reason), never a stack trace.
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    return 1;
+  }
   return 0;
 }
 

@@ -15,6 +15,8 @@ export interface AofLoadOptions {
   dir: string;
   appendFilename: string;
   loadTruncated: boolean;
+  /** Cut a torn tail off the file on disk, as redis-server does (false to leave files untouched). */
+  truncateOnDisk?: boolean;
   rdb: RdbLoader;
   signal?: Cancellation;
   /** Bytes done over all files, and the total. */
@@ -54,6 +56,31 @@ export async function readManifest(disk: Disk, dir: string, appendFilename: stri
   }
 }
 
+/** Loads one file that may start with an RDB and continue (or consist only of) RESP commands. */
+export async function loadAofFile(disk: Disk, engine: Engine, path: string, name: string, options: { loadTruncated: boolean; isLastFile: boolean; rdb: RdbLoader; signal?: Cancellation; onProgress?: (bytes: number) => void }): Promise<{ format: LoadedAofFile['format']; commands: number; truncation: AofLoadReport['truncation'] }> {
+  const size = (await disk.size(path)) ?? 0;
+  if (size === 0) return { format: 'empty', commands: 0, truncation: null };
+  const head = bytesToBin(await disk.read(path, 0, Math.min(size, RDB_MAGIC.length)));
+  let respStart = 0;
+  let format: LoadedAofFile['format'] = 'resp';
+  const signal = options.signal ? { signal: options.signal } : {};
+  if (head === RDB_MAGIC) {
+    respStart = await options.rdb(engine, name, readChunks(disk, path), { ...signal, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    format = respStart < size ? 'rdb+resp' : 'rdb';
+  }
+  if (respStart >= size) return { format, commands: 0, truncation: null };
+  const result = await replayAof(engine, name, readChunks(disk, path, respStart), {
+    isLastFile: options.isLastFile,
+    loadTruncated: options.loadTruncated,
+    startOffset: respStart,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...signal,
+  });
+  const truncation =
+    result.truncatedTo === null ? null : { file: name, truncatedTo: result.truncatedTo, droppedBytes: result.droppedBytes, reason: result.truncationReason ?? 'short read' };
+  return { format, commands: result.commands, truncation };
+}
+
 export async function loadAof(disk: Disk, engine: Engine, manifest: AofManifest, options: AofLoadOptions): Promise<AofLoadReport> {
   const listed: { info: AofFileInfo; type: 'base' | 'incr' }[] = [
     ...(manifest.base ? [{ info: manifest.base, type: 'base' as const }] : []),
@@ -73,34 +100,23 @@ export async function loadAof(disk: Disk, engine: Engine, manifest: AofManifest,
     const path = joinPath(options.dir, info.name);
     const size = sizes[i]!;
     const progress = (bytes: number) => options.onProgress?.(doneBefore + bytes, totalBytes);
-    const loaded: LoadedAofFile = { name: info.name, type, bytes: size, format: 'empty', commands: 0 };
-    if (size > 0) {
-      const head = bytesToBin(await disk.read(path, 0, Math.min(size, RDB_MAGIC.length)));
-      let respStart = 0;
-      if (head === RDB_MAGIC) {
-        respStart = await options.rdb(engine, info.name, readChunks(disk, path), { signal: options.signal, onProgress: progress });
-        loaded.format = respStart < size ? 'rdb+resp' : 'rdb';
-      } else {
-        loaded.format = 'resp';
+    const result = await loadAofFile(disk, engine, path, info.name, {
+      loadTruncated: options.loadTruncated,
+      isLastFile: i === listed.length - 1,
+      rdb: options.rdb,
+      onProgress: progress,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const loaded: LoadedAofFile = { name: info.name, type, bytes: size, format: result.format, commands: result.commands };
+    if (result.truncation) {
+      options.log?.(`!!! Warning: short read while loading the AOF file ${info.name}!!!`);
+      options.log?.(`!!! Truncating the AOF ${info.name} at offset ${result.truncation.truncatedTo} !!!`);
+      if (options.truncateOnDisk ?? true) {
+        await disk.truncate(path, result.truncation.truncatedTo);
+        await disk.flush(path);
       }
-      if (respStart < size) {
-        const result = await replayAof(engine, info.name, readChunks(disk, path, respStart), {
-          isLastFile: i === listed.length - 1,
-          loadTruncated: options.loadTruncated,
-          startOffset: respStart,
-          onProgress: (offset) => progress(offset),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-        loaded.commands = result.commands;
-        if (result.truncatedTo !== null) {
-          options.log?.(`!!! Warning: short read while loading the AOF file ${info.name}!!!`);
-          options.log?.(`!!! Truncating the AOF ${info.name} at offset ${result.truncatedTo} !!!`);
-          await disk.truncate(path, result.truncatedTo);
-          await disk.flush(path);
-          options.log?.(`AOF ${info.name} loaded anyway because aof-load-truncated is enabled`);
-          report.truncation = { file: info.name, truncatedTo: result.truncatedTo, droppedBytes: result.droppedBytes, reason: result.truncationReason ?? 'short read' };
-        }
-      }
+      options.log?.(`AOF ${info.name} loaded anyway because aof-load-truncated is enabled`);
+      report.truncation = result.truncation;
     }
     options.log?.(`DB loaded from ${type} file ${info.name}`);
     report.files.push(loaded);

@@ -1,0 +1,57 @@
+// Loads whatever a person points the CLI at — an .rdb file, an AOF directory or its manifest, a
+// data directory holding appendonlydir, or a single (old-style) .aof file — into a fresh engine,
+// without modifying any file.
+import { statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { bytesToBin } from '../engine/bytes.js';
+import { systemClock } from '../engine/clock.js';
+import { Engine } from '../engine/engine.js';
+import { loadAof, loadAofFile, readManifest } from '../engine/aof/loader.js';
+import type { RdbCodec } from '../engine/persistence/codec.js';
+import { readChunks } from '../engine/persistence/disk.js';
+import { NodeFsStore } from '../storage/node-fs-store.js';
+
+export class LoadPathError extends Error {}
+
+export async function loadPath(path: string, codec: RdbCodec): Promise<Engine> {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new LoadPathError(`${path}: no such file or directory`);
+  }
+  const engine = new Engine({ clock: systemClock });
+  if (stat.isDirectory()) {
+    const store = new NodeFsStore(path);
+    const names = await store.list('');
+    let manifestName = names.find((n) => n.endsWith('.manifest'));
+    let aofDir = '';
+    if (!manifestName && names.includes('appendonlydir')) {
+      aofDir = 'appendonlydir';
+      manifestName = (await store.list(aofDir)).find((n) => n.endsWith('.manifest'));
+    }
+    if (!manifestName) throw new LoadPathError(`${path}: no AOF manifest (*.manifest) in this directory`);
+    await loadManifest(store, aofDir, manifestName, engine, codec);
+    return engine;
+  }
+  const store = new NodeFsStore(dirname(path));
+  const name = basename(path);
+  if (name.endsWith('.manifest')) {
+    await loadManifest(store, '', name, engine, codec);
+    return engine;
+  }
+  const head = bytesToBin(await store.read(name, 0, 5));
+  if (head === 'REDIS' && !name.endsWith('.aof')) {
+    await codec.load(engine, name, readChunks(store, name), {});
+  } else {
+    await loadAofFile(store, engine, name, name, { loadTruncated: true, isLastFile: true, rdb: codec.load });
+  }
+  return engine;
+}
+
+async function loadManifest(store: NodeFsStore, dir: string, manifestName: string, engine: Engine, codec: RdbCodec): Promise<void> {
+  const filename = manifestName.slice(0, -'.manifest'.length);
+  const manifest = await readManifest(store, dir, filename);
+  if (!manifest) throw new LoadPathError(`${join(store.root, dir, manifestName)}: cannot read the manifest`);
+  await loadAof(store, engine, manifest, { dir, appendFilename: filename, loadTruncated: true, truncateOnDisk: false, rdb: codec.load });
+}

@@ -1,0 +1,173 @@
+// The multi-part AOF both ways against redis-server 7.0 (RESP bases here; RDB bases and
+// preambles are covered with the RDB codec): what the lab writes passes redis-check-aof and loads
+// in redis-server with the same digest, and what redis-server writes loads in the lab.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/engine/clock.js';
+import { applyConfigText, Config } from '../../src/engine/config.js';
+import { datasetDigest } from '../../src/engine/digest.js';
+import type { RdbCodec } from '../../src/engine/persistence/codec.js';
+import { PersistentServer } from '../../src/engine/persistence/server.js';
+import { NodeFsStore } from '../../src/storage/node-fs-store.js';
+import { RedisServer } from '../support/redis-server.js';
+
+const WORKLOAD: string[][] = [
+  ['SET', 'greeting', 'hello'],
+  ['INCR', 'counter'],
+  ['INCRBYFLOAT', 'float', '1.5'],
+  ['RPUSH', 'list', 'a', 'b', 'c'],
+  ['HSET', 'hash', 'f', 'v', 'g', 'w'],
+  ['SADD', 'set', '1', '2', 'x'],
+  ['ZADD', 'zset', '1', 'a', '2.5', 'b', 'inf', 'c'],
+  ['SET', 'bin\r\nkey\x00', 'caf\xc3\xa9'],
+  ['EXPIRE', 'greeting', '100000'],
+  ['SELECT', '3'],
+  ['SET', 'in-db-3', 'x'],
+  ['MULTI'],
+  ['INCR', 'counter3'],
+  ['LPUSH', 'list3', 'z'],
+  ['EXEC'],
+  ['SELECT', '0'],
+  ['DEL', 'counter'],
+  ['SPOP', 'set'],
+];
+
+const refuseRdb: RdbCodec = {
+  snapshot() {
+    throw new Error('this test uses RESP bases only');
+  },
+  load() {
+    throw new Error('this test uses RESP bases only');
+  },
+};
+
+const dirs: string[] = [];
+const servers: RedisServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.stop();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-aof-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function config(text: string): Config {
+  const c = new Config();
+  expect(applyConfigText(c, text)).toEqual([]);
+  return c;
+}
+
+async function labServer(dir: string, text: string) {
+  return PersistentServer.start({ disk: new NodeFsStore(dir), config: config(text), clock: systemClock, rdb: refuseRdb });
+}
+
+async function runOnLab(server: PersistentServer, commands: string[][]): Promise<void> {
+  const client = server.engine.createClient();
+  for (const argv of commands) {
+    const reply = await server.execute(client, argv);
+    expect(reply.kind, `${argv.join(' ')} → ${JSON.stringify(reply)}`).not.toBe('error');
+  }
+}
+
+function checkAof(manifestPath: string): { status: number | null; output: string } {
+  const result = spawnSync('redis-check-aof', [manifestPath], { encoding: 'utf8' });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
+const LAB_CONFIG = 'appendonly yes\naof-use-rdb-preamble no\nappendfsync always\nsave ""';
+
+describe('lab → redis-server', () => {
+  it('writes a multi-part AOF that redis-check-aof accepts and redis-server loads with the same digest', async () => {
+    const dir = tempDir();
+    const { server } = await labServer(dir, LAB_CONFIG);
+    await runOnLab(server, WORKLOAD);
+    const digest = datasetDigest(server.engine);
+    await server.shutdown();
+    expect(readdirSync(join(dir, 'appendonlydir')).sort()).toEqual(['appendonly.aof.1.base.aof', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
+    expect(readFileSync(join(dir, 'appendonlydir/appendonly.aof.manifest'), 'latin1')).toBe(
+      'file appendonly.aof.1.base.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n',
+    );
+    const check = checkAof(join(dir, 'appendonlydir/appendonly.aof.manifest'));
+    expect(check.output).toContain('is valid');
+    expect(check.status).toBe(0);
+    const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'] });
+    servers.push(redis);
+    expect(await redis.command('DEBUG', 'DIGEST')).toEqual({ kind: 'status', value: digest });
+  });
+
+  it('rewrites into a new base and incr that redis-server loads, deleting the old files', async () => {
+    const dir = tempDir();
+    const { server } = await labServer(dir, LAB_CONFIG);
+    await runOnLab(server, WORKLOAD);
+    await runOnLab(server, [['BGREWRITEAOF']]);
+    await runOnLab(server, [['SET', 'after-fork', '1'], ['RPUSH', 'list', 'd']]);
+    await server.job!.finished;
+    await server.cron();
+    await runOnLab(server, [['SET', 'after-rewrite', '2']]);
+    const digest = datasetDigest(server.engine);
+    await server.shutdown();
+    expect(readdirSync(join(dir, 'appendonlydir')).sort()).toEqual(['appendonly.aof.2.base.aof', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+    const base = readFileSync(join(dir, 'appendonlydir/appendonly.aof.2.base.aof'), 'latin1');
+    expect(base).not.toContain('after-fork');
+    expect(readFileSync(join(dir, 'appendonlydir/appendonly.aof.2.incr.aof'), 'latin1')).toMatch(/^\*2\r\n\$6\r\nSELECT\r\n\$1\r\n0\r\n.*after-fork/s);
+    expect(checkAof(join(dir, 'appendonlydir/appendonly.aof.manifest')).status).toBe(0);
+    const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'] });
+    servers.push(redis);
+    expect(await redis.command('DEBUG', 'DIGEST')).toEqual({ kind: 'status', value: digest });
+  });
+});
+
+describe('redis-server → lab', () => {
+  it('loads what redis-server wrote, before and after its rewrite, with the same digest', async () => {
+    const dir = tempDir();
+    const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'always'] });
+    servers.push(redis);
+    await redis.pipeline(WORKLOAD);
+    const before = await redis.command('DEBUG', 'DIGEST');
+    await redis.command('BGREWRITEAOF');
+    for (let i = 0; i < 100; i++) {
+      const info = await redis.command('INFO', 'persistence');
+      if (info.kind === 'bulk' && info.value?.includes('aof_rewrite_in_progress:0') && !info.value.includes('aof_rewrite_scheduled:1')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await redis.pipeline([['SET', 'after', 'rewrite'], ['HSET', 'hash', 'h', 'x']]);
+    const after = await redis.command('DEBUG', 'DIGEST');
+    expect(after).not.toEqual(before);
+    await redis.command('SHUTDOWN', 'NOSAVE').catch(() => undefined);
+    servers.splice(servers.indexOf(redis), 1);
+    await redis.stop();
+    const { server, report } = await labServer(dir, 'appendonly yes\naof-use-rdb-preamble no');
+    expect(report.source).toBe('aof');
+    expect(report.files.map((f) => f.name)).toEqual(['appendonly.aof.2.base.aof', 'appendonly.aof.2.incr.aof']);
+    expect({ kind: 'status', value: datasetDigest(server.engine) }).toEqual(after);
+    await server.shutdown();
+  });
+
+  it('cuts a torn tail of the last incr back to the last complete command, as redis does', async () => {
+    const dir = tempDir();
+    const { server } = await labServer(dir, LAB_CONFIG);
+    await runOnLab(server, WORKLOAD);
+    await server.shutdown();
+    const incr = join(dir, 'appendonlydir/appendonly.aof.1.incr.aof');
+    const intact = readFileSync(incr, 'latin1').length;
+    const torn = '*3\r\n$3\r\nSET\r\n$4\r\ntorn\r\n$5\r\nval';
+    spawnSync('sh', ['-c', `printf '%s' '${torn.replace(/\r/g, '\\r').replace(/\n/g, '\\n')}' >> '${incr}'`]);
+    expect(readFileSync(incr, 'latin1').length).toBe(intact + torn.length);
+    const redisDir = tempDir();
+    spawnSync('cp', ['-r', join(dir, 'appendonlydir'), redisDir]);
+    const redis = await RedisServer.start({ dir: redisDir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'] });
+    servers.push(redis);
+    const reloaded = await labServer(dir, 'appendonly yes\naof-use-rdb-preamble no');
+    expect(reloaded.report.truncation).toMatchObject({ file: 'appendonly.aof.1.incr.aof', truncatedTo: intact, droppedBytes: torn.length });
+    expect(readFileSync(incr, 'latin1').length).toBe(intact);
+    expect(readFileSync(join(redisDir, 'appendonlydir/appendonly.aof.1.incr.aof'), 'latin1').length).toBe(intact);
+    expect({ kind: 'status', value: datasetDigest(reloaded.server.engine) }).toEqual(await redis.command('DEBUG', 'DIGEST'));
+    await reloaded.server.shutdown();
+  });
+});
