@@ -34,5 +34,14 @@ export const ERR = {
   bgsaveDuringRewrite:
     "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
   rewriteInProgress: 'ERR Background append only file rewriting already in progress',
+  stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  nanOrInfinity: 'ERR increment would produce NaN or Infinity',
+  decrementOverflow: 'ERR decrement would overflow',
+  offsetOutOfRange: 'ERR offset is out of range',
+  unsupportedOption: (option: string) => `ERR Unsupported option ${option}`,
+  expireNxIncompatible: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  expireGtLtIncompatible: 'ERR GT and LT options at the same time are not compatible',
+  lfuNotSelected:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   protocol: (detail: string) => `ERR Protocol error: ${detail}`,
 } as const;

@@ -77,7 +77,7 @@ const debugSubcommands: Record<string, (ctx: Parameters<CommandSpec['run']>[0], 
         'SLEEP <seconds>',
         '    Stop the server for <seconds>. Decimals allowed.',
         'HELP',
-        '    Print this help.',
+        '    Prints this help.',
       ].map(status),
     ),
 };

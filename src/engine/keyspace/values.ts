@@ -6,9 +6,15 @@ import { parseInt64 } from '../util/numbers.js';
 import { Deque } from './deque.js';
 import type { EncodingLimits } from './limits.js';
 
-/** A string made by APPEND or SETRANGE: Redis keeps those as "raw" whatever their length. */
+/**
+ * A string whose encoding Redis will not reconsider: APPEND and SETRANGE results stay "raw"
+ * whatever their length; INCRBYFLOAT results are never turned into "int".
+ */
 export class RawString {
-  constructor(readonly value: Bin) {}
+  constructor(
+    readonly value: Bin,
+    readonly encoding: 'raw' | 'embstr' = 'raw',
+  ) {}
 }
 
 export class ListValue {
@@ -135,4 +141,15 @@ export function stringBytes(value: RedisValue): Bin | null {
   if (typeof value === 'string') return value;
   if (value instanceof RawString) return value.value;
   return null;
+}
+
+/** OBJECT ENCODING as Redis 7.0 reports it under the value's current state. */
+export function objectEncoding(value: RedisValue): string {
+  if (value instanceof RawString) return value.encoding;
+  if (typeof value === 'string') {
+    if (value.length <= 20 && parseInt64(value) !== null) return 'int';
+    return value.length <= 44 ? 'embstr' : 'raw';
+  }
+  if (value.type === 'list') return 'quicklist';
+  return value.encoding;
 }
