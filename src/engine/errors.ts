@@ -43,5 +43,9 @@ export const ERR = {
   expireGtLtIncompatible: 'ERR GT and LT options at the same time are not compatible',
   lfuNotSelected:
     'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lposRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  lposCountNegative: "ERR COUNT can't be negative",
+  lposMaxlenNegative: "ERR MAXLEN can't be negative",
   protocol: (detail: string) => `ERR Protocol error: ${detail}`,
 } as const;

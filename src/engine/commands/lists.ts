@@ -1,3 +1,264 @@
-import type { CommandSpec } from './types.js';
+// List commands. Lists are a Deque of Bin; OBJECT ENCODING reports "quicklist" as Redis 7.0
+// does for every list. Emptied lists are deleted.
+import type { Bin } from '../bytes.js';
+import type { CommandContext } from '../context.js';
+import { ERR } from '../errors.js';
+import { ListValue } from '../keyspace/values.js';
+import { bulk, bulkArray, EMPTY_ARRAY, int, NIL, NIL_ARRAY, OK, type Reply } from '../resp/reply.js';
+import { parseIntArg } from '../util/numbers.js';
+import { command, fail, type CommandSpec } from './types.js';
 
-export const listCommands: readonly CommandSpec[] = [];
+type End = 'left' | 'right';
+
+function push(ctx: CommandContext, argv: readonly Bin[], end: End, onlyIfExists: boolean): Reply {
+  const key = argv[1]!;
+  let list = ctx.getList(key);
+  if (!list) {
+    if (onlyIfExists) return int(0);
+    list = new ListValue();
+    ctx.db.setKey(key, list);
+  }
+  for (const item of argv.slice(2)) {
+    if (end === 'left') list.items.pushFront(item);
+    else list.items.pushBack(item);
+  }
+  ctx.dirty(argv.length - 2);
+  return int(list.items.length);
+}
+
+function integerArg(arg: Bin): number {
+  const value = parseIntArg(arg);
+  if (value === null) fail(ERR.notInteger);
+  return value;
+}
+
+/** getPositiveLongFromObjectOrReply with a custom message for both failures. */
+function positiveArg(arg: Bin, message: string): number {
+  const value = parseIntArg(arg);
+  if (value === null || value < 0) fail(message);
+  return value;
+}
+
+function pop(ctx: CommandContext, argv: readonly Bin[], end: End): Reply {
+  if (argv.length > 3) fail(ERR.wrongArity(argv[0]!.toLowerCase()));
+  const hasCount = argv.length === 3;
+  const count = hasCount ? positiveArg(argv[2]!, ERR.outOfRangePositive) : 0;
+  const key = argv[1]!;
+  const list = ctx.getList(key);
+  if (!list) return hasCount ? NIL_ARRAY : NIL;
+  if (hasCount && count === 0) return EMPTY_ARRAY;
+  const take = () => (end === 'left' ? list.items.popFront() : list.items.popBack())!;
+  let reply: Reply;
+  let removed = 1;
+  if (!hasCount) {
+    reply = bulk(take());
+  } else {
+    removed = Math.min(count, list.items.length);
+    const items: Bin[] = [];
+    for (let i = 0; i < removed; i++) items.push(take());
+    reply = bulkArray(items);
+  }
+  ctx.deleteIfEmpty(key, list.items.length);
+  ctx.dirty(removed);
+  return reply;
+}
+
+/** Normalises a start/end pair as LRANGE does; null when the range is empty. */
+function listRange(start: number, end: number, length: number): [number, number] | null {
+  if (start < 0) start = length + start;
+  if (end < 0) end = length + end;
+  if (start < 0) start = 0;
+  if (start > end || start >= length) return null;
+  if (end >= length) end = length - 1;
+  return [start, end];
+}
+
+function parseEnd(arg: Bin): End {
+  const where = arg.toLowerCase();
+  if (where !== 'left' && where !== 'right') fail(ERR.syntax);
+  return where;
+}
+
+function move(ctx: CommandContext, source: Bin, destination: Bin, from: End, to: End): Reply {
+  const list = ctx.getList(source);
+  if (!list || list.items.length === 0) return NIL;
+  let target = ctx.getList(destination);
+  const value = (from === 'left' ? list.items.popFront() : list.items.popBack())!;
+  if (!target) {
+    target = new ListValue();
+    ctx.db.setKey(destination, target);
+  }
+  if (to === 'left') target.items.pushFront(value);
+  else target.items.pushBack(value);
+  ctx.deleteIfEmpty(source, list.items.length);
+  ctx.dirty();
+  return bulk(value);
+}
+
+function lpos(ctx: CommandContext, argv: readonly Bin[]): Reply {
+  let rank = 1;
+  let count = -1;
+  let maxlen = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j]!.toLowerCase();
+    const more = j < argv.length - 1;
+    if (opt === 'rank' && more) {
+      rank = integerArg(argv[++j]!);
+      if (rank === 0) fail(ERR.lposRankZero);
+    } else if (opt === 'count' && more) {
+      count = positiveArg(argv[++j]!, ERR.lposCountNegative);
+    } else if (opt === 'maxlen' && more) {
+      maxlen = positiveArg(argv[++j]!, ERR.lposMaxlenNegative);
+    } else fail(ERR.syntax);
+  }
+  const fromTail = rank < 0;
+  if (fromTail) rank = -rank;
+  const list = ctx.getList(argv[1]!);
+  if (!list) return count !== -1 ? EMPTY_ARRAY : NIL;
+  const element = argv[2]!;
+  const length = list.items.length;
+  const matches: number[] = [];
+  for (let index = 0; index < length && (maxlen === 0 || index < maxlen); index++) {
+    const position = fromTail ? length - index - 1 : index;
+    if (list.items.get(position) !== element) continue;
+    if (rank === 1) {
+      matches.push(position);
+      if (matches.length === count) break;
+    } else rank--;
+  }
+  if (count !== -1) return { kind: 'array', value: matches.map((m) => int(m)) };
+  return matches.length > 0 ? int(matches[0]!) : NIL;
+}
+
+export const listCommands: readonly CommandSpec[] = [
+  command({ name: 'lpush', arity: -3, write: true, keys: [1, 1, 1], run: (ctx, argv) => push(ctx, argv, 'left', false) }),
+  command({ name: 'rpush', arity: -3, write: true, keys: [1, 1, 1], run: (ctx, argv) => push(ctx, argv, 'right', false) }),
+  command({ name: 'lpushx', arity: -3, write: true, keys: [1, 1, 1], run: (ctx, argv) => push(ctx, argv, 'left', true) }),
+  command({ name: 'rpushx', arity: -3, write: true, keys: [1, 1, 1], run: (ctx, argv) => push(ctx, argv, 'right', true) }),
+  command({ name: 'lpop', arity: -2, write: true, keys: [1, 1, 1], run: (ctx, argv) => pop(ctx, argv, 'left') }),
+  command({ name: 'rpop', arity: -2, write: true, keys: [1, 1, 1], run: (ctx, argv) => pop(ctx, argv, 'right') }),
+  command({ name: 'llen', arity: 2, keys: [1, 1, 1], run: (ctx, argv) => int(ctx.getList(argv[1]!)?.items.length ?? 0) }),
+  command({
+    name: 'lindex',
+    arity: 3,
+    keys: [1, 1, 1],
+    run(ctx, argv) {
+      const list = ctx.getList(argv[1]!);
+      if (!list) return NIL;
+      let index = integerArg(argv[2]!);
+      if (index < 0) index += list.items.length;
+      return index >= 0 && index < list.items.length ? bulk(list.items.get(index)) : NIL;
+    },
+  }),
+  command({
+    name: 'lset',
+    arity: 4,
+    write: true,
+    keys: [1, 1, 1],
+    run(ctx, argv) {
+      const list = ctx.getList(argv[1]!);
+      if (!list) fail(ERR.noSuchKey);
+      let index = integerArg(argv[2]!);
+      if (index < 0) index += list.items.length;
+      if (index < 0 || index >= list.items.length) fail(ERR.indexOutOfRange);
+      list.items.set(index, argv[3]!);
+      ctx.dirty();
+      return OK;
+    },
+  }),
+  command({
+    name: 'lrange',
+    arity: 4,
+    keys: [1, 1, 1],
+    run(ctx, argv) {
+      const start = integerArg(argv[2]!);
+      const end = integerArg(argv[3]!);
+      const list = ctx.getList(argv[1]!);
+      if (!list) return EMPTY_ARRAY;
+      const range = listRange(start, end, list.items.length);
+      return range ? bulkArray(list.items.slice(range[0], range[1] + 1)) : EMPTY_ARRAY;
+    },
+  }),
+  command({
+    name: 'ltrim',
+    arity: 4,
+    write: true,
+    keys: [1, 1, 1],
+    run(ctx, argv) {
+      const start = integerArg(argv[2]!);
+      const end = integerArg(argv[3]!);
+      const key = argv[1]!;
+      const list = ctx.getList(key);
+      if (!list) return OK;
+      const length = list.items.length;
+      const range = listRange(start, end, length);
+      const kept = range ? list.items.slice(range[0], range[1] + 1) : [];
+      list.items.replaceAll(kept);
+      ctx.deleteIfEmpty(key, kept.length);
+      ctx.dirty(length - kept.length);
+      return OK;
+    },
+  }),
+  command({
+    name: 'lrem',
+    arity: 4,
+    write: true,
+    keys: [1, 1, 1],
+    run(ctx, argv) {
+      const toRemove = integerArg(argv[2]!);
+      const key = argv[1]!;
+      const list = ctx.getList(key);
+      if (!list) return int(0);
+      const element = argv[3]!;
+      const items = list.items.toArray();
+      const limit = toRemove === 0 ? Infinity : Math.abs(toRemove);
+      let removed = 0;
+      const fromTail = toRemove < 0;
+      const order = fromTail ? items.map((_, i) => items.length - 1 - i) : items.map((_, i) => i);
+      const drop = new Set<number>();
+      for (const i of order) {
+        if (removed >= limit) break;
+        if (items[i] === element) {
+          drop.add(i);
+          removed++;
+        }
+      }
+      if (removed > 0) list.items.replaceAll(items.filter((_, i) => !drop.has(i)));
+      ctx.deleteIfEmpty(key, list.items.length);
+      ctx.dirty(removed);
+      return int(removed);
+    },
+  }),
+  command({
+    name: 'linsert',
+    arity: 5,
+    write: true,
+    keys: [1, 1, 1],
+    run(ctx, argv) {
+      const where = argv[2]!.toLowerCase();
+      if (where !== 'before' && where !== 'after') fail(ERR.syntax);
+      const list = ctx.getList(argv[1]!);
+      if (!list) return int(0);
+      const items = list.items.toArray();
+      const pivot = items.indexOf(argv[3]!);
+      if (pivot < 0) return int(-1);
+      items.splice(where === 'before' ? pivot : pivot + 1, 0, argv[4]!);
+      list.items.replaceAll(items);
+      ctx.dirty();
+      return int(items.length);
+    },
+  }),
+  command({ name: 'lpos', arity: -3, keys: [1, 1, 1], run: lpos }),
+  command({
+    name: 'lmove',
+    arity: 5,
+    write: true,
+    keys: [1, 2, 1],
+    run: (ctx, argv) => {
+      const from = parseEnd(argv[3]!);
+      const to = parseEnd(argv[4]!);
+      return move(ctx, argv[1]!, argv[2]!, from, to);
+    },
+  }),
+  command({ name: 'rpoplpush', arity: 3, write: true, keys: [1, 2, 1], run: (ctx, argv) => move(ctx, argv[1]!, argv[2]!, 'right', 'left') }),
+];
