@@ -47,5 +47,13 @@ export const ERR = {
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
   lposCountNegative: "ERR COUNT can't be negative",
   lposMaxlenNegative: "ERR MAXLEN can't be negative",
+  longRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  hashNotInteger: 'ERR hash value is not an integer',
+  hashNotFloat: 'ERR hash value is not a float',
+  nanOrInfinityValue: 'ERR value is NaN or Infinity',
+  valueOutOfRange: 'ERR value is out of range',
+  numkeysPositive: 'ERR numkeys should be greater than 0',
+  numkeysTooMany: "ERR Number of keys can't be greater than number of args",
+  limitNegative: "ERR LIMIT can't be negative",
   protocol: (detail: string) => `ERR Protocol error: ${detail}`,
 } as const;

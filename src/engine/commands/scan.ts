@@ -17,7 +17,7 @@ export interface ScanOptions {
 const UNSIGNED_LONG_MAX = 2n ** 64n - 1n;
 
 /** strtoul over the whole argument, as parseScanCursorOrReply accepts it (sign wraps around). */
-function parseCursor(arg: Bin): number {
+export function parseCursor(arg: Bin): number {
   const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/.exec(arg);
   if (arg === '') return 0;
   if (!m) fail(ERR.invalidCursor);
@@ -29,7 +29,15 @@ function parseCursor(arg: Bin): number {
 
 /** Parses `cursor [MATCH pattern] [COUNT n] [TYPE t]` starting at argv[cursorIndex]. */
 export function parseScan(argv: readonly Bin[], cursorIndex: number, options: { allowType: boolean }): ScanOptions {
-  const result: ScanOptions = { cursor: parseCursor(argv[cursorIndex]!), count: 10, match: null, type: null };
+  return parseScanOptions(argv, cursorIndex, parseCursor(argv[cursorIndex]!), options);
+}
+
+/**
+ * The options after the cursor. HSCAN, SSCAN and ZSCAN parse them only once the key is known
+ * to exist with the right type, so a missing key answers an empty scan whatever follows.
+ */
+export function parseScanOptions(argv: readonly Bin[], cursorIndex: number, cursor: number, options: { allowType: boolean }): ScanOptions {
+  const result: ScanOptions = { cursor, count: 10, match: null, type: null };
   for (let i = cursorIndex + 1; i < argv.length; i += 2) {
     const option = argv[i]!.toLowerCase();
     const value = argv[i + 1];
@@ -77,6 +85,18 @@ export function scanItems<T>(items: Iterable<T>, keyOf: (item: T) => Bin, cursor
   const lastHash = candidates[end - 1]!.hash;
   while (end < candidates.length && candidates[end]!.hash === lastHash) end++;
   return { next: end < candidates.length ? lastHash + 1 : 0, page: candidates.slice(0, end).map((c) => c.item) };
+}
+
+/** The element scan of one key: cursor, then the key and its type, then the options. */
+export function collectionScan<T>(
+  argv: readonly Bin[],
+  lookup: () => T | undefined,
+  scan: (value: T, options: ScanOptions) => Reply,
+): Reply {
+  const cursor = parseCursor(argv[2]!);
+  const value = lookup();
+  if (value === undefined) return scanReply(0, []);
+  return scan(value, parseScanOptions(argv, 2, cursor, { allowType: false }));
 }
 
 export function scanReply(next: number, elements: readonly Bin[]): Reply {
