@@ -55,5 +55,13 @@ export const ERR = {
   numkeysPositive: 'ERR numkeys should be greater than 0',
   numkeysTooMany: "ERR Number of keys can't be greater than number of args",
   limitNegative: "ERR LIMIT can't be negative",
+  zaddXxNx: 'ERR XX and NX options at the same time are not compatible',
+  zaddGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zaddIncrSingle: 'ERR INCR option supports a single increment-element pair',
+  zaddNan: 'ERR resulting score is not a number (NaN)',
+  zrangeLimitNeedsBy: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zrangeWithscoresBylex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  minMaxNotFloat: 'ERR min or max is not a float',
+  minMaxNotLex: 'ERR min or max not valid string range item',
   protocol: (detail: string) => `ERR Protocol error: ${detail}`,
 } as const;

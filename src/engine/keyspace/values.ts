@@ -105,18 +105,21 @@ export class ZSetValue {
   /** Inserts or moves `member` to `score`; returns true if it was new. */
   set(member: Bin, score: number, limits: EncodingLimits): boolean {
     const old = this.scores.get(member);
+    if (
+      this.encoding === 'listpack' &&
+      old === undefined &&
+      (this.sorted.length + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue)
+    ) {
+      this.encoding = 'skiplist';
+    }
+    // A listpack stores scores as text with integral values as integers, so -0 comes back as 0.
+    if (this.encoding === 'listpack' && score === 0) score = 0;
     if (old !== undefined) {
-      if (old === score) return false;
+      if (Object.is(old, score)) return false;
       this.sorted.splice(this.lowerBound(old, member), 1);
     }
     this.scores.set(member, score);
     this.sorted.splice(this.lowerBound(score, member), 0, { member, score });
-    if (
-      this.encoding === 'listpack' &&
-      (this.sorted.length > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue)
-    ) {
-      this.encoding = 'skiplist';
-    }
     return old === undefined;
   }
 
