@@ -55,6 +55,18 @@ export function sortPairs(reply: Reply): Reply {
   return { kind: 'array', value: pairs.flat() };
 }
 
+/**
+ * SCAN-family replies: Redis's cursor is a position in its hash table, the lab's in its own
+ * order, so only the elements are compared (sorted; `pairs` for HSCAN/ZSCAN field-value lists).
+ */
+export function scanElements(pairs: boolean) {
+  return (_: readonly string[], reply: Reply): Reply => {
+    if (reply.kind !== 'array' || !reply.value || reply.value.length !== 2) return reply;
+    const elements = reply.value[1]!;
+    return { kind: 'array', value: [{ kind: 'status', value: 'cursor' }, pairs ? sortPairs(elements) : sortArray(elements)] };
+  };
+}
+
 function compareKey(a: Reply, b: Reply): number {
   const x = JSON.stringify(a);
   const y = JSON.stringify(b);

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.js';
 import { ERR } from '../errors.js';
 import { ListValue } from '../keyspace/values.js';
 import { bulk, bulkArray, EMPTY_ARRAY, int, NIL, NIL_ARRAY, OK, type Reply } from '../resp/reply.js';
-import { parseIntArg } from '../util/numbers.js';
+import { INT64_MIN, parseInt64, parseIntArg } from '../util/numbers.js';
 import { command, fail, type CommandSpec } from './types.js';
 
 type End = 'left' | 'right';
@@ -96,38 +96,44 @@ function move(ctx: CommandContext, source: Bin, destination: Bin, from: End, to:
 }
 
 function lpos(ctx: CommandContext, argv: readonly Bin[]): Reply {
-  let rank = 1;
+  let rank = 1n;
   let count = -1;
   let maxlen = 0;
   for (let j = 3; j < argv.length; j++) {
     const opt = argv[j]!.toLowerCase();
     const more = j < argv.length - 1;
     if (opt === 'rank' && more) {
-      rank = integerArg(argv[++j]!);
-      if (rank === 0) fail(ERR.lposRankZero);
+      const parsed = parseInt64(argv[++j]!);
+      if (parsed === null) fail(ERR.notInteger);
+      if (parsed === 0n) fail(ERR.lposRankZero);
+      rank = parsed;
     } else if (opt === 'count' && more) {
       count = positiveArg(argv[++j]!, ERR.lposCountNegative);
     } else if (opt === 'maxlen' && more) {
       maxlen = positiveArg(argv[++j]!, ERR.lposMaxlenNegative);
     } else fail(ERR.syntax);
   }
-  const fromTail = rank < 0;
-  if (fromTail) rank = -rank;
+  const fromTail = rank < 0n;
+  // -LLONG_MIN overflows in C and stays negative: every match qualifies and COUNT never stops.
+  const overflowed = rank === INT64_MIN;
+  if (fromTail && !overflowed) rank = -rank;
   const list = ctx.getList(argv[1]!);
   if (!list) return count !== -1 ? EMPTY_ARRAY : NIL;
   const element = argv[2]!;
   const length = list.items.length;
-  const matches: number[] = [];
+  const found: number[] = [];
+  let matches = 0n;
   for (let index = 0; index < length && (maxlen === 0 || index < maxlen); index++) {
     const position = fromTail ? length - index - 1 : index;
     if (list.items.get(position) !== element) continue;
-    if (rank === 1) {
-      matches.push(position);
-      if (matches.length === count) break;
-    } else rank--;
+    matches++;
+    if (!overflowed && matches < rank) continue;
+    found.push(position);
+    if (count === -1) break;
+    if (count > 0 && !overflowed && matches - rank + 1n >= BigInt(count)) break;
   }
-  if (count !== -1) return { kind: 'array', value: matches.map((m) => int(m)) };
-  return matches.length > 0 ? int(matches[0]!) : NIL;
+  if (count !== -1) return { kind: 'array', value: found.map((m) => int(m)) };
+  return found.length > 0 ? int(found[0]!) : NIL;
 }
 
 export const listCommands: readonly CommandSpec[] = [

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { Reply } from '../../../src/engine/resp/reply.js';
 import type { Rules } from '../../support/differential.js';
-import { keyArb, sortArray, sortPairs, valueArb } from '../../support/differential.js';
+import { keyArb, sortArray, sortPairs, valueArb, scanElements } from '../../support/differential.js';
 
 const fieldArb = fc.oneof(fc.constantFrom('f1', 'f2', 'f3', 'n', ''), fc.constantFrom('x'.repeat(65)), valueArb);
 const numberArb = fc.constantFrom('1', '-1', '10', '0.5', 'x', '9223372036854775807', '1e3', 'inf', '', '-0.1', '3.0e2');
@@ -33,6 +33,6 @@ export const hashRules: Rules = {
   hgetall: { normalize: (_, r) => sortPairs(r) },
   hkeys: { normalize: (_, r) => sortArray(r) },
   hvals: { normalize: (_, r) => sortArray(r) },
-  hscan: { normalize: (_, r) => (r.kind === 'array' && r.value ? { kind: 'array', value: [r.value[0]!, sortPairs(r.value[1]!)] } : r) },
+  hscan: { normalize: scanElements(true) },
   hrandfield: { reconcile: checkRandomFields },
 };

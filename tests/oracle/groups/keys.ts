@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { Reply } from '../../../src/engine/resp/reply.js';
 import type { Rules } from '../../support/differential.js';
-import { keyArb, sortArray } from '../../support/differential.js';
+import { keyArb, sortArray, scanElements } from '../../support/differential.js';
 
 const patternArb = fc.constantFrom('*', 'k*', 'k?', '*:*', '[a-k]*', '[^k]*', 'nul*', '\\*', '*e*', 'k[12]', '[', 'a\r\nb', '');
 const timeArb = fc.constantFrom('1000', '100000', '0', '-1', 'x', '9223372036854775807', '-9223372036854775808', '4102444800', '1');
@@ -21,7 +21,8 @@ export const keyCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   fc.constantFrom<string[]>(['SCAN', '0'], ['SCAN', 'x'], ['SCAN', '0', 'COUNT']),
   fc.tuple(keyArb, keyArb, fc.constantFrom<string[]>([], ['REPLACE'], ['DB', '1'], ['DB', '0', 'REPLACE'], ['DB', '16'], ['DB', 'x'], ['FOO'])).map(([a, b, o]) => ['COPY', a, b, ...o]),
   fc.tuple(fc.constantFrom('ENCODING', 'REFCOUNT', 'FREQ', 'NOPE'), keyArb).map(([s, k]) => ['OBJECT', s, k]),
-  fc.tuple(fc.constantFrom('EXPIRE', 'PEXPIRE'), keyArb, timeArb, expireFlagArb).map(([c, k, t, f]) => [c, k, t === '1' ? '100000' : t, ...f]),
+  // GT/LT between two relative expiries depend on the milliseconds between them: NX/XX only here.
+  fc.tuple(fc.constantFrom('EXPIRE', 'PEXPIRE'), keyArb, timeArb, fc.constantFrom<string[]>([], ['NX'], ['XX'], ['NX', 'XX'], ['FOO'])).map(([c, k, t, f]) => [c, k, t === '1' ? '100000' : t, ...f]),
   fc.tuple(fc.constantFrom('EXPIREAT', 'PEXPIREAT'), keyArb, timeArb, expireFlagArb).map(([c, k, t, f]) => [c, k, t === '1000' || t === '100000' ? '4102444800000' : t, ...f]),
   fc.tuple(fc.constantFrom('TTL', 'PTTL', 'EXPIRETIME', 'PEXPIRETIME', 'PERSIST'), keyArb).map(([c, k]) => [c, k]),
   fc.constantFrom<string[]>(['RANDOMKEY'], ['OBJECT'], ['OBJECT', 'HELP'], ['EXPIRE', 'k1'], ['KEYS']),
@@ -35,9 +36,7 @@ function roughTtl(argv: readonly string[], reply: Reply): Reply {
 
 export const keyRules: Rules = {
   keys: { normalize: (_, r) => sortArray(r) },
-  scan: {
-    normalize: (_, r) => (r.kind === 'array' && r.value ? { kind: 'array', value: [r.value[0]!, sortArray(r.value[1]!)] } : r),
-  },
+  scan: { normalize: scanElements(false) },
   pttl: { normalize: roughTtl },
   pexpiretime: { normalize: roughTtl },
   randomkey: {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { Reply } from '../../../src/engine/resp/reply.js';
 import type { LabHandle, Rules } from '../../support/differential.js';
-import { keyArb, sortArray, valueArb } from '../../support/differential.js';
+import { keyArb, sortArray, valueArb, scanElements } from '../../support/differential.js';
 
 const memberArb = fc.oneof(fc.constantFrom('1', '2', '3', '-5', 'a', 'b', '10'), valueArb);
 
@@ -51,7 +51,7 @@ export const setRules: Rules = {
   sinter: { normalize: (_, r) => sortArray(r) },
   sunion: { normalize: (_, r) => sortArray(r) },
   sdiff: { normalize: (_, r) => sortArray(r) },
-  sscan: { normalize: (_, r) => (r.kind === 'array' && r.value ? { kind: 'array', value: [r.value[0]!, sortArray(r.value[1]!)] } : r) },
+  sscan: { normalize: scanElements(false) },
   spop: { reconcile: reconcileSpop },
   srandmember: { reconcile: (_, a, b) => sameShape(a, b) },
 };

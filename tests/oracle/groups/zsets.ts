@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { Reply } from '../../../src/engine/resp/reply.js';
 import type { Rules } from '../../support/differential.js';
-import { keyArb, sortPairs, valueArb } from '../../support/differential.js';
+import { keyArb, valueArb, scanElements } from '../../support/differential.js';
 
 const memberArb = fc.oneof(fc.constantFrom('a', 'b', 'c', 'd', 'm', ''), fc.constantFrom('x'.repeat(65)), valueArb);
 const scoreArb = fc.oneof(
@@ -52,5 +52,5 @@ export const zsetCommandArb: fc.Arbitrary<string[]> = fc.oneof(
 
 export const zsetRules: Rules = {
   zrandmember: { reconcile: (_, a, b) => sameShape(a, b) },
-  zscan: { normalize: (_, r) => (r.kind === 'array' && r.value ? { kind: 'array', value: [r.value[0]!, sortPairs(r.value[1]!)] } : r) },
+  zscan: { normalize: scanElements(true) },
 };

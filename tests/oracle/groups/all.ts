@@ -1,0 +1,33 @@
+// Every generator and normalisation rule, for the mixed suites.
+import fc from 'fast-check';
+import type { Rules } from '../../support/differential.js';
+import { hashCommandArb, hashRules } from './hashes.js';
+import { keyCommandArb, keyRules } from './keys.js';
+import { listCommandArb, listRules } from './lists.js';
+import { serverCommandArb, serverRules } from './server.js';
+import { setCommandArb, setRules } from './sets.js';
+import { stringCommandArb, stringRules } from './strings.js';
+import { zsetCommandArb, zsetRules } from './zsets.js';
+
+export const GROUPS = {
+  strings: stringCommandArb,
+  keys: keyCommandArb,
+  lists: listCommandArb,
+  hashes: hashCommandArb,
+  sets: setCommandArb,
+  zsets: zsetCommandArb,
+  server: serverCommandArb,
+} as const;
+
+export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules };
+
+/** Commands of every type on the same keys, with server commands (SELECT, MULTI …) less often. */
+export const mixedCommandArb: fc.Arbitrary<string[]> = fc.oneof(
+  { arbitrary: stringCommandArb, weight: 3 },
+  { arbitrary: keyCommandArb, weight: 3 },
+  { arbitrary: listCommandArb, weight: 3 },
+  { arbitrary: hashCommandArb, weight: 3 },
+  { arbitrary: setCommandArb, weight: 3 },
+  { arbitrary: zsetCommandArb, weight: 3 },
+  { arbitrary: serverCommandArb, weight: 1 },
+);
