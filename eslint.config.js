@@ -51,7 +51,7 @@ export default tseslint.config(
     files: ['src/ui/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        restrict('The UI talks to the worker through the typed protocol only.', '**/engine/**', '**/sim/**', '**/storage/**', '**/cli/**'),
+        restrict('The UI talks to the worker through the typed protocol only.', '**/engine/**', '**/sim/**', '**/storage/**', '**/cli/**', '**/worker/*', '!**/worker/protocol.js'),
       ] }],
     },
   },

@@ -1,0 +1,35 @@
+// The typed messages between the UI and the engine worker: requests and replies derived from
+// the worker's API, errors as plain objects, and a one-way telemetry stream batched per tick.
+import type { WorkerApi } from './api.js';
+
+export type { ConsoleResult } from './api.js';
+
+export type Method = keyof WorkerApi;
+
+export type Request = {
+  [M in Method]: { type: 'request'; id: number; method: M; args: Parameters<WorkerApi[M]> };
+}[Method];
+
+export type Result<M extends Method> = Awaited<ReturnType<WorkerApi[M]>>;
+
+export interface SerializedError {
+  name: string;
+  message: string;
+}
+
+export type Response = { type: 'response'; id: number; ok: true; value: unknown } | { type: 'response'; id: number; ok: false; error: SerializedError };
+
+/** Sent once per tick (about every 100 ms of wall time) while the worker runs. */
+export interface Telemetry {
+  type: 'telemetry';
+  /** Commands executed since the previous tick. */
+  ops: number;
+  keys: number;
+  memoryBytes: number;
+}
+
+export type WorkerMessage = Response | Telemetry | { type: 'ready' };
+
+export const TELEMETRY_INTERVAL_MS = 100;
+
+export type Args<M extends Method> = Parameters<WorkerApi[M]>;
