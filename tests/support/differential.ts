@@ -92,27 +92,31 @@ export interface DifferentialResult {
  */
 export async function runDifferential(
   server: RedisServer,
-  commands: readonly (readonly string[])[],
+  sequence: readonly (readonly string[])[],
   rules: Rules = {},
 ): Promise<DifferentialResult> {
-  await server.pipeline([['SELECT', '0'], ['FLUSHALL']]);
+  const commands = withoutQueuedRandomness(sequence, rules);
+  // A failed run may have left the connection inside MULTI.
+  await server.pipeline([['DISCARD'], ['SELECT', '0'], ['FLUSHALL']]);
   const engine = new Engine({ clock: systemClock });
   const client = engine.createClient();
   const lab: LabHandle = { engine, client, run: (...argv) => engine.execute(client, argv) };
   // Replies are produced one command at a time, so a reconcile hook can fix the lab's state
   // before the next command.
   const redisReplies = await server.pipeline(commands);
+  let queued: (readonly string[])[] | null = null;
   for (let i = 0; i < commands.length; i++) {
     const argv = commands[i]!;
+    const name = argv[0]!.toLowerCase();
     const labReply = engine.execute(client, argv);
     const redisReply = redisReplies[i]!;
-    const rule = rules[argv[0]!.toLowerCase()];
+    const rule = rules[name];
     if (rule?.reconcile) {
       const problem = rule.reconcile(argv, redisReply, labReply, lab);
       if (problem) return { ok: false, message: `#${i} ${describeCommand(argv)}: ${problem}` };
       continue;
     }
-    const norm = rule?.normalize ?? ((_: readonly string[], r: Reply) => r);
+    const norm = name === 'exec' && queued ? execNormalizer(queued, rules) : normalizerFor(argv, rules);
     if (!sameReply(norm(argv, redisReply), norm(argv, labReply))) {
       return {
         ok: false,
@@ -121,6 +125,9 @@ export async function runDifferential(
           `  sequence: ${commands.slice(0, i + 1).map(describeCommand).join(' ; ')}`,
       };
     }
+    if (name === 'multi' && labReply.kind === 'status') queued = [];
+    else if ((name === 'exec' || name === 'discard') && client.multi === null) queued = null;
+    else if (queued && labReply.kind === 'status' && labReply.value === 'QUEUED') queued.push(argv);
   }
   // Leave any open transaction so DEBUG DIGEST is not queued.
   const [, redisDigest] = await server.pipeline([['DISCARD'], ['DEBUG', 'DIGEST']]);
@@ -132,6 +139,37 @@ export async function runDifferential(
     };
   }
   return { ok: true, message: '' };
+}
+
+type Normalizer = (argv: readonly string[], reply: Reply) => Reply;
+
+function normalizerFor(argv: readonly string[], rules: Rules): Normalizer {
+  return rules[argv[0]!.toLowerCase()]?.normalize ?? ((_, reply) => reply);
+}
+
+/** EXEC's replies are those of the queued commands, each normalised by its own rule. */
+function execNormalizer(queued: readonly (readonly string[])[], rules: Rules): Normalizer {
+  return (_, reply) => {
+    if (reply.kind !== 'array' || !reply.value || reply.value.length !== queued.length) return reply;
+    return { kind: 'array', value: reply.value.map((inner, j) => normalizerFor(queued[j]!, rules)(queued[j]!, inner)) };
+  };
+}
+
+/**
+ * Commands with random results (SPOP …) are reconciled one by one; inside MULTI their effect
+ * would only be visible at EXEC, too late to reconcile, so they are left out of transactions.
+ */
+function withoutQueuedRandomness(sequence: readonly (readonly string[])[], rules: Rules): (readonly string[])[] {
+  let inMulti = false;
+  const out: (readonly string[])[] = [];
+  for (const argv of sequence) {
+    const name = argv[0]!.toLowerCase();
+    if (inMulti && rules[name]?.reconcile) continue;
+    if (name === 'multi') inMulti = true;
+    else if (name === 'exec' || name === 'discard') inMulti = false;
+    out.push(argv);
+  }
+  return out;
 }
 
 export function describeCommand(argv: readonly string[]): string {

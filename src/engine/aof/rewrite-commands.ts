@@ -3,7 +3,7 @@
 // RPUSH / SADD / ZADD / HMSET in batches of 64 items, then PEXPIREAT when the key has a TTL.
 // Keys already past their expiry are still written, with their past time, as Redis does.
 import type { Bin } from '../bytes.js';
-import type { Database } from '../keyspace/database.js';
+import type { Database, UnixMs } from '../keyspace/database.js';
 import { RawString, type RedisValue } from '../keyspace/values.js';
 import { formatDouble } from '../util/numbers.js';
 
@@ -52,7 +52,7 @@ function* hashItems(value: Extract<RedisValue, { type: 'hash' }>): Generator<Bin
 }
 
 /** The commands that recreate one key. */
-export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: number | undefined, counts: RewriteCounts): Generator<Bin[]> {
+export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixMs | undefined, counts: RewriteCounts): Generator<Bin[]> {
   if (typeof value === 'string' || value instanceof RawString) {
     counts.string++;
     yield ['SET', key, typeof value === 'string' ? value : value.value];

@@ -4,6 +4,7 @@
 import type { Bin } from '../bytes.js';
 import type { CommandContext } from '../context.js';
 import { ERR } from '../errors.js';
+import { unixMs } from '../keyspace/database.js';
 import { int, type Reply } from '../resp/reply.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../util/numbers.js';
 import { command, fail, type CommandSpec } from './types.js';
@@ -52,7 +53,7 @@ function expireGeneric(ctx: CommandContext, argv: readonly Bin[], seconds: boole
     ctx.rewriteArgv(['DEL', key]);
     return int(1);
   }
-  ctx.db.expires.set(key, Number(when));
+  ctx.db.expires.set(key, unixMs(when));
   ctx.rewriteArgv(['PEXPIREAT', key, when.toString(), ...argv.slice(3)]);
   return int(1);
 }
@@ -61,9 +62,9 @@ function ttlGeneric(ctx: CommandContext, key: Bin, ms: boolean, absolute: boolea
   if (!ctx.exists(key)) return int(-2);
   const expire = ctx.db.expires.get(key);
   if (expire === undefined) return int(-1);
-  let ttl = absolute ? expire : expire - ctx.now;
-  if (ttl < 0) ttl = 0;
-  return int(ms ? ttl : Math.floor((ttl + 500) / 1000));
+  let ttl = absolute ? BigInt(expire) : BigInt(expire) - BigInt(ctx.now);
+  if (ttl < 0n) ttl = 0n;
+  return int(ms ? ttl : (ttl + 500n) / 1000n);
 }
 
 const expireCommand = (name: string, seconds: boolean, relative: boolean) =>

@@ -4,7 +4,7 @@ import type { Bin } from '../bytes.js';
 import { randomBelow } from '../clock.js';
 import type { CommandContext } from '../context.js';
 import { ERR } from '../errors.js';
-import { HashValue, ListValue, objectEncoding, SetValue, typeOf, ZSetValue, type RedisValue } from '../keyspace/values.js';
+import { HashValue, ListValue, objectEncoding, RawString, SetValue, typeOf, ZSetValue, type RedisValue } from '../keyspace/values.js';
 import { array, bulk, bulkArray, int, NIL, OK, status, type Reply } from '../resp/reply.js';
 import { stringMatch } from '../util/glob.js';
 import { parseInt64, parseIntArg } from '../util/numbers.js';
@@ -40,7 +40,9 @@ function rename(ctx: CommandContext, argv: readonly Bin[], nx: boolean): Reply {
 
 /** A deep copy with the same encoding, as COPY's per-type dup functions make it. */
 export function copyValue(value: RedisValue): RedisValue {
-  if (typeof value === 'string' || !('type' in value)) return value;
+  // dupStringObject gives a shared integer a private object of its own.
+  if (typeof value === 'string') return refCount(value) === 1 ? value : new RawString(value, 'int');
+  if (!('type' in value)) return value;
   switch (value.type) {
     case 'list':
       return new ListValue(value.items);

@@ -4,6 +4,7 @@
 import type { Bin } from '../bytes.js';
 import type { CommandContext } from '../context.js';
 import { ERR } from '../errors.js';
+import type { UnixMs } from '../keyspace/database.js';
 import { bulk, NIL, OK, type Reply } from '../resp/reply.js';
 import { parseExpireAt } from './expire-args.js';
 import { fail } from './types.js';
@@ -36,7 +37,7 @@ function parseOptions(argv: readonly Bin[], start: number, forSet: boolean): Str
   return o;
 }
 
-function expireAt(ctx: CommandContext, o: StringOptions, commandName: string): number | null {
+function expireAt(ctx: CommandContext, o: StringOptions, commandName: string): UnixMs | null {
   if (!o.expire) return null;
   const { flag, value } = o.expire;
   return parseExpireAt(value, flag === 'ex' || flag === 'exat' ? 'seconds' : 'milliseconds', flag === 'ex' || flag === 'px', ctx.now, commandName);

@@ -3,9 +3,19 @@
 import type { Bin } from '../bytes.js';
 import type { RedisValue } from './values.js';
 
+/**
+ * An expiry in unix ms. Redis accepts any int64; the few beyond 2^53 stay exact as bigint, and
+ * JavaScript compares the two kinds with each other correctly.
+ */
+export type UnixMs = number | bigint;
+
+export function unixMs(ms: bigint): UnixMs {
+  return ms <= BigInt(Number.MAX_SAFE_INTEGER) && ms >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(ms) : ms;
+}
+
 export class Database {
   readonly dict = new Map<Bin, RedisValue>();
-  readonly expires = new Map<Bin, number>();
+  readonly expires = new Map<Bin, UnixMs>();
 
   constructor(readonly id: number) {}
 

@@ -10,10 +10,14 @@ import type { EncodingLimits } from './limits.js';
  * A string whose encoding Redis will not reconsider: APPEND and SETRANGE results stay "raw"
  * whatever their length; INCRBYFLOAT results are never turned into "int".
  */
+/**
+ * A string whose encoding is not the one Redis would pick for its bytes today: INCRBYFLOAT's
+ * raw/embstr numbers, or COPY's private copy of a shared integer ('int', refcount 1).
+ */
 export class RawString {
   constructor(
     readonly value: Bin,
-    readonly encoding: 'raw' | 'embstr' = 'raw',
+    readonly encoding: 'raw' | 'embstr' | 'int' = 'raw',
   ) {}
 }
 
