@@ -1,6 +1,9 @@
 // The headless CLI against the real thing: the same stdin through `redis-cli` (talking to
 // redis-server) and through `npm run cli -- exec` must print the same bytes.
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -82,6 +85,76 @@ describe('npm run cli -- digest', () => {
     const result = runCli(['digest'], SCRIPT);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`{"keys": ${keys.kind === 'int' ? keys.value : '?'}, "digest": "${digest.kind === 'status' ? digest.value : '?'}"}\n`);
+  });
+});
+
+describe('npm run cli -- digest PATH', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  async function redisDigest(): Promise<{ keys: number; digest: string }> {
+    const [keys, digest] = await server.pipeline([['DBSIZE'], ['DEBUG', 'DIGEST']]);
+    return { keys: keys!.value as number, digest: digest!.value as string };
+  }
+
+  it("loads redis-server's dump.rdb and its AOF directory to redis's digest, touching neither", async () => {
+    redisCli('FLUSHALL\n');
+    redisCli(SCRIPT);
+    const expected = await redisDigest();
+    await server.command('SAVE');
+    const dir = tempDir();
+    cpSync(join(server.dir, 'dump.rdb'), join(dir, 'dump.rdb'));
+    const before = readFileSync(join(dir, 'dump.rdb'));
+    const result = runCli(['digest', join(dir, 'dump.rdb')], '');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ ...expected, loadMs: expect.any(Number) });
+    expect(readFileSync(join(dir, 'dump.rdb'))).toEqual(before);
+
+    const aofDir = tempDir();
+    const redis = await RedisServer.start({ dir: aofDir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'yes'] });
+    try {
+      await redis.pipeline([['SET', 'a', '1'], ['RPUSH', 'l', 'x', 'y'], ['BGREWRITEAOF']]);
+      await redis.waitForBackgroundJobs();
+      await redis.pipeline([['SET', 'after', 'rewrite']]);
+      const [keys, digest] = await redis.pipeline([['DBSIZE'], ['DEBUG', 'DIGEST']]);
+      const fromDir = runCli(['digest', join(aofDir, 'appendonlydir')], '');
+      expect(readdirSync(join(aofDir, 'appendonlydir')).some((f) => f.endsWith('.base.rdb'))).toBe(true);
+      expect(JSON.parse(fromDir.stdout)).toEqual({ keys: keys!.value, digest: digest!.value, loadMs: expect.any(Number) });
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  it('exits 1 with one line naming the file, the offset and the reason for a bad file', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.rdb'), Buffer.from('REDIS0010\xfa\x09redis-ver', 'latin1'));
+    const result = runCli(['digest', join(dir, 'bad.rdb')], '');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^.*bad\.rdb, offset \d+: Short read.*\n$/);
+    expect(result.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it('exec --dir saves a dump.rdb that redis-server loads, and loads it again on the next run', async () => {
+    const dir = tempDir();
+    const first = runCli(['exec', '--dir', dir], 'SET a 1\nRPUSH l x y z\nZADD z 1.5 m\nSAVE\n');
+    expect(first.stdout).toBe('OK\n3\n1\nOK\n');
+    const second = runCli(['exec', '--dir', dir], 'GET a\nLRANGE l 0 -1\nDEBUG DIGEST\n');
+    expect(second.stdout.split('\n').slice(0, 4)).toEqual(['1', 'x', 'y', 'z']);
+    const check = spawnSync('redis-check-rdb', [join(dir, 'dump.rdb')], { encoding: 'utf8' });
+    expect(check.status).toBe(0);
+    const redis = await RedisServer.start({ dir });
+    try {
+      expect((await redis.command('DEBUG', 'DIGEST')).value).toBe(second.stdout.split('\n')[4]);
+    } finally {
+      await redis.stop();
+    }
   });
 });
 

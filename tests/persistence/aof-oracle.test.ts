@@ -1,8 +1,8 @@
-// The multi-part AOF both ways against redis-server 7.0 (RESP bases here; RDB bases and
-// preambles are covered with the RDB codec): what the lab writes passes redis-check-aof and loads
-// in redis-server with the same digest, and what redis-server writes loads in the lab.
+// The multi-part AOF both ways against redis-server 7.0, with RESP bases and with RDB
+// preambles: what the lab writes passes redis-check-aof and loads in redis-server with the same
+// digest, and what redis-server writes (including an old single-file AOF) loads in the lab.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import { systemClock } from '../../src/engine/clock.js';
 import { applyConfigText, Config } from '../../src/engine/config.js';
 import { datasetDigest } from '../../src/engine/digest.js';
 import type { RdbCodec } from '../../src/engine/persistence/codec.js';
+import { rdbCodec } from '../../src/engine/persistence/rdb-codec.js';
+import { encodeCommand } from '../../src/engine/resp/encoder.js';
 import { PersistentServer } from '../../src/engine/persistence/server.js';
 import { NodeFsStore } from '../../src/storage/node-fs-store.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -63,8 +65,8 @@ function config(text: string): Config {
   return c;
 }
 
-async function labServer(dir: string, text: string) {
-  return PersistentServer.start({ disk: new NodeFsStore(dir), config: config(text), clock: systemClock, rdb: refuseRdb });
+async function labServer(dir: string, text: string, rdb: RdbCodec = refuseRdb) {
+  return PersistentServer.start({ disk: new NodeFsStore(dir), config: config(text), clock: systemClock, rdb });
 }
 
 async function runOnLab(server: PersistentServer, commands: string[][]): Promise<void> {
@@ -131,11 +133,7 @@ describe('redis-server → lab', () => {
     await redis.pipeline(WORKLOAD);
     const before = await redis.command('DEBUG', 'DIGEST');
     await redis.command('BGREWRITEAOF');
-    for (let i = 0; i < 100; i++) {
-      const info = await redis.command('INFO', 'persistence');
-      if (info.kind === 'bulk' && info.value?.includes('aof_rewrite_in_progress:0') && !info.value.includes('aof_rewrite_scheduled:1')) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await redis.waitForBackgroundJobs();
     await redis.pipeline([['SET', 'after', 'rewrite'], ['HSET', 'hash', 'h', 'x']]);
     const after = await redis.command('DEBUG', 'DIGEST');
     expect(after).not.toEqual(before);
@@ -168,5 +166,67 @@ describe('redis-server → lab', () => {
     expect(readFileSync(join(redisDir, 'appendonlydir/appendonly.aof.1.incr.aof'), 'latin1').length).toBe(intact);
     expect({ kind: 'status', value: datasetDigest(reloaded.server.engine) }).toEqual(await redis.command('DEBUG', 'DIGEST'));
     await reloaded.server.shutdown();
+  });
+});
+
+describe('RDB preambles', () => {
+  const PREAMBLE_CONFIG = 'appendonly yes\naof-use-rdb-preamble yes\nappendfsync always\nsave ""';
+
+  it('lab → redis-server: a rewrite writes a .base.rdb that redis-check-aof accepts and redis-server loads', async () => {
+    const dir = tempDir();
+    const { server } = await labServer(dir, PREAMBLE_CONFIG, rdbCodec);
+    await runOnLab(server, WORKLOAD);
+    await runOnLab(server, [['BGREWRITEAOF']]);
+    await server.job!.finished;
+    await server.cron();
+    await runOnLab(server, [['SET', 'after-rewrite', '2'], ['ZADD', 'zset', '-inf', 'low']]);
+    const digest = datasetDigest(server.engine);
+    await server.shutdown();
+    expect(readdirSync(join(dir, 'appendonlydir')).sort()).toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+    expect(readFileSync(join(dir, 'appendonlydir/appendonly.aof.2.base.rdb'), 'latin1')).toMatch(/^REDIS0010.*aof-base\xc0\x01/s);
+    const check = checkAof(join(dir, 'appendonlydir/appendonly.aof.manifest'));
+    expect(check.output).toContain('is valid');
+    const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes'] });
+    servers.push(redis);
+    expect(await redis.command('DEBUG', 'DIGEST')).toEqual({ kind: 'status', value: digest });
+    const reloaded = await labServer(dir, PREAMBLE_CONFIG, rdbCodec);
+    expect(datasetDigest(reloaded.server.engine)).toBe(digest);
+    await reloaded.server.shutdown();
+  });
+
+  it("redis-server → lab: loads redis's .base.rdb and incr after its rewrite", async () => {
+    const dir = tempDir();
+    const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'yes', '--appendfsync', 'always'] });
+    servers.push(redis);
+    await redis.pipeline(WORKLOAD);
+    await redis.command('BGREWRITEAOF');
+    await redis.waitForBackgroundJobs();
+    await redis.pipeline([['SET', 'after', 'rewrite'], ['RPUSH', 'list', 'tail']]);
+    const digest = await redis.command('DEBUG', 'DIGEST');
+    servers.splice(servers.indexOf(redis), 1);
+    await redis.stop();
+    const { server, report } = await labServer(dir, PREAMBLE_CONFIG, rdbCodec);
+    expect(report.files.map((f) => [f.name, f.format])).toEqual([['appendonly.aof.2.base.rdb', 'rdb'], ['appendonly.aof.2.incr.aof', 'resp']]);
+    expect({ kind: 'status', value: datasetDigest(server.engine) }).toEqual(digest);
+    await server.shutdown();
+  });
+
+  it('loads an old single-file appendonly.aof with an RDB preamble and a RESP tail, as redis-server 7.0 migrates it', async () => {
+    const source = await labServer(tempDir(), 'save ""', rdbCodec);
+    await runOnLab(source.server, WORKLOAD);
+    const preamble = Buffer.concat(rdbCodec.snapshot(source.server.engine, { aofBase: true, compression: true, checksum: true }));
+    const tail = Buffer.from(encodeCommand(['SELECT', '0']) + encodeCommand(['SET', 'tail', 'after preamble']) + encodeCommand(['DEL', 'greeting']), 'latin1');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'appendonly.aof'), Buffer.concat([preamble, tail]));
+    const redisDir = tempDir();
+    writeFileSync(join(redisDir, 'appendonly.aof'), Buffer.concat([preamble, tail]));
+    const redis = await RedisServer.start({ dir: redisDir, args: ['--appendonly', 'yes'] });
+    servers.push(redis);
+    const { server, report } = await labServer(dir, 'appendonly yes\nsave ""', rdbCodec);
+    expect(report.migratedOldAof).toBe(true);
+    expect(report.files[0]).toMatchObject({ name: 'appendonly.aof', format: 'rdb+resp' });
+    expect({ kind: 'status', value: datasetDigest(server.engine) }).toEqual(await redis.command('DEBUG', 'DIGEST'));
+    expect(server.engine.dbs[0]!.dict.has('tail')).toBe(true);
+    await server.shutdown();
   });
 });

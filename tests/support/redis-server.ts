@@ -180,6 +180,18 @@ export class RedisServer {
     return this.connection.pipeline(commands);
   }
 
+  /** Waits until no BGSAVE or AOF rewrite is running or scheduled. */
+  async waitForBackgroundJobs(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const info = await this.command('INFO', 'persistence');
+      const text = info.kind === 'bulk' ? info.value ?? '' : '';
+      if (['aof_rewrite_in_progress:0', 'aof_rewrite_scheduled:0', 'rdb_bgsave_in_progress:0'].every((f) => text.includes(f))) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('redis-server still has a background job running');
+  }
+
   /** Stops the server without saving and removes its temp dir. */
   async stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => {

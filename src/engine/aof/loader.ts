@@ -6,10 +6,11 @@ import { bytesToBin } from '../bytes.js';
 import type { Engine } from '../engine.js';
 import { type Disk, joinPath, readChunks } from '../persistence/disk.js';
 import { type AofFileInfo, type AofManifest, aofNames, ManifestError, parseManifest } from './manifest.js';
-import { AofLoadError, type Cancellation, replayAof } from './replay.js';
+import { LoadError, type Cancellation } from '../load-error.js';
+import { replayAof } from './replay.js';
 
 /** Reads an RDB from the start of `chunks` into the engine; returns the bytes it consumed. */
-export type RdbLoader = (engine: Engine, file: string, chunks: AsyncIterable<Uint8Array>, options: { signal?: Cancellation; onProgress?: (bytes: number) => void }) => Promise<number>;
+export type RdbLoader = (engine: Engine, file: string, chunks: AsyncIterable<Uint8Array>, options: { signal?: Cancellation; onProgress?: (bytes: number) => void; keepExpired?: boolean }) => Promise<number>;
 
 export interface AofLoadOptions {
   dir: string;
@@ -51,7 +52,7 @@ export async function readManifest(disk: Disk, dir: string, appendFilename: stri
   try {
     return parseManifest(text);
   } catch (e) {
-    if (e instanceof ManifestError) throw new AofLoadError(aofNames.manifest(appendFilename), 0, e.message);
+    if (e instanceof ManifestError) throw new LoadError(aofNames.manifest(appendFilename), 0, e.message);
     throw e;
   }
 }
@@ -65,7 +66,8 @@ export async function loadAofFile(disk: Disk, engine: Engine, path: string, name
   let format: LoadedAofFile['format'] = 'resp';
   const signal = options.signal ? { signal: options.signal } : {};
   if (head === RDB_MAGIC) {
-    respStart = await options.rdb(engine, name, readChunks(disk, path), { ...signal, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    // An AOF base keeps keys whose time has passed; the DELs that follow in the AOF decide.
+    respStart = await options.rdb(engine, name, readChunks(disk, path), { ...signal, ...(options.onProgress ? { onProgress: options.onProgress } : {}), keepExpired: true });
     format = respStart < size ? 'rdb+resp' : 'rdb';
   }
   if (respStart >= size) return { format, commands: 0, truncation: null };
@@ -89,7 +91,7 @@ export async function loadAof(disk: Disk, engine: Engine, manifest: AofManifest,
   const sizes: number[] = [];
   for (const { info } of listed) {
     const size = await disk.size(joinPath(options.dir, info.name));
-    if (size === null) throw new AofLoadError(info.name, 0, `Unable to obtain the AOF file ${info.name} length. stat: No such file or directory`);
+    if (size === null) throw new LoadError(info.name, 0, `Unable to obtain the AOF file ${info.name} length. stat: No such file or directory`);
     sizes.push(size);
   }
   const totalBytes = sizes.reduce((a, b) => a + b, 0);

@@ -5,19 +5,7 @@
 import type { Engine } from '../engine.js';
 import { AofCommandReader } from './command-reader.js';
 
-export class AofLoadError extends Error {
-  constructor(
-    readonly file: string,
-    readonly offset: number,
-    readonly reason: string,
-  ) {
-    super(`${file}, offset ${offset}: ${reason}`);
-  }
-}
-
-export interface Cancellation {
-  readonly aborted: boolean;
-}
+import { LoadError, type Cancellation } from '../load-error.js';
 
 export interface ReplayOptions {
   /** Only the last file of the manifest may be truncated. */
@@ -64,11 +52,11 @@ export async function replayAof(engine: Engine, file: string, chunks: AsyncItera
           case 'truncated':
             return { truncatedAt: result.offset };
           case 'format-error':
-            throw new AofLoadError(file, result.offset, `Bad file format reading the append only file: ${result.reason}`);
+            throw new LoadError(file, result.offset, `Bad file format reading the append only file: ${result.reason}`);
           case 'command': {
             const resolved = engine.resolve(result.argv);
             if (typeof resolved === 'string' && resolved.startsWith('ERR unknown command')) {
-              throw new AofLoadError(file, result.start, `Unknown command '${result.argv[0]}' reading the append only file`);
+              throw new LoadError(file, result.start, `Unknown command '${result.argv[0]}' reading the append only file`);
             }
             if (result.argv[0]!.toLowerCase() === 'multi' && !client.multi) validBeforeMulti = validUpTo;
             const reply = engine.execute(client, result.argv);
@@ -81,7 +69,7 @@ export async function replayAof(engine: Engine, file: string, chunks: AsyncItera
     };
     let outcome: ReturnType<typeof drain> = 'more';
     for await (const chunk of chunks) {
-      if (options.signal?.aborted) throw new AofLoadError(file, reader.offset, 'loading cancelled');
+      if (options.signal?.aborted) throw new LoadError(file, reader.offset, 'loading cancelled');
       reader.push(chunk);
       fileEnd += chunk.length;
       outcome = drain();
@@ -97,9 +85,9 @@ export async function replayAof(engine: Engine, file: string, chunks: AsyncItera
       reason = 'Revert incomplete MULTI/EXEC transaction';
     }
     if (truncatedAt !== null) {
-      if (!options.isLastFile) throw new AofLoadError(file, truncatedAt, 'Fatal error: the truncated file is not the last file');
+      if (!options.isLastFile) throw new LoadError(file, truncatedAt, 'Fatal error: the truncated file is not the last file');
       if (!options.loadTruncated) {
-        throw new AofLoadError(file, truncatedAt, `Unexpected end of file reading the append only file (${reason}); set aof-load-truncated yes or repair it with redis-check-aof --fix`);
+        throw new LoadError(file, truncatedAt, `Unexpected end of file reading the append only file (${reason}); set aof-load-truncated yes or repair it with redis-check-aof --fix`);
       }
     }
     return { commands, rejected, truncatedTo: truncatedAt, droppedBytes: truncatedAt === null ? 0 : fileEnd - truncatedAt, truncationReason: reason };

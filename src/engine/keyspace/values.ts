@@ -83,6 +83,24 @@ export class ZSetValue {
   readonly sorted: ZEntry[] = [];
   encoding: 'listpack' | 'skiplist' = 'listpack';
 
+  /**
+   * A sorted set built in one sort (loading a file), with the encoding already decided.
+   * A member given twice keeps its first score, so callers can compare sizes to detect it.
+   */
+  static fromEntries(entries: readonly ZEntry[], encoding: 'listpack' | 'skiplist'): ZSetValue {
+    const zset = new ZSetValue();
+    zset.encoding = encoding;
+    for (const { member, score } of entries) {
+      if (zset.scores.has(member)) continue;
+      // A listpack stores integral scores as integers, so -0 comes back as 0.
+      const stored = encoding === 'listpack' && score === 0 ? 0 : score;
+      zset.scores.set(member, stored);
+      zset.sorted.push({ member, score: stored });
+    }
+    zset.sorted.sort((a, b) => compareZEntry(a.score, a.member, b.score, b.member));
+    return zset;
+  }
+
   get size(): number {
     return this.sorted.length;
   }

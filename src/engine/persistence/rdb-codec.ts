@@ -1,11 +1,14 @@
 // The RDB codec persistence uses, built on the RDB reader and writer.
+import { loadRdb } from '../rdb/reader.js';
+import { rdbChunks } from '../rdb/writer.js';
 import type { RdbCodec } from './codec.js';
 
 export const rdbCodec: RdbCodec = {
-  snapshot() {
-    throw new Error('RDB writing is not available yet');
+  snapshot(engine, options) {
+    return [...rdbChunks(engine.dbs, { ...options, now: engine.clock.now(), usedMemory: engine.estimatedMemory() })];
   },
-  load() {
-    throw new Error('RDB reading is not available yet');
+  async load(engine, file, chunks, options) {
+    const report = await loadRdb(engine, chunks, { file, ...options });
+    return report.bytes;
   },
 };

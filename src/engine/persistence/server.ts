@@ -10,7 +10,7 @@ import { AofFeed } from '../aof/feed.js';
 import { type AofLoadReport, loadAof, readManifest } from '../aof/loader.js';
 import { aofDirPath, type AofLocation, AofWriter } from '../aof/writer.js';
 import { datasetRewriteCommands } from '../aof/rewrite-commands.js';
-import type { Cancellation } from '../aof/replay.js';
+import type { Cancellation } from '../load-error.js';
 import { encodeCommand } from '../resp/encoder.js';
 import { error, type Reply } from '../resp/reply.js';
 import type { RdbCodec } from './codec.js';

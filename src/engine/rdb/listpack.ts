@@ -1,0 +1,187 @@
+// Listpack blobs (listpack.c): `<u32 total bytes> <u16 count> entries 0xFF`, each entry an
+// encoding, its data and a back-length. Strings that are canonical int64s are stored as integers.
+import { bytesToBin, type Bin } from '../bytes.js';
+import { parseInt64 } from '../util/numbers.js';
+
+const EOF_BYTE = 0xff;
+const UNKNOWN_COUNT = 65535;
+
+function backlenSize(encodedSize: number): number {
+  if (encodedSize <= 127) return 1;
+  if (encodedSize < 16383) return 2;
+  if (encodedSize < 2097151) return 3;
+  if (encodedSize < 268435455) return 4;
+  return 5;
+}
+
+/** Builds a listpack entry by entry. */
+export class ListpackBuilder {
+  private buf: Uint8Array;
+  private length = 6;
+  count = 0;
+
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(Math.max(16, capacity));
+  }
+
+  /** Bytes the listpack would take with nothing more added. */
+  get size(): number {
+    return this.length + 1;
+  }
+
+  /** Bytes `entry` would add. */
+  static entrySize(entry: Bin): number {
+    const encoded = encodedSize(entry);
+    return encoded + backlenSize(encoded);
+  }
+
+  add(entry: Bin): void {
+    const value = entry.length <= 20 ? parseInt64(entry) : null;
+    const encoded = value !== null ? intEncodedSize(value) : stringEncodedSize(entry.length);
+    this.ensure(encoded + 5);
+    const buf = this.buf;
+    let at = this.length;
+    if (value !== null) at = writeInt(buf, at, value);
+    else {
+      const n = entry.length;
+      if (n < 64) buf[at++] = 0x80 | n;
+      else if (n < 4096) {
+        buf[at++] = 0xe0 | (n >> 8);
+        buf[at++] = n & 0xff;
+      } else {
+        buf[at++] = 0xf0;
+        buf[at++] = n & 0xff;
+        buf[at++] = (n >>> 8) & 0xff;
+        buf[at++] = (n >>> 16) & 0xff;
+        buf[at++] = (n >>> 24) & 0xff;
+      }
+      for (let i = 0; i < n; i++) buf[at++] = entry.charCodeAt(i);
+    }
+    at = writeBacklen(buf, at, encoded);
+    this.length = at;
+    this.count++;
+  }
+
+  finish(): Uint8Array {
+    this.ensure(1);
+    this.buf[this.length] = EOF_BYTE;
+    const total = this.length + 1;
+    const view = new DataView(this.buf.buffer, this.buf.byteOffset);
+    view.setUint32(0, total, true);
+    view.setUint16(4, Math.min(this.count, UNKNOWN_COUNT), true);
+    return this.buf.subarray(0, total);
+  }
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.length + extra));
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
+}
+
+function encodedSize(entry: Bin): number {
+  const value = entry.length <= 20 ? parseInt64(entry) : null;
+  return value !== null ? intEncodedSize(value) : stringEncodedSize(entry.length);
+}
+
+function stringEncodedSize(n: number): number {
+  return n + (n < 64 ? 1 : n < 4096 ? 2 : 5);
+}
+
+function intEncodedSize(v: bigint): number {
+  if (v >= 0n && v <= 127n) return 1;
+  if (v >= -4096n && v <= 4095n) return 2;
+  if (v >= -32768n && v <= 32767n) return 3;
+  if (v >= -8388608n && v <= 8388607n) return 4;
+  if (v >= -2147483648n && v <= 2147483647n) return 5;
+  return 9;
+}
+
+function writeInt(buf: Uint8Array, at: number, v: bigint): number {
+  const size = intEncodedSize(v);
+  if (size === 1) {
+    buf[at++] = Number(v);
+    return at;
+  }
+  if (size === 2) {
+    const u = Number(v) & 0x1fff;
+    buf[at++] = 0xc0 | (u >> 8);
+    buf[at++] = u & 0xff;
+    return at;
+  }
+  const width = size - 1;
+  buf[at++] = width === 2 ? 0xf1 : width === 3 ? 0xf2 : width === 4 ? 0xf3 : 0xf4;
+  let u = BigInt.asUintN(64, v);
+  for (let i = 0; i < width; i++) {
+    buf[at++] = Number(u & 0xffn);
+    u >>= 8n;
+  }
+  return at;
+}
+
+function writeBacklen(buf: Uint8Array, at: number, l: number): number {
+  const size = backlenSize(l);
+  for (let i = size - 1; i >= 0; i--) {
+    const group = Math.floor(l / 2 ** (7 * i)) & 127;
+    buf[at++] = i === size - 1 ? group : group | 128;
+  }
+  return at;
+}
+
+/** The entries of a listpack blob as strings, or why it is malformed. */
+export function decodeListpack(lp: Uint8Array): Bin[] | string {
+  if (lp.length < 7) return `listpack of ${lp.length} bytes is shorter than its header`;
+  const view = new DataView(lp.buffer, lp.byteOffset, lp.byteLength);
+  const total = view.getUint32(0, true);
+  if (total !== lp.length) return `listpack header says ${total} bytes but the blob has ${lp.length}`;
+  if (lp[lp.length - 1] !== EOF_BYTE) return 'listpack does not end with 0xFF';
+  const declared = view.getUint16(4, true);
+  const out: Bin[] = [];
+  let at = 6;
+  const end = lp.length - 1;
+  while (at < end) {
+    const start = at;
+    const b = lp[at]!;
+    let entry: Bin;
+    if (b < 0x80) {
+      entry = String(b);
+      at += 1;
+    } else if ((b & 0xc0) === 0x80) {
+      const n = b & 0x3f;
+      if (at + 1 + n > end) return `listpack string at byte ${at} runs past the end`;
+      entry = bytesToBin(lp, at + 1, at + 1 + n);
+      at += 1 + n;
+    } else if ((b & 0xe0) === 0xc0) {
+      if (at + 2 > end) return `listpack integer at byte ${at} runs past the end`;
+      let v = ((b & 0x1f) << 8) | lp[at + 1]!;
+      if (v >= 1 << 12) v -= 1 << 13;
+      entry = String(v);
+      at += 2;
+    } else if ((b & 0xf0) === 0xe0) {
+      if (at + 2 > end) return `listpack string at byte ${at} runs past the end`;
+      const n = ((b & 0x0f) << 8) | lp[at + 1]!;
+      if (at + 2 + n > end) return `listpack string at byte ${at} runs past the end`;
+      entry = bytesToBin(lp, at + 2, at + 2 + n);
+      at += 2 + n;
+    } else if (b === 0xf0) {
+      if (at + 5 > end) return `listpack string at byte ${at} runs past the end`;
+      const n = view.getUint32(at + 1, true);
+      if (at + 5 + n > end) return `listpack string at byte ${at} runs past the end`;
+      entry = bytesToBin(lp, at + 5, at + 5 + n);
+      at += 5 + n;
+    } else if (b >= 0xf1 && b <= 0xf4) {
+      const width = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
+      if (at + 1 + width > end) return `listpack integer at byte ${at} runs past the end`;
+      let u = 0n;
+      for (let i = width - 1; i >= 0; i--) u = (u << 8n) | BigInt(lp[at + 1 + i]!);
+      entry = BigInt.asIntN(width * 8, u).toString();
+      at += 1 + width;
+    } else return `unknown listpack encoding 0x${b.toString(16)} at byte ${at}`;
+    at += backlenSize(at - start);
+    if (at > end) return `listpack entry at byte ${start} runs past the end`;
+    out.push(entry);
+  }
+  if (declared !== UNKNOWN_COUNT && declared !== out.length) return `listpack header says ${declared} entries but holds ${out.length}`;
+  return out;
+}

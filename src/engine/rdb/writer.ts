@@ -1,0 +1,306 @@
+// Writes the dataset as an RDB version 10 file the way redis-server 7.0 does: AUX fields, per-db
+// SELECTDB + RESIZEDB, ms expiries, compact encodings (listpack, intset, quicklist of listpacks)
+// where the value has them, LZF for strings over 20 bytes when it saves space, the CRC-64 trailer.
+// A generator of chunks: drain it before the dataset changes, as a fork child sees one instant.
+import type { Bin } from '../bytes.js';
+import type { Database } from '../keyspace/database.js';
+import { RawString, type HashValue, type ListValue, type RedisValue, type SetValue, type ZSetValue } from '../keyspace/values.js';
+import { formatDouble, parseInt64 } from '../util/numbers.js';
+import { Crc64 } from './crc64.js';
+import { OP, QUICKLIST_NODE_BYTES, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION, REDIS_VERSION, TYPE } from './format.js';
+import { encodeIntset } from './intset.js';
+import { ListpackBuilder } from './listpack.js';
+import { lzfCompress } from './lzf.js';
+
+export interface RdbWriteOptions {
+  /** The aof-base AUX field: true inside an AOF base / preamble. */
+  aofBase: boolean;
+  /** rdbcompression: LZF for strings longer than 20 bytes. */
+  compression: boolean;
+  /** rdbchecksum: the CRC-64 trailer, or 8 zero bytes. */
+  checksum: boolean;
+  /** Unix ms of the save, written as ctime. */
+  now: number;
+  /** Written as used-mem. */
+  usedMemory: number;
+  /** Keys written so far and the total, after each chunk. */
+  onProgress?: (keysDone: number, keysTotal: number) => void;
+}
+
+const CHUNK_BYTES = 1 << 16;
+const INT32_MIN = -2147483648n;
+const INT32_MAX = 2147483647n;
+
+/** A growable byte buffer with the RDB primitive encodings. */
+class RdbOutput {
+  buf = new Uint8Array(CHUNK_BYTES * 2);
+  length = 0;
+
+  constructor(private readonly compression: boolean) {}
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.length + extra));
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.length++] = b;
+  }
+
+  bytes(data: Uint8Array): void {
+    this.ensure(data.length);
+    this.buf.set(data, this.length);
+    this.length += data.length;
+  }
+
+  private ascii(s: Bin): void {
+    this.ensure(s.length);
+    const buf = this.buf;
+    let at = this.length;
+    for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+    this.length = at;
+  }
+
+  /** rdbSaveLen: the shortest of the 6-, 14-, 32- and 64-bit forms. */
+  len(n: number): void {
+    if (n < 64) this.byte(n);
+    else if (n < 16384) {
+      this.byte(0x40 | (n >> 8));
+      this.byte(n & 0xff);
+    } else if (n <= 0xffffffff) {
+      this.byte(0x80);
+      this.fixed(4, BigInt(n), false);
+    } else {
+      this.byte(0x81);
+      this.fixed(8, BigInt(n), false);
+    }
+  }
+
+  fixed(width: number, value: bigint, littleEndian: boolean): void {
+    this.ensure(width);
+    const u = BigInt.asUintN(width * 8, value);
+    for (let i = 0; i < width; i++) {
+      const shift = BigInt(8 * (littleEndian ? i : width - 1 - i));
+      this.buf[this.length + i] = Number((u >> shift) & 0xffn);
+    }
+    this.length += width;
+  }
+
+  float64(value: number): void {
+    this.ensure(8);
+    new DataView(this.buf.buffer).setFloat64(this.length, value, true);
+    this.length += 8;
+  }
+
+  /** rdbSaveRawString: int form for canonical int32s, LZF when it pays, else plain. */
+  string(s: Bin): void {
+    if (s.length <= 11 && s.length > 0) {
+      const v = parseInt64(s);
+      if (v !== null && v >= INT32_MIN && v <= INT32_MAX) {
+        this.int(v);
+        return;
+      }
+    }
+    if (this.compression && s.length > 20) {
+      const raw = new Uint8Array(s.length);
+      for (let i = 0; i < s.length; i++) raw[i] = s.charCodeAt(i);
+      if (this.tryLzf(raw)) return;
+    }
+    this.len(s.length);
+    this.ascii(s);
+  }
+
+  /** A binary blob (listpack, intset) saved as a string. */
+  blob(data: Uint8Array): void {
+    if (this.compression && data.length > 20 && this.tryLzf(data)) return;
+    this.len(data.length);
+    this.bytes(data);
+  }
+
+  private tryLzf(raw: Uint8Array): boolean {
+    const compressed = lzfCompress(raw, raw.length - 4);
+    if (!compressed) return false;
+    this.byte(0xc3);
+    this.len(compressed.length);
+    this.len(raw.length);
+    this.bytes(compressed);
+    return true;
+  }
+
+  private int(v: bigint): void {
+    if (v >= -128n && v <= 127n) {
+      this.byte(0xc0);
+      this.fixed(1, v, true);
+    } else if (v >= -32768n && v <= 32767n) {
+      this.byte(0xc1);
+      this.fixed(2, v, true);
+    } else {
+      this.byte(0xc2);
+      this.fixed(4, v, true);
+    }
+  }
+
+  take(): Uint8Array {
+    const out = this.buf.slice(0, this.length);
+    this.length = 0;
+    return out;
+  }
+}
+
+/** The dataset as RDB bytes, in chunks of about 64 KiB. */
+export function* rdbChunks(dbs: readonly Database[], options: RdbWriteOptions): Generator<Uint8Array> {
+  const out = new RdbOutput(options.compression);
+  const crc = new Crc64();
+  const keysTotal = dbs.reduce((sum, db) => sum + db.size, 0);
+  let keysDone = 0;
+  const emit = (): Uint8Array => {
+    const chunk = out.take();
+    crc.update(chunk);
+    options.onProgress?.(keysDone, keysTotal);
+    return chunk;
+  };
+
+  for (const ch of `${RDB_MAGIC}${String(RDB_VERSION).padStart(4, '0')}`) out.byte(ch.charCodeAt(0));
+  const aux = (key: string, value: string): void => {
+    out.byte(OP.aux);
+    out.string(key);
+    out.string(value);
+  };
+  aux('redis-ver', REDIS_VERSION);
+  aux('redis-bits', '64');
+  aux('ctime', String(Math.floor(options.now / 1000)));
+  aux('used-mem', String(options.usedMemory));
+  aux('aof-base', options.aofBase ? '1' : '0');
+
+  for (const db of dbs) {
+    if (db.size === 0) continue;
+    out.byte(OP.selectDb);
+    out.len(db.id);
+    out.byte(OP.resizeDb);
+    out.len(db.size);
+    out.len(db.expires.size);
+    for (const [key, value] of db.dict) {
+      const expire = db.expires.get(key);
+      if (expire !== undefined) {
+        out.byte(OP.expireTimeMs);
+        out.fixed(8, BigInt(expire), true);
+      }
+      writeKey(out, key, value);
+      keysDone++;
+      if (out.length >= CHUNK_BYTES) yield emit();
+    }
+  }
+  out.byte(OP.eof);
+  const body = emit();
+  yield body;
+  yield options.checksum ? crc.digestBytes() : new Uint8Array(8);
+}
+
+function writeKey(out: RdbOutput, key: Bin, value: RedisValue): void {
+  if (typeof value === 'string' || value instanceof RawString) {
+    out.byte(TYPE.string);
+    out.string(key);
+    out.string(typeof value === 'string' ? value : value.value);
+    return;
+  }
+  switch (value.type) {
+    case 'list':
+      out.byte(TYPE.listQuicklist2);
+      out.string(key);
+      writeList(out, value);
+      return;
+    case 'set':
+      writeSet(out, key, value);
+      return;
+    case 'hash':
+      writeHash(out, key, value);
+      return;
+    case 'zset':
+      writeZset(out, key, value);
+      return;
+  }
+}
+
+/** Quicklist nodes of listpacks of at most 8 KiB, as list-max-listpack-size -2 makes them. */
+function writeList(out: RdbOutput, list: ListValue): void {
+  const nodes: Uint8Array[] = [];
+  let node = new ListpackBuilder();
+  for (const item of list.items.slice()) {
+    if (node.count > 0 && node.size + ListpackBuilder.entrySize(item) > QUICKLIST_NODE_BYTES) {
+      nodes.push(node.finish());
+      node = new ListpackBuilder();
+    }
+    node.add(item);
+  }
+  if (node.count > 0) nodes.push(node.finish());
+  out.len(nodes.length);
+  for (const blob of nodes) {
+    out.len(QUICKLIST_NODE_PACKED);
+    out.blob(blob);
+  }
+}
+
+function writeSet(out: RdbOutput, key: Bin, set: SetValue): void {
+  if (set.encoding === 'intset') {
+    out.byte(TYPE.setIntset);
+    out.string(key);
+    out.blob(encodeIntset(set.members));
+    return;
+  }
+  out.byte(TYPE.set);
+  out.string(key);
+  out.len(set.members.size);
+  for (const member of set.members) out.string(member);
+}
+
+function writeHash(out: RdbOutput, key: Bin, hash: HashValue): void {
+  if (hash.encoding === 'listpack') {
+    out.byte(TYPE.hashListpack);
+    out.string(key);
+    const lp = new ListpackBuilder();
+    for (const [field, value] of hash.fields) {
+      lp.add(field);
+      lp.add(value);
+    }
+    out.blob(lp.finish());
+    return;
+  }
+  out.byte(TYPE.hash);
+  out.string(key);
+  out.len(hash.fields.size);
+  for (const [field, value] of hash.fields) {
+    out.string(field);
+    out.string(value);
+  }
+}
+
+function writeZset(out: RdbOutput, key: Bin, zset: ZSetValue): void {
+  if (zset.encoding === 'listpack') {
+    out.byte(TYPE.zsetListpack);
+    out.string(key);
+    const lp = new ListpackBuilder();
+    for (const { member, score } of zset.sorted) {
+      lp.add(member);
+      lp.add(scoreText(score));
+    }
+    out.blob(lp.finish());
+    return;
+  }
+  // ZSET_2, from the highest score down, as Redis walks its skiplist from the tail.
+  out.byte(TYPE.zset2);
+  out.string(key);
+  out.len(zset.size);
+  for (let i = zset.sorted.length - 1; i >= 0; i--) {
+    const { member, score } = zset.sorted[i]!;
+    out.string(member);
+    out.float64(score);
+  }
+}
+
+/** d2string: integers in integer form, other values as "%.17g". */
+function scoreText(score: number): string {
+  return Number.isInteger(score) && Math.abs(score) < 2 ** 52 && !Object.is(score, -0) ? String(score) : formatDouble(score);
+}
