@@ -125,6 +125,28 @@ describe('lab → redis-server', () => {
   });
 });
 
+describe('rewrite report', () => {
+  it('reports the compaction: bytes before and after, the base format and keys per type', async () => {
+    const dir = tempDir();
+    const { server } = await labServer(dir, LAB_CONFIG);
+    const churn = Array.from({ length: 400 }, () => ['INCR', 'counter']);
+    await runOnLab(server, [...WORKLOAD, ...churn, ['SET', 'x', '1'], ['DEL', 'x']]);
+    const aofBytes = (name: string) => readFileSync(join(dir, 'appendonlydir', name)).length;
+    const before = aofBytes('appendonly.aof.1.base.aof') + aofBytes('appendonly.aof.1.incr.aof');
+    await runOnLab(server, [['BGREWRITEAOF']]);
+    await server.job!.finished;
+    await server.cron();
+    const report = server.status.lastRewrite!;
+    expect(report).toMatchObject({ baseFormat: 'resp', keys: { string: 6, list: 2, set: 1, zset: 1, hash: 1, expires: 1 } });
+    expect(report.keys.string + report.keys.list + report.keys.set + report.keys.zset + report.keys.hash).toBe(server.engine.dbs.reduce((n, db) => n + db.size, 0));
+    expect(report.bytesBefore).toBe(before);
+    expect(report.bytesAfter).toBe(aofBytes('appendonly.aof.2.base.aof') + aofBytes('appendonly.aof.2.incr.aof'));
+    expect(report.ratio).toBeCloseTo(report.bytesAfter / report.bytesBefore);
+    expect(report.ratio).toBeLessThan(0.2);
+    await server.shutdown();
+  });
+});
+
 describe('redis-server → lab', () => {
   it('loads what redis-server wrote, before and after its rewrite, with the same digest', async () => {
     const dir = tempDir();

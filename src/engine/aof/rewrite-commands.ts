@@ -4,25 +4,20 @@
 // Keys already past their expiry are still written, with their past time, as Redis does.
 import type { Bin } from '../bytes.js';
 import type { Database, UnixMs } from '../keyspace/database.js';
-import { RawString, type RedisValue } from '../keyspace/values.js';
+import { RawString, typeOf, type RedisValue } from '../keyspace/values.js';
 import { formatDouble } from '../util/numbers.js';
 
 /** AOF_REWRITE_ITEMS_PER_CMD in Redis. */
 export const ITEMS_PER_COMMAND = 64;
 
 /** Counts per type, for the rewrite report. */
-export interface RewriteCounts {
+export interface KeyCounts {
   string: number;
   list: number;
   set: number;
   zset: number;
   hash: number;
   expires: number;
-  commands: number;
-}
-
-export function emptyRewriteCounts(): RewriteCounts {
-  return { string: 0, list: 0, set: 0, zset: 0, hash: 0, expires: 0, commands: 0 };
 }
 
 function* batches(command: string, key: Bin, items: Iterable<Bin>, itemsPerEntry: number): Generator<Bin[]> {
@@ -52,12 +47,10 @@ function* hashItems(value: Extract<RedisValue, { type: 'hash' }>): Generator<Bin
 }
 
 /** The commands that recreate one key. */
-export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixMs | undefined, counts: RewriteCounts): Generator<Bin[]> {
+export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixMs | undefined): Generator<Bin[]> {
   if (typeof value === 'string' || value instanceof RawString) {
-    counts.string++;
     yield ['SET', key, typeof value === 'string' ? value : value.value];
   } else {
-    counts[value.type]++;
     switch (value.type) {
       case 'list':
         yield* batches('RPUSH', key, value.items, 1);
@@ -74,22 +67,25 @@ export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixM
     }
   }
   if (expireAt !== undefined) {
-    counts.expires++;
     yield ['PEXPIREAT', key, String(expireAt)];
   }
 }
 
 /** Every command of a RESP rewrite of `dbs`, in Redis's order. */
-export function* datasetRewriteCommands(dbs: readonly Database[], counts: RewriteCounts = emptyRewriteCounts()): Generator<Bin[]> {
+export function* datasetRewriteCommands(dbs: readonly Database[]): Generator<Bin[]> {
   for (const db of dbs) {
     if (db.dict.size === 0) continue;
-    counts.commands++;
     yield ['SELECT', String(db.id)];
-    for (const [key, value] of db.dict) {
-      for (const argv of keyRewriteCommands(key, value, db.expires.get(key), counts)) {
-        counts.commands++;
-        yield argv;
-      }
-    }
+    for (const [key, value] of db.dict) yield* keyRewriteCommands(key, value, db.expires.get(key));
   }
+}
+
+/** Keys per type and keys with an expiry: what a rewrite or a snapshot holds. */
+export function countKeys(dbs: readonly Database[]): KeyCounts {
+  const counts: KeyCounts = { string: 0, list: 0, set: 0, zset: 0, hash: 0, expires: 0 };
+  for (const db of dbs) {
+    for (const value of db.dict.values()) counts[typeOf(value)]++;
+    counts.expires += db.expires.size;
+  }
+  return counts;
 }

@@ -9,7 +9,7 @@ import { Engine, type Client } from '../engine.js';
 import { AofFeed } from '../aof/feed.js';
 import { type AofLoadReport, loadAof, readManifest } from '../aof/loader.js';
 import { aofDirPath, type AofLocation, AofWriter } from '../aof/writer.js';
-import { datasetRewriteCommands } from '../aof/rewrite-commands.js';
+import { countKeys, datasetRewriteCommands, type KeyCounts } from '../aof/rewrite-commands.js';
 import type { Cancellation } from '../load-error.js';
 import { encodeCommand } from '../resp/encoder.js';
 import { error, type Reply } from '../resp/reply.js';
@@ -41,6 +41,23 @@ export interface StartReport {
   migratedOldAof: boolean;
 }
 
+/** What the last successful AOF rewrite did: the compaction a person came to see. */
+export interface RewriteReport {
+  /** The AOF (base + incrs) when the rewrite started. */
+  bytesBefore: number;
+  /** The new base plus what the new incr holds when the rewrite is installed. */
+  bytesAfter: number;
+  baseBytes: number;
+  baseFormat: 'rdb' | 'resp';
+  /** Commands in a RESP base (0 for an RDB preamble). */
+  baseCommands: number;
+  /** bytesAfter / bytesBefore. */
+  ratio: number;
+  keys: KeyCounts;
+  startedAt: number;
+  finishedAt: number;
+}
+
 /** Counters behind INFO persistence, named after Redis's fields. */
 export class PersistenceStatus {
   lastSaveUnix = 0;
@@ -56,6 +73,7 @@ export class PersistenceStatus {
   aofDelayedFsync = 0;
   rdbLastLoadKeysLoaded = 0;
   rdbLastLoadKeysExpired = 0;
+  lastRewrite: RewriteReport | null = null;
 }
 
 /** The pid in the temp file name of a foreground SAVE. */
@@ -244,7 +262,16 @@ export class PersistentServer {
     // The fork point: what was fed before goes to the old incr, what comes after to the new one.
     const beforeFork = feed ? feed.take() : '';
     feed?.forceSelect();
-    const base = preamble ? this.snapshotRdb(true) : [this.rewriteCommandsBytes()];
+    const resp = preamble ? null : this.rewriteCommandsBytes();
+    const base = resp ? [resp.bytes] : this.snapshotRdb(true);
+    const report = {
+      bytesBefore: aof?.currentSize ?? 0,
+      baseBytes: base.reduce((sum, chunk) => sum + chunk.length, 0),
+      baseFormat: preamble ? ('rdb' as const) : ('resp' as const),
+      baseCommands: resp?.commands ?? 0,
+      keys: countKeys(this.engine.dbs),
+      startedAt: this.engine.clock.now(),
+    };
     this.rewriteScheduled = false;
     this.status.aofRewrites++;
     const tempName = `temp-rewriteaof-bg-${pid}.aof`;
@@ -253,11 +280,11 @@ export class PersistentServer {
     this.job = new BackgroundJob('aof', pid, this.engine.clock.now(), async () => {
       const keep = await newIncr;
       await this.writeChunks(joinPath(this.dir, tempName), base);
-      this.pendingRewrite = { tempName, keepIncr: keep, preamble };
+      this.pendingRewrite = { tempName, keepIncr: keep, preamble, report };
     });
   }
 
-  private pendingRewrite: { tempName: string; keepIncr: string | null; preamble: boolean } | null = null;
+  private pendingRewrite: { tempName: string; keepIncr: string | null; preamble: boolean; report: Omit<RewriteReport, 'bytesAfter' | 'ratio' | 'finishedAt'> } | null = null;
 
   private async finishJob(job: BackgroundJob): Promise<void> {
     this.job = null;
@@ -284,10 +311,13 @@ export class PersistentServer {
       return;
     }
     try {
-      await this.enqueue(async () => {
+      const bytesAfter = await this.enqueue(async () => {
         const writer = this.aof ?? (await this.standaloneAofWriter());
         await writer.installRewrite(joinPath(this.dir, pending.tempName), pending.keepIncr ?? '', pending.preamble);
+        return writer.currentSize;
       });
+      const { report } = pending;
+      this.status.lastRewrite = { ...report, bytesAfter, ratio: report.bytesBefore > 0 ? bytesAfter / report.bytesBefore : 1, finishedAt: this.engine.clock.now() };
       this.status.aofLastBgrewriteOk = true;
       this.log('Background AOF rewrite finished successfully');
     } catch (e) {
@@ -329,10 +359,10 @@ export class PersistentServer {
     });
   }
 
-  private rewriteCommandsBytes(): Uint8Array {
+  private rewriteCommandsBytes(): { bytes: Uint8Array; commands: number } {
     const parts: string[] = [];
     for (const argv of datasetRewriteCommands(this.engine.dbs)) parts.push(encodeCommand(argv));
-    return binToBytes(parts.join(''));
+    return { bytes: binToBytes(parts.join('')), commands: parts.length };
   }
 
   private async writeChunks(path: string, chunks: readonly Uint8Array[]): Promise<void> {
