@@ -252,3 +252,58 @@ describe('RDB preambles', () => {
     await server.shutdown();
   });
 });
+
+describe('propagation', () => {
+  // Writes whose AOF form differs from what the client sent, plus a transaction and db switches.
+  const PROPAGATION_WORKLOAD: string[][] = [
+    ['SET', 'a', '1', 'EX', '1000'],
+    ['SETEX', 'b', '100', 'x'],
+    ['PSETEX', 'c', '100000', 'y'],
+    ['SET', 'd', 'v', 'KEEPTTL'],
+    ['EXPIRE', 'd', '500'],
+    ['PEXPIRE', 'd', '500000', 'GT'],
+    ['EXPIREAT', 'a', '1'],
+    ['GETEX', 'b', 'PERSIST'],
+    ['GETEX', 'c', 'EX', '60'],
+    ['INCRBYFLOAT', 'f', '1.25'],
+    ['HINCRBYFLOAT', 'h', 'field', '0.5'],
+    ['RPUSH', 'l', 'x', 'y', 'z'],
+    ['RPOPLPUSH', 'l', 'l2'],
+    ['LMOVE', 'l', 'l2', 'LEFT', 'RIGHT'],
+    ['SELECT', '5'],
+    ['SET', 'in5', 'v'],
+    ['MULTI'],
+    ['INCR', 'n'],
+    ['SET', 'e', 'v', 'PX', '1000000'],
+    ['EXEC'],
+    ['SELECT', '0'],
+    ['GETDEL', 'd'],
+    ['SET', 'gone', 'v'],
+    ['PEXPIREAT', 'gone', '1'],
+    ['ZADD', 'z', 'INCR', '2', 'm'],
+    ['SETRANGE', 'r', '3', 'abc'],
+  ];
+
+  /** Absolute ms in PEXPIREAT/PXAT arguments depend on when each server ran. */
+  function normalize(aof: string): string {
+    return aof.replace(/(\$(?:9|7|4)\r\n(?:PEXPIREAT|pexpireat|PXAT|pxat)\r\n(?:\$\d+\r\n[^\r]*\r\n)?)\$\d+\r\n\d{13}\r\n/g, '$1$<ms>\r\n<ms>\r\n');
+  }
+
+  it('writes the same commands to the incr file as redis-server 7.0, byte for byte', async () => {
+    const redisDir = tempDir();
+    const redis = await RedisServer.start({ dir: redisDir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'] });
+    servers.push(redis);
+    const replies = await redis.pipeline(PROPAGATION_WORKLOAD);
+    expect(replies.filter((r) => r.kind === 'error')).toEqual([]);
+    await redis.command('FLUSHALL');
+    servers.splice(servers.indexOf(redis), 1);
+    await redis.stop();
+    const dir = tempDir();
+    const { server } = await labServer(dir, LAB_CONFIG);
+    await runOnLab(server, [...PROPAGATION_WORKLOAD, ['FLUSHALL']]);
+    await server.shutdown();
+    const incr = (d: string) => normalize(readFileSync(join(d, 'appendonlydir/appendonly.aof.1.incr.aof'), 'latin1'));
+    expect(incr(dir)).toBe(incr(redisDir));
+    expect(incr(dir)).toContain('<ms>');
+  });
+});
