@@ -15,6 +15,8 @@ export class BackgroundJob {
     readonly pid: number,
     readonly startedAt: number,
     work: () => Promise<void>,
+    /** When the child exits on the server's clock (a snapshot takes time to write). */
+    readonly readyAt = startedAt,
   ) {
     this.finished = work().then(
       () => {

@@ -15,7 +15,7 @@ import { encodeCommand } from '../resp/encoder.js';
 import { error, type Reply } from '../resp/reply.js';
 import type { RdbCodec } from './codec.js';
 import { type Disk, joinPath, readChunks } from './disk.js';
-import { BackgroundJob } from './jobs.js';
+import { BackgroundJob, totalLength } from './jobs.js';
 import { persistenceCommands } from './commands.js';
 import { persistenceInfo } from './info.js';
 import { migrateOldAof } from './migrate.js';
@@ -31,6 +31,11 @@ export interface PersistentServerOptions {
   log?: (line: string) => void;
   signal?: Cancellation;
   onLoadProgress?: (done: number, total: number) => void;
+  /**
+   * How fast a fork child writes, in bytes per ms of the server's clock: a BGSAVE or rewrite
+   * finishes that long after it starts. Unset: as soon as its writes complete.
+   */
+  childBytesPerMs?: number;
 }
 
 export interface StartReport {
@@ -173,7 +178,15 @@ export class PersistentServer {
   /** serverCron: finishes background jobs, fsyncs everysec, triggers save points and rewrites. */
   async cron(): Promise<void> {
     const now = this.engine.clock.now();
-    if (this.job?.done) await this.finishJob(this.job);
+    const job = this.job;
+    // With a modelled write time the child is waited for, so its exit does not depend on how
+    // fast the real storage happened to be.
+    if (job && (job.done || (this.options.childBytesPerMs !== undefined && now >= job.readyAt))) {
+      if (now >= job.readyAt) {
+        await job.finished;
+        await this.finishJob(job);
+      }
+    }
     const aof = this.aof;
     if (aof && this.config.get('appendfsync') === 'everysec' && aof.unsyncedBytes > 0 && !this.fsyncSuspendedByRewrite()) {
       if (Math.floor(now / 1000) > Math.floor(aof.lastFsyncAt / 1000)) await this.enqueue(() => aof.fsync(now));
@@ -249,7 +262,9 @@ export class PersistentServer {
     this.status.bgsaveScheduled = false;
     this.status.lastBgsaveTryAt = this.engine.clock.now();
     this.log(`Background saving started by pid ${pid}`);
-    this.job = new BackgroundJob('rdb', pid, this.engine.clock.now(), () => this.writeRdbFile(chunks, `temp-${pid}.rdb`));
+    // The child writes its temp file at once; its rename is its last act, when it exits.
+    const temp = joinPath(this.dir, `temp-${pid}.rdb`);
+    this.job = new BackgroundJob('rdb', pid, this.engine.clock.now(), () => this.writeChunks(temp, chunks), this.childReadyAt(totalLength(chunks)));
   }
 
   // --- BGREWRITEAOF --------------------------------------------------------------------------
@@ -266,7 +281,7 @@ export class PersistentServer {
     const base = resp ? [resp.bytes] : this.snapshotRdb(true);
     const report = {
       bytesBefore: aof?.currentSize ?? 0,
-      baseBytes: base.reduce((sum, chunk) => sum + chunk.length, 0),
+      baseBytes: totalLength(base),
       baseFormat: preamble ? ('rdb' as const) : ('resp' as const),
       baseCommands: resp?.commands ?? 0,
       keys: countKeys(this.engine.dbs),
@@ -277,11 +292,22 @@ export class PersistentServer {
     const tempName = `temp-rewriteaof-bg-${pid}.aof`;
     const newIncr = aof ? this.enqueue(() => aof.openNewIncr(beforeFork)) : Promise.resolve(null);
     this.log(`Background append only file rewriting started by pid ${pid}`);
-    this.job = new BackgroundJob('aof', pid, this.engine.clock.now(), async () => {
-      const keep = await newIncr;
-      await this.writeChunks(joinPath(this.dir, tempName), base);
-      this.pendingRewrite = { tempName, keepIncr: keep, preamble, report };
-    });
+    this.job = new BackgroundJob(
+      'aof',
+      pid,
+      this.engine.clock.now(),
+      async () => {
+        const keep = await newIncr;
+        await this.writeChunks(joinPath(this.dir, tempName), base);
+        this.pendingRewrite = { tempName, keepIncr: keep, preamble, report };
+      },
+      this.childReadyAt(report.baseBytes),
+    );
+  }
+
+  private childReadyAt(bytes: number): number {
+    const rate = this.options.childBytesPerMs;
+    return this.engine.clock.now() + (rate ? Math.ceil(bytes / rate) : 0);
   }
 
   private pendingRewrite: { tempName: string; keepIncr: string | null; preamble: boolean; report: Omit<RewriteReport, 'bytesAfter' | 'ratio' | 'finishedAt'> } | null = null;
@@ -294,6 +320,13 @@ export class PersistentServer {
       if (job.error) {
         this.status.lastBgsaveOk = false;
         this.log(`Background saving error: ${job.error.message}`);
+        return;
+      }
+      try {
+        await this.enqueue(() => this.installRdbFile(joinPath(this.dir, `temp-${job.pid}.rdb`)));
+      } catch (e) {
+        this.status.lastBgsaveOk = false;
+        this.log(`Background saving error: ${(e as Error).message}`);
         return;
       }
       this.engine.dirty -= this.dirtyAtFork;
@@ -379,6 +412,10 @@ export class PersistentServer {
   private async writeRdbFile(chunks: readonly Uint8Array[], tempName: string): Promise<void> {
     const temp = joinPath(this.dir, tempName);
     await this.writeChunks(temp, chunks);
+    await this.installRdbFile(temp);
+  }
+
+  private async installRdbFile(temp: string): Promise<void> {
     await this.disk.rename(temp, joinPath(this.dir, this.config.get('dbfilename')));
     await this.disk.flushDir(this.dir);
   }
@@ -451,7 +488,7 @@ export class PersistentServer {
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+  const out = new Uint8Array(totalLength(chunks));
   let offset = 0;
   for (const c of chunks) {
     out.set(c, offset);

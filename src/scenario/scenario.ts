@@ -1,0 +1,137 @@
+// A scenario: a persistence configuration, a seeded workload and a timeline of events. Plain
+// data, validated field by field, so a scenario from a URL or a file can be trusted to run.
+import { presetById, type PresetId } from './presets.js';
+
+export type CrashKind = 'process' | 'power' | 'torn';
+export type Distribution = 'uniform' | 'zipf';
+
+export interface WorkloadMix {
+  set: number;
+  incr: number;
+  list: number;
+  hash: number;
+  sadd: number;
+  zadd: number;
+  del: number;
+}
+
+export interface Workload {
+  /** Operations per second of virtual time. */
+  rate: number;
+  /** Distinct keys per type. */
+  keys: number;
+  distribution: Distribution;
+  /** Bytes of each SET value. */
+  valueSize: number;
+  /** Relative weights of each kind of write. */
+  mix: WorkloadMix;
+}
+
+export type ScenarioEvent =
+  | { at: number; kind: 'crash'; crash: CrashKind }
+  | { at: number; kind: 'bgsave' }
+  | { at: number; kind: 'bgrewriteaof' };
+
+export interface Scenario {
+  version: 1;
+  preset: PresetId | 'custom';
+  /** redis.conf directives applied after the preset's. */
+  config: string;
+  workload: Workload;
+  events: ScenarioEvent[];
+  seed: number;
+  /** Virtual ms the workload runs for (a crash event may end it earlier). */
+  durationMs: number;
+}
+
+export const DEFAULT_SCENARIO: Scenario = {
+  version: 1,
+  preset: 'aof-everysec',
+  config: '',
+  workload: { rate: 200, keys: 100, distribution: 'uniform', valueSize: 32, mix: { set: 4, incr: 2, list: 1, hash: 1, sadd: 1, zadd: 1, del: 1 } },
+  events: [{ at: 10_000, kind: 'crash', crash: 'power' }],
+  seed: 1,
+  durationMs: 10_000,
+};
+
+export const LIMITS = {
+  rate: 100_000,
+  keys: 1_000_000,
+  valueSize: 1 << 20,
+  durationMs: 7 * 24 * 3600 * 1000,
+  events: 100,
+  configBytes: 4096,
+} as const;
+
+export type Validation = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+/** Checks an untrusted value field by field; the errors name the field and what is allowed. */
+export function validateScenario(input: unknown): Validation {
+  const errors: string[] = [];
+  const obj = (v: unknown, path: string): Record<string, unknown> => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      errors.push(`${path} must be an object`);
+      return {};
+    }
+    return v as Record<string, unknown>;
+  };
+  const num = (v: unknown, path: string, min: number, max: number, integer = true): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+      errors.push(`${path} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+      return min;
+    }
+    return v;
+  };
+  const root = obj(input, 'scenario');
+  if (root.version !== 1) errors.push('version must be 1');
+  const preset = root.preset;
+  if (preset !== 'custom' && (typeof preset !== 'string' || !presetById(preset))) errors.push(`preset must be one of custom, ${['none', 'aof-always', 'aof-everysec', 'rdb-1h', 'rdb-6h', 'rdb-12h', 'hybrid'].join(', ')}`);
+  const config = root.config ?? '';
+  if (typeof config !== 'string' || config.length > LIMITS.configBytes) errors.push(`config must be text of at most ${LIMITS.configBytes} characters`);
+  const w = obj(root.workload, 'workload');
+  const m = obj(w.mix, 'workload.mix');
+  const mix = {} as WorkloadMix;
+  for (const k of ['set', 'incr', 'list', 'hash', 'sadd', 'zadd', 'del'] as const) mix[k] = num(m[k] ?? 0, `workload.mix.${k}`, 0, 1000);
+  if (Object.values(mix).every((v) => v === 0)) errors.push('workload.mix needs at least one weight above 0');
+  const unknownMix = Object.keys(m).filter((k) => !(k in mix));
+  if (unknownMix.length) errors.push(`workload.mix has unknown fields: ${unknownMix.join(', ')}`);
+  const distribution = w.distribution ?? 'uniform';
+  if (distribution !== 'uniform' && distribution !== 'zipf') errors.push('workload.distribution must be uniform or zipf');
+  const workload: Workload = {
+    rate: num(w.rate, 'workload.rate', 0, LIMITS.rate, false),
+    keys: num(w.keys, 'workload.keys', 1, LIMITS.keys),
+    distribution: distribution as Distribution,
+    valueSize: num(w.valueSize ?? 32, 'workload.valueSize', 1, LIMITS.valueSize),
+    mix,
+  };
+  const durationMs = num(root.durationMs, 'durationMs', 1, LIMITS.durationMs);
+  const seed = num(root.seed ?? 1, 'seed', 0, 2 ** 31 - 1);
+  const rawEvents = root.events ?? [];
+  const events: ScenarioEvent[] = [];
+  if (!Array.isArray(rawEvents) || rawEvents.length > LIMITS.events) errors.push(`events must be a list of at most ${LIMITS.events}`);
+  else {
+    rawEvents.forEach((raw, i) => {
+      const e = obj(raw, `events[${i}]`);
+      const at = num(e.at, `events[${i}].at`, 0, LIMITS.durationMs);
+      if (e.kind === 'crash') {
+        if (e.crash !== 'process' && e.crash !== 'power' && e.crash !== 'torn') errors.push(`events[${i}].crash must be process, power or torn`);
+        else events.push({ at, kind: 'crash', crash: e.crash });
+      } else if (e.kind === 'bgsave' || e.kind === 'bgrewriteaof') events.push({ at, kind: e.kind });
+      else errors.push(`events[${i}].kind must be crash, bgsave or bgrewriteaof`);
+    });
+  }
+  if (events.filter((e) => e.kind === 'crash').length > 1) errors.push('a scenario has at most one crash');
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, scenario: { version: 1, preset: preset as Scenario['preset'], config: config as string, workload, events: events.sort((a, b) => a.at - b.at), seed, durationMs } };
+}
+
+/** The redis.conf text the scenario runs with: the preset's directives, then its own. */
+export function scenarioConfigText(scenario: Scenario): string {
+  const preset = scenario.preset === 'custom' ? '' : presetById(scenario.preset)!.config;
+  return [preset, scenario.config].filter(Boolean).join('\n');
+}
+
+export function crashOf(scenario: Scenario): { at: number; crash: CrashKind } | null {
+  const crash = scenario.events.find((e) => e.kind === 'crash');
+  return crash && crash.kind === 'crash' ? { at: crash.at, crash: crash.crash } : null;
+}

@@ -1,0 +1,99 @@
+// The acknowledged writes of a run and what each key looked like after each of them, kept on a
+// shadow engine. After recovery it answers: is the recovered dataset the state after some prefix
+// of the acknowledged writes (nothing from the future, nothing reordered), and which prefix?
+import type { Clock } from '../engine/clock.js';
+import { valueDigest } from '../engine/digest.js';
+import { Engine } from '../engine/engine.js';
+
+export interface AckedWrite {
+  /** 1-based position in the acknowledged history. */
+  seq: number;
+  /** Virtual ms when the reply was released. */
+  at: number;
+  argv: readonly string[];
+}
+
+export interface PrefixAnalysis {
+  /** The longest prefix of acknowledged writes whose state equals the recovered dataset. */
+  prefix: number | null;
+  /**
+   * Every prefix length whose state equals the recovered data, as [lo, hi] ranges (a write that
+   * changed nothing, such as DEL of a missing key, makes several lengths equivalent).
+   */
+  feasible: [number, number][];
+  /** Keys whose recovered value matches no consistent prefix (empty when prefix is not null). */
+  inconsistentKeys: string[];
+  /** Acknowledged writes after the prefix, i.e. lost. */
+  lost: AckedWrite[];
+}
+
+const ABSENT = '0'.repeat(40);
+
+export class WriteHistory {
+  readonly writes: AckedWrite[] = [];
+  private readonly shadow: Engine;
+  private readonly client;
+  /** Per key: the seq of each write to it and the key's digest after it. */
+  private readonly perKey = new Map<string, { seq: number; digest: string }[]>();
+
+  constructor(clock: Clock) {
+    this.shadow = new Engine({ clock });
+    this.client = this.shadow.createClient();
+  }
+
+  get length(): number {
+    return this.writes.length;
+  }
+
+  /** Records a write whose reply the client has received. */
+  ack(argv: readonly string[], at: number): void {
+    this.shadow.execute(this.client, argv);
+    const seq = this.writes.length + 1;
+    this.writes.push({ seq, at, argv });
+    const key = argv[1]!;
+    let entries = this.perKey.get(key);
+    if (!entries) this.perKey.set(key, (entries = []));
+    entries.push({ seq, digest: valueDigest(this.shadow.dbs[0]!, key) });
+  }
+
+  /** Digest of the shadow dataset after all acknowledged writes. */
+  get shadowEngine(): Engine {
+    return this.shadow;
+  }
+
+  analyze(recovered: Engine): PrefixAnalysis {
+    const n = this.writes.length;
+    const db = recovered.dbs[0]!;
+    // Feasible prefixes as sorted, disjoint [lo, hi] intervals, narrowed key by key.
+    let feasible: [number, number][] = [[0, n]];
+    const inconsistentKeys: string[] = [];
+    const keys = new Set([...this.perKey.keys(), ...db.dict.keys()]);
+    for (const key of keys) {
+      const digest = valueDigest(db, key);
+      const entries = this.perKey.get(key) ?? [];
+      const allowed: [number, number][] = [];
+      if (digest === ABSENT) allowed.push([0, (entries[0]?.seq ?? n + 1) - 1]);
+      entries.forEach((e, i) => {
+        if (e.digest === digest) allowed.push([e.seq, (entries[i + 1]?.seq ?? n + 1) - 1]);
+      });
+      const narrowed = intersect(feasible, allowed);
+      if (narrowed.length === 0) inconsistentKeys.push(key);
+      else feasible = narrowed;
+    }
+    if (inconsistentKeys.length > 0) return { prefix: null, feasible: [], inconsistentKeys, lost: [] };
+    const prefix = feasible.at(-1)![1];
+    return { prefix, feasible, inconsistentKeys, lost: this.writes.slice(prefix) };
+  }
+}
+
+function intersect(a: readonly [number, number][], b: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [alo, ahi] of a) {
+    for (const [blo, bhi] of b) {
+      const lo = Math.max(alo, blo);
+      const hi = Math.min(ahi, bhi);
+      if (lo <= hi) out.push([lo, hi]);
+    }
+  }
+  return out.sort((x, y) => x[0] - y[0]);
+}

@@ -1,0 +1,81 @@
+// What a configuration promises about acknowledged writes, and the judgement of one recovery
+// against it. The bounds are Redis's documented ones plus the kernel's writeback timing.
+import type { Config } from '../engine/config.js';
+import type { CrashKind } from '../scenario/scenario.js';
+
+/** everysec: "you can lose up to 2 seconds of writes". */
+export const EVERYSEC_WINDOW_MS = 2_000;
+/** appendfsync no: dirty_expire (30 s) plus one flusher interval (5 s). */
+export const NO_FSYNC_WINDOW_MS = 35_000;
+
+export interface Judgement {
+  held: boolean;
+  verdict: string;
+}
+
+export interface RecoveryFacts {
+  crash: CrashKind | 'none';
+  /** Acknowledged writes the recovered data contains, or null when it is no prefix at all. */
+  prefix: number | null;
+  acknowledged: number;
+  lostWindowMs: number;
+  /** All prefix lengths equivalent to the recovered data (see PrefixAnalysis.feasible). */
+  feasible: readonly [number, number][];
+  /** Writes contained in the last snapshot that completed before the crash. */
+  lastSnapshotSeq: number;
+}
+
+function contains(ranges: readonly [number, number][], n: number): boolean {
+  return ranges.some(([lo, hi]) => lo <= n && n <= hi);
+}
+
+export interface PersistencePromise {
+  policy: string;
+  text: string;
+  judge(facts: RecoveryFacts): Judgement;
+}
+
+export function promiseFor(config: Config): PersistencePromise {
+  const aof = config.getBool('appendonly');
+  const fsync = config.get('appendfsync');
+  const saves = config.get('save').trim() !== '';
+  const lost = (f: RecoveryFacts) => f.acknowledged - (f.prefix ?? 0);
+  const inconsistent = (f: RecoveryFacts): Judgement | null =>
+    f.prefix === null ? { held: false, verdict: 'The recovered data is not the state after any prefix of the acknowledged writes.' } : null;
+  const noLoss = (f: RecoveryFacts, why: string): Judgement =>
+    lost(f) === 0 ? { held: true, verdict: `Every acknowledged write was recovered: ${why}.` } : { held: false, verdict: `${lost(f)} acknowledged writes were lost although ${why}.` };
+  const window = (f: RecoveryFacts, limit: number, why: string): Judgement =>
+    f.lostWindowMs <= limit
+      ? { held: true, verdict: `${lost(f)} acknowledged writes from the last ${f.lostWindowMs} ms were lost, within the ${limit} ms ${why} allows.` }
+      : { held: false, verdict: `Writes acknowledged ${f.lostWindowMs} ms before the crash were lost, beyond the ${limit} ms ${why} allows.` };
+
+  if (aof) {
+    const policy = `aof-${fsync}${saves ? '+rdb' : ''}`;
+    return {
+      policy,
+      text: fsync === 'always' ? 'No acknowledged write is ever lost.' : fsync === 'everysec' ? 'A process crash loses nothing; a power loss at most ~2 s of writes.' : 'A process crash loses nothing; a power loss what the kernel had not written back (~30 s).',
+      judge(f) {
+        const bad = inconsistent(f);
+        if (bad) return bad;
+        if (fsync === 'always') return noLoss(f, 'each write was fsynced before its reply');
+        if (f.crash === 'process' || f.crash === 'none') return noLoss(f, 'the kernel still had every written byte');
+        return fsync === 'everysec' ? window(f, EVERYSEC_WINDOW_MS, 'appendfsync everysec') : window(f, NO_FSYNC_WINDOW_MS, 'kernel writeback');
+      },
+    };
+  }
+  return {
+    policy: saves ? 'rdb' : 'none',
+    text: saves ? 'What survives is the last completed snapshot; every write after it is lost.' : 'Nothing survives a restart, unless a snapshot was asked for by hand.',
+    judge(f) {
+      const bad = inconsistent(f);
+      if (bad) return bad;
+      if (f.crash === 'none' && saves) return noLoss(f, 'shutdown saves a final snapshot');
+      if (contains(f.feasible, f.lastSnapshotSeq)) {
+        return f.lastSnapshotSeq === 0
+          ? { held: true, verdict: `All ${f.acknowledged} acknowledged writes were lost, as promised: no snapshot had completed.` }
+          : { held: true, verdict: `The last completed snapshot held ${f.lastSnapshotSeq} writes; the ${f.acknowledged - f.lastSnapshotSeq} after it were lost, as promised.` };
+      }
+      return { held: false, verdict: `Recovered ${f.prefix} writes, but the last completed snapshot held ${f.lastSnapshotSeq}.` };
+    },
+  };
+}
