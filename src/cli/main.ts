@@ -1,6 +1,7 @@
 // The lab's engine, headless: `exec` runs inline commands from stdin and prints replies as
 // redis-cli does into a pipe; `digest` prints the DEBUG DIGEST of a dataset (from stdin
-// commands, or loaded from an RDB/AOF path) as one JSON line.
+// commands, or loaded from an RDB/AOF path) as one JSON line; `scenario` runs a scenario and
+// prints its recovery report.
 import { parseArgs } from 'node:util';
 import { applyConfigText, Config } from '../engine/config.js';
 import { datasetDigest } from '../engine/digest.js';
@@ -8,6 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import { rdbCodec } from '../engine/persistence/rdb-codec.js';
 import { openRunner, runStdin, writeStdout } from './exec.js';
 import { loadPath } from './load-path.js';
+import { runScenarioCommand, SCENARIO_OPTIONS, type ScenarioCliOptions } from './scenario.js';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
 
@@ -20,19 +22,24 @@ commands:
          Print {"keys": N, "digest": "<40 hex>", "loadMs": T}: the DEBUG DIGEST of the
          dataset loaded from PATH (an .rdb file, an AOF directory or manifest, a data
          directory, or a single .aof file), or of the commands read from stdin.
+  scenario FILE_OR_URL [--runs N] [--seed N] [--crash process|power|torn|none] [--crash-at MS]
+         Run a scenario (a JSON file or a lab URL) on the virtual clock and print one JSON
+         recovery report per run (run k uses seed + k).
 `;
 
 class UsageError extends Error {}
 
 interface Options {
-  command: 'exec' | 'digest';
+  command: 'exec' | 'digest' | 'scenario';
   dir: string | undefined;
   path: string | undefined;
   config: Config;
+  scenario?: ScenarioCliOptions;
 }
 
 function parseCommandLine(args: string[]): Options {
   const [command, ...rest] = args;
+  if (command === 'scenario') return { command, dir: undefined, path: undefined, config: new Config(), scenario: parseScenarioArgs(rest) };
   if (command !== 'exec' && command !== 'digest') {
     throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
   }
@@ -58,6 +65,32 @@ function parseCommandLine(args: string[]): Options {
   return { command, dir: parsed.values.dir, path: parsed.positionals[0], config };
 }
 
+function parseScenarioArgs(rest: string[]): ScenarioCliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: SCENARIO_OPTIONS, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const [source, extra] = parsed.positionals;
+  if (source === undefined) throw new UsageError("'scenario' needs a FILE or URL");
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+  const int = (name: string, value: string | undefined, min: number): number | undefined => {
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be an integer of at least ${min}`);
+    return Number(value);
+  };
+  const crash = parsed.values.crash;
+  if (crash !== undefined && !['process', 'power', 'torn', 'none'].includes(crash)) throw new UsageError('--crash must be process, power, torn or none');
+  return {
+    source,
+    runs: int('runs', parsed.values.runs, 1) ?? 1,
+    seed: int('seed', parsed.values.seed, 0),
+    crash: crash as ScenarioCliOptions['crash'],
+    crashAtMs: int('crash-at', parsed.values['crash-at'], 0),
+  };
+}
+
 function digestLine(engine: Engine, loadMs: number | null): string {
   const keys = engine.dbs.reduce((sum, db) => sum + db.size, 0);
   const load = loadMs === null ? '' : `, "loadMs": ${loadMs}`;
@@ -65,6 +98,10 @@ function digestLine(engine: Engine, loadMs: number | null): string {
 }
 
 async function run(options: Options): Promise<void> {
+  if (options.scenario) {
+    await runScenarioCommand(options.scenario, writeStdout);
+    return;
+  }
   if (options.command === 'digest' && options.path !== undefined) {
     const started = performance.now();
     const engine = await loadPath(options.path, rdbCodec);

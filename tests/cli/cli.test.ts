@@ -158,8 +158,43 @@ describe('npm run cli -- digest PATH', () => {
   });
 });
 
+describe('npm run cli -- scenario', () => {
+  it('prints one report per run with the documented fields, the same for the same seed', () => {
+    const result = runCli(['scenario', 'public/scenarios/aof-everysec.json', '--runs', '2', '--crash-at', '5000'], '');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const [first, second] = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    for (const report of [first, second]) {
+      expect(report).toMatchObject({ policy: 'aof-everysec', crash: 'power', crashAtMs: 5000, promiseHeld: true, consistent: true });
+      for (const field of ['acknowledgedWrites', 'recoveredWrites', 'lostWrites', 'lostWindowMs', 'recoveryMs']) expect(typeof report[field]).toBe('number');
+      expect(report.digest).toMatch(/^[0-9a-f]{40}$/);
+      expect(report.files.map((f: { name: string }) => f.name)).toContain('appendonlydir/appendonly.aof.manifest');
+    }
+    expect(second.seed).toBe(first.seed + 1);
+    const again = JSON.parse(runCli(['scenario', 'public/scenarios/aof-everysec.json', '--crash-at', '5000'], '').stdout);
+    expect({ ...again, recoveryMs: 0 }).toEqual({ ...first, recoveryMs: 0 });
+  });
+
+  it('accepts a lab link and overrides the crash', async () => {
+    const { encodeScenario } = await import('../../src/scenario/url.js');
+    const { DEFAULT_SCENARIO } = await import('../../src/scenario/scenario.js');
+    const link = `http://localhost:5173/#s=${encodeScenario({ ...DEFAULT_SCENARIO, preset: 'aof-always', durationMs: 2000 })}`;
+    const report = JSON.parse(runCli(['scenario', link, '--crash', 'torn', '--seed', '7'], '').stdout);
+    expect(report).toMatchObject({ seed: 7, policy: 'aof-always', crash: 'torn', lostWrites: 0, promiseHeld: true });
+  });
+
+  it('rejects a bad scenario file with one line naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ version: 1, preset: 'aof-sometimes' }));
+    const result = runCli(['scenario', join(dir, 'bad.json')], '');
+    rmSync(dir, { recursive: true, force: true });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*bad\.json: preset must be one of/);
+  });
+});
+
 describe('command-line errors', () => {
-  it.each([[[]], [['bogus']], [['exec', '--nope']], [['exec', 'extra']], [['exec', '--config', 'appendfsync sometimes']]])(
+  it.each([[[]], [['bogus']], [['exec', '--nope']], [['exec', 'extra']], [['exec', '--config', 'appendfsync sometimes']], [['scenario']], [['scenario', 'x.json', '--crash', 'meteor']], [['scenario', 'x.json', '--runs', '0']]])(
     '%j exits 2 with a usage message',
     (args) => {
       const result = runCli(args, '');

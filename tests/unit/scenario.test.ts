@@ -1,0 +1,70 @@
+// Scenario validation and URLs: good scenarios round-trip, every hostile input gives a clear
+// message and the default scenario, never an exception.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../../src/scenario/presets.js';
+import { DEFAULT_SCENARIO, validateScenario, type Scenario } from '../../src/scenario/scenario.js';
+import { decodeScenario, encodeScenario, MAX_ENCODED_LENGTH, scenarioFromHash } from '../../src/scenario/url.js';
+
+const validScenario: fc.Arbitrary<Scenario> = fc.record({
+  version: fc.constant(1 as const),
+  preset: fc.constantFrom(...PRESETS.map((p) => p.id), 'custom' as const),
+  config: fc.string({ maxLength: 100 }),
+  workload: fc.record({
+    rate: fc.integer({ min: 0, max: 100_000 }),
+    keys: fc.integer({ min: 1, max: 1_000_000 }),
+    distribution: fc.constantFrom('uniform' as const, 'zipf' as const),
+    valueSize: fc.integer({ min: 1, max: 1 << 20 }),
+    mix: fc.record({ set: fc.integer({ min: 1, max: 9 }), incr: fc.nat(9), list: fc.nat(9), hash: fc.nat(9), sadd: fc.nat(9), zadd: fc.nat(9), del: fc.nat(9) }),
+  }),
+  events: fc.array(fc.record({ at: fc.nat(100_000), kind: fc.constantFrom('bgsave' as const, 'bgrewriteaof' as const) }), { maxLength: 5 }).map((e) => e.sort((a, b) => a.at - b.at)),
+  seed: fc.nat(2 ** 31 - 1),
+  durationMs: fc.integer({ min: 1, max: 1_000_000 }),
+});
+
+describe('scenarios', () => {
+  it('valid scenarios survive a URL round trip unchanged', () => {
+    fc.assert(
+      fc.property(validScenario, (scenario) => {
+        expect(validateScenario(scenario)).toEqual({ ok: true, scenario });
+        expect(decodeScenario(encodeScenario(scenario))).toEqual({ scenario, problem: null });
+      }),
+    );
+  });
+
+  it('any string in the URL gives a scenario and at most a message, never an exception', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.json().map((j) => Buffer.from(j).toString('base64url')), fc.anything().map((a) => Buffer.from(JSON.stringify(a) ?? 'null').toString('base64url'))), (input) => {
+        const decoded = decodeScenario(input);
+        expect(validateScenario(decoded.scenario).ok).toBe(true);
+        if (decoded.problem !== null) {
+          expect(decoded.scenario).toBe(DEFAULT_SCENARIO);
+          expect(decoded.problem).toMatch(/default scenario is loaded instead$/);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('names the fields that are wrong', () => {
+    const bad = { ...DEFAULT_SCENARIO, workload: { ...DEFAULT_SCENARIO.workload, rate: -1, mix: { set: 1, evil: 3 } }, events: [{ at: 5, kind: 'format-disk' }], durationMs: 1e12 };
+    const result = validateScenario(bad);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual(
+      expect.arrayContaining([
+        'workload.rate must be a number from 0 to 100000',
+        'workload.mix has unknown fields: evil',
+        'events[0].kind must be crash, bgsave or bgrewriteaof',
+        'durationMs must be an integer from 1 to 604800000',
+      ]),
+    );
+  });
+
+  it('refuses oversized links before decoding them', () => {
+    const decoded = decodeScenario('A'.repeat(MAX_ENCODED_LENGTH + 1));
+    expect(decoded.problem).toMatch(/too long/);
+    expect(scenarioFromHash('#s=%%%').problem).toMatch(/not valid base64url/);
+    expect(scenarioFromHash('')).toEqual({ scenario: DEFAULT_SCENARIO, problem: null });
+  });
+});
