@@ -51,6 +51,12 @@ export class EngineWorker {
     this.fail('The engine worker was stopped.');
   }
 
+  /** Ends the worker on purpose (a simulated crash): pending calls fail, no failure is reported. */
+  kill(): void {
+    this.worker.terminate();
+    for (const id of [...this.pending.keys()]) this.settle(id, { error: new WorkerCallError('The engine process was killed.') });
+  }
+
   private settle(id: number, outcome: { value: unknown } | { error: Error }): void {
     const pending = this.pending.get(id);
     if (!pending) return;

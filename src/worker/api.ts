@@ -1,10 +1,10 @@
 // What the engine worker can do, as plain async methods. The protocol's request and reply types
 // are derived from this object, so a call from the UI is type-checked end to end.
 import { binToText, textToBin } from '../engine/bytes.js';
-import type { Engine, Client } from '../engine/engine.js';
 import { formatReplyTty } from '../engine/resp/cli-format.js';
 import { splitCommandLine } from '../engine/resp/inline.js';
 import type { Reply } from '../engine/resp/reply.js';
+import type { LabHost, StartOptions } from './host.js';
 
 export interface ConsoleResult {
   /** The reply as redis-cli prints it on a terminal, without the final newline. */
@@ -22,25 +22,41 @@ function display(formatted: string): string {
   return binToText(formatted) ?? formatted;
 }
 
-export function makeApi(engine: Engine, client: Client, now: () => number) {
+export function makeApi(host: LabHost, now: () => number) {
+  let client: ReturnType<NonNullable<LabHost['server']>['engine']['createClient']> | null = null;
+  const server = () => {
+    if (!host.server) throw new Error('The engine has not started (or its machine lost power).');
+    return host.server;
+  };
   return {
+    async start(options: StartOptions) {
+      const info = await host.start(options);
+      client = server().engine.createClient();
+      return info;
+    },
     async execute(line: string): Promise<ConsoleResult | null> {
       const started = now();
       const split = splitCommandLine(textToBin(line));
       let reply: Reply;
       if (!split.ok) reply = { kind: 'error', value: split.error };
       else if (split.argv.length === 0) return null;
-      else reply = engine.execute(client, split.argv);
+      else reply = await server().execute(client!, split.argv);
       return {
         text: display(formatReplyTty(reply)).replace(/\n$/, ''),
         isError: reply.kind === 'error',
-        db: client.db,
-        inTransaction: client.multi !== null,
+        db: client?.db ?? 0,
+        inTransaction: (client?.multi ?? null) !== null,
         elapsedMs: now() - started,
       };
     },
     async keyCount(): Promise<number> {
-      return engine.dbs.reduce((sum, db) => sum + db.size, 0);
+      return host.server ? host.server.engine.dbs.reduce((sum, db) => sum + db.size, 0) : 0;
+    },
+    async powerLoss(torn: boolean) {
+      return host.powerLoss(torn);
+    },
+    async durability() {
+      return host.durability();
     },
   };
 }

@@ -1,13 +1,12 @@
-// The engine worker: one Redis engine and one client, answering typed requests and posting
-// telemetry once per tick. It also runs the engine's active expiry on that tick (serverCron).
-import { systemClock } from '../engine/clock.js';
-import { Engine } from '../engine/engine.js';
+// The engine worker: a persistent server on browser storage (after `start`), answering typed
+// requests and posting telemetry once per tick, on which it also runs serverCron and the
+// page cache's writeback.
 import { makeApi, type WorkerApi } from './api.js';
+import { LabHost } from './host.js';
 import { TELEMETRY_INTERVAL_MS, type Request, type WorkerMessage } from './protocol.js';
 
-const engine = new Engine({ clock: systemClock });
-const client = engine.createClient();
-const api = makeApi(engine, client, () => performance.now());
+const host = new LabHost();
+const api = makeApi(host, () => performance.now());
 
 function post(message: WorkerMessage): void {
   self.postMessage(message);
@@ -29,17 +28,30 @@ self.addEventListener('message', (event: MessageEvent<Request>) => {
   );
 });
 
-let lastCommands = engine.stats.commandsProcessed;
+let lastCommands = 0;
+let ticking = false;
 setInterval(() => {
-  engine.activeExpireCycle();
-  const commands = engine.stats.commandsProcessed;
-  post({
-    type: 'telemetry',
-    ops: commands - lastCommands,
-    keys: engine.dbs.reduce((sum, db) => sum + db.size, 0),
-    memoryBytes: engine.estimatedMemory(),
-  });
-  lastCommands = commands;
+  const server = host.server;
+  if (!server || ticking) return;
+  ticking = true;
+  host
+    .tick()
+    .then(async () => {
+      const engine = server.engine;
+      const commands = engine.stats.commandsProcessed;
+      const durability = await host.durability();
+      post({
+        type: 'telemetry',
+        ops: commands - lastCommands,
+        keys: engine.dbs.reduce((sum, db) => sum + db.size, 0),
+        memoryBytes: engine.estimatedMemory(),
+        unsyncedBytes: durability.unsyncedBytes,
+        aofBytes: durability.aofBytes,
+      });
+      lastCommands = commands;
+    })
+    .catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, error: (e as Error).message }))
+    .finally(() => (ticking = false));
 }, TELEMETRY_INTERVAL_MS);
 
 post({ type: 'ready' });

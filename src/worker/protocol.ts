@@ -3,6 +3,7 @@
 import type { WorkerApi } from './api.js';
 
 export type { ConsoleResult } from './api.js';
+export type { BackendChoice, Durability, StartInfo, StartOptions } from './host.js';
 
 export type Method = keyof WorkerApi;
 
@@ -26,6 +27,11 @@ export interface Telemetry {
   ops: number;
   keys: number;
   memoryBytes: number;
+  /** Bytes written but not yet durable: what a power loss now would take. */
+  unsyncedBytes: number;
+  aofBytes: number;
+  /** A failure of the periodic work (cron, writeback), e.g. a storage error. */
+  error?: string;
 }
 
 export type WorkerMessage = Response | Telemetry | { type: 'ready' };

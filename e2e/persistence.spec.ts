@@ -1,0 +1,87 @@
+// Real crashes in Chromium: the worker is terminated for real and a fresh one recovers from what
+// OPFS or IndexedDB kept; a reload does the same; a second tab cannot take the files.
+// Storage must outlive a page, so these tests use a persistent context of their own.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+
+let context: BrowserContext;
+let profile: string;
+
+test.beforeEach(async ({}, testInfo) => {
+  profile = mkdtempSync(join(tmpdir(), 'lab-profile-'));
+  context = await chromium.launchPersistentContext(profile, { ...testInfo.project.use.launchOptions, baseURL: testInfo.project.use.baseURL });
+});
+
+test.afterEach(async () => {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+async function open(db: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`/?db=${db}`);
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  return page;
+}
+
+async function run(page: Page, command: string): Promise<string> {
+  const entries = page.getByRole('log', { name: 'Console output' }).locator('.entry');
+  const before = await entries.count();
+  const input = page.getByRole('textbox', { name: 'Command' });
+  await input.fill(command);
+  await input.press('Enter');
+  await expect(entries).toHaveCount(before + 1);
+  return (await entries.last().locator('.reply').textContent()) ?? '';
+}
+
+async function choose(page: Page, policy: string, storage: 'OPFS (file system)' | 'IndexedDB'): Promise<void> {
+  await page.getByLabel('Storage').selectOption({ label: storage });
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  await page.getByRole('radio', { name: policy }).check();
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+}
+
+for (const storage of ['OPFS (file system)', 'IndexedDB'] as const) {
+  test(`appendfsync always on ${storage}: every acknowledged key survives a killed worker, a reload and a power loss`, async () => {
+    const page = await open(`always-${storage.slice(0, 4)}`);
+    await choose(page, 'AOF every write', storage);
+    for (let i = 1; i <= 5; i++) expect(await run(page, `SET key:${i} value-${i}`)).toBe('OK');
+    expect(await run(page, 'RPUSH list a b c')).toBe('(integer) 3');
+
+    await page.getByRole('button', { name: 'Kill process' }).click();
+    await expect(page.getByTestId('crash-outcome')).toHaveText(/Kill process: 6 keys before, 6 after recovery/);
+    await expect(page.getByTestId('recovery')).toContainText('recovered 6 keys from the AOF');
+    expect(await run(page, 'GET key:3')).toBe('"value-3"');
+
+    await page.reload();
+    await expect(page.getByRole('status').first()).toHaveText('Engine running');
+    await expect(page.getByTestId('recovery')).toContainText('recovered 6 keys from the AOF');
+    expect(await run(page, 'SET after reload')).toBe('OK');
+
+    await page.getByRole('button', { name: 'Power loss' }).click();
+    await expect(page.getByTestId('crash-outcome')).toHaveText(/Power loss: 7 keys before, 7 after recovery/);
+    expect(await run(page, 'LRANGE list 0 -1')).toBe('1) "a"\n2) "b"\n3) "c"');
+    await page.screenshot({ path: `test-results/persistence-${storage.slice(0, 4)}.png`, fullPage: true });
+  });
+}
+
+test('with no persistence a killed worker comes back empty', async () => {
+  const page = await open('none');
+  await choose(page, 'None', 'OPFS (file system)');
+  expect(await run(page, 'SET gone soon')).toBe('OK');
+  await page.getByRole('button', { name: 'Kill process' }).click();
+  await expect(page.getByTestId('crash-outcome')).toHaveText(/Kill process: 1 keys before, 0 after recovery/);
+  expect(await run(page, 'GET gone')).toBe('(nil)');
+});
+
+test('a second tab is refused the files and says so', async () => {
+  const first = await open('shared');
+  expect(await run(first, 'SET owner first-tab')).toBe('OK');
+  const second = await open('shared');
+  await expect(second.getByRole('alert')).toContainText("Another tab is already using the lab's OPFS files");
+  await expect(second.getByTestId('recovery')).toContainText('Started on memory');
+  expect(await run(second, 'GET owner')).toBe('(nil)');
+  expect(await run(first, 'GET owner')).toBe('"first-tab"');
+});

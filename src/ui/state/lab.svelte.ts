@@ -1,0 +1,114 @@
+// The lab's engine process as the UI sees it: which persistence setup and storage it runs with,
+// what it recovered when it started, and the crash buttons. A crash ends the worker for real
+// and a fresh one recovers from whatever the storage kept.
+import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
+import type { BackendChoice, ConsoleResult, StartInfo, Telemetry } from '../../worker/protocol.js';
+import { EngineWorker } from '../worker-client.js';
+
+export type CrashKind = 'process' | 'power' | 'torn';
+
+export interface CrashOutcome {
+  kind: CrashKind;
+  keysBefore: number;
+  keysAfter: number;
+  /** Bytes a power loss took back, per file. */
+  lostBytes: number;
+}
+
+const SETUP_KEY = 'persistence-lab:setup';
+
+interface Setup {
+  preset: PresetId;
+  backend: BackendChoice;
+}
+
+function loadSetup(): Setup {
+  try {
+    const saved = JSON.parse(localStorage.getItem(SETUP_KEY) ?? 'null') as Partial<Setup> | null;
+    const preset = saved?.preset && presetById(saved.preset) ? saved.preset : 'aof-everysec';
+    const backend = saved?.backend === 'indexeddb' ? 'indexeddb' : 'opfs';
+    return { preset, backend };
+  } catch {
+    return { preset: 'aof-everysec', backend: 'opfs' };
+  }
+}
+
+export class LabSession {
+  preset = $state<PresetId>('aof-everysec');
+  backend = $state<BackendChoice>('opfs');
+  status = $state<'starting' | 'running' | 'recovering' | 'failed'>('starting');
+  info = $state.raw<StartInfo | null>(null);
+  failure = $state<string | null>(null);
+  lastCrash = $state.raw<CrashOutcome | null>(null);
+  private worker: EngineWorker | null = null;
+  private keys = 0;
+
+  constructor(
+    private readonly onTelemetry: (t: Telemetry) => void,
+    private readonly database?: string,
+  ) {
+    const setup = loadSetup();
+    this.preset = setup.preset;
+    this.backend = setup.backend;
+  }
+
+  get presets() {
+    return PRESETS;
+  }
+
+  async start(): Promise<void> {
+    this.worker?.kill();
+    this.failure = null;
+    const worker = new EngineWorker({
+      onTelemetry: (t) => {
+        this.keys = t.keys;
+        this.onTelemetry(t);
+      },
+      onFailure: (message) => {
+        this.failure = message;
+        this.status = 'failed';
+      },
+    });
+    this.worker = worker;
+    await worker.ready;
+    try {
+      const preset = presetById(this.preset)!;
+      this.info = await worker.call('start', { backend: this.backend, config: preset.config, ...(this.database ? { database: this.database } : {}) });
+      this.keys = this.info.recovery.keys;
+      this.status = 'running';
+    } catch (e) {
+      this.failure = `The engine could not start: ${(e as Error).message}`;
+      this.status = 'failed';
+    }
+  }
+
+  /** Switches preset or storage: the process restarts on the same files, as with a new config. */
+  async configure(setup: Partial<Setup>): Promise<void> {
+    if (setup.preset) this.preset = setup.preset;
+    if (setup.backend) this.backend = setup.backend;
+    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend }));
+    this.status = 'starting';
+    await this.start();
+  }
+
+  execute(line: string): Promise<ConsoleResult | null> {
+    if (!this.worker || this.status !== 'running') return Promise.reject(new Error('The engine is not running.'));
+    return this.worker.call('execute', line);
+  }
+
+  async crash(kind: CrashKind): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const keysBefore = await worker.call('keyCount').catch(() => this.keys);
+    let lostBytes = 0;
+    if (kind !== 'process') {
+      const files = await worker.call('powerLoss', kind === 'torn');
+      lostBytes = files.reduce((sum, f) => sum + f.lostBytes, 0);
+    }
+    worker.kill();
+    this.worker = null;
+    this.status = 'recovering';
+    await this.start();
+    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes };
+  }
+}

@@ -1,0 +1,110 @@
+// What the worker hosts: a persistent server on the chosen browser storage, seen through the
+// page-cache model, holding the Web Lock that makes it the only writer of those files. A
+// second tab is refused the lock and runs in memory only, and says so.
+import { systemClock } from '../engine/clock.js';
+import { applyConfigText, Config } from '../engine/config.js';
+import { rdbCodec } from '../engine/persistence/rdb-codec.js';
+import { PersistentServer, type StartReport } from '../engine/persistence/server.js';
+import type { FileStore } from '../storage/file-store.js';
+import { IndexedDbStore } from '../storage/indexeddb-store.js';
+import { MemoryStore } from '../storage/memory-store.js';
+import { OpfsStore } from '../storage/opfs-store.js';
+import { PageCacheStore } from '../storage/page-cache.js';
+
+export type BackendChoice = 'opfs' | 'indexeddb';
+
+export interface StartOptions {
+  backend: BackendChoice;
+  /** redis.conf text (a preset's directives plus the user's). */
+  config: string;
+  /** Names the files' home, so tests and tabs can keep datasets apart. */
+  database?: string;
+}
+
+export interface StartInfo {
+  /** The storage actually used. */
+  backend: BackendChoice | 'memory';
+  /** Why it is not the one asked for, if it is not. */
+  notice: string | null;
+  recovery: { source: StartReport['source']; keys: number; files: { name: string; bytes: number }[]; truncatedBytes: number; loadMs: number };
+  log: string[];
+}
+
+export interface Durability {
+  unsyncedBytes: number;
+  dirtyFiles: number;
+  aofBytes: number;
+  lastSaveUnix: number;
+}
+
+/** Resolves true when this context holds the lock, false when another context has it. */
+function acquireLock(name: string): Promise<boolean> {
+  if (typeof navigator === 'undefined' || !navigator.locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      // Held until the worker ends: a terminated worker releases it.
+      return lock ? new Promise<void>(() => {}) : undefined;
+    });
+  });
+}
+
+export class LabHost {
+  server: PersistentServer | null = null;
+  cache: PageCacheStore | null = null;
+  private readonly logLines: string[] = [];
+
+  async start(options: StartOptions): Promise<StartInfo> {
+    const config = new Config();
+    const problems = applyConfigText(config, options.config);
+    if (problems.length > 0) throw new Error(problems.map((p) => `line ${p.line}: ${p.message}`).join('\n'));
+    const database = options.database ?? 'persistence-lab';
+    let backend: BackendChoice | 'memory' = options.backend;
+    let notice: string | null = null;
+    if (backend === 'opfs' && !OpfsStore.isAvailable()) {
+      backend = 'indexeddb';
+      notice = 'This browser has no OPFS sync access handles, so the lab stores its files in IndexedDB.';
+    }
+    if (!(await acquireLock(`${database}:${backend}`))) {
+      notice = `Another tab is already using the lab's ${backend === 'opfs' ? 'OPFS' : 'IndexedDB'} files. This tab runs in memory only: nothing it does is saved. Close the other tab and reload to use the files here.`;
+      backend = 'memory';
+    }
+    const store: FileStore = backend === 'opfs' ? await OpfsStore.open(database) : backend === 'indexeddb' ? await IndexedDbStore.open(database) : new MemoryStore();
+    this.cache = new PageCacheStore(store, { now: () => systemClock.now() });
+    const started = performance.now();
+    const { server, report } = await PersistentServer.start({ disk: this.cache, config, clock: systemClock, rdb: rdbCodec, log: (line) => this.log(line) });
+    this.server = server;
+    const files: { name: string; bytes: number }[] = report.files.map((f) => ({ name: f.name, bytes: f.bytes }));
+    return {
+      backend,
+      notice,
+      recovery: { source: report.source, keys: report.keys, files, truncatedBytes: report.truncation?.droppedBytes ?? 0, loadMs: Math.round(performance.now() - started) },
+      log: [...this.logLines],
+    };
+  }
+
+  /** serverCron plus the kernel's writeback. */
+  async tick(): Promise<void> {
+    if (!this.server || !this.cache) return;
+    await this.server.cron();
+    await this.cache.writeback();
+  }
+
+  /** Power loss: the disk goes back to what was durable; the caller then ends this worker. */
+  async powerLoss(torn: boolean): Promise<{ path: string; keptUnsynced: number; lostBytes: number }[]> {
+    if (!this.cache) return [];
+    const report = await this.cache.powerLoss({ torn, random: (bound) => Math.floor(Math.random() * bound) });
+    this.server = null;
+    return report.files;
+  }
+
+  async durability(): Promise<Durability> {
+    const state = this.cache ? await this.cache.state() : { unsyncedBytes: 0, dirtyFiles: 0 };
+    return { unsyncedBytes: state.unsyncedBytes, dirtyFiles: state.dirtyFiles, aofBytes: this.server?.aof?.currentSize ?? 0, lastSaveUnix: this.server?.status.lastSaveUnix ?? 0 };
+  }
+
+  private log(line: string): void {
+    this.logLines.push(line);
+    if (this.logLines.length > 200) this.logLines.shift();
+  }
+}
