@@ -50,6 +50,8 @@ export class Engine {
   commandTime = 0;
   /** While loading a file, expired keys are kept (Redis deletes them later). */
   loading = false;
+  /** Set by a persistence host: the MISCONF error that refuses writes now, or null. */
+  writeRefusal: (() => string | null) | null = null;
   /** DEBUG SET-ACTIVE-EXPIRE 0 turns the background expiry cycle off. */
   activeExpireEnabled = true;
   /** INFO sections supplied by the host (persistence, replication …), by lower-case name. */
@@ -123,6 +125,12 @@ export class Engine {
     if (typeof resolved === 'string') {
       if (client.multi) client.multi.aborted = true;
       return error(resolved);
+    }
+    // processCommand refuses writes (and PING) while the disk is failing, before queueing.
+    const refusal = this.writeRefusal && (resolved.write || resolved.name === 'ping') ? this.writeRefusal() : null;
+    if (refusal) {
+      if (client.multi) client.multi.aborted = true;
+      return error(refusal);
     }
     if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
       if (resolved.noMulti) {

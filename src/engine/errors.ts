@@ -30,6 +30,9 @@ export const ERR = {
   discardWithoutMulti: 'ERR DISCARD without MULTI',
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
   notAllowedInMulti: 'ERR Command not allowed inside a transaction',
+  misconfRdb:
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+  misconfAof: (reason: string) => `MISCONF Errors writing to the AOF file: ${reason}`,
   bgsaveInProgress: 'ERR Background save already in progress',
   bgsaveDuringRewrite:
     "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",

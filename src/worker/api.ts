@@ -40,7 +40,15 @@ export function makeApi(host: LabHost, now: () => number) {
       let reply: Reply;
       if (!split.ok) reply = { kind: 'error', value: split.error };
       else if (split.argv.length === 0) return null;
-      else reply = await server().execute(client!, split.argv);
+      else {
+        try {
+          reply = await server().execute(client!, split.argv);
+        } catch (e) {
+          // An unrecoverable error ends the server as it ends redis-server; nothing more runs.
+          host.server = null;
+          throw new Error(`The server exited: ${(e as Error).message}. Reload to restart it from its files.`);
+        }
+      }
       return {
         text: display(formatReplyTty(reply)).replace(/\n$/, ''),
         isError: reply.kind === 'error',

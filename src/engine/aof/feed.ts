@@ -46,6 +46,13 @@ export class AofFeed {
     return bytes;
   }
 
+  /** Puts bytes that could not be written back at the front of aof_buf, to retry. */
+  restore(bytes: Bin): void {
+    if (bytes.length === 0) return;
+    this.parts.unshift(bytes);
+    this.bufferedBytes += bytes.length;
+  }
+
   close(): void {
     this.unsubscribe();
   }

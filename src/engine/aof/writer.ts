@@ -60,7 +60,14 @@ export class AofWriter {
   /** write(2) of aof_buf to the incr file; returns the bytes written. */
   async write(): Promise<number> {
     if (!this.feed || this.feed.length === 0) return 0;
-    return this.appendToIncr(this.feed.take());
+    const bytes = this.feed.take();
+    try {
+      return await this.appendToIncr(bytes);
+    } catch (e) {
+      // Nothing is dropped: the bytes wait in aof_buf for the next attempt.
+      this.feed.restore(bytes);
+      throw e;
+    }
   }
 
   private async appendToIncr(bytes: Bin): Promise<number> {

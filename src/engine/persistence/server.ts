@@ -2,6 +2,7 @@
 // rewrite) and RDB snapshots (SAVE, BGSAVE, save points), loading at start the way
 // loadDataFromDisk does and shutting down the way SHUTDOWN does. It owns no timers: the host
 // calls `cron()` (serverCron) on its clock and awaits `execute()`, which includes beforeSleep.
+import { ERR } from '../errors.js';
 import { binToBytes } from '../bytes.js';
 import type { Clock, Rng } from '../clock.js';
 import { type Config, encodingLimits } from '../config.js';
@@ -75,11 +76,15 @@ export class PersistenceStatus {
   aofLastBgrewriteOk = true;
   aofRewrites = 0;
   aofLastWriteOk = true;
+  aofLastWriteError: string | null = null;
   aofDelayedFsync = 0;
   rdbLastLoadKeysLoaded = 0;
   rdbLastLoadKeysExpired = 0;
   lastRewrite: RewriteReport | null = null;
 }
+
+/** The server stopped the way redis-server exits on an unrecoverable error. */
+export class ServerExitError extends Error {}
 
 /** The pid in the temp file name of a foreground SAVE. */
 const SERVER_PID = 1;
@@ -118,6 +123,7 @@ export class PersistentServer {
       ...(options.rng ? { rng: options.rng } : {}),
     });
     this.engine.registerCommands(persistenceCommands(this));
+    this.engine.writeRefusal = () => this.writeRefusal();
     this.engine.infoProviders.set('persistence', () => persistenceInfo(this));
     this.engine.onEvent((event) => {
       // FLUSHALL saves at once when save points exist, so the empty dataset is what survives.
@@ -157,22 +163,41 @@ export class PersistentServer {
     return reply;
   }
 
-  /** flushAppendOnlyFile: write aof_buf, and fsync it at once under appendfsync always. */
+  /**
+   * flushAppendOnlyFile: write aof_buf, and fsync it at once under appendfsync always. A failed
+   * write keeps the bytes in aof_buf and refuses writes (MISCONF) until a retry succeeds; under
+   * appendfsync always Redis cannot keep its promise and exits, and so does this server.
+   */
   async beforeSleep(): Promise<void> {
     const aof = this.aof;
     if (!aof || aof.pendingBytes === 0) return;
-    const fsyncNow = this.config.get('appendfsync') === 'always' && !this.fsyncSuspendedByRewrite();
+    const always = this.config.get('appendfsync') === 'always';
+    const fsyncNow = always && !this.fsyncSuspendedByRewrite();
     await this.enqueue(async () => {
       try {
         await aof.write();
         if (fsyncNow) await aof.fsync(this.engine.clock.now());
+        if (!this.status.aofLastWriteOk) this.log('AOF write error looks solved, Redis can write again.');
         this.status.aofLastWriteOk = true;
+        this.status.aofLastWriteError = null;
       } catch (e) {
+        const reason = (e as Error).message;
+        if (this.status.aofLastWriteOk) this.log(`Error writing to the AOF file: ${reason}`);
         this.status.aofLastWriteOk = false;
-        this.log(`Error writing to the AOF file: ${(e as Error).message}`);
-        throw e;
+        this.status.aofLastWriteError = reason;
+        if (always) {
+          this.log("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+          throw new ServerExitError(`Can't recover from AOF write error when the AOF fsync policy is 'always' (${reason})`);
+        }
       }
     });
+  }
+
+  /** writeCommandsDeniedByDiskError: the MISCONF error that refuses writes now, or null. */
+  writeRefusal(): string | null {
+    if (this.config.getBool('stop-writes-on-bgsave-error') && this.savePoints().length > 0 && !this.status.lastBgsaveOk) return ERR.misconfRdb;
+    if (this.aof && !this.status.aofLastWriteOk) return ERR.misconfAof(this.status.aofLastWriteError ?? 'unknown error');
+    return null;
   }
 
   /** serverCron: finishes background jobs, fsyncs everysec, triggers save points and rewrites. */

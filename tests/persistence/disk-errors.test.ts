@@ -1,0 +1,78 @@
+// Storage failures surface as redis-server shows them: a failed AOF write refuses writes with
+// MISCONF until a retry succeeds (losing nothing), appendfsync always exits, and a failed BGSAVE
+// with save points refuses writes under stop-writes-on-bgsave-error.
+import { describe, expect, it } from 'vitest';
+import { applyConfigText, Config } from '../../src/engine/config.js';
+import { rdbCodec } from '../../src/engine/persistence/rdb-codec.js';
+import { PersistentServer, ServerExitError } from '../../src/engine/persistence/server.js';
+import { StorageError, type FileStore } from '../../src/storage/file-store.js';
+import { MemoryStore } from '../../src/storage/memory-store.js';
+import { VirtualClock } from '../../src/sim/virtual-clock.js';
+
+/** A store whose writes fail while `failing` is set, as a full disk or a quota error would. */
+class FailingStore extends MemoryStore implements FileStore {
+  failing = false;
+  override async append(path: string, data: Uint8Array): Promise<number> {
+    if (this.failing) throw new StorageError('append', path, 'No space left on device', 'EQUOTA');
+    return super.append(path, data);
+  }
+  override async write(path: string, offset: number, data: Uint8Array): Promise<void> {
+    if (this.failing) throw new StorageError('write', path, 'No space left on device', 'EQUOTA');
+    return super.write(path, offset, data);
+  }
+}
+
+async function start(configText: string) {
+  const config = new Config();
+  expect(applyConfigText(config, configText)).toEqual([]);
+  const disk = new FailingStore();
+  const clock = new VirtualClock();
+  const log: string[] = [];
+  const { server } = await PersistentServer.start({ disk, config, clock, rdb: rdbCodec, log: (l) => log.push(l) });
+  return { server, disk, clock, log, client: server.engine.createClient() };
+}
+
+describe('disk errors', () => {
+  it('a failed AOF write keeps the data in aof_buf, refuses writes with MISCONF, and recovers when the disk does', async () => {
+    const { server, disk, clock, log, client } = await start('appendonly yes\nappendfsync everysec\nsave ""');
+    disk.failing = true;
+    expect(await server.execute(client, ['SET', 'a', '1'])).toEqual({ kind: 'status', value: 'OK' });
+    expect(await server.execute(client, ['SET', 'b', '2'])).toEqual({ kind: 'error', value: 'MISCONF Errors writing to the AOF file: append appendonlydir/appendonly.aof.1.incr.aof: No space left on device' });
+    expect(await server.execute(client, ['GET', 'a'])).toEqual({ kind: 'bulk', value: '1' });
+    expect((await server.execute(client, ['PING'])).kind).toBe('error');
+    expect(log).toContain('Error writing to the AOF file: append appendonlydir/appendonly.aof.1.incr.aof: No space left on device');
+    disk.failing = false;
+    clock.advanceTo(clock.now() + 100);
+    await server.cron();
+    expect(log).toContain('AOF write error looks solved, Redis can write again.');
+    expect(await server.execute(client, ['SET', 'b', '2'])).toEqual({ kind: 'status', value: 'OK' });
+    const incr = new TextDecoder().decode(await disk.read('appendonlydir/appendonly.aof.1.incr.aof', 0, 1 << 20));
+    expect(incr).toContain('$1\r\na\r\n$1\r\n1\r\n');
+    expect(incr.indexOf('\r\na\r\n')).toBeLessThan(incr.indexOf('\r\nb\r\n'));
+  });
+
+  it('under appendfsync always a failed write stops the server, as redis-server exits', async () => {
+    const { server, disk, client, log } = await start('appendonly yes\nappendfsync always\nsave ""');
+    disk.failing = true;
+    await expect(server.execute(client, ['SET', 'a', '1'])).rejects.toBeInstanceOf(ServerExitError);
+    expect(log.at(-1)).toBe("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+  });
+
+  it('a failed BGSAVE with save points refuses writes until a BGSAVE succeeds', async () => {
+    const { server, disk, clock, client } = await start('appendonly no\nsave "3600 1"');
+    disk.failing = true;
+    expect(await server.execute(client, ['BGSAVE'])).toEqual({ kind: 'status', value: 'Background saving started' });
+    await server.job!.finished;
+    await server.cron();
+    expect((await server.execute(client, ['INFO', 'persistence'])).value).toContain('rdb_last_bgsave_status:err');
+    const refused = await server.execute(client, ['SET', 'a', '1']);
+    expect(refused.kind).toBe('error');
+    expect(refused.value).toMatch(/^MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk\./);
+    disk.failing = false;
+    await server.execute(client, ['BGSAVE']);
+    await server.job!.finished;
+    clock.advanceTo(clock.now() + 100);
+    await server.cron();
+    expect(await server.execute(client, ['SET', 'a', '1'])).toEqual({ kind: 'status', value: 'OK' });
+  });
+});
