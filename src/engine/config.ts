@@ -9,8 +9,8 @@ import type { EncodingLimits } from './keyspace/limits.js';
 type Kind =
   | { type: 'bool' }
   | { type: 'enum'; values: readonly string[] }
-  | { type: 'int'; min: number; max: number }
-  | { type: 'memory'; min: number; max: number }
+  | { type: 'int'; min: number; max: number | bigint }
+  | { type: 'memory'; min: number; max: number | bigint }
   | { type: 'string' }
   | { type: 'save' };
 
@@ -19,17 +19,21 @@ interface Directive {
   readonly kind: Kind;
   readonly defaultValue: string;
   readonly immutable?: boolean;
+  /** Accepted values outside this range are brought into it (hz: 1..500). */
+  readonly clamp?: readonly [number, number];
+  /** enable-protected-configs no (the default) refuses CONFIG SET of these. */
+  readonly protectedConfig?: boolean;
   readonly alias?: string;
 }
 
 const INT_MAX = 2 ** 31 - 1;
-const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+const LLONG_MAX = 9223372036854775807n;
 
 const DIRECTIVES: readonly Directive[] = [
   { name: 'appendonly', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'appendfilename', kind: { type: 'string' }, defaultValue: 'appendonly.aof', immutable: true },
   { name: 'appenddirname', kind: { type: 'string' }, defaultValue: 'appendonlydir', immutable: true },
-  { name: 'appendfsync', kind: { type: 'enum', values: ['always', 'everysec', 'no'] }, defaultValue: 'everysec' },
+  { name: 'appendfsync', kind: { type: 'enum', values: ['everysec', 'always', 'no'] }, defaultValue: 'everysec' },
   { name: 'no-appendfsync-on-rewrite', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'aof-use-rdb-preamble', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'aof-load-truncated', kind: { type: 'bool' }, defaultValue: 'yes' },
@@ -38,18 +42,18 @@ const DIRECTIVES: readonly Directive[] = [
   { name: 'auto-aof-rewrite-percentage', kind: { type: 'int', min: 0, max: INT_MAX }, defaultValue: '100' },
   { name: 'auto-aof-rewrite-min-size', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '67108864' },
   { name: 'save', kind: { type: 'save' }, defaultValue: '3600 1 300 100 60 10000' },
-  { name: 'dbfilename', kind: { type: 'string' }, defaultValue: 'dump.rdb' },
+  { name: 'dbfilename', kind: { type: 'string' }, defaultValue: 'dump.rdb', protectedConfig: true },
   { name: 'rdbcompression', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'rdbchecksum', kind: { type: 'bool' }, defaultValue: 'yes', immutable: true },
   { name: 'rdb-save-incremental-fsync', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'stop-writes-on-bgsave-error', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'databases', kind: { type: 'int', min: 1, max: INT_MAX }, defaultValue: '16', immutable: true },
-  { name: 'hz', kind: { type: 'int', min: 0, max: INT_MAX }, defaultValue: '10' },
+  { name: 'hz', kind: { type: 'int', min: 0, max: INT_MAX }, defaultValue: '10', clamp: [1, 500] },
   { name: 'hash-max-listpack-entries', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '512', alias: 'hash-max-ziplist-entries' },
-  { name: 'hash-max-listpack-value', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '64', alias: 'hash-max-ziplist-value' },
+  { name: 'hash-max-listpack-value', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '64', alias: 'hash-max-ziplist-value' },
   { name: 'set-max-intset-entries', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '512' },
   { name: 'zset-max-listpack-entries', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '128', alias: 'zset-max-ziplist-entries' },
-  { name: 'zset-max-listpack-value', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '64', alias: 'zset-max-ziplist-value' },
+  { name: 'zset-max-listpack-value', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '64', alias: 'zset-max-ziplist-value' },
   { name: 'lazyfree-lazy-expire', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'repl-diskless-sync', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'repl-backlog-size', kind: { type: 'memory', min: 1, max: LLONG_MAX }, defaultValue: '1048576' },
@@ -65,6 +69,8 @@ const MEMORY_UNITS: Record<string, number> = { '': 1, b: 1, k: 1000, kb: 1024, m
 
 /** Redis's memtoull: "64mb" → 67108864; null when malformed. */
 export function parseMemory(text: string): number | null {
+  // memtoull reads an empty string as 0.
+  if (text === '') return 0;
   const match = /^([0-9]+)([a-z]*)$/i.exec(text);
   if (!match) return null;
   const unit = MEMORY_UNITS[match[2]!.toLowerCase()];
@@ -104,12 +110,13 @@ function normalize(directive: Directive, raw: string): { ok: true; value: string
       const v = parseInt64(raw);
       if (v === null) return { ok: false, reason: 'argument couldn\'t be parsed into an integer' };
       if (v < BigInt(kind.min) || v > BigInt(kind.max)) return { ok: false, reason: `argument must be between ${kind.min} and ${kind.max} inclusive` };
+      if (directive.clamp) return { ok: true, value: String(Math.min(Math.max(Number(v), directive.clamp[0]), directive.clamp[1])) };
       return { ok: true, value: v.toString() };
     }
     case 'memory': {
       const v = parseMemory(raw);
       if (v === null) return { ok: false, reason: 'argument must be a memory value' };
-      if (v < kind.min || v > kind.max) return { ok: false, reason: `argument must be between ${kind.min} and ${kind.max} inclusive` };
+      if (v < kind.min || BigInt(v) > BigInt(kind.max)) return { ok: false, reason: `argument must be between ${kind.min} and ${kind.max} inclusive` };
       return { ok: true, value: String(v) };
     }
     case 'string':
@@ -132,6 +139,19 @@ export class Config {
 
   constructor() {
     for (const d of DIRECTIVES) this.values.set(d.name, d.defaultValue);
+  }
+
+  /** The directive CONFIG SET may change, or a ConfigError with Redis's reason. */
+  static settable(name: string, atStartup = false): Directive {
+    const directive = BY_NAME.get(name.toLowerCase());
+    if (!directive) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
+    if (directive.immutable && !atStartup) {
+      throw new ConfigError(`CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`);
+    }
+    if (directive.protectedConfig && !atStartup) {
+      throw new ConfigError(`CONFIG SET failed (possibly related to argument '${name}') - can't set protected config`);
+    }
+    return directive;
   }
 
   static isKnown(name: string): boolean {
@@ -161,11 +181,7 @@ export class Config {
    * arguments). Throws ConfigError with Redis's reason text.
    */
   set(name: string, raw: string, atStartup = false): void {
-    const directive = BY_NAME.get(name.toLowerCase());
-    if (!directive) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
-    if (directive.immutable && !atStartup) {
-      throw new ConfigError(`CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`);
-    }
+    const directive = Config.settable(name, atStartup);
     const result = normalize(directive, raw);
     if (!result.ok) {
       throw new ConfigError(atStartup ? result.reason : `CONFIG SET failed (possibly related to argument '${name}') - ${result.reason}`);

@@ -308,3 +308,21 @@ describe('propagation', () => {
     expect(incr(dir)).toContain('<ms>');
   });
 });
+
+describe('CONFIG SET appendonly at runtime', () => {
+  it('starts an AOF from the live dataset, stops it, and starts again over the old files; redis-server loads the result', async () => {
+    const dir = tempDir();
+    const { server } = await labServer(dir, 'appendonly no\nsave ""\naof-use-rdb-preamble yes', rdbCodec);
+    await runOnLab(server, [...WORKLOAD, ['CONFIG', 'SET', 'appendonly', 'yes'], ['SET', 'after-enable', '1']]);
+    expect(readdirSync(join(dir, 'appendonlydir')).sort()).toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
+    await runOnLab(server, [['CONFIG', 'SET', 'appendonly', 'no'], ['SET', 'while-off', '1'], ['CONFIG', 'SET', 'appendonly', 'yes'], ['SET', 'after-second-enable', '1']]);
+    expect(readdirSync(join(dir, 'appendonlydir')).sort()).toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+    const digest = datasetDigest(server.engine);
+    await server.shutdown();
+    expect(checkAof(join(dir, 'appendonlydir/appendonly.aof.manifest')).status).toBe(0);
+    const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes'] });
+    servers.push(redis);
+    expect(await redis.command('DEBUG', 'DIGEST')).toEqual({ kind: 'status', value: digest });
+    expect(await redis.command('GET', 'while-off')).toEqual({ kind: 'bulk', value: '1' });
+  });
+});

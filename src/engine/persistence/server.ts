@@ -18,6 +18,7 @@ import type { RdbCodec } from './codec.js';
 import { type Disk, joinPath, readChunks } from './disk.js';
 import { BackgroundJob, totalLength } from './jobs.js';
 import { persistenceCommands } from './commands.js';
+import { configCommand } from './config-command.js';
 import { persistenceInfo } from './info.js';
 import { migrateOldAof } from './migrate.js';
 
@@ -122,7 +123,10 @@ export class PersistentServer {
       databases: config.getNumber('databases'),
       ...(options.rng ? { rng: options.rng } : {}),
     });
-    this.engine.registerCommands(persistenceCommands(this));
+    this.engine.registerCommands([
+      ...persistenceCommands(this),
+      configCommand({ config: this.options.config, applied: (name, value) => this.configApplied(name, value), resetStats: () => this.resetStats() }),
+    ]);
     this.engine.writeRefusal = () => this.writeRefusal();
     this.engine.infoProviders.set('persistence', () => persistenceInfo(this));
     this.engine.onEvent((event) => {
@@ -262,6 +266,56 @@ export class PersistentServer {
     const points: { seconds: number; changes: number }[] = [];
     for (let i = 0; i + 1 < numbers.length; i += 2) points.push({ seconds: numbers[i]!, changes: numbers[i + 1]! });
     return points;
+  }
+
+  // --- CONFIG SET side effects ---------------------------------------------------------------
+
+  private configApplied(name: string, value: string): void {
+    if (name !== 'appendonly') return;
+    if (value === 'yes' && !this.aof) this.blocking = this.enqueue(() => this.startAppendOnly());
+    if (value === 'no' && this.aof) this.blocking = this.enqueue(() => this.stopAppendOnly());
+  }
+
+  /**
+   * appendonly yes at runtime: the AOF starts from the dataset as it is now (Redis does this
+   * with a background rewrite; the lab does it before the reply). Earlier AOF files on disk
+   * become history and are deleted.
+   */
+  private async startAppendOnly(): Promise<void> {
+    const location = this.aofLocation;
+    const preamble = this.config.getBool('aof-use-rdb-preamble');
+    const base = preamble ? concat(this.snapshotRdb(true)) : this.rewriteCommandsBytes().bytes;
+    const feed = new AofFeed(this.engine);
+    const existing = await readManifest(this.disk, aofDirPath(location), location.filename);
+    let writer: AofWriter;
+    if (!existing) writer = await AofWriter.create(this.disk, location, feed, { bytes: base, rdbPreamble: preamble });
+    else {
+      writer = new AofWriter(this.disk, location, existing, feed, { current: 0, base: 0 });
+      const keep = await writer.openNewIncr('');
+      const temp = joinPath(this.dir, `temp-rewriteaof-bg-${this.nextPid++}.aof`);
+      await this.writeChunks(temp, [base]);
+      await writer.installRewrite(temp, keep, preamble);
+    }
+    feed.forceSelect();
+    this.feed = feed;
+    this.aof = writer;
+    this.log('AOF enabled: the dataset was written as a new base');
+  }
+
+  /** appendonly no: the AOF is written and fsynced one last time, then no longer fed. */
+  private async stopAppendOnly(): Promise<void> {
+    const aof = this.aof!;
+    await aof.write();
+    await aof.fsync(this.engine.clock.now());
+    this.feed?.close();
+    this.feed = null;
+    this.aof = null;
+  }
+
+  private resetStats(): void {
+    this.engine.stats.commandsProcessed = 0;
+    this.engine.stats.expiredKeys = 0;
+    this.status.aofDelayedFsync = 0;
   }
 
   // --- SAVE / BGSAVE ---------------------------------------------------------------------
