@@ -4,6 +4,8 @@ import { presetById, type PresetId } from './presets.js';
 
 export type CrashKind = 'process' | 'power' | 'torn';
 export type Distribution = 'uniform' | 'zipf';
+/** How long an fsync takes: instant, a good SSD, or a busy disk with multi-second stalls. */
+export type DiskKind = 'fast' | 'ssd' | 'slow';
 
 export interface WorkloadMix {
   set: number;
@@ -42,6 +44,8 @@ export interface Scenario {
   seed: number;
   /** Virtual ms the workload runs for (a crash event may end it earlier). */
   durationMs: number;
+  /** The disk's fsync latency model (default fast). */
+  disk?: DiskKind;
 }
 
 export const DEFAULT_SCENARIO: Scenario = {
@@ -121,8 +125,12 @@ export function validateScenario(input: unknown): Validation {
     });
   }
   if (events.filter((e) => e.kind === 'crash').length > 1) errors.push('a scenario has at most one crash');
+  const disk = root.disk ?? 'fast';
+  if (disk !== 'fast' && disk !== 'ssd' && disk !== 'slow') errors.push('disk must be fast, ssd or slow');
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, scenario: { version: 1, preset: preset as Scenario['preset'], config: config as string, workload, events: events.sort((a, b) => a.at - b.at), seed, durationMs } };
+  const scenario: Scenario = { version: 1, preset: preset as Scenario['preset'], config: config as string, workload, events: events.sort((a, b) => a.at - b.at), seed, durationMs };
+  if (root.disk !== undefined) scenario.disk = disk as DiskKind;
+  return { ok: true, scenario };
 }
 
 /** The redis.conf text the scenario runs with: the preset's directives, then its own. */

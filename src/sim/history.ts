@@ -25,6 +25,8 @@ export interface PrefixAnalysis {
   inconsistentKeys: string[];
   /** Acknowledged writes after the prefix, i.e. lost. */
   lost: AckedWrite[];
+  /** Writes whose reply was out by the crash; later ones were in flight and may go either way. */
+  acknowledged: number;
 }
 
 const ABSENT = '0'.repeat(40);
@@ -61,8 +63,11 @@ export class WriteHistory {
     return this.shadow;
   }
 
-  analyze(recovered: Engine): PrefixAnalysis {
+  /** `crashAt`: replies released after it never reached the client. */
+  analyze(recovered: Engine, crashAt = Infinity): PrefixAnalysis {
     const n = this.writes.length;
+    let acknowledged = n;
+    while (acknowledged > 0 && this.writes[acknowledged - 1]!.at > crashAt) acknowledged--;
     const db = recovered.dbs[0]!;
     // Feasible prefixes as sorted, disjoint [lo, hi] intervals, narrowed key by key.
     let feasible: [number, number][] = [[0, n]];
@@ -80,9 +85,9 @@ export class WriteHistory {
       if (narrowed.length === 0) inconsistentKeys.push(key);
       else feasible = narrowed;
     }
-    if (inconsistentKeys.length > 0) return { prefix: null, feasible: [], inconsistentKeys, lost: [] };
+    if (inconsistentKeys.length > 0) return { prefix: null, feasible: [], inconsistentKeys, lost: [], acknowledged };
     const prefix = feasible.at(-1)![1];
-    return { prefix, feasible, inconsistentKeys, lost: this.writes.slice(prefix) };
+    return { prefix, feasible, inconsistentKeys, lost: this.writes.slice(prefix, Math.max(prefix, acknowledged)), acknowledged };
   }
 }
 

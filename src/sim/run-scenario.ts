@@ -11,6 +11,7 @@ import type { CrashKind, Scenario } from '../scenario/scenario.js';
 import { crashOf, scenarioConfigText } from '../scenario/scenario.js';
 import type { FileStore } from '../storage/file-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
+import { fsyncModel } from './disk-model.js';
 import { WriteHistory } from './history.js';
 import { promiseFor } from './promise.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
@@ -61,7 +62,7 @@ export interface RunReport {
   truncatedBytes: number;
   digest: string;
   lostKeys: string[];
-  stats: { bytesWritten: number; fsyncs: number; snapshots: number; rewrites: number };
+  stats: { bytesWritten: number; fsyncs: number; snapshots: number; rewrites: number; delayedFsyncs: number };
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunReport> {
@@ -76,7 +77,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const clock = new VirtualClock();
   const cache = new PageCacheStore(options.backend, { now: () => clock.now() });
   const log = options.log ?? (() => {});
-  const { server } = await PersistentServer.start({ disk: cache, config, clock, rdb: options.rdb, rng: seededRng(seed), log, childBytesPerMs: options.childBytesPerMs ?? CHILD_BYTES_PER_MS });
+  const fsyncDurationMs = fsyncModel(scenario.disk, seededRng(seed ^ 0xd15c));
+  const { server } = await PersistentServer.start({
+    disk: cache,
+    config,
+    clock,
+    rdb: options.rdb,
+    rng: seededRng(seed),
+    log,
+    childBytesPerMs: options.childBytesPerMs ?? CHILD_BYTES_PER_MS,
+    ...(fsyncDurationMs ? { fsyncDurationMs } : {}),
+  });
   const client = server.engine.createClient();
   const history = new WriteHistory(clock);
   const workload = new WorkloadGenerator(scenario.workload, seededRng(seed ^ 0x5eed));
@@ -126,8 +137,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     } else {
       const argv = workload.next();
       const reply = await server.execute(client, argv);
-      if (reply.kind !== 'error') history.ack(argv, clock.now());
-      nextOp += workload.nextGap();
+      // Under appendfsync always the reply leaves when the fsync returns; later arrivals queue.
+      const repliedAt = Math.max(clock.now(), server.busyUntil);
+      if (reply.kind !== 'error') history.ack(argv, repliedAt);
+      nextOp = Math.max(nextOp + workload.nextGap(), repliedAt);
     }
     watchJobs();
     if (options.onProgress && t - lastProgress >= 1000) {
@@ -146,7 +159,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const rng = seededRng(seed ^ 0x7042);
     await cache.powerLoss({ torn: true, random: (bound) => Math.floor((rng.nextUint32() / 0x100000000) * bound) });
   }
-  const stats = { bytesWritten: cache.stats.bytesWritten, fsyncs: cache.stats.fsyncs, snapshots, rewrites };
+  const stats = { bytesWritten: cache.stats.bytesWritten, fsyncs: cache.stats.fsyncs, snapshots, rewrites, delayedFsyncs: server.status.aofDelayedFsync };
 
   // Recovery: a new process on the same disk, as redis-server restarting.
   clock.advanceTo(end + 1);
@@ -154,18 +167,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const restarted = await PersistentServer.start({ disk: options.backend, config, clock, rdb: options.rdb, log });
   const recoveryMs = performance.now() - started;
   const files = await listFiles(options.backend, config.get('appenddirname'));
-  const analysis = history.analyze(restarted.server.engine);
+  const analysis = history.analyze(restarted.server.engine, end);
   const lostWindowMs = analysis.lost.length > 0 ? Math.round(end - analysis.lost[0]!.at) : 0;
-  const judged = promise.judge({ crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged: history.length, lostWindowMs, lastSnapshotSeq });
+  const acknowledged = analysis.acknowledged;
+  const judged = promise.judge({ crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged, lostWindowMs, lastSnapshotSeq });
   const lostKeys = [...new Set(analysis.lost.map((w) => w.argv[1]!))].slice(0, MAX_LOST_KEYS);
   return {
     policy: promise.policy,
     promise: promise.text,
     crash,
     crashAtMs: crashAt,
-    acknowledgedWrites: history.length,
-    recoveredWrites: analysis.prefix ?? 0,
-    lostWrites: analysis.prefix === null ? history.length : analysis.lost.length,
+    acknowledgedWrites: acknowledged,
+    recoveredWrites: Math.min(analysis.prefix ?? 0, acknowledged),
+    lostWrites: analysis.prefix === null ? acknowledged : analysis.lost.length,
     lostWindowMs,
     promiseHeld: judged.held,
     verdict: judged.verdict,

@@ -38,6 +38,11 @@ export interface PersistentServerOptions {
    * finishes that long after it starts. Unset: as soon as its writes complete.
    */
   childBytesPerMs?: number;
+  /**
+   * How long each fsync takes on the server's clock (a disk model). Unset: at once. With it,
+   * everysec fsyncs run in the background and writes wait for them as Redis's do.
+   */
+  fsyncDurationMs?: () => number;
 }
 
 export interface StartReport {
@@ -107,6 +112,12 @@ export class PersistentServer {
   private io: Promise<unknown> = Promise.resolve();
   private blocking: Promise<void> | null = null;
   private nextPid = 4000;
+  private fsyncInFlight: { started: number; until: number } | null = null;
+  private flushPostponedStart = 0;
+  /** Under appendfsync always with a disk model: the clock time the last fsync returns at. */
+  busyUntil = 0;
+  /** Completed fsyncs (start, duration), for timelines; the host drains it. */
+  readonly fsyncLog: { at: number; durationMs: number }[] = [];
   private dirtyAtFork = 0;
 
   private constructor(
@@ -177,10 +188,17 @@ export class PersistentServer {
     if (!aof || aof.pendingBytes === 0) return;
     const always = this.config.get('appendfsync') === 'always';
     const fsyncNow = always && !this.fsyncSuspendedByRewrite();
+    if (this.postponeWrite()) return;
     await this.enqueue(async () => {
       try {
         await aof.write();
-        if (fsyncNow) await aof.fsync(this.engine.clock.now());
+        if (fsyncNow) {
+          // The reply waits for the fsync: the server is busy until the disk answers.
+          const duration = this.options.fsyncDurationMs?.() ?? 0;
+          this.busyUntil = this.engine.clock.now() + duration;
+          await aof.fsync(this.busyUntil);
+          this.recordFsync(this.engine.clock.now(), duration);
+        }
         if (!this.status.aofLastWriteOk) this.log('AOF write error looks solved, Redis can write again.');
         this.status.aofLastWriteOk = true;
         this.status.aofLastWriteError = null;
@@ -195,6 +213,55 @@ export class PersistentServer {
         }
       }
     });
+  }
+
+  /**
+   * everysec with a background fsync still running: Redis holds aof_buf back for up to 2 s, then
+   * writes anyway and counts a delayed fsync.
+   */
+  private postponeWrite(): boolean {
+    const now = this.engine.clock.now();
+    const inFlight = this.fsyncInFlight;
+    if (this.config.get('appendfsync') !== 'everysec' || !inFlight || now >= inFlight.until) {
+      this.flushPostponedStart = 0;
+      return false;
+    }
+    if (this.flushPostponedStart === 0) {
+      this.flushPostponedStart = now;
+      return true;
+    }
+    if (now - this.flushPostponedStart < 2000) return true;
+    this.status.aofDelayedFsync++;
+    this.log('Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.');
+    this.flushPostponedStart = 0;
+    return false;
+  }
+
+  /** everysec: finish the background fsync that is due, start the next one once a second. */
+  private async everysecFsync(aof: AofWriter, now: number): Promise<void> {
+    const inFlight = this.fsyncInFlight;
+    if (inFlight) {
+      if (now < inFlight.until) return;
+      this.fsyncInFlight = null;
+      await this.enqueue(() => aof.fsync(inFlight.started));
+      this.recordFsync(inFlight.started, inFlight.until - inFlight.started);
+    }
+    if (aof.unsyncedBytes === 0 || this.fsyncSuspendedByRewrite()) return;
+    if (Math.floor(now / 1000) <= Math.floor(aof.lastFsyncAt / 1000)) return;
+    const duration = this.options.fsyncDurationMs?.();
+    if (duration === undefined) {
+      await this.enqueue(() => aof.fsync(now));
+      this.recordFsync(now, 0);
+    } else {
+      this.fsyncInFlight = { started: now, until: now + duration };
+      // The next one may start a second after this one started, as aof_last_fsync is set now.
+      aof.lastFsyncAt = now;
+    }
+  }
+
+  private recordFsync(at: number, durationMs: number): void {
+    this.fsyncLog.push({ at, durationMs });
+    if (this.fsyncLog.length > 10_000) this.fsyncLog.splice(0, this.fsyncLog.length - 10_000);
   }
 
   /** writeCommandsDeniedByDiskError: the MISCONF error that refuses writes now, or null. */
@@ -217,9 +284,7 @@ export class PersistentServer {
       }
     }
     const aof = this.aof;
-    if (aof && this.config.get('appendfsync') === 'everysec' && aof.unsyncedBytes > 0 && !this.fsyncSuspendedByRewrite()) {
-      if (Math.floor(now / 1000) > Math.floor(aof.lastFsyncAt / 1000)) await this.enqueue(() => aof.fsync(now));
-    }
+    if (aof && this.config.get('appendfsync') === 'everysec') await this.everysecFsync(aof, now);
     if (!this.job) {
       if (this.rewriteScheduled || this.status.bgsaveScheduled) {
         if (this.rewriteScheduled) this.startRewrite();
