@@ -242,7 +242,8 @@ export class Engine {
   }
 }
 
-function valueBytes(value: RedisValue): number {
+/** An estimate of the memory a value takes, for INFO and copy-on-write accounting. */
+export function valueBytes(value: RedisValue): number {
   if (typeof value === 'string') return value.length;
   if (value instanceof RawString) return value.value.length;
   let bytes = 64;

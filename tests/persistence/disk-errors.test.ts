@@ -76,3 +76,26 @@ describe('disk errors', () => {
     expect(await server.execute(client, ['SET', 'a', '1'])).toEqual({ kind: 'status', value: 'OK' });
   });
 });
+
+describe('copy-on-write', () => {
+  it('counts the bytes written while a BGSAVE child runs, once per key, as rdb_last_cow_size', async () => {
+    const config = new Config();
+    applyConfigText(config, 'appendonly no\nsave ""');
+    const clock = new VirtualClock();
+    const { server } = await PersistentServer.start({ disk: new MemoryStore(), config, clock, rdb: rdbCodec, childBytesPerMs: 1 });
+    const client = server.engine.createClient();
+    await server.execute(client, ['SET', 'before', 'x'.repeat(1000)]);
+    await server.execute(client, ['BGSAVE']);
+    for (let i = 0; i < 3; i++) await server.execute(client, ['SET', 'hot', 'y'.repeat(500)]);
+    await server.execute(client, ['APPEND', 'before', 'z']);
+    const during = (await server.execute(client, ['INFO', 'persistence'])).value as string;
+    const size = Number(/current_cow_size:(\d+)/.exec(during)![1]);
+    expect(size).toBeGreaterThan(1500);
+    expect(size).toBeLessThan(1800);
+    clock.advanceTo(clock.now() + 10_000);
+    await server.cron();
+    const after = (await server.execute(client, ['INFO', 'persistence'])).value as string;
+    expect(after).toContain(`rdb_last_cow_size:${size}`);
+    expect(after).toContain('current_cow_size:0');
+  });
+});

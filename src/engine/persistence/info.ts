@@ -10,8 +10,8 @@ export function persistenceInfo(server: PersistentServer): InfoFields {
   const fields: [string, string | number][] = [
     ['loading', engine.loading ? 1 : 0],
     ['async_loading', 0],
-    ['current_cow_peak', 0],
-    ['current_cow_size', 0],
+    ['current_cow_peak', status.currentCowPeak],
+    ['current_cow_size', status.currentCowSize],
     ['current_cow_size_age', 0],
     ['current_fork_perc', job ? '100.00' : '0.00'],
     ['current_save_keys_processed', 0],
@@ -23,7 +23,7 @@ export function persistenceInfo(server: PersistentServer): InfoFields {
     ['rdb_last_bgsave_time_sec', status.lastBgsaveTimeSec],
     ['rdb_current_bgsave_time_sec', elapsed('rdb')],
     ['rdb_saves', status.rdbSaves],
-    ['rdb_last_cow_size', 0],
+    ['rdb_last_cow_size', status.rdbLastCowSize],
     ['rdb_last_load_keys_expired', status.rdbLastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', status.rdbLastLoadKeysLoaded],
     ['aof_enabled', aof ? 1 : 0],
@@ -35,7 +35,7 @@ export function persistenceInfo(server: PersistentServer): InfoFields {
     ['aof_rewrites', status.aofRewrites],
     ['aof_rewrites_consecutive_failures', 0],
     ['aof_last_write_status', status.aofLastWriteOk ? 'ok' : 'err'],
-    ['aof_last_cow_size', 0],
+    ['aof_last_cow_size', status.aofLastCowSize],
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
   ];

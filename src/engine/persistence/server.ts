@@ -6,7 +6,7 @@ import { ERR } from '../errors.js';
 import { binToBytes } from '../bytes.js';
 import type { Clock, Rng } from '../clock.js';
 import { type Config, encodingLimits } from '../config.js';
-import { Engine, type Client } from '../engine.js';
+import { Engine, valueBytes, type Client } from '../engine.js';
 import { AofFeed } from '../aof/feed.js';
 import { type AofLoadReport, loadAof, readManifest } from '../aof/loader.js';
 import { aofDirPath, type AofLocation, AofWriter } from '../aof/writer.js';
@@ -87,6 +87,11 @@ export class PersistenceStatus {
   rdbLastLoadKeysLoaded = 0;
   rdbLastLoadKeysExpired = 0;
   lastRewrite: RewriteReport | null = null;
+  /** Copy-on-write: bytes of the dataset written to while a fork child ran. */
+  currentCowSize = 0;
+  currentCowPeak = 0;
+  rdbLastCowSize = 0;
+  aofLastCowSize = 0;
 }
 
 /** The server stopped the way redis-server exits on an unrecoverable error. */
@@ -139,6 +144,7 @@ export class PersistentServer {
       configCommand({ config: this.options.config, applied: (name, value) => this.configApplied(name, value), resetStats: () => this.resetStats() }),
     ]);
     this.engine.writeRefusal = () => this.writeRefusal();
+    this.engine.onPropagate((unit) => this.trackCopyOnWrite(unit));
     this.engine.infoProviders.set('persistence', () => persistenceInfo(this));
     this.engine.onEvent((event) => {
       // FLUSHALL saves at once when save points exist, so the empty dataset is what survives.
@@ -257,6 +263,31 @@ export class PersistentServer {
       // The next one may start a second after this one started, as aof_last_fsync is set now.
       aof.lastFsyncAt = now;
     }
+  }
+
+  /** Keys written while a child runs, each counted once, stand for the pages the kernel copies. */
+  private readonly cowKeys = new Set<string>();
+
+  private trackCopyOnWrite(unit: readonly { db: number; argv: readonly string[] }[]): void {
+    if (!this.job) return;
+    for (const { db, argv } of unit) {
+      const key = argv[1];
+      if (key === undefined || db < 0) continue;
+      const id = `${db}\u0000${key}`;
+      if (this.cowKeys.has(id)) continue;
+      this.cowKeys.add(id);
+      const value = this.engine.dbs[db]?.dict.get(key);
+      this.status.currentCowSize += 48 + key.length + (value === undefined ? 0 : valueBytes(value));
+      this.status.currentCowPeak = Math.max(this.status.currentCowPeak, this.status.currentCowSize);
+    }
+  }
+
+  private endCopyOnWrite(kind: 'rdb' | 'aof'): void {
+    if (kind === 'rdb') this.status.rdbLastCowSize = this.status.currentCowSize;
+    else this.status.aofLastCowSize = this.status.currentCowSize;
+    this.status.currentCowSize = 0;
+    this.status.currentCowPeak = 0;
+    this.cowKeys.clear();
   }
 
   private recordFsync(at: number, durationMs: number): void {
@@ -458,6 +489,7 @@ export class PersistentServer {
 
   private async finishJob(job: BackgroundJob): Promise<void> {
     this.job = null;
+    this.endCopyOnWrite(job.kind);
     const seconds = Math.round((this.engine.clock.now() - job.startedAt) / 1000);
     if (job.kind === 'rdb') {
       this.status.lastBgsaveTimeSec = seconds;
