@@ -23,8 +23,10 @@ commands:
          dataset loaded from PATH (an .rdb file, an AOF directory or manifest, a data
          directory, or a single .aof file), or of the commands read from stdin.
   scenario FILE_OR_URL [--runs N] [--seed N] [--crash process|power|torn|none] [--crash-at MS]
+           [--explore N]
          Run a scenario (a JSON file or a lab URL) on the virtual clock and print one JSON
-         recovery report per run (run k uses seed + k).
+         recovery report per run (run k uses seed + k). --explore N crashes it instead at N
+         evenly spaced instants with each kind (or --crash's) and prints the loss curve.
 `;
 
 class UsageError extends Error {}
@@ -88,6 +90,7 @@ function parseScenarioArgs(rest: string[]): ScenarioCliOptions {
     seed: int('seed', parsed.values.seed, 0),
     crash: crash as ScenarioCliOptions['crash'],
     crashAtMs: int('crash-at', parsed.values['crash-at'], 0),
+    explore: int('explore', parsed.values.explore, 1),
   };
 }
 

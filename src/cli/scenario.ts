@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { rdbCodec } from '../engine/persistence/rdb-codec.js';
 import { validateScenario, type CrashKind, type Scenario } from '../scenario/scenario.js';
 import { scenarioFromHash } from '../scenario/url.js';
+import { exploreCrashes } from '../sim/crash-explorer.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { MemoryStore } from '../storage/memory-store.js';
 
@@ -13,6 +14,7 @@ export const SCENARIO_OPTIONS = {
   seed: { type: 'string' },
   crash: { type: 'string' },
   'crash-at': { type: 'string' },
+  explore: { type: 'string' },
 } as const;
 
 export interface ScenarioCliOptions {
@@ -21,6 +23,8 @@ export interface ScenarioCliOptions {
   seed: number | undefined;
   crash: CrashKind | 'none' | undefined;
   crashAtMs: number | undefined;
+  /** Crash at this many evenly spaced instants with each kind instead of running once. */
+  explore?: number | undefined;
 }
 
 async function loadScenario(source: string): Promise<Scenario> {
@@ -43,6 +47,11 @@ async function loadScenario(source: string): Promise<Scenario> {
 
 export async function runScenarioCommand(options: ScenarioCliOptions, write: (text: string) => Promise<void>): Promise<void> {
   const scenario = await loadScenario(options.source);
+  if (options.explore) {
+    const curve = await exploreCrashes(options.seed === undefined ? scenario : { ...scenario, seed: options.seed }, { points: options.explore, backend: () => new MemoryStore(), rdb: rdbCodec, ...(options.crash && options.crash !== 'none' ? { kinds: [options.crash] } : {}) });
+    for (const point of curve) await write(`${JSON.stringify(point)}\n`);
+    return;
+  }
   const baseSeed = options.seed ?? scenario.seed;
   for (let k = 0; k < options.runs; k++) {
     const report = await runScenario(scenario, {

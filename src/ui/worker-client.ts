@@ -38,9 +38,14 @@ export class EngineWorker {
   }
 
   call<M extends Method>(method: M, ...args: Args<M>): Promise<Result<M>> {
+    return this.callWithin(this.timeoutMs, method, ...args);
+  }
+
+  /** A call allowed to take longer than the default (a scenario run). */
+  callWithin<M extends Method>(timeoutMs: number, method: M, ...args: Args<M>): Promise<Result<M>> {
     const id = this.nextId++;
     return new Promise<Result<M>>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(id, { error: new WorkerCallError(`The engine did not answer within ${this.timeoutMs / 1000} s.`) }), this.timeoutMs);
+      const timer = setTimeout(() => this.settle(id, { error: new WorkerCallError(`The engine did not answer within ${timeoutMs / 1000} s.`) }), timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       this.worker.postMessage({ type: 'request', id, method, args } as Request);
     });

@@ -4,7 +4,8 @@ import { binToText, textToBin } from '../engine/bytes.js';
 import { formatReplyTty } from '../engine/resp/cli-format.js';
 import { splitCommandLine } from '../engine/resp/inline.js';
 import type { Reply } from '../engine/resp/reply.js';
-import type { LabHost, StartOptions } from './host.js';
+import type { Scenario } from '../scenario/scenario.js';
+import type { BackendChoice, LabHost, StartOptions } from './host.js';
 
 export interface ConsoleResult {
   /** The reply as redis-cli prints it on a terminal, without the final newline. */
@@ -65,6 +66,9 @@ export function makeApi(host: LabHost, now: () => number) {
     },
     async durability() {
       return host.durability();
+    },
+    async runScenario(scenario: Scenario, backend: BackendChoice) {
+      return host.runScenario(scenario, backend);
     },
   };
 }

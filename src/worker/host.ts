@@ -10,6 +10,8 @@ import { IndexedDbStore } from '../storage/indexeddb-store.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { OpfsStore } from '../storage/opfs-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { runScenario, type RunReport } from '../sim/run-scenario.js';
 
 export type BackendChoice = 'opfs' | 'indexeddb';
 
@@ -98,6 +100,17 @@ export class LabHost {
     return report.files;
   }
 
+  /**
+   * Runs a scenario on the virtual clock with real browser storage under it: files are
+   * written to and reverted in OPFS or IndexedDB exactly as the crash model says.
+   */
+  async runScenario(scenario: Scenario, backend: BackendChoice, onProgress?: (done: number, total: number) => void): Promise<RunReport> {
+    const name = 'persistence-lab-scenario';
+    const store: FileStore = backend === 'opfs' && OpfsStore.isAvailable() ? await OpfsStore.open(name) : await IndexedDbStore.open(name);
+    await clearStore(store);
+    return runScenario(scenario, { backend: store, rdb: rdbCodec, ...(onProgress ? { onProgress } : {}) });
+  }
+
   async durability(): Promise<Durability> {
     const state = this.cache ? await this.cache.state() : { unsyncedBytes: 0, dirtyFiles: 0 };
     return { unsyncedBytes: state.unsyncedBytes, dirtyFiles: state.dirtyFiles, aofBytes: this.server?.aof?.currentSize ?? 0, lastSaveUnix: this.server?.status.lastSaveUnix ?? 0 };
@@ -106,5 +119,12 @@ export class LabHost {
   private log(line: string): void {
     this.logLines.push(line);
     if (this.logLines.length > 200) this.logLines.shift();
+  }
+}
+
+/** Deletes every file a previous run left (the root and the AOF directory). */
+async function clearStore(store: FileStore): Promise<void> {
+  for (const dir of ['', 'appendonlydir']) {
+    for (const name of await store.list(dir)) await store.delete(dir ? `${dir}/${name}` : name);
   }
 }

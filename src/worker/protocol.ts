@@ -4,6 +4,7 @@ import type { WorkerApi } from './api.js';
 
 export type { ConsoleResult } from './api.js';
 export type { BackendChoice, Durability, StartInfo, StartOptions } from './host.js';
+export type { RunReport } from '../sim/run-scenario.js';
 
 export type Method = keyof WorkerApi;
 

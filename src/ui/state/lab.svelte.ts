@@ -2,7 +2,8 @@
 // what it recovered when it started, and the crash buttons. A crash ends the worker for real
 // and a fresh one recovers from whatever the storage kept.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
-import type { BackendChoice, ConsoleResult, StartInfo, Telemetry } from '../../worker/protocol.js';
+import type { Scenario } from '../../scenario/scenario.js';
+import type { BackendChoice, ConsoleResult, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
 import { EngineWorker } from '../worker-client.js';
 
 export type CrashKind = 'process' | 'power' | 'torn';
@@ -94,6 +95,12 @@ export class LabSession {
   execute(line: string): Promise<ConsoleResult | null> {
     if (!this.worker || this.status !== 'running') return Promise.reject(new Error('The engine is not running.'));
     return this.worker.call('execute', line);
+  }
+
+  /** Runs a scenario in the worker, on the chosen storage, on the virtual clock. */
+  runScenario(scenario: Scenario): Promise<RunReport> {
+    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
+    return this.worker.callWithin(10 * 60_000, 'runScenario', scenario, this.backend);
   }
 
   async crash(kind: CrashKind): Promise<void> {

@@ -1,0 +1,33 @@
+// The loss curves of the crash explorer have the shapes each policy promises.
+import { describe, expect, it } from 'vitest';
+import { rdbCodec } from '../../src/engine/persistence/rdb-codec.js';
+import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario/scenario.js';
+import { exploreCrashes } from '../../src/sim/crash-explorer.js';
+import { MemoryStore } from '../../src/storage/memory-store.js';
+
+const explore = (scenario: Scenario, points = 12) => exploreCrashes(scenario, { points, backend: () => new MemoryStore(), rdb: rdbCodec });
+
+describe('crash explorer', () => {
+  it('AOF always: a flat zero curve for every kind of crash', async () => {
+    const curve = await explore({ ...DEFAULT_SCENARIO, preset: 'aof-always', durationMs: 6_000 });
+    expect(curve).toHaveLength(36);
+    expect(curve.every((p) => p.lostWrites === 0 && p.promiseHeld)).toBe(true);
+  });
+
+  it('AOF everysec: nothing lost to a process crash, under 2 s of writes to a power loss', async () => {
+    const curve = await explore({ ...DEFAULT_SCENARIO, preset: 'aof-everysec', durationMs: 6_000 });
+    expect(curve.filter((p) => p.crash === 'process').every((p) => p.lostWrites === 0)).toBe(true);
+    const power = curve.filter((p) => p.crash === 'power');
+    expect(power.some((p) => p.lostWrites > 0)).toBe(true);
+    expect(power.every((p) => p.lostWindowMs <= 2_000 && p.promiseHeld)).toBe(true);
+  });
+
+  it('snapshots: a sawtooth — losses grow until a snapshot completes, then fall', async () => {
+    const scenario: Scenario = { ...DEFAULT_SCENARIO, preset: 'custom', config: 'appendonly no\nsave "2 1"', durationMs: 9_000, workload: { ...DEFAULT_SCENARIO.workload, rate: 100 } };
+    const curve = (await exploreCrashes(scenario, { points: 18, kinds: ['process'], backend: () => new MemoryStore(), rdb: rdbCodec })).map((p) => p.lostWrites);
+    expect(curve.every((lost, i) => i === 0 || lost >= 0)).toBe(true);
+    const drops = curve.filter((lost, i) => i > 0 && lost < curve[i - 1]!).length;
+    expect(drops).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...curve)).toBeGreaterThan(100);
+  });
+});
