@@ -97,7 +97,8 @@ export async function runDifferential(
 ): Promise<DifferentialResult> {
   const commands = withoutQueuedRandomness(sequence, rules);
   // A failed run may have left the connection inside MULTI.
-  await server.pipeline([['DISCARD'], ['SELECT', '0'], ['FLUSHALL']]);
+  // Active expiry runs on redis's own timer; off, so logically expired keys stay as in the lab.
+  await server.pipeline([['DISCARD'], ['SELECT', '0'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']]);
   const engine = new Engine({ clock: systemClock });
   const client = engine.createClient();
   const lab: LabHandle = { engine, client, run: (...argv) => engine.execute(client, argv) };
