@@ -37,3 +37,16 @@ test('a hostile scenario link loads the default scenario and says why', async ({
   await expect(page.getByRole('alert').filter({ hasText: 'scenario in the link is not valid' })).toContainText('the default scenario is loaded instead');
   await expect(page.getByRole('button', { name: 'Run scenario' })).toBeEnabled();
 });
+
+test('a scenario at real-time speed shows its progress and can be cancelled', async ({ page }) => {
+  await page.goto(`/?db=scenario-cancel#s=${encodeScenario({ ...scenario, durationMs: 60_000, events: [] })}`);
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  await page.getByLabel('Speed').selectOption({ label: 'Real time' });
+  await page.getByRole('button', { name: 'Run scenario' }).click();
+  const progress = page.getByRole('progressbar', { name: 'Scenario progress' });
+  await expect(progress).toBeVisible();
+  await expect.poll(async () => Number(await progress.getAttribute('value'))).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'cancelled' })).toHaveText('The scenario run was cancelled.');
+  await expect(page.getByRole('button', { name: 'Run scenario' })).toBeEnabled();
+});

@@ -38,6 +38,15 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Bytes per virtual ms a fork child writes (default 200 MB/s); lower makes jobs span crashes. */
   childBytesPerMs?: number;
+  /**
+   * Virtual ms per wall-clock ms: 1 is real time, 360 an hour in 10 s; unset runs as fast as
+   * possible. Pacing waits on real timers, so a cancel can arrive in between.
+   */
+  speed?: number;
+  /** Stops the run at its next step: runScenario then rejects with a 'cancelled' error. */
+  signal?: { readonly aborted: boolean };
+  /** Awaited every ~50 ms of work when running as fast as possible, to let messages in. */
+  breathe?: () => Promise<void>;
 }
 
 export interface RunReport {
@@ -120,10 +129,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let nextWriteback = SIM_EPOCH_MS + WRITEBACK_INTERVAL_MS;
   const events = scenario.events.filter((e) => e.kind !== 'crash').map((e) => ({ ...e, at: SIM_EPOCH_MS + e.at }));
   let lastProgress = 0;
+  const wallStart = performance.now();
+  let lastBreath = wallStart;
   for (;;) {
     const nextEvent = events[0]?.at ?? Infinity;
     const t = Math.min(nextOp, nextCron, nextWriteback, nextEvent);
     if (t > end) break;
+    if (options.signal?.aborted) throw new Error('The scenario run was cancelled.');
+    if (options.speed) {
+      const due = wallStart + (t - SIM_EPOCH_MS) / options.speed;
+      const wait = due - performance.now();
+      if (wait > 4) await new Promise((resolve) => setTimeout(resolve, wait));
+    } else if (options.breathe && performance.now() - lastBreath > 50) {
+      await options.breathe();
+      lastBreath = performance.now();
+    }
     clock.advanceTo(t);
     if (t === nextEvent) {
       const event = events.shift()!;

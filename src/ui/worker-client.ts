@@ -1,7 +1,7 @@
 // The UI's side of the worker protocol: one promise per request (with a timeout, so a stuck
 // worker shows an error instead of a frozen console), telemetry callbacks, and a clear message
 // when the worker itself fails to start or crashes.
-import type { Args, Method, Request, Result, Telemetry, WorkerMessage } from '../worker/protocol.js';
+import type { Args, Method, Progress, Request, Result, Telemetry, WorkerMessage } from '../worker/protocol.js';
 
 export class WorkerCallError extends Error {}
 
@@ -18,7 +18,7 @@ export class EngineWorker {
   readonly ready: Promise<void>;
 
   constructor(
-    private readonly handlers: { onTelemetry?: (t: Telemetry) => void; onFailure?: (message: string) => void } = {},
+    private readonly handlers: { onTelemetry?: (t: Telemetry) => void; onProgress?: (p: Progress) => void; onFailure?: (message: string) => void } = {},
     private readonly timeoutMs = 15_000,
   ) {
     this.worker = new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module', name: 'engine' });
@@ -28,6 +28,7 @@ export class EngineWorker {
       const message = event.data;
       if (message.type === 'ready') markReady();
       else if (message.type === 'telemetry') this.handlers.onTelemetry?.(message);
+      else if (message.type === 'progress') this.handlers.onProgress?.(message);
       else this.settle(message.id, message.ok ? { value: message.value } : { error: new WorkerCallError(message.error.message) });
     });
     this.worker.addEventListener('error', (event) => {

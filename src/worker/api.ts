@@ -67,8 +67,12 @@ export function makeApi(host: LabHost, now: () => number) {
     async durability() {
       return host.durability();
     },
-    async runScenario(scenario: Scenario, backend: BackendChoice) {
-      return host.runScenario(scenario, backend);
+    /** speed: virtual ms per wall ms (1 = real time), or null for as fast as possible. */
+    async runScenario(scenario: Scenario, backend: BackendChoice, speed: number | null) {
+      return host.runScenario(scenario, backend, speed);
+    },
+    async cancelScenario() {
+      host.cancelRun?.();
     },
   };
 }

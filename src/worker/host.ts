@@ -104,12 +104,29 @@ export class LabHost {
    * Runs a scenario on the virtual clock with real browser storage under it: files are
    * written to and reverted in OPFS or IndexedDB exactly as the crash model says.
    */
-  async runScenario(scenario: Scenario, backend: BackendChoice, onProgress?: (done: number, total: number) => void): Promise<RunReport> {
+  async runScenario(scenario: Scenario, backend: BackendChoice, speed: number | null): Promise<RunReport> {
     const name = 'persistence-lab-scenario';
     const store: FileStore = backend === 'opfs' && OpfsStore.isAvailable() ? await OpfsStore.open(name) : await IndexedDbStore.open(name);
     await clearStore(store);
-    return runScenario(scenario, { backend: store, rdb: rdbCodec, ...(onProgress ? { onProgress } : {}) });
+    const signal = { aborted: false };
+    this.cancelRun = () => (signal.aborted = true);
+    try {
+      return await runScenario(scenario, {
+        backend: store,
+        rdb: rdbCodec,
+        signal,
+        onProgress: (done, total) => this.onProgress?.('scenario', done, total),
+        breathe: () => new Promise((resolve) => setTimeout(resolve, 0)),
+        ...(speed ? { speed } : {}),
+      });
+    } finally {
+      this.cancelRun = null;
+    }
   }
+
+  /** Set by the worker entry: long work reports its progress through it. */
+  onProgress: ((task: 'scenario', done: number, total: number) => void) | null = null;
+  cancelRun: (() => void) | null = null;
 
   async durability(): Promise<Durability> {
     const state = this.cache ? await this.cache.state() : { unsyncedBytes: 0, dirtyFiles: 0 };

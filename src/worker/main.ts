@@ -6,6 +6,7 @@ import { LabHost } from './host.js';
 import { TELEMETRY_INTERVAL_MS, type Request, type WorkerMessage } from './protocol.js';
 
 const host = new LabHost();
+host.onProgress = (task, done, total) => post({ type: 'progress', task, done, total });
 const api = makeApi(host, () => performance.now());
 
 function post(message: WorkerMessage): void {

@@ -35,7 +35,15 @@ export interface Telemetry {
   error?: string;
 }
 
-export type WorkerMessage = Response | Telemetry | { type: 'ready' };
+/** Progress of long work (a scenario run): done out of total, in the task's own unit. */
+export interface Progress {
+  type: 'progress';
+  task: 'scenario';
+  done: number;
+  total: number;
+}
+
+export type WorkerMessage = Response | Telemetry | Progress | { type: 'ready' };
 
 export const TELEMETRY_INTERVAL_MS = 100;
 

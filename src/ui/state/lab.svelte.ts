@@ -41,6 +41,8 @@ export class LabSession {
   info = $state.raw<StartInfo | null>(null);
   failure = $state<string | null>(null);
   lastCrash = $state.raw<CrashOutcome | null>(null);
+  /** Long work in the worker: fraction done, or null when nothing runs. */
+  progress = $state<number | null>(null);
   private worker: EngineWorker | null = null;
   private keys = 0;
 
@@ -65,6 +67,7 @@ export class LabSession {
         this.keys = t.keys;
         this.onTelemetry(t);
       },
+      onProgress: (p) => (this.progress = p.total > 0 ? p.done / p.total : null),
       onFailure: (message) => {
         this.failure = message;
         this.status = 'failed';
@@ -98,9 +101,18 @@ export class LabSession {
   }
 
   /** Runs a scenario in the worker, on the chosen storage, on the virtual clock. */
-  runScenario(scenario: Scenario): Promise<RunReport> {
-    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
-    return this.worker.callWithin(10 * 60_000, 'runScenario', scenario, this.backend);
+  async runScenario(scenario: Scenario, speed: number | null): Promise<RunReport> {
+    if (!this.worker) throw new Error('The engine is not running.');
+    this.progress = 0;
+    try {
+      return await this.worker.callWithin(24 * 3600_000, 'runScenario', scenario, this.backend, speed);
+    } finally {
+      this.progress = null;
+    }
+  }
+
+  cancelScenario(): void {
+    void this.worker?.call('cancelScenario');
   }
 
   async crash(kind: CrashKind): Promise<void> {
