@@ -141,7 +141,7 @@ describe('reading RDB files', () => {
     expect((await loadError(binToBytes('RADIS0010\xff'))).reason).toMatch(/Wrong signature/);
     expect((await loadError(binToBytes('REDIS0011\xff'))).reason).toBe("Can't handle RDB format version 0011");
     const unknownType = binToBytes('REDIS0009\x08\x01k\x01v\xff' + '\x00'.repeat(8));
-    expect(await loadError(unknownType)).toMatchObject({ offset: 9, reason: 'Unknown RDB encoding type 8' });
+    expect(await loadError(unknownType)).toMatchObject({ offset: 9, reason: 'Unknown RDB encoding type 8 (key "k", type 8)' });
     const corrupt = good.slice();
     corrupt[good.length - 1] = good[good.length - 1]! ^ 0xff;
     const error = await loadError(corrupt);

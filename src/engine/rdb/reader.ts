@@ -333,7 +333,14 @@ class RdbLoad {
   private keyRecord(type: number, at: number): void {
     const c = this.c;
     const key = c.string('a key');
-    const value = this.value(type, key, at);
+    let value: RedisValue | null;
+    try {
+      value = this.value(type, at);
+    } catch (e) {
+      // Errors name the key; built only on failure, as quoting every key would cost a lot.
+      if (e instanceof LoadError) throw new LoadError(e.file, e.offset, `${e.reason} (key ${quoteRepr(key)}, type ${TYPE_NAMES[type] ?? type})`);
+      throw e;
+    }
     const expire = this.pendingExpire;
     this.pendingExpire = null;
     if (value === null) {
@@ -341,22 +348,23 @@ class RdbLoad {
       return;
     }
     const db = this.engine.dbs[this.db]!;
-    if (db.dict.has(key)) c.fail(`Duplicated key ${quoteRepr(key)} found in RDB file (db ${this.db})`, at);
     if (expire !== null && !this.options.keepExpired && expire < this.now) {
       this.report.expiredDropped++;
       return;
     }
+    // One hash operation per key: a set that does not grow the map found a duplicate.
+    const size = db.dict.size;
     db.dict.set(key, value);
+    if (db.dict.size === size) c.fail(`Duplicated key ${quoteRepr(key)} found in RDB file (db ${this.db})`, at);
     if (expire !== null) db.expires.set(key, expire);
     this.report.keys++;
   }
 
   /** rdbLoadObject; null for an empty collection, which Redis skips. */
-  private value(type: number, key: Bin, at: number): RedisValue | null {
-    const c = this.c;
+  private value(type: number, at: number): RedisValue | null {
+    const c: Cursor = this.c;
     const limits = this.engine.limits;
-    const where = `the value of key ${quoteRepr(key)}`;
-    const bad: (reason: string) => never = (reason) => c.fail(`${reason} (key ${quoteRepr(key)}, type ${TYPE_NAMES[type] ?? type})`, at);
+    const where = 'a value';
     switch (type) {
       case TYPE.string:
         return c.string(where);
@@ -372,7 +380,7 @@ class RdbLoad {
         set.encoding = n > limits.setMaxIntsetEntries ? 'hashtable' : 'intset';
         for (let i = 0; i < n; i++) {
           const member = c.string(where);
-          if (set.members.has(member)) bad('Duplicate set members detected');
+          if (set.members.has(member)) c.fail('Duplicate set members detected', at);
           set.members.add(member);
           if (set.encoding === 'intset' && parseInt64(member) === null) set.encoding = 'hashtable';
         }
@@ -386,13 +394,13 @@ class RdbLoad {
         for (let i = 0; i < n; i++) {
           const member = c.string(where);
           const score = type === TYPE.zset2 ? c.binaryDouble(where) : c.textDouble(where);
-          if (Number.isNaN(score)) bad('Zset with NAN score detected');
+          if (Number.isNaN(score)) c.fail('Zset with NAN score detected', at);
           entries.push({ member, score });
           if (member.length > longest) longest = member.length;
         }
         if (n === 0) return null;
         const small = n <= limits.zsetMaxListpackEntries && longest <= limits.zsetMaxListpackValue;
-        return zsetOf(entries, small ? 'listpack' : 'skiplist', bad);
+        return zsetOf(entries, small ? 'listpack' : 'skiplist', (reason) => c.fail(reason, at));
       }
       case TYPE.hash: {
         const n = c.plainLength(where);
@@ -401,7 +409,7 @@ class RdbLoad {
         for (let i = 0; i < n; i++) {
           const field = c.string(where);
           const value = c.string(where);
-          if (hash.fields.has(field)) bad('Duplicate hash fields detected');
+          if (hash.fields.has(field)) c.fail('Duplicate hash fields detected', at);
           hash.fields.set(field, value);
           if (field.length > limits.hashMaxListpackValue || value.length > limits.hashMaxListpackValue) hash.encoding = 'hashtable';
         }
@@ -413,30 +421,30 @@ class RdbLoad {
         const list = new ListValue();
         for (let i = 0; i < nodes; i++) {
           const container = type === TYPE.listQuicklist2 ? c.plainLength(where) : QUICKLIST_NODE_PACKED;
-          if (container !== QUICKLIST_NODE_PACKED && container !== QUICKLIST_NODE_PLAIN) bad('Quicklist integrity check failed.');
+          if (container !== QUICKLIST_NODE_PACKED && container !== QUICKLIST_NODE_PLAIN) c.fail('Quicklist integrity check failed.', at);
           const blob = c.blob(where);
-          if (blob.length === 0) bad('Quicklist node is empty');
+          if (blob.length === 0) c.fail('Quicklist node is empty', at);
           if (container === QUICKLIST_NODE_PLAIN) {
             list.items.pushBack(bytesToBin(blob));
             continue;
           }
           const items = type === TYPE.listQuicklist2 ? decodeListpack(blob) : decodeZiplist(blob);
-          if (typeof items === 'string') bad(`${type === TYPE.listQuicklist2 ? 'Listpack' : 'Ziplist'} integrity check failed: ${items}`);
+          if (typeof items === 'string') c.fail(`${type === TYPE.listQuicklist2 ? 'Listpack' : 'Ziplist'} integrity check failed: ${items}`, at);
           for (const item of items) list.items.pushBack(item);
         }
         return list.items.length === 0 ? null : list;
       }
       case TYPE.listZiplist: {
         const items = decodeZiplist(c.blob(where));
-        if (typeof items === 'string') bad(`List ziplist integrity check failed: ${items}`);
+        if (typeof items === 'string') c.fail(`List ziplist integrity check failed: ${items}`, at);
         return items.length === 0 ? null : new ListValue(items);
       }
       case TYPE.setIntset: {
         const members = decodeIntset(c.blob(where));
-        if (typeof members === 'string') bad(`Intset integrity check failed: ${members}`);
+        if (typeof members === 'string') c.fail(`Intset integrity check failed: ${members}`, at);
         const set = new SetValue();
         for (const m of members) {
-          if (set.members.has(m)) bad('Duplicate set members detected');
+          if (set.members.has(m)) c.fail('Duplicate set members detected', at);
           set.members.add(m);
         }
         set.encoding = members.length > limits.setMaxIntsetEntries ? 'hashtable' : 'intset';
@@ -447,13 +455,13 @@ class RdbLoad {
       case TYPE.hashListpack: {
         const blob = c.blob(where);
         const flat = type === TYPE.hashZipmap ? decodeZipmap(blob) : type === TYPE.hashZiplist ? decodeZiplist(blob) : decodeListpack(blob);
-        if (typeof flat === 'string') bad(`Hash integrity check failed: ${flat}`);
-        if (flat.length % 2 !== 0) bad('Hash has an odd number of entries');
+        if (typeof flat === 'string') c.fail(`Hash integrity check failed: ${flat}`, at);
+        if (flat.length % 2 !== 0) c.fail('Hash has an odd number of entries', at);
         if (flat.length === 0) return null;
         const hash = new HashValue();
         let longest = 0;
         for (let i = 0; i < flat.length; i += 2) {
-          if (hash.fields.has(flat[i]!)) bad('Hash with dup elements');
+          if (hash.fields.has(flat[i]!)) c.fail('Hash with dup elements', at);
           hash.fields.set(flat[i]!, flat[i + 1]!);
           longest = Math.max(longest, flat[i]!.length, flat[i + 1]!.length);
         }
@@ -464,23 +472,23 @@ class RdbLoad {
       case TYPE.zsetZiplist:
       case TYPE.zsetListpack: {
         const flat = type === TYPE.zsetZiplist ? decodeZiplist(c.blob(where)) : decodeListpack(c.blob(where));
-        if (typeof flat === 'string') bad(`Zset integrity check failed: ${flat}`);
-        if (flat.length % 2 !== 0) bad('Zset has an odd number of entries');
+        if (typeof flat === 'string') c.fail(`Zset integrity check failed: ${flat}`, at);
+        if (flat.length % 2 !== 0) c.fail('Zset has an odd number of entries', at);
         if (flat.length === 0) return null;
         const entries: ZEntry[] = [];
         for (let i = 0; i < flat.length; i += 2) {
           const score = parseStrtod(flat[i + 1]!);
-          if (score === null) bad(`Zset score ${quoteRepr(flat[i + 1]!)} is not a number`);
+          if (score === null) c.fail(`Zset score ${quoteRepr(flat[i + 1]!)} is not a number`, at);
           entries.push({ member: flat[i]!, score });
         }
-        return zsetOf(entries, entries.length > limits.zsetMaxListpackEntries ? 'skiplist' : 'listpack', bad);
+        return zsetOf(entries, entries.length > limits.zsetMaxListpackEntries ? 'skiplist' : 'listpack', (reason) => c.fail(reason, at));
       }
       case TYPE.streamListpacks:
       case TYPE.streamListpacks2:
-        return bad('Streams are not supported by the lab yet; this file holds a stream');
+        return c.fail('Streams are not supported by the lab yet; this file holds a stream', at);
       case TYPE.module:
       case TYPE.module2:
-        return bad('Module values cannot be loaded: the lab has no modules');
+        return c.fail('Module values cannot be loaded: the lab has no modules', at);
       default:
         return c.fail(`Unknown RDB encoding type ${type}`, at);
     }
