@@ -8,6 +8,8 @@ import { parentDir, StorageError, type FileStore } from './file-store.js';
 export class NodeFsStore implements FileStore {
   readonly kind = 'node-fs';
   private readonly descriptors = new Map<string, number>();
+  /** Sizes of open files, kept in step with our own writes so an append costs one syscall. */
+  private readonly openSizes = new Map<string, number>();
 
   constructor(readonly root: string) {
     mkdirSync(root, { recursive: true });
@@ -51,11 +53,12 @@ export class NodeFsStore implements FileStore {
       let done = 0;
       while (done < data.length) done += writeSync(fd, data, done, data.length - done, offset + done);
     });
+    this.openSizes.set(path, Math.max(this.openSizes.get(path) ?? 0, offset + data.length));
   }
 
   async append(path: string, data: Uint8Array): Promise<number> {
-    const fd = this.open('append', path, true);
-    const size = fstatSync(fd).size;
+    this.open('append', path, true);
+    const size = this.openSizes.get(path)!;
     await this.write(path, size, data);
     return size + data.length;
   }
@@ -68,6 +71,7 @@ export class NodeFsStore implements FileStore {
   async truncate(path: string, size: number): Promise<void> {
     const fd = this.open('truncate', path, false);
     this.guard('truncate', path, () => ftruncateSync(fd, size));
+    this.openSizes.set(path, size);
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -113,9 +117,11 @@ export class NodeFsStore implements FileStore {
         closeSync(fd);
         const rw = openSync(full, 'r+');
         this.descriptors.set(path, rw);
+        this.openSizes.set(path, fstatSync(rw).size);
         return rw;
       }
       this.descriptors.set(path, fd);
+      this.openSizes.set(path, fstatSync(fd).size);
       return fd;
     } catch (e) {
       throw new StorageError(operation, path, (e as Error).message, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'ENOENT' : 'EIO');
@@ -126,6 +132,7 @@ export class NodeFsStore implements FileStore {
     const fd = this.descriptors.get(path);
     if (fd === undefined) return;
     this.descriptors.delete(path);
+    this.openSizes.delete(path);
     closeSync(fd);
   }
 

@@ -1,0 +1,332 @@
+// `npm run bench`: the lab's engine against the installed redis-server on the same files, in the
+// same run, on the same machine. Every figure is a ratio (lab ÷ redis, or engine ÷ bare loop);
+// absolute times on shared machines are noise. `--small` is the quick mode CI runs.
+import { spawnSync } from 'node:child_process';
+import { closeSync, cpSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { binToBytes } from '../src/engine/bytes.js';
+import { systemClock } from '../src/engine/clock.js';
+import { applyConfigText, Config } from '../src/engine/config.js';
+import { Engine } from '../src/engine/engine.js';
+import { readChunks } from '../src/engine/persistence/disk.js';
+import { rdbCodec } from '../src/engine/persistence/rdb-codec.js';
+import { PersistentServer } from '../src/engine/persistence/server.js';
+import { loadRdb } from '../src/engine/rdb/reader.js';
+import { encodeCommand } from '../src/engine/resp/encoder.js';
+import { NodeFsStore } from '../src/storage/node-fs-store.js';
+import { RedisServer } from '../tests/support/redis-server.js';
+
+const small = process.argv.includes('--small');
+const KEYS = small ? 50_000 : 1_000_000;
+const REPS = small ? 2 : 3;
+const ALWAYS_OPS = small ? 300 : 2_000;
+const APPEND_OPS = small ? 20_000 : 200_000;
+const THROUGHPUT_OPS = small ? 50_000 : 500_000;
+
+interface Row {
+  name: string;
+  lab: number;
+  reference: number;
+  unit: string;
+  /** lab ÷ reference for times (lower is better), or lab ÷ reference for rates (higher is better). */
+  ratio: number;
+  target: string;
+  better: 'lower' | 'higher';
+}
+
+const rows: Row[] = [];
+const work = mkdtempSync(join(tmpdir(), 'lab-bench-'));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function record(name: string, lab: number, reference: number, unit: string, better: 'lower' | 'higher', target = ''): void {
+  const ratio = lab / reference;
+  rows.push({ name, lab, reference, unit, ratio, target, better });
+  console.log(`  ${name}: lab ${lab.toFixed(1)} ${unit}, reference ${reference.toFixed(1)} ${unit}, ratio ${ratio.toFixed(2)}${target ? ` (target ${target})` : ''}`);
+}
+
+/** Seconds redis-server reports for loading its data at start-up. */
+function redisLoadSeconds(log: string, what: 'disk' | 'append only file'): number {
+  const pattern = what === 'disk' ? /DB loaded from disk: ([0-9.]+) seconds/ : /DB loaded from (?:append only file|base file|incr file)[^:]*: ([0-9.]+) seconds/g;
+  if (what === 'disk') {
+    const match = pattern.exec(log);
+    if (!match) throw new Error(`no load time in redis's log:\n${log.slice(-2000)}`);
+    return Number(match[1]);
+  }
+  let total = 0;
+  let found = false;
+  for (const match of log.matchAll(pattern)) {
+    total += Number(match[1]);
+    found = true;
+  }
+  if (!found) throw new Error(`no AOF load time in redis's log:\n${log.slice(-2000)}`);
+  return total;
+}
+
+async function redisStartupLoad(dir: string, args: string[], what: 'disk' | 'append only file'): Promise<number> {
+  const copy = mkdtempSync(join(work, 'redis-'));
+  cpSync(dir, copy, { recursive: true });
+  const redis = await RedisServer.start({ dir: copy, args });
+  await redis.command('PING');
+  // The log comes through a pipe; give it a moment to arrive.
+  for (let i = 0; i < 100 && !/Ready to accept connections/.test(redis.log()); i++) await new Promise((r) => setTimeout(r, 20));
+  const seconds = redisLoadSeconds(redis.log(), what);
+  await redis.stop();
+  rmSync(copy, { recursive: true, force: true });
+  return seconds * 1000;
+}
+
+async function labRdbLoad(path: string): Promise<number> {
+  const dir = join(path, '..');
+  const store = new NodeFsStore(dir);
+  const engine = new Engine({ clock: systemClock });
+  const started = performance.now();
+  await loadRdb(engine, readChunks(store, 'dump.rdb'));
+  return performance.now() - started;
+}
+
+function config(text: string): Config {
+  const c = new Config();
+  const problems = applyConfigText(c, text);
+  if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
+  return c;
+}
+
+async function labAofLoad(dir: string): Promise<number> {
+  const copy = mkdtempSync(join(work, 'lab-'));
+  cpSync(dir, copy, { recursive: true });
+  const started = performance.now();
+  const { server } = await PersistentServer.start({ disk: new NodeFsStore(copy), config: config('appendonly yes\nsave ""'), clock: systemClock, rdb: rdbCodec });
+  const ms = performance.now() - started;
+  server.feed?.close();
+  rmSync(copy, { recursive: true, force: true });
+  return ms;
+}
+
+/** A dataset of every type with a few large collections, built on redis with pipelines. */
+async function buildMixed(redis: RedisServer, keys: number): Promise<void> {
+  await redis.command('DEBUG', 'POPULATE', String(Math.floor(keys * 0.6)), 'str', '32');
+  const perType = Math.floor((keys * 0.4) / 4);
+  for (const [type, build] of [
+    ['list', (i: number) => ['RPUSH', `list:${i}`, ...Array.from({ length: 10 }, (_, j) => `item-${j}`)]],
+    ['hash', (i: number) => ['HSET', `hash:${i}`, ...Array.from({ length: 10 }, (_, j) => [`f${j}`, `value-${j}`]).flat()]],
+    ['zset', (i: number) => ['ZADD', `zset:${i}`, ...Array.from({ length: 10 }, (_, j) => [String(j * 1.5), `m${j}`]).flat()]],
+    ['set', (i: number) => ['SADD', `set:${i}`, ...Array.from({ length: 10 }, (_, j) => (i % 2 ? String(j) : `m${j}`))]],
+  ] as const) {
+    for (let from = 0; from < perType; from += 1000) {
+      await redis.pipeline(Array.from({ length: Math.min(1000, perType - from) }, (_, k) => build(from + k)));
+    }
+    // One large collection of each type (skiplist, hashtable, many quicklist nodes).
+    const big = small ? 20_000 : 100_000;
+    for (let from = 0; from < big; from += 1000) {
+      const chunk = Array.from({ length: 1000 }, (_, k) => from + k);
+      const argv =
+        type === 'list' ? ['RPUSH', 'big:list', ...chunk.map((k) => `e${k}`)]
+        : type === 'hash' ? ['HSET', 'big:hash', ...chunk.flatMap((k) => [`f${k}`, `v${k}`])]
+        : type === 'zset' ? ['ZADD', 'big:zset', ...chunk.flatMap((k) => [String(k / 3), `m${k}`])]
+        : ['SADD', 'big:set', ...chunk.map((k) => `s${k}`)];
+      await redis.pipeline([argv]);
+    }
+  }
+}
+
+async function rdbLoadBench(name: string, build: (redis: RedisServer) => Promise<void>): Promise<{ dir: string }> {
+  const dir = mkdtempSync(join(work, 'rdb-'));
+  const redis = await RedisServer.start({ dir });
+  await build(redis);
+  await redis.command('SAVE');
+  const keys = (await redis.command('DBSIZE')).value as number;
+  await redis.stop();
+  const lab: number[] = [];
+  const ref: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    ref.push(await redisStartupLoad(dir, [], 'disk'));
+    lab.push(await labRdbLoad(join(dir, 'dump.rdb')));
+  }
+  record(`RDB load, ${name} (${keys.toLocaleString('en')} keys)`, median(lab), median(ref), 'ms', 'lower', '≤ 1.5');
+  return { dir };
+}
+
+async function rdbSaveBench(dumpDir: string): Promise<void> {
+  const lab: number[] = [];
+  const ref: number[] = [];
+  const redisDir = mkdtempSync(join(work, 'save-'));
+  cpSync(dumpDir, redisDir, { recursive: true });
+  const redis = await RedisServer.start({ dir: redisDir });
+  const labDir = mkdtempSync(join(work, 'labsave-'));
+  cpSync(dumpDir, labDir, { recursive: true });
+  const { server } = await PersistentServer.start({ disk: new NodeFsStore(labDir), config: config('appendonly no\nsave ""'), clock: systemClock, rdb: rdbCodec });
+  const client = server.engine.createClient();
+  for (let r = 0; r < REPS; r++) {
+    let started = performance.now();
+    await redis.command('SAVE');
+    ref.push(performance.now() - started);
+    started = performance.now();
+    await server.execute(client, ['SAVE']);
+    lab.push(performance.now() - started);
+  }
+  await redis.stop();
+  record(`RDB save (${server.engine.dbs[0]!.size.toLocaleString('en')} keys)`, median(lab), median(ref), 'ms', 'lower', '≤ 1.5');
+}
+
+async function aofReplayBench(): Promise<void> {
+  const dir = mkdtempSync(join(work, 'aof-'));
+  const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'no', '--auto-aof-rewrite-percentage', '0'] });
+  const writes = KEYS;
+  for (let from = 0; from < writes; from += 5000) {
+    await redis.pipeline(
+      Array.from({ length: Math.min(5000, writes - from) }, (_, k) => {
+        const i = from + k;
+        return i % 4 === 0 ? ['SET', `key:${i % 100_000}`, `value-${i}`] : i % 4 === 1 ? ['INCR', `counter:${i % 1000}`] : i % 4 === 2 ? ['RPUSH', `list:${i % 1000}`, `v${i}`] : ['HSET', `hash:${i % 1000}`, `f${i % 50}`, `v${i}`];
+      }),
+    );
+  }
+  await redis.stop();
+  const measure = async (label: string) => {
+    const lab: number[] = [];
+    const ref: number[] = [];
+    for (let r = 0; r < REPS; r++) {
+      ref.push(await redisStartupLoad(dir, ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'], 'append only file'));
+      lab.push(await labAofLoad(dir));
+    }
+    record(label, median(lab), median(ref), 'ms', 'lower', '≤ 1.5');
+  };
+  await measure(`AOF replay, ${writes.toLocaleString('en')} RESP writes`);
+  const again = await RedisServer.start({ dir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'] });
+  await again.command('BGREWRITEAOF');
+  await again.waitForBackgroundJobs(600_000);
+  await again.stop();
+  await measure('AOF replay, same data after rewrite');
+}
+
+/** The engine's AOF appends vs a bare loop writing the same bytes with the same fsync cadence. */
+async function aofAppendBench(): Promise<void> {
+  for (const policy of ['always', 'everysec', 'no'] as const) {
+    const ops = policy === 'always' ? ALWAYS_OPS : APPEND_OPS;
+    const commands = Array.from({ length: ops }, (_, i) => ['SET', `key:${i}`, `value-${i}-${'x'.repeat(20)}`]);
+    const labDir = mkdtempSync(join(work, `append-${policy}-`));
+    const { server } = await PersistentServer.start({ disk: new NodeFsStore(labDir), config: config(`appendonly yes\nappendfsync ${policy}\nsave ""\naof-use-rdb-preamble yes`), clock: systemClock, rdb: rdbCodec });
+    const client = server.engine.createClient();
+    let started = performance.now();
+    let lastCron = started;
+    for (const argv of commands) {
+      await server.execute(client, argv);
+      if (performance.now() - lastCron >= 100) {
+        await server.cron();
+        lastCron = performance.now();
+      }
+    }
+    await server.shutdown();
+    const labRate = ops / ((performance.now() - started) / 1000);
+
+    mkdirSync(join(labDir, 'bare'), { recursive: true });
+    const fd = openSync(join(labDir, 'bare', 'append.aof'), 'a');
+    const encoded = commands.map((argv) => binToBytes(encodeCommand(argv)));
+    started = performance.now();
+    let lastSecond = Math.floor(Date.now() / 1000);
+    for (const bytes of encoded) {
+      writeSync(fd, bytes);
+      if (policy === 'always') fsyncSync(fd);
+      else if (policy === 'everysec' && Math.floor(Date.now() / 1000) > lastSecond) {
+        fsyncSync(fd);
+        lastSecond = Math.floor(Date.now() / 1000);
+      }
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    const bareRate = ops / ((performance.now() - started) / 1000);
+    record(`AOF append, appendfsync ${policy} (${ops.toLocaleString('en')} SETs)`, labRate, bareRate, 'ops/s', 'higher', '≥ 0.8');
+  }
+}
+
+async function throughputBench(): Promise<void> {
+  const redis = await RedisServer.start();
+  const result = spawnSync('redis-benchmark', ['-p', String(redis.port), '-P', '16', '-n', String(THROUGHPUT_OPS), '-t', 'set,get,incr,lpush,hset', '--csv', '-q'], { encoding: 'utf8' });
+  await redis.stop();
+  const redisRates = new Map<string, number>();
+  for (const line of result.stdout.split('\n').slice(1)) {
+    const [test, rps] = line.split(',').map((c) => c.replace(/"/g, ''));
+    if (test && rps) redisRates.set(test.split(' ')[0]!.toUpperCase(), Number(rps));
+  }
+  const engine = new Engine({ clock: systemClock });
+  const client = engine.createClient();
+  const value = 'x'.repeat(3);
+  const build: Record<string, (i: number) => string[]> = {
+    SET: (i) => ['SET', `key:${i % 100_000}`, value],
+    GET: (i) => ['GET', `key:${i % 100_000}`],
+    INCR: () => ['INCR', 'counter:__rand_int__'],
+    LPUSH: () => ['LPUSH', 'mylist', value],
+    HSET: (i) => ['HSET', 'myhash', `element:${i % 100_000}`, value],
+  };
+  for (const [name, make] of Object.entries(build)) {
+    const argvs = Array.from({ length: THROUGHPUT_OPS }, (_, i) => make(i));
+    const started = performance.now();
+    for (const argv of argvs) engine.execute(client, argv);
+    const rate = THROUGHPUT_OPS / ((performance.now() - started) / 1000);
+    const reference = redisRates.get(name);
+    if (reference) record(`${name} in-process vs redis-benchmark -P 16`, rate, reference, 'ops/s', 'higher', 'reported (redis pays for the network)');
+  }
+}
+
+async function memoryBench(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    console.log('  (memory: run with node --expose-gc to measure the heap)');
+    return;
+  }
+  const redis = await RedisServer.start();
+  const before = Number(/used_memory:(\d+)/.exec((await redis.command('INFO', 'memory')).value as string)![1]);
+  await redis.command('DEBUG', 'POPULATE', String(KEYS));
+  const after = Number(/used_memory:(\d+)/.exec((await redis.command('INFO', 'memory')).value as string)![1]);
+  await redis.stop();
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const engine = new Engine({ clock: systemClock });
+  engine.execute(engine.createClient(), ['DEBUG', 'POPULATE', String(KEYS)]);
+  gc();
+  const heapAfter = process.memoryUsage().heapUsed;
+  record(`memory per key, DEBUG POPULATE ${KEYS.toLocaleString('en')}`, (heapAfter - heapBefore) / KEYS, (after - before) / KEYS, 'bytes', 'lower', 'reported');
+}
+
+async function main(): Promise<void> {
+  console.log(`Persistence Lab benchmarks (${small ? 'small' : 'full'} mode) on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  try {
+    const { dir } = await rdbLoadBench('DEBUG POPULATE', (redis) => redis.command('DEBUG', 'POPULATE', String(KEYS)).then(() => undefined));
+    await rdbSaveBench(dir);
+    await rdbLoadBench('mixed types', (redis) => buildMixed(redis, Math.floor(KEYS / 2)));
+    await aofReplayBench();
+    await aofAppendBench();
+    await throughputBench();
+    await memoryBench();
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const result = { mode: small ? 'small' : 'full', date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, rows };
+  mkdirSync('bench-results', { recursive: true });
+  const latest = `bench-results/${result.mode}-latest.json`;
+  const previous = readResult(latest);
+  writeFileSync(latest, `${JSON.stringify(result, null, 2)}\n`);
+  if (previous) writeFileSync(`bench-results/${result.mode}-previous.json`, `${JSON.stringify(previous, null, 2)}\n`);
+  const before = new Map(previous?.rows.map((r) => [r.name, r.ratio]) ?? []);
+  console.log(`\n| benchmark | lab | reference | ratio | target |${previous ? ` ratio on ${previous.date.slice(0, 10)} |` : ''}`);
+  console.log(`|---|---|---|---|---|${previous ? '---|' : ''}`);
+  for (const r of rows) {
+    const old = before.get(r.name);
+    console.log(`| ${r.name} | ${r.lab.toFixed(1)} ${r.unit} | ${r.reference.toFixed(1)} ${r.unit} | ${r.ratio.toFixed(2)} | ${r.target} |${previous ? ` ${old === undefined ? '—' : old.toFixed(2)} |` : ''}`);
+  }
+  console.log(`\nWritten to ${latest}.`);
+}
+
+function readResult(path: string): { date: string; rows: Row[] } | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { date: string; rows: Row[] };
+  } catch {
+    return null;
+  }
+}
+
+await main();
