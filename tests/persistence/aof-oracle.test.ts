@@ -2,10 +2,9 @@
 // preambles: what the lab writes passes redis-check-aof and loads in redis-server with the same
 // digest, and what redis-server writes (including an old single-file AOF) loads in the lab.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/engine/clock.js';
 import { applyConfigText, Config } from '../../src/engine/config.js';
 import { datasetDigest } from '../../src/engine/digest.js';
@@ -15,6 +14,7 @@ import { encodeCommand } from '../../src/engine/resp/encoder.js';
 import { PersistentServer } from '../../src/engine/persistence/server.js';
 import { NodeFsStore } from '../../src/storage/node-fs-store.js';
 import { RedisServer } from '../support/redis-server.js';
+import { useScratch } from '../support/scratch.js';
 
 const WORKLOAD: string[][] = [
   ['SET', 'greeting', 'hello'],
@@ -46,18 +46,7 @@ const refuseRdb: RdbCodec = {
   },
 };
 
-const dirs: string[] = [];
-const servers: RedisServer[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.stop();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lab-aof-'));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, servers } = useScratch('lab-aof-');
 
 function config(text: string): Config {
   const c = new Config();

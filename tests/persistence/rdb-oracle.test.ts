@@ -2,10 +2,9 @@
 // checksum) loads in the lab with the same digest and the same in-memory encodings, and what
 // the lab writes passes redis-check-rdb and loads in redis-server the same way.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { binToBytes } from '../../src/engine/bytes.js';
 import { systemClock } from '../../src/engine/clock.js';
 import { datasetDigest } from '../../src/engine/digest.js';
@@ -16,19 +15,9 @@ import { rdbChunks } from '../../src/engine/rdb/writer.js';
 import type { Reply } from '../../src/engine/resp/reply.js';
 import { everyEncodingDataset } from '../support/datasets.js';
 import { RedisServer } from '../support/redis-server.js';
+import { useScratch } from '../support/scratch.js';
 
-const dirs: string[] = [];
-const servers: RedisServer[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.stop();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lab-rdb-'));
-  dirs.push(dir);
-  return dir;
-}
+const { tempDir, servers } = useScratch('lab-rdb-');
 
 async function startRedis(options: { dir?: string; args?: string[] } = {}): Promise<RedisServer> {
   const server = await RedisServer.start(options);

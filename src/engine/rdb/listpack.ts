@@ -2,6 +2,7 @@
 // encoding, its data and a back-length. Strings that are canonical int64s are stored as integers.
 import { bytesToBin, type Bin } from '../bytes.js';
 import { parseInt64 } from '../util/numbers.js';
+import { checkedBlob } from './blob.js';
 
 const EOF_BYTE = 0xff;
 const UNKNOWN_COUNT = 65535;
@@ -131,11 +132,8 @@ function writeBacklen(buf: Uint8Array, at: number, l: number): number {
 
 /** The entries of a listpack blob as strings, or why it is malformed. */
 export function decodeListpack(lp: Uint8Array): Bin[] | string {
-  if (lp.length < 7) return `listpack of ${lp.length} bytes is shorter than its header`;
-  const view = new DataView(lp.buffer, lp.byteOffset, lp.byteLength);
-  const total = view.getUint32(0, true);
-  if (total !== lp.length) return `listpack header says ${total} bytes but the blob has ${lp.length}`;
-  if (lp[lp.length - 1] !== EOF_BYTE) return 'listpack does not end with 0xFF';
+  const view = checkedBlob('listpack', lp, 6);
+  if (typeof view === 'string') return view;
   const declared = view.getUint16(4, true);
   const out: Bin[] = [];
   let at = 6;

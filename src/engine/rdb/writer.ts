@@ -256,16 +256,22 @@ function writeSet(out: RdbOutput, key: Bin, set: SetValue): void {
   for (const member of set.members) out.string(member);
 }
 
+/** A hash or zset as one listpack of pairs (types 16 and 17). */
+function writeListpackValue<A, B>(out: RdbOutput, type: number, key: Bin, pairs: Iterable<readonly [A, B]>, entries: (a: A, b: B) => [Bin, Bin]): void {
+  out.byte(type);
+  out.string(key);
+  const lp = new ListpackBuilder();
+  for (const [a, b] of pairs) {
+    const [first, second] = entries(a, b);
+    lp.add(first);
+    lp.add(second);
+  }
+  out.blob(lp.finish());
+}
+
 function writeHash(out: RdbOutput, key: Bin, hash: HashValue): void {
   if (hash.encoding === 'listpack') {
-    out.byte(TYPE.hashListpack);
-    out.string(key);
-    const lp = new ListpackBuilder();
-    for (const [field, value] of hash.fields) {
-      lp.add(field);
-      lp.add(value);
-    }
-    out.blob(lp.finish());
+    writeListpackValue(out, TYPE.hashListpack, key, hash.fields, (field, value) => [field, value]);
     return;
   }
   out.byte(TYPE.hash);
@@ -279,14 +285,7 @@ function writeHash(out: RdbOutput, key: Bin, hash: HashValue): void {
 
 function writeZset(out: RdbOutput, key: Bin, zset: ZSetValue): void {
   if (zset.encoding === 'listpack') {
-    out.byte(TYPE.zsetListpack);
-    out.string(key);
-    const lp = new ListpackBuilder();
-    for (const { member, score } of zset.sorted) {
-      lp.add(member);
-      lp.add(scoreText(score));
-    }
-    out.blob(lp.finish());
+    writeListpackValue(out, TYPE.zsetListpack, key, zset.sorted.map((e) => [e.member, e.score] as const), (member, score) => [member, scoreText(score)]);
     return;
   }
   // ZSET_2, from the highest score down, as Redis walks its skiplist from the tail.

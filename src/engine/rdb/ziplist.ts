@@ -1,16 +1,14 @@
 // The encodings Redis no longer writes but still loads: ziplists (lists, hashes and zsets up to
 // 6.2) and zipmaps (hashes up to 2.4). Read-only.
 import { bytesToBin, type Bin } from '../bytes.js';
+import { checkedBlob } from './blob.js';
 
 const END = 0xff;
 
 /** The entries of a ziplist blob as strings, or why it is malformed. */
 export function decodeZiplist(zl: Uint8Array): Bin[] | string {
-  if (zl.length < 11) return `ziplist of ${zl.length} bytes is shorter than its header`;
-  const view = new DataView(zl.buffer, zl.byteOffset, zl.byteLength);
-  const total = view.getUint32(0, true);
-  if (total !== zl.length) return `ziplist header says ${total} bytes but the blob has ${zl.length}`;
-  if (zl[zl.length - 1] !== END) return 'ziplist does not end with 0xFF';
+  const view = checkedBlob('ziplist', zl, 10);
+  if (typeof view === 'string') return view;
   const out: Bin[] = [];
   let at = 10;
   const end = zl.length - 1;
