@@ -53,7 +53,7 @@ export class NodeFsStore implements FileStore {
       let done = 0;
       while (done < data.length) done += writeSync(fd, data, done, data.length - done, offset + done);
     });
-    this.openSizes.set(path, Math.max(this.openSizes.get(path) ?? 0, offset + data.length));
+    if (data.length > 0) this.openSizes.set(path, Math.max(this.openSizes.get(path) ?? 0, offset + data.length));
   }
 
   async append(path: string, data: Uint8Array): Promise<number> {
