@@ -85,3 +85,23 @@ test('a second tab is refused the files and says so', async () => {
   expect(await run(second, 'GET owner')).toBe('(nil)');
   expect(await run(first, 'GET owner')).toBe('"first-tab"');
 });
+
+test('a live workload: AOF every write loses none of its acknowledged writes to a kill, None loses them all', async () => {
+  const page = await open('workload');
+  await choose(page, 'AOF every write', 'OPFS (file system)');
+  await page.getByLabel('Rate').selectOption({ label: '100 writes/s' });
+  await page.getByRole('button', { name: 'Start workload' }).click();
+  await expect.poll(async () => Number((await page.getByTestId('acked').textContent())!.replace(/,/g, ''))).toBeGreaterThan(50);
+  await expect(page.getByRole('img', { name: /Timeline of bytes at risk/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Kill process' }).click();
+  await expect(page.getByTestId('workload-outcome')).toHaveText(/Workload: [\d,]+ writes acknowledged, [\d,]+ recovered, 0 lost\./);
+  const [acked, recovered] = (await page.getByTestId('workload-outcome').textContent())!.match(/\d[\d,]*/g)!.map((n) => Number(n.replace(/,/g, '')));
+  expect(recovered).toBe(acked);
+
+  await choose(page, 'None', 'OPFS (file system)');
+  await page.getByRole('button', { name: 'Start workload' }).click();
+  await expect.poll(async () => Number((await page.getByTestId('acked').textContent())!.replace(/,/g, ''))).toBeGreaterThan(20);
+  await page.getByRole('button', { name: 'Power loss' }).click();
+  await expect(page.getByTestId('workload-outcome')).toHaveText(/Workload: [\d,]+ writes acknowledged, 0 recovered, [\d,]+ lost\./);
+  await page.screenshot({ path: 'test-results/workload.png', fullPage: true });
+});

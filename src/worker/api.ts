@@ -4,7 +4,7 @@ import { binToText, textToBin } from '../engine/bytes.js';
 import { formatReplyTty } from '../engine/resp/cli-format.js';
 import { splitCommandLine } from '../engine/resp/inline.js';
 import type { Reply } from '../engine/resp/reply.js';
-import type { Scenario } from '../scenario/scenario.js';
+import type { Scenario, Workload } from '../scenario/scenario.js';
 import type { BackendChoice, LabHost, StartOptions } from './host.js';
 
 export interface ConsoleResult {
@@ -70,6 +70,20 @@ export function makeApi(host: LabHost, now: () => number) {
     /** speed: virtual ms per wall ms (1 = real time), or null for as fast as possible. */
     async runScenario(scenario: Scenario, backend: BackendChoice, speed: number | null) {
       return host.runScenario(scenario, backend, speed);
+    },
+    async startWorkload(spec: Workload, seed: number) {
+      if (!host.workload) throw new Error('The engine has not started.');
+      host.workload.start(spec, seed);
+      return host.workload.status();
+    },
+    async stopWorkload() {
+      host.workload?.stop();
+      return host.workload?.status() ?? null;
+    },
+    /** The crash instant: the workload stops and says how many writes were acknowledged. */
+    async haltForCrash() {
+      host.workload?.stop();
+      return host.workload?.status() ?? null;
     },
     async cancelScenario() {
       host.cancelRun?.();

@@ -12,6 +12,7 @@ import { OpfsStore } from '../storage/opfs-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { runScenario, type RunReport } from '../sim/run-scenario.js';
+import { LiveWorkload } from './live-workload.js';
 
 export type BackendChoice = 'opfs' | 'indexeddb';
 
@@ -54,6 +55,7 @@ function acquireLock(name: string): Promise<boolean> {
 export class LabHost {
   server: PersistentServer | null = null;
   cache: PageCacheStore | null = null;
+  workload: LiveWorkload | null = null;
   private readonly logLines: string[] = [];
 
   async start(options: StartOptions): Promise<StartInfo> {
@@ -76,6 +78,7 @@ export class LabHost {
     const started = performance.now();
     const { server, report } = await PersistentServer.start({ disk: this.cache, config, clock: systemClock, rdb: rdbCodec, log: (line) => this.log(line) });
     this.server = server;
+    this.workload = new LiveWorkload(server, server.engine.createClient());
     const files: { name: string; bytes: number }[] = report.files.map((f) => ({ name: f.name, bytes: f.bytes }));
     return {
       backend,
@@ -94,6 +97,7 @@ export class LabHost {
 
   /** Power loss: the disk goes back to what was durable; the caller then ends this worker. */
   async powerLoss(torn: boolean): Promise<{ path: string; keptUnsynced: number; lostBytes: number }[]> {
+    this.workload?.stop();
     if (!this.cache) return [];
     const report = await this.cache.powerLoss({ torn, random: (bound) => Math.floor(Math.random() * bound) });
     this.server = null;

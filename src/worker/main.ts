@@ -48,10 +48,13 @@ setInterval(() => {
         memoryBytes: engine.estimatedMemory(),
         unsyncedBytes: durability.unsyncedBytes,
         aofBytes: durability.aofBytes,
+        fsyncs: server.fsyncLog.splice(0).length,
+        acked: host.workload?.acked ?? 0,
+        workloadRunning: host.workload?.status().running ?? false,
       });
       lastCommands = commands;
     })
-    .catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, error: (e as Error).message }))
+    .catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, fsyncs: 0, acked: 0, workloadRunning: false, error: (e as Error).message }))
     .finally(() => (ticking = false));
 }, TELEMETRY_INTERVAL_MS);
 

@@ -31,6 +31,11 @@ export interface Telemetry {
   /** Bytes written but not yet durable: what a power loss now would take. */
   unsyncedBytes: number;
   aofBytes: number;
+  /** fsyncs completed since the previous tick. */
+  fsyncs: number;
+  /** The workload's acknowledged writes so far (the workload:acked counter). */
+  acked: number;
+  workloadRunning: boolean;
   /** A failure of the periodic work (cron, writeback), e.g. a storage error. */
   error?: string;
 }

@@ -12,6 +12,9 @@ export interface CrashOutcome {
   kind: CrashKind;
   keysBefore: number;
   keysAfter: number;
+  /** Workload writes acknowledged before the crash, and how many the recovered data holds. */
+  acked: number;
+  recovered: number;
   /** Bytes a power loss took back, per file. */
   lostBytes: number;
 }
@@ -46,6 +49,9 @@ export class LabSession {
   private worker: EngineWorker | null = null;
   private keys = 0;
 
+  /** Called when a new engine process starts (its telemetry starts over). */
+  onRestart: (() => void) | null = null;
+
   constructor(
     private readonly onTelemetry: (t: Telemetry) => void,
     private readonly database?: string,
@@ -62,6 +68,7 @@ export class LabSession {
   async start(): Promise<void> {
     this.worker?.kill();
     this.failure = null;
+    this.onRestart?.();
     const worker = new EngineWorker({
       onTelemetry: (t) => {
         this.keys = t.keys;
@@ -111,6 +118,15 @@ export class LabSession {
     }
   }
 
+  async startWorkload(rate: number): Promise<void> {
+    if (!this.worker) return;
+    await this.worker.call('startWorkload', { rate, keys: 1000, distribution: 'uniform', valueSize: 32, mix: { set: 4, incr: 2, list: 1, hash: 1, sadd: 1, zadd: 1, del: 1 } }, Date.now() % 1_000_000);
+  }
+
+  async stopWorkload(): Promise<void> {
+    await this.worker?.call('stopWorkload');
+  }
+
   cancelScenario(): void {
     void this.worker?.call('cancelScenario');
   }
@@ -118,6 +134,8 @@ export class LabSession {
   async crash(kind: CrashKind): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
+    // The crash instant: the workload stops, and what it had acknowledged is known exactly.
+    const halted = await worker.call('haltForCrash').catch(() => null);
     const keysBefore = await worker.call('keyCount').catch(() => this.keys);
     let lostBytes = 0;
     if (kind !== 'process') {
@@ -128,6 +146,8 @@ export class LabSession {
     this.worker = null;
     this.status = 'recovering';
     await this.start();
-    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes };
+    const counter = await this.execute('GET workload:acked').catch(() => null);
+    const recovered = counter && !counter.isError && counter.text !== '(nil)' ? Number(JSON.parse(counter.text)) : 0;
+    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, acked: halted?.acked ?? 0, recovered };
   }
 }
