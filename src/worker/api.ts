@@ -85,6 +85,15 @@ export function makeApi(host: LabHost, now: () => number) {
       host.workload?.stop();
       return host.workload?.status() ?? null;
     },
+    async listFiles() {
+      return host.listFiles();
+    },
+    async readFile(path: string) {
+      return host.readFile(path);
+    },
+    async loadRdbUpload(name: string, bytes: Uint8Array) {
+      return host.loadRdbUpload(name, bytes);
+    },
     async cancelScenario() {
       host.cancelRun?.();
     },

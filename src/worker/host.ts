@@ -3,7 +3,9 @@
 // second tab is refused the lock and runs in memory only, and says so.
 import { systemClock } from '../engine/clock.js';
 import { applyConfigText, Config } from '../engine/config.js';
+import { Engine } from '../engine/engine.js';
 import { rdbCodec } from '../engine/persistence/rdb-codec.js';
+import { loadRdb } from '../engine/rdb/reader.js';
 import { PersistentServer, type StartReport } from '../engine/persistence/server.js';
 import type { FileStore } from '../storage/file-store.js';
 import { IndexedDbStore } from '../storage/indexeddb-store.js';
@@ -128,8 +130,56 @@ export class LabHost {
     }
   }
 
+  /** Every file the server's storage holds, with its size. */
+  async listFiles(): Promise<{ path: string; bytes: number }[]> {
+    const store = this.cache;
+    if (!store || !this.server) return [];
+    const out: { path: string; bytes: number }[] = [];
+    for (const dir of ['', this.server.config.get('appenddirname')]) {
+      for (const name of await store.list(dir)) {
+        const path = dir ? `${dir}/${name}` : name;
+        const bytes = await store.size(path);
+        if (bytes !== null) out.push({ path, bytes });
+      }
+    }
+    return out;
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    if (!this.cache) throw new Error('The engine has not started.');
+    const size = await this.cache.size(path);
+    if (size === null) throw new Error(`${path}: no such file`);
+    return this.cache.read(path, 0, size);
+  }
+
+  /**
+   * Replaces the dataset with an uploaded RDB file, with progress, then persists it the way the
+   * policy would (a rewrite for the AOF, a SAVE for snapshots). A bad file changes nothing.
+   */
+  async loadRdbUpload(name: string, bytes: Uint8Array): Promise<{ keys: number; notes: string[] }> {
+    const server = this.server;
+    if (!server) throw new Error('The engine has not started.');
+    const scratch = new Engine({ clock: systemClock, limits: server.engine.limits, databases: server.engine.dbs.length });
+    const chunkSize = 1 << 20;
+    async function* chunks() {
+      for (let at = 0; at < bytes.length; at += chunkSize) yield bytes.subarray(at, at + chunkSize);
+    }
+    const report = await loadRdb(scratch, chunks(), { file: name, onProgress: (done) => this.onProgress?.('upload', done, bytes.length), breathe: () => new Promise((r) => setTimeout(r, 0)) });
+    const client = server.engine.createClient();
+    await server.execute(client, ['FLUSHALL']);
+    for (const [i, db] of scratch.dbs.entries()) {
+      const target = server.engine.dbs[i]!;
+      for (const [key, value] of db.dict) target.dict.set(key, value);
+      for (const [key, when] of db.expires) target.expires.set(key, when);
+    }
+    server.engine.dirty += report.keys;
+    if (server.aof) await server.execute(client, ['BGREWRITEAOF']);
+    else if (server.savePoints().length > 0) await server.execute(client, ['SAVE']);
+    return { keys: report.keys, notes: report.notes };
+  }
+
   /** Set by the worker entry: long work reports its progress through it. */
-  onProgress: ((task: 'scenario', done: number, total: number) => void) | null = null;
+  onProgress: ((task: 'scenario' | 'upload', done: number, total: number) => void) | null = null;
   cancelRun: (() => void) | null = null;
 
   async durability(): Promise<Durability> {

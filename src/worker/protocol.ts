@@ -43,7 +43,7 @@ export interface Telemetry {
 /** Progress of long work (a scenario run): done out of total, in the task's own unit. */
 export interface Progress {
   type: 'progress';
-  task: 'scenario';
+  task: 'scenario' | 'upload';
   done: number;
   total: number;
 }

@@ -127,6 +127,25 @@ export class LabSession {
     await this.worker?.call('stopWorkload');
   }
 
+  listFiles(): Promise<{ path: string; bytes: number }[]> {
+    return this.worker && this.status === 'running' ? this.worker.call('listFiles') : Promise.resolve([]);
+  }
+
+  readFile(path: string): Promise<Uint8Array> {
+    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
+    return this.worker.call('readFile', path);
+  }
+
+  async loadRdb(name: string, bytes: Uint8Array): Promise<{ keys: number; notes: string[] }> {
+    if (!this.worker) throw new Error('The engine is not running.');
+    this.progress = 0;
+    try {
+      return await this.worker.callWithin(30 * 60_000, 'loadRdbUpload', name, bytes);
+    } finally {
+      this.progress = null;
+    }
+  }
+
   cancelScenario(): void {
     void this.worker?.call('cancelScenario');
   }

@@ -1,0 +1,62 @@
+// The Files panel: what the lab saved downloads as a dump.rdb that redis-server loads with the
+// same digest, and a dump.rdb made by redis-server uploads into the lab with the same digest;
+// a corrupt upload is refused with a clear message and changes nothing.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { RedisServer } from '../tests/support/redis-server.js';
+
+async function run(page: Page, command: string): Promise<string> {
+  const entries = page.getByRole('log', { name: 'Console output' }).locator('.entry');
+  const before = await entries.count();
+  const input = page.getByRole('textbox', { name: 'Command' });
+  await input.fill(command);
+  await input.press('Enter');
+  await expect(entries).toHaveCount(before + 1);
+  return (await entries.last().locator('.reply').textContent()) ?? '';
+}
+
+let dir: string;
+test.beforeEach(async ({ page }) => {
+  dir = mkdtempSync(join(tmpdir(), 'lab-files-'));
+  await page.goto('/?db=files');
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+});
+test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a saved dump.rdb downloads and loads in redis-server with the same digest', async ({ page }) => {
+  for (const command of ['SET greeting "hello world"', 'RPUSH list a b c', 'HSET h f v', 'ZADD z 1.5 m', 'SADD s 1 2 3', 'SAVE']) await run(page, command);
+  const digest = await run(page, 'DEBUG DIGEST');
+  await expect(page.getByRole('button', { name: 'Download dump.rdb' })).toBeVisible();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download dump.rdb' }).click()]);
+  await download.saveAs(join(dir, 'dump.rdb'));
+  const redis = await RedisServer.start({ dir });
+  try {
+    expect(await redis.command('DEBUG', 'DIGEST')).toEqual({ kind: 'status', value: digest });
+  } finally {
+    await redis.stop();
+  }
+});
+
+test("redis-server's dump.rdb uploads into the lab with the same digest; a corrupt one is refused", async ({ page }) => {
+  const redis = await RedisServer.start({ dir });
+  let digest: string;
+  try {
+    await redis.command('DEBUG', 'POPULATE', '1000');
+    await redis.pipeline([['RPUSH', 'list', ...Array.from({ length: 300 }, (_, i) => `item${i}`)], ['HSET', 'hash', 'f', 'v'], ['SAVE']]);
+    digest = (await redis.command('DEBUG', 'DIGEST')).value as string;
+  } finally {
+    await redis.stop();
+  }
+  await run(page, 'FLUSHALL');
+  await page.getByLabel('Load an RDB file').setInputFiles(join(dir, 'dump.rdb'));
+  await expect(page.getByTestId('upload-result')).toHaveText('Loaded 1,002 keys from dump.rdb.');
+  expect(await run(page, 'DEBUG DIGEST')).toBe(digest);
+
+  const corrupt = Buffer.from(readFileSync(join(dir, 'dump.rdb')));
+  corrupt[corrupt.length - 3]! ^= 0xff;
+  await page.getByLabel('Load an RDB file').setInputFiles({ name: 'broken.rdb', mimeType: 'application/octet-stream', buffer: corrupt });
+  await expect(page.getByRole('alert').filter({ hasText: 'broken.rdb' })).toContainText(/broken\.rdb was not loaded: broken\.rdb, offset \d+: Wrong RDB checksum/);
+  expect(await run(page, 'DBSIZE')).toBe('(integer) 1002');
+});
