@@ -50,3 +50,24 @@ test('a scenario at real-time speed shows its progress and can be cancelled', as
   await expect(page.getByRole('alert').filter({ hasText: 'cancelled' })).toHaveText('The scenario run was cancelled.');
   await expect(page.getByRole('button', { name: 'Run scenario' })).toBeEnabled();
 });
+
+test('compare mode fills the AOF-vs-RDB table with measured numbers from the same run', async ({ page }) => {
+  const compared: Scenario = { ...scenario, durationMs: 6_000, events: [{ at: 5_500, kind: 'crash', crash: 'power' }] };
+  await page.goto(`/?db=compare#s=${encodeScenario(compared)}`);
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  const table = page.getByRole('table', { name: 'Comparison' });
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  const row = (name: string) => table.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell');
+  await expect(table.getByRole('columnheader')).toHaveText(['Policy', 'AOF every write', 'AOF every 1 second', 'Snapshot every 1 hour']);
+  // always loses nothing; everysec a little; an hourly snapshot everything since start.
+  const lost = await row('Writes lost').allTextContents();
+  const [always, everysec, hourly] = lost.map((t) => t.match(/^([\d,]+) of ([\d,]+)$/)!.slice(1).map((n) => Number(n.replace(/,/g, ''))));
+  expect(always![0]).toBe(0);
+  expect(everysec![0]).toBeGreaterThanOrEqual(0);
+  expect(everysec![0]).toBeLessThan(everysec![1]! / 2);
+  expect(hourly![0]).toBe(hourly![1]);
+  const fsyncs = (await row('fsyncs').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+  expect(fsyncs[0]).toBeGreaterThan(fsyncs[1]! * 10);
+  await expect(row('Promise held')).toHaveText(['yes', 'yes', 'yes']);
+});

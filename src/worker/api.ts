@@ -4,6 +4,7 @@ import { binToText, textToBin } from '../engine/bytes.js';
 import { formatReplyTty } from '../engine/resp/cli-format.js';
 import { splitCommandLine } from '../engine/resp/inline.js';
 import type { Reply } from '../engine/resp/reply.js';
+import type { PresetId } from '../scenario/presets.js';
 import type { Scenario, Workload } from '../scenario/scenario.js';
 import type { BackendChoice, LabHost, StartOptions } from './host.js';
 
@@ -84,6 +85,9 @@ export function makeApi(host: LabHost, now: () => number) {
     async haltForCrash() {
       host.workload?.stop();
       return host.workload?.status() ?? null;
+    },
+    async compare(scenario: Scenario, presets: PresetId[], backend: BackendChoice) {
+      return host.compare(scenario, presets, backend);
     },
     async listFiles() {
       return host.listFiles();

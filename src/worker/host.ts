@@ -12,6 +12,7 @@ import { IndexedDbStore } from '../storage/indexeddb-store.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { OpfsStore } from '../storage/opfs-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
+import type { PresetId } from '../scenario/presets.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { runScenario, type RunReport } from '../sim/run-scenario.js';
 import { LiveWorkload } from './live-workload.js';
@@ -112,7 +113,9 @@ export class LabHost {
    */
   async runScenario(scenario: Scenario, backend: BackendChoice, speed: number | null): Promise<RunReport> {
     const name = 'persistence-lab-scenario';
-    const store: FileStore = backend === 'opfs' && OpfsStore.isAvailable() ? await OpfsStore.open(name) : await IndexedDbStore.open(name);
+    const opfs = backend === 'opfs' && OpfsStore.isAvailable() ? await OpfsStore.open(name) : null;
+    const idb = opfs ? null : await IndexedDbStore.open(name);
+    const store: FileStore = opfs ?? idb!;
     await clearStore(store);
     const signal = { aborted: false };
     this.cancelRun = () => (signal.aborted = true);
@@ -127,7 +130,23 @@ export class LabHost {
       });
     } finally {
       this.cancelRun = null;
+      // Sync access handles lock their files: release them for the next run.
+      opfs?.closeAll();
+      idb?.close();
     }
+  }
+
+  /**
+   * Compare mode: the same scenario (same seed, workload and crash) under several presets, one
+   * after the other on the chosen storage.
+   */
+  async compare(scenario: Scenario, presets: readonly PresetId[], backend: BackendChoice): Promise<{ preset: PresetId; report: RunReport }[]> {
+    const out: { preset: PresetId; report: RunReport }[] = [];
+    for (const preset of presets) {
+      out.push({ preset, report: await this.runScenario({ ...scenario, preset, config: '' }, backend, null) });
+      this.onProgress?.('scenario', out.length, presets.length);
+    }
+    return out;
   }
 
   /** Every file the server's storage holds, with its size. */

@@ -127,6 +127,16 @@ export class LabSession {
     await this.worker?.call('stopWorkload');
   }
 
+  async compare(scenario: Scenario, presets: PresetId[]): Promise<{ preset: PresetId; report: RunReport }[]> {
+    if (!this.worker) throw new Error('The engine is not running.');
+    this.progress = 0;
+    try {
+      return await this.worker.callWithin(60 * 60_000, 'compare', scenario, presets, this.backend);
+    } finally {
+      this.progress = null;
+    }
+  }
+
   listFiles(): Promise<{ path: string; bytes: number }[]> {
     return this.worker && this.status === 'running' ? this.worker.call('listFiles') : Promise.resolve([]);
   }
