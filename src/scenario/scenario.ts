@@ -53,7 +53,8 @@ export const DEFAULT_SCENARIO: Scenario = {
   preset: 'aof-everysec',
   config: '',
   workload: { rate: 200, keys: 100, distribution: 'uniform', valueSize: 32, mix: { set: 4, incr: 2, list: 1, hash: 1, sadd: 1, zadd: 1, del: 1 } },
-  events: [{ at: 10_000, kind: 'crash', crash: 'power' }],
+  // Between two everysec fsyncs, so the loss a power cut causes is there to see.
+  events: [{ at: 9_700, kind: 'crash', crash: 'power' }],
   seed: 1,
   durationMs: 10_000,
 };
