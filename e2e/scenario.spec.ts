@@ -29,6 +29,7 @@ for (const storage of ['OPFS (file system)', 'IndexedDB'] as const) {
     expect(actual).toEqual(expected);
     expect(actual.lostWrites).toBeGreaterThan(0);
     expect(actual.promiseHeld).toBe(true);
+    await expect(page.getByTestId('scenario-why')).toContainText(`Why: The run ended with a power loss at 7.30 s that tore the last write. The last fsync of the AOF completed at`);
   });
 }
 

@@ -63,6 +63,8 @@ export interface RunReport {
   promiseHeld: boolean;
   /** Why the promise held or not, in a sentence. */
   verdict: string;
+  /** The run's story in plain English: the last fsync or snapshot, what the crash took, the promise. */
+  explanation: string;
   /** Recovered data equals the state after a prefix of the acknowledged writes. */
   consistent: boolean;
   files: { name: string; bytes: number }[];
@@ -105,6 +107,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   // Snapshot bookkeeping: the acknowledged writes a BGSAVE's fork contained.
   let trackedJob = server.job;
   let forkSeq = 0;
+  let forkAt = 0;
+  let lastSnapshotAt: number | null = null;
   let lastSnapshotSeq = 0;
   let snapshots = 0;
   let rewrites = 0;
@@ -112,6 +116,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     if (trackedJob && server.job !== trackedJob) {
       if (trackedJob.kind === 'rdb' && !trackedJob.error) {
         lastSnapshotSeq = forkSeq;
+        lastSnapshotAt = forkAt;
         snapshots++;
       }
       if (trackedJob.kind === 'aof' && !trackedJob.error) rewrites++;
@@ -120,6 +125,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     if (server.job && server.job !== trackedJob) {
       trackedJob = server.job;
       forkSeq = history.length;
+      forkAt = clock.now();
     }
   };
 
@@ -179,6 +185,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const rng = seededRng(seed ^ 0x7042);
     await cache.powerLoss({ torn: true, random: (bound) => Math.floor((rng.nextUint32() / 0x100000000) * bound) });
   }
+  const lastFsync = server.fsyncLog.at(-1);
   const stats = { bytesWritten: cache.stats.bytesWritten, fsyncs: cache.stats.fsyncs, snapshots, rewrites, delayedFsyncs: server.status.aofDelayedFsync };
 
   // Recovery: a new process on the same disk, as redis-server restarting.
@@ -203,6 +210,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     lostWindowMs,
     promiseHeld: judged.held,
     verdict: judged.verdict,
+    explanation: explain({
+      crash,
+      crashAt,
+      lost: analysis.lost.length,
+      firstLostAt: analysis.lost[0] ? analysis.lost[0].at - SIM_EPOCH_MS : null,
+      lastFsyncAt: lastFsync ? lastFsync.at + lastFsync.durationMs - SIM_EPOCH_MS : null,
+      lastSnapshotAt: lastSnapshotAt === null ? null : lastSnapshotAt - SIM_EPOCH_MS,
+      aof: config.getBool('appendonly'),
+      fsync: config.get('appendfsync'),
+      promise: promise.text,
+    }),
     consistent: analysis.prefix !== null,
     files,
     recoveryMs: Math.round(recoveryMs * 100) / 100,
@@ -223,4 +241,36 @@ async function listFiles(store: FileStore, aofDir: string): Promise<{ name: stri
     }
   }
   return out;
+}
+
+interface ExplainFacts {
+  crash: CrashKind | 'none';
+  crashAt: number;
+  lost: number;
+  firstLostAt: number | null;
+  lastFsyncAt: number | null;
+  lastSnapshotAt: number | null;
+  aof: boolean;
+  fsync: string;
+  promise: string;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** "The last fsync was at 12.31 s; the 1,204 writes acknowledged after it …" from the run's facts. */
+export function explain(f: ExplainFacts): string {
+  const crash = f.crash === 'none' ? `a clean shutdown at ${seconds(f.crashAt)}` : f.crash === 'process' ? `a process crash at ${seconds(f.crashAt)}` : `a power loss at ${seconds(f.crashAt)}${f.crash === 'torn' ? ' that tore the last write' : ''}`;
+  const parts = [`The run ended with ${crash}.`];
+  if (f.aof) {
+    if (f.lastFsyncAt !== null) parts.push(`The last fsync of the AOF completed at ${seconds(f.lastFsyncAt)}.`);
+    if (f.lost === 0) parts.push(f.crash === 'process' ? 'Every acknowledged write had been handed to the kernel, which still wrote it to disk.' : 'Every acknowledged write was on disk or recovered from the file.');
+    else parts.push(`The ${count(f.lost)} writes acknowledged from ${seconds(f.firstLostAt ?? f.crashAt)} on ${f.crash === 'process' ? 'were still waiting in the AOF buffer behind a busy fsync' : 'were only in the page cache when the power went'}, so they were lost.`);
+  } else if (f.lastSnapshotAt !== null) {
+    parts.push(`The last snapshot to complete was taken at ${seconds(f.lastSnapshotAt)}; recovery starts from it${f.lost > 0 ? `, so the ${count(f.lost)} writes acknowledged after it were lost` : ''}.`);
+  } else {
+    parts.push(f.lost > 0 ? `No snapshot had completed, so all ${count(f.lost)} acknowledged writes were lost.` : 'Nothing had to be recovered.');
+  }
+  parts.push(`The promise: ${f.promise}`);
+  return parts.join(' ');
 }
