@@ -62,23 +62,24 @@ export class AofCommandReader {
       const start = this.position;
       const header = this.readLine(start);
       if (header === null) return this.incomplete(start);
-      if (header.text.startsWith('#')) {
+      const first = this.buffer[start];
+      if (first === 0x23) {
         this.position = header.next;
         continue;
       }
-      if (header.text[0] !== '*') return this.formatError(start, `expected '*' at the start of a command, got ${JSON.stringify(header.text.slice(0, 20))}`);
+      if (first !== 0x2a) return this.formatError(start, `expected '*' at the start of a command, got ${JSON.stringify(this.text(start, header.next).slice(0, 20))}`);
       // A lone '*' at the very end is a short read in Redis (buf[1] == '\0'), not a format error.
-      if (header.text === '*' && !header.complete) return this.incomplete(start);
-      const argc = atoi(header.text.slice(1));
-      if (argc < 1) return this.formatError(start, `invalid argument count ${JSON.stringify(header.text.trimEnd())}`);
+      if (header.next === start + 1 && !header.complete) return this.incomplete(start);
+      const argc = atoiAt(this.buffer, start + 1, header.next);
+      if (argc < 1) return this.formatError(start, `invalid argument count ${JSON.stringify(this.text(start, header.next).trimEnd())}`);
       let cursor = header.next;
       const argv: Bin[] = [];
       for (let j = 0; j < argc; j++) {
         const lengthLine = this.readLine(cursor);
         if (lengthLine === null) return this.incomplete(start);
-        if (lengthLine.text[0] !== '$') return this.formatError(cursor, `expected '$' before argument ${j + 1}, got ${JSON.stringify(lengthLine.text.slice(0, 20))}`);
-        const length = strtol(lengthLine.text.slice(1));
-        if (length < 0) return this.formatError(cursor, `invalid bulk length ${JSON.stringify(lengthLine.text.trimEnd())}`);
+        if (this.buffer[cursor] !== 0x24) return this.formatError(cursor, `expected '$' before argument ${j + 1}, got ${JSON.stringify(this.text(cursor, lengthLine.next).slice(0, 20))}`);
+        const length = atoiAt(this.buffer, cursor + 1, lengthLine.next);
+        if (length < 0) return this.formatError(cursor, `invalid bulk length ${JSON.stringify(this.text(cursor, lengthLine.next).trimEnd())}`);
         cursor = lengthLine.next;
         // The argument, then two bytes (normally CRLF) that Redis reads without checking.
         if (cursor + length + 2 > this.length) return this.incomplete(start);
@@ -104,21 +105,29 @@ export class AofCommandReader {
    * fgets: up to and including '\n', at most LINE_BUFFER - 1 bytes. Null when the buffer ends
    * before a newline (and more bytes may come, or nothing at all is left).
    */
-  private readLine(from: number): { text: string; next: number; complete: boolean } | null {
+  private readLine(from: number): { next: number; complete: boolean } | null {
     const limit = Math.min(this.length, from + LINE_BUFFER - 1);
     for (let i = from; i < limit; i++) {
-      if (this.buffer[i] === 0x0a) return { text: bytesToBin(this.buffer, from, i + 1), next: i + 1, complete: true };
+      if (this.buffer[i] === 0x0a) return { next: i + 1, complete: true };
     }
-    if (limit === from + LINE_BUFFER - 1) return { text: bytesToBin(this.buffer, from, limit), next: limit, complete: false };
-    if (this.ended && limit > from) return { text: bytesToBin(this.buffer, from, limit), next: limit, complete: false };
+    if (limit === from + LINE_BUFFER - 1) return { next: limit, complete: false };
+    if (this.ended && limit > from) return { next: limit, complete: false };
     return null;
+  }
+
+  /** A line's text, made only for error messages. */
+  private text(from: number, to: number): string {
+    return bytesToBin(this.buffer, from, to);
   }
 }
 
-/** C's atoi/strtol: leading space, sign and digits; anything after is ignored. */
-function atoi(s: string): number {
-  const match = /^[ \t\n\v\f\r]*([+-]?[0-9]+)/.exec(s);
-  return match ? Number(match[1]) : 0;
+/** C's atoi/strtol over buffer[from, to): leading space, a sign, digits; the rest is ignored. */
+function atoiAt(buffer: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to && (buffer[i] === 0x20 || (buffer[i]! >= 0x09 && buffer[i]! <= 0x0d))) i++;
+  let sign = 1;
+  if (i < to && (buffer[i] === 0x2b || buffer[i] === 0x2d)) sign = buffer[i++] === 0x2d ? -1 : 1;
+  let value = 0;
+  while (i < to && buffer[i]! >= 0x30 && buffer[i]! <= 0x39) value = value * 10 + (buffer[i++]! - 0x30);
+  return sign * value;
 }
-
-const strtol = atoi;

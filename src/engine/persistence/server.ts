@@ -297,6 +297,8 @@ export class PersistentServer {
 
   /** writeCommandsDeniedByDiskError: the MISCONF error that refuses writes now, or null. */
   writeRefusal(): string | null {
+    // The common case first: called for every write, it must cost nothing when all is well.
+    if (this.status.lastBgsaveOk && this.status.aofLastWriteOk) return null;
     if (this.config.getBool('stop-writes-on-bgsave-error') && this.savePoints().length > 0 && !this.status.lastBgsaveOk) return ERR.misconfRdb;
     if (this.aof && !this.status.aofLastWriteOk) return ERR.misconfAof(this.status.aofLastWriteError ?? 'unknown error');
     return null;
