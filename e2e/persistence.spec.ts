@@ -105,3 +105,11 @@ test('a live workload: AOF every write loses none of its acknowledged writes to 
   await expect(page.getByTestId('workload-outcome')).toHaveText(/Workload: [\d,]+ writes acknowledged, 0 recovered, [\d,]+ lost\./);
   await page.screenshot({ path: 'test-results/workload.png', fullPage: true });
 });
+
+test('rewriting the AOF shows the compaction', async () => {
+  const page = await open('rewrite');
+  await choose(page, 'AOF every 1 second', 'OPFS (file system)');
+  for (let i = 0; i < 30; i++) await run(page, 'INCR hot');
+  await page.getByRole('button', { name: 'Rewrite the AOF' }).click();
+  await expect(page.getByTestId('compaction')).toContainText(/Last rewrite: .* → .* \(×0\.\d\d\), an? (RDB|command) base of\s+1 strings/);
+});

@@ -89,6 +89,12 @@ export function makeApi(host: LabHost, now: () => number) {
     async compare(scenario: Scenario, presets: PresetId[], backend: BackendChoice) {
       return host.compare(scenario, presets, backend);
     },
+    async exploreCrashes(scenario: Scenario, points: number, backend: BackendChoice) {
+      return host.exploreCrashes(scenario, points, backend);
+    },
+    async lastRewrite() {
+      return host.lastRewrite();
+    },
     async listFiles() {
       return host.listFiles();
     },

@@ -14,6 +14,7 @@ import { OpfsStore } from '../storage/opfs-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import type { PresetId } from '../scenario/presets.js';
 import type { Scenario } from '../scenario/scenario.js';
+import type { LossPoint } from '../sim/crash-explorer.js';
 import { runScenario, type RunReport } from '../sim/run-scenario.js';
 import { LiveWorkload } from './live-workload.js';
 
@@ -147,6 +148,33 @@ export class LabHost {
       this.onProgress?.('scenario', out.length, presets.length);
     }
     return out;
+  }
+
+  /** The crash explorer on real storage: the scenario crashed at `points` instants of each kind. */
+  async exploreCrashes(scenario: Scenario, points: number, backend: BackendChoice): Promise<LossPoint[]> {
+    const out: LossPoint[] = [];
+    const kinds = ['process', 'power', 'torn'] as const;
+    const signal = { aborted: false };
+    this.cancelRun = () => (signal.aborted = true);
+    try {
+      for (let i = 1; i <= points; i++) {
+        const crashAtMs = Math.round((scenario.durationMs * i) / points);
+        for (const crash of kinds) {
+          if (signal.aborted) throw new Error('The crash exploration was cancelled.');
+          const report = await this.runScenario({ ...scenario, events: [...scenario.events.filter((e) => e.kind !== 'crash'), { at: crashAtMs, kind: 'crash', crash }] }, backend, null);
+          out.push({ crash, crashAtMs, acknowledgedWrites: report.acknowledgedWrites, lostWrites: report.lostWrites, lostWindowMs: report.lostWindowMs, promiseHeld: report.promiseHeld });
+          this.onProgress?.('scenario', out.length, points * kinds.length);
+        }
+      }
+    } finally {
+      this.cancelRun = null;
+    }
+    return out;
+  }
+
+  /** What the last AOF rewrite did, for the compaction view. */
+  lastRewrite() {
+    return this.server?.status.lastRewrite ?? null;
   }
 
   /** Every file the server's storage holds, with its size. */

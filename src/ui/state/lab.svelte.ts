@@ -3,7 +3,7 @@
 // and a fresh one recovers from whatever the storage kept.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
 import type { Scenario } from '../../scenario/scenario.js';
-import type { BackendChoice, ConsoleResult, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
+import type { BackendChoice, ConsoleResult, LossPoint, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
 import { EngineWorker } from '../worker-client.js';
 
 export type CrashKind = 'process' | 'power' | 'torn';
@@ -135,6 +135,20 @@ export class LabSession {
     } finally {
       this.progress = null;
     }
+  }
+
+  async exploreCrashes(scenario: Scenario, points: number): Promise<LossPoint[]> {
+    if (!this.worker) throw new Error('The engine is not running.');
+    this.progress = 0;
+    try {
+      return await this.worker.callWithin(60 * 60_000, 'exploreCrashes', scenario, points, this.backend);
+    } finally {
+      this.progress = null;
+    }
+  }
+
+  lastRewrite(): Promise<RewriteReport | null> {
+    return this.worker && this.status === 'running' ? this.worker.call('lastRewrite') : Promise.resolve(null);
   }
 
   listFiles(): Promise<{ path: string; bytes: number }[]> {
