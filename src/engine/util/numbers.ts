@@ -37,6 +37,7 @@ export function fitsInt64(v: bigint): boolean {
 
 export { INT64_MAX, INT64_MIN };
 
+const PLAIN_DECIMAL = /^-?[0-9]+(?:\.[0-9]+)?$/;
 const DECIMAL_FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 const INFINITY_WORD = /^([+-]?)(?:inf|infinity)$/i;
 const NAN_WORD = /^[+-]?nan(?:\([0-9a-z_]*\))?$/i;
@@ -81,6 +82,8 @@ export function parseDouble(s: Bin): number | null {
  * white space is skipped and overflow saturates to ±inf. Null for NaN or leftovers.
  */
 export function parseStrtod(s: Bin): number | null {
+  // Plain decimals (what listpacks and RDB text scores hold) are exact in Number() already.
+  if (s.length < 16 && PLAIN_DECIMAL.test(s)) return Number(s);
   const trimmed = s.replace(/^[ \t\n\v\f\r]+/, '');
   if (trimmed.length === 0) return null;
   const r = strtodWhole(trimmed);
