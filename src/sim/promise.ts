@@ -8,6 +8,8 @@ export const EVERYSEC_WINDOW_MS = 2_000;
 /** appendfsync no: dirty_expire (30 s) plus one flusher interval (5 s). */
 export const NO_FSYNC_WINDOW_MS = 35_000;
 
+const n = (value: number) => value.toLocaleString('en-US');
+
 export interface Judgement {
   held: boolean;
   verdict: string;
@@ -43,11 +45,11 @@ export function promiseFor(config: Config): PersistencePromise {
   const inconsistent = (f: RecoveryFacts): Judgement | null =>
     f.prefix === null ? { held: false, verdict: 'The recovered data is not the state after any prefix of the acknowledged writes.' } : null;
   const noLoss = (f: RecoveryFacts, why: string): Judgement =>
-    lost(f) === 0 ? { held: true, verdict: `Every acknowledged write was recovered: ${why}.` } : { held: false, verdict: `${lost(f)} acknowledged writes were lost although ${why}.` };
+    lost(f) === 0 ? { held: true, verdict: `Every acknowledged write was recovered: ${why}.` } : { held: false, verdict: `${n(lost(f))} acknowledged writes were lost although ${why}.` };
   const window = (f: RecoveryFacts, limit: number, why: string): Judgement =>
     f.lostWindowMs <= limit
-      ? { held: true, verdict: `${lost(f)} acknowledged writes from the last ${f.lostWindowMs} ms were lost, within the ${limit} ms ${why} allows.` }
-      : { held: false, verdict: `Writes acknowledged ${f.lostWindowMs} ms before the crash were lost, beyond the ${limit} ms ${why} allows.` };
+      ? { held: true, verdict: `${n(lost(f))} acknowledged writes from the last ${n(f.lostWindowMs)} ms were lost, within the ${n(limit)} ms ${why} allows.` }
+      : { held: false, verdict: `Writes acknowledged ${n(f.lostWindowMs)} ms before the crash were lost, beyond the ${n(limit)} ms ${why} allows.` };
 
   if (aof) {
     const policy = `aof-${fsync}${saves ? '+rdb' : ''}`;
@@ -79,10 +81,10 @@ export function promiseFor(config: Config): PersistencePromise {
       if (f.crash === 'none' && saves) return noLoss(f, 'shutdown saves a final snapshot');
       if (contains(f.feasible, f.lastSnapshotSeq)) {
         return f.lastSnapshotSeq === 0
-          ? { held: true, verdict: `All ${f.acknowledged} acknowledged writes were lost, as promised: no snapshot had completed.` }
-          : { held: true, verdict: `The last completed snapshot held ${f.lastSnapshotSeq} writes; the ${f.acknowledged - f.lastSnapshotSeq} after it were lost, as promised.` };
+          ? { held: true, verdict: `All ${n(f.acknowledged)} acknowledged writes were lost, as promised: no snapshot had completed.` }
+          : { held: true, verdict: `The last completed snapshot held ${n(f.lastSnapshotSeq)} writes; the ${n(f.acknowledged - f.lastSnapshotSeq)} after it were lost, as promised.` };
       }
-      return { held: false, verdict: `Recovered ${f.prefix} writes, but the last completed snapshot held ${f.lastSnapshotSeq}.` };
+      return { held: false, verdict: `Recovered ${n(f.prefix ?? 0)} writes, but the last completed snapshot held ${n(f.lastSnapshotSeq)}.` };
     },
   };
 }
