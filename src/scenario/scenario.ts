@@ -46,6 +46,11 @@ export interface Scenario {
   durationMs: number;
   /** The disk's fsync latency model (default fast). */
   disk?: DiskKind;
+  /**
+   * A replica following the primary over a link with this delay. At the crash it takes over
+   * (failover, from its memory) unless `lost`: then both are gone and the primary's disk is read.
+   */
+  replica?: { linkDelayMs: number; lost?: boolean };
 }
 
 export const DEFAULT_SCENARIO: Scenario = {
@@ -126,11 +131,21 @@ export function validateScenario(input: unknown): Validation {
     });
   }
   if (events.filter((e) => e.kind === 'crash').length > 1) errors.push('a scenario has at most one crash');
+  let replica: Scenario['replica'];
+  if (root.replica !== undefined) {
+    const r = obj(root.replica, 'replica');
+    replica = { linkDelayMs: num(r.linkDelayMs ?? 0, 'replica.linkDelayMs', 0, 60_000) };
+    if (r.lost !== undefined) {
+      if (typeof r.lost !== 'boolean') errors.push('replica.lost must be true or false');
+      else replica.lost = r.lost;
+    }
+  }
   const disk = root.disk ?? 'fast';
   if (disk !== 'fast' && disk !== 'ssd' && disk !== 'slow') errors.push('disk must be fast, ssd or slow');
   if (errors.length > 0) return { ok: false, errors };
   const scenario: Scenario = { version: 1, preset: preset as Scenario['preset'], config: config as string, workload, events: events.sort((a, b) => a.at - b.at), seed, durationMs };
   if (root.disk !== undefined) scenario.disk = disk as DiskKind;
+  if (replica) scenario.replica = replica;
   return { ok: true, scenario };
 }
 

@@ -88,3 +88,13 @@ export function promiseFor(config: Config): PersistencePromise {
     },
   };
 }
+
+/** With a replica taking over: only what was still on the link (at most its delay) is lost. */
+export function judgeFailover(f: RecoveryFacts, linkDelayMs: number): Judgement {
+  if (f.prefix === null) return { held: false, verdict: 'The replica holds no prefix of the acknowledged writes.' };
+  const lost = Math.max(0, f.acknowledged - f.prefix);
+  if (lost === 0) return { held: true, verdict: 'The replica had received every acknowledged write: the failover lost nothing.' };
+  return f.lostWindowMs <= linkDelayMs
+    ? { held: true, verdict: `${n(lost)} acknowledged writes from the last ${n(f.lostWindowMs)} ms were still on the way to the replica (link delay ${n(linkDelayMs)} ms) and were lost.` }
+    : { held: false, verdict: `Writes acknowledged ${n(f.lostWindowMs)} ms before the failover were lost, beyond the ${n(linkDelayMs)} ms link delay.` };
+}

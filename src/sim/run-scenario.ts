@@ -7,13 +7,16 @@ import { applyConfigText, Config } from '../engine/config.js';
 import { datasetDigest } from '../engine/digest.js';
 import type { RdbCodec } from '../engine/persistence/codec.js';
 import { PersistentServer } from '../engine/persistence/server.js';
+import { Engine } from '../engine/engine.js';
+import { ReplicationPrimary } from '../engine/replication/primary.js';
+import { Replica } from '../engine/replication/replica.js';
 import type { CrashKind, Scenario } from '../scenario/scenario.js';
 import { crashOf, scenarioConfigText } from '../scenario/scenario.js';
 import type { FileStore } from '../storage/file-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import { fsyncModel } from './disk-model.js';
 import { WriteHistory } from './history.js';
-import { promiseFor } from './promise.js';
+import { judgeFailover, promiseFor } from './promise.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
 import { WorkloadGenerator } from './workload.js';
 
@@ -68,6 +71,8 @@ export interface RunReport {
   /** Recovered data equals the state after a prefix of the acknowledged writes. */
   consistent: boolean;
   files: { name: string; bytes: number }[];
+  /** Where the data came back from: the primary's disk, or the replica's memory (failover). */
+  recoveredFrom: 'disk' | 'replica';
   /** Measured wall-clock ms of the recovery (the only field that varies between runs). */
   recoveryMs: number;
   truncatedBytes: number;
@@ -100,6 +105,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     ...(fsyncDurationMs ? { fsyncDurationMs } : {}),
   });
   const client = server.engine.createClient();
+  // An optional replica, fed the command stream over a link with a delay.
+  const replication = scenario.replica ? new ReplicationPrimary(server.engine, { backlogSize: 1 << 20, rng: seededRng(seed ^ 0x4e91) }) : null;
+  const replica = scenario.replica ? new Replica(new Engine({ clock })) : null;
+  if (replica && replication) {
+    replica.linkDelayMs = scenario.replica!.linkDelayMs;
+    await replica.connect(replication);
+  }
   const history = new WriteHistory(clock);
   const workload = new WorkloadGenerator(scenario.workload, seededRng(seed ^ 0x5eed));
   const promise = promiseFor(config);
@@ -169,12 +181,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       nextOp = Math.max(nextOp + workload.nextGap(), repliedAt);
     }
     watchJobs();
+    replica?.pump(t);
     if (options.onProgress && t - lastProgress >= 1000) {
       lastProgress = t;
       options.onProgress(t - SIM_EPOCH_MS, crashAt);
     }
   }
   clock.advanceTo(end);
+  replica?.pump(end);
+  const failover = replica !== null && !scenario.replica!.lost;
 
   if (crash === 'none') {
     await server.shutdown();
@@ -188,20 +203,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const lastFsync = server.fsyncLog.at(-1);
   const stats = { bytesWritten: cache.stats.bytesWritten, fsyncs: cache.stats.fsyncs, snapshots, rewrites, delayedFsyncs: server.status.aofDelayedFsync };
 
-  // Recovery: a new process on the same disk, as redis-server restarting.
+  // Recovery: a failover to the replica's memory, or a new process on the same disk, as
+  // redis-server restarting.
   clock.advanceTo(end + 1);
   const started = performance.now();
-  const restarted = await PersistentServer.start({ disk: options.backend, config, clock, rdb: options.rdb, log });
+  const restarted = failover ? null : await PersistentServer.start({ disk: options.backend, config, clock, rdb: options.rdb, log });
+  const recovered = failover ? replica!.engine : restarted!.server.engine;
   const recoveryMs = performance.now() - started;
   const files = await listFiles(options.backend, config.get('appenddirname'));
-  const analysis = history.analyze(restarted.server.engine, end);
+  const analysis = history.analyze(recovered, end);
   const lostWindowMs = analysis.lost.length > 0 ? Math.round(end - analysis.lost[0]!.at) : 0;
   const acknowledged = analysis.acknowledged;
-  const judged = promise.judge({ crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged, lostWindowMs, lastSnapshotSeq });
+  const facts = { crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged, lostWindowMs, lastSnapshotSeq };
+  const judged = failover ? judgeFailover(facts, scenario.replica!.linkDelayMs) : promise.judge(facts);
   const lostKeys = [...new Set(analysis.lost.map((w) => w.argv[1]!))].slice(0, MAX_LOST_KEYS);
   return {
-    policy: promise.policy,
-    promise: promise.text,
+    policy: failover ? `${promise.policy}+replica` : promise.policy,
+    promise: failover ? `A failover keeps every write the replica had received: at most the last ${scenario.replica!.linkDelayMs} ms (the link delay) is lost.` : promise.text,
     crash,
     crashAtMs: crashAt,
     acknowledgedWrites: acknowledged,
@@ -224,8 +242,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     consistent: analysis.prefix !== null,
     files,
     recoveryMs: Math.round(recoveryMs * 100) / 100,
-    truncatedBytes: restarted.report.truncation?.droppedBytes ?? 0,
-    digest: datasetDigest(restarted.server.engine),
+    truncatedBytes: restarted?.report.truncation?.droppedBytes ?? 0,
+    digest: datasetDigest(recovered),
+    recoveredFrom: failover ? 'replica' : 'disk',
     lostKeys,
     stats,
   };

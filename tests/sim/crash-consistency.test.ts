@@ -29,6 +29,7 @@ const scenarioArb: fc.Arbitrary<{ scenario: Scenario; crash: 'process' | 'power'
     crashPermille: fc.noBias(fc.integer({ min: 0, max: 1000 })),
     childBytesPerMs: fc.constantFrom(5, 50, 200_000),
     disk: fc.constantFrom(undefined, 'ssd' as const),
+    replica: fc.option(fc.record({ linkDelayMs: fc.integer({ min: 0, max: 500 }), lost: fc.boolean() }), { freq: 4 }),
   })
   .map((r) => ({
     scenario: {
@@ -40,6 +41,7 @@ const scenarioArb: fc.Arbitrary<{ scenario: Scenario; crash: 'process' | 'power'
       durationMs: r.durationMs,
       seed: r.seed,
       ...(r.disk ? { disk: r.disk } : {}),
+      ...(r.replica ? { replica: r.replica } : {}),
     },
     crash: r.crash,
     crashAtMs: Math.round((r.crashPermille / 1000) * r.durationMs),
@@ -48,7 +50,7 @@ const scenarioArb: fc.Arbitrary<{ scenario: Scenario; crash: 'process' | 'power'
 
 describe('crash consistency', () => {
   it(`every recovery is a prefix of history that keeps the policy's promise (${RUNS.toLocaleString('en')} runs)`, async () => {
-    const seen = { lost: 0, torn: 0, snapshots: 0, rewrites: 0 };
+    const seen = { lost: 0, torn: 0, snapshots: 0, rewrites: 0, failovers: 0 };
     await fc.assert(
       fc.asyncProperty(scenarioArb, async ({ scenario, crash, crashAtMs, childBytesPerMs }) => {
         const report = await runScenario(scenario, { backend: new MemoryStore(), rdb: rdbCodec, crash, crashAtMs, childBytesPerMs });
@@ -56,6 +58,7 @@ describe('crash consistency', () => {
         expect(report.promiseHeld, `${report.policy} / ${crash}: ${report.verdict}`).toBe(true);
         expect(report.recoveredWrites + report.lostWrites).toBe(report.acknowledgedWrites);
         if (report.lostWrites > 0) seen.lost++;
+        if (report.recoveredFrom === 'replica') seen.failovers++;
         if (report.truncatedBytes > 0) seen.torn++;
         seen.snapshots += report.stats.snapshots;
         seen.rewrites += report.stats.rewrites;
@@ -67,6 +70,7 @@ describe('crash consistency', () => {
     expect(seen.torn).toBeGreaterThan(0);
     expect(seen.snapshots).toBeGreaterThan(RUNS / 40);
     expect(seen.rewrites).toBeGreaterThan(RUNS / 40);
+    expect(seen.failovers).toBeGreaterThan(RUNS / 20);
   }, 900_000);
 
   it('a slow disk delays everysec writes, counts aof_delayed_fsync and can break the 2-second promise', async () => {

@@ -22,6 +22,12 @@ describe('crash explorer', () => {
     expect(power.every((p) => p.lostWindowMs <= 2_000 && p.promiseHeld)).toBe(true);
   });
 
+  it('failover to a replica loses at most the link delay, whatever the crash', async () => {
+    const curve = await explore({ ...DEFAULT_SCENARIO, preset: 'none', durationMs: 5_000, replica: { linkDelayMs: 200 } }, 8);
+    expect(curve.every((p) => p.lostWindowMs <= 200 && p.promiseHeld)).toBe(true);
+    expect(curve.some((p) => p.lostWrites > 0)).toBe(true);
+  });
+
   it('snapshots: a sawtooth — losses grow until a snapshot completes, then fall', async () => {
     const scenario: Scenario = { ...DEFAULT_SCENARIO, preset: 'custom', config: 'appendonly no\nsave "2 1"', durationMs: 9_000, workload: { ...DEFAULT_SCENARIO.workload, rate: 100 } };
     const curve = (await exploreCrashes(scenario, { points: 18, kinds: ['process'], backend: () => new MemoryStore(), rdb: rdbCodec })).map((p) => p.lostWrites);

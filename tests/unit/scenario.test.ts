@@ -61,6 +61,13 @@ describe('scenarios', () => {
     );
   });
 
+  it('accepts a replica and checks its fields', () => {
+    const withReplica = { ...DEFAULT_SCENARIO, replica: { linkDelayMs: 150, lost: true } };
+    expect(validateScenario(withReplica)).toEqual({ ok: true, scenario: withReplica });
+    const bad = validateScenario({ ...DEFAULT_SCENARIO, replica: { linkDelayMs: -5, lost: 'yes' } });
+    expect(bad.ok ? [] : bad.errors).toEqual(['replica.linkDelayMs must be an integer from 0 to 60000', 'replica.lost must be true or false']);
+  });
+
   it('refuses oversized links before decoding them', () => {
     const decoded = decodeScenario('A'.repeat(MAX_ENCODED_LENGTH + 1));
     expect(decoded.problem).toMatch(/too long/);

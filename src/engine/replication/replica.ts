@@ -19,8 +19,10 @@ export class Replica {
   partialSyncs = 0;
   private reader = new AofCommandReader();
   private unlink: (() => void) | null = null;
-  /** Bytes sent by the primary and not yet delivered (the network). */
-  private inFlight: Bin[] = [];
+  /** Bytes sent by the primary and not yet delivered (the network), with when they were sent. */
+  private inFlight: { bytes: Bin; at: number }[] = [];
+  /** How long the network takes to deliver (virtual ms on the engine's clock). */
+  linkDelayMs = 0;
 
   constructor(readonly engine: Engine) {
     this.client = engine.createClient();
@@ -29,7 +31,7 @@ export class Replica {
   /** Connects (or reconnects) to `primary`: PSYNC, then the live stream. */
   async connect(primary: ReplicationPrimary): Promise<'continue' | 'fullresync'> {
     const reply = primary.psync(this.masterReplid, this.offset + 1);
-    this.unlink = primary.link((bytes) => this.inFlight.push(bytes));
+    this.unlink = primary.link((bytes) => this.inFlight.push({ bytes, at: this.engine.clock.now() }));
     this.state = 'up';
     if (reply.kind === 'continue') {
       this.partialSyncs++;
@@ -62,11 +64,17 @@ export class Replica {
     this.reader = new AofCommandReader(this.offset);
   }
 
-  /** Delivers what the network holds (a delay model can call this later). */
-  pump(): void {
-    const pending = this.inFlight;
-    this.inFlight = [];
-    for (const bytes of pending) this.apply(bytes);
+  /** Delivers what the network has carried by `now` (everything, by default). */
+  pump(now = Infinity): void {
+    let delivered = 0;
+    while (delivered < this.inFlight.length && this.inFlight[delivered]!.at + this.linkDelayMs <= now) delivered++;
+    const arrived = this.inFlight.splice(0, delivered);
+    for (const { bytes } of arrived) this.apply(bytes);
+  }
+
+  /** Bytes sent and not yet applied: the replication lag. */
+  get lagBytes(): number {
+    return this.inFlight.reduce((sum, entry) => sum + entry.bytes.length, 0);
   }
 
   private apply(bytes: Bin): void {
