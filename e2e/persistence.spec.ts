@@ -113,3 +113,24 @@ test('rewriting the AOF shows the compaction', async () => {
   await page.getByRole('button', { name: 'Rewrite the AOF' }).click();
   await expect(page.getByTestId('compaction')).toContainText(/Last rewrite: .* → .* \(×0\.\d\d\), an? (RDB|command) base of\s+1 strings/);
 });
+
+test('failover: the replica in a second worker takes over from memory, with no disk read, and says what was lost', async () => {
+  const page = await open('replication');
+  await choose(page, 'None', 'OPFS (file system)');
+  expect(await run(page, 'SET before-replica 1')).toBe('OK');
+  await page.getByLabel('Link delay').selectOption('0');
+  await page.getByRole('button', { name: 'Add a replica' }).click();
+  await expect(page.getByTestId('replica-offset')).toHaveText(/offset \d/);
+  await page.getByRole('button', { name: 'Start workload' }).click();
+  await expect.poll(async () => Number((await page.getByTestId('acked').textContent())!.replace(/,/g, ''))).toBeGreaterThan(50);
+  await expect.poll(async () => (await page.getByTestId('replica-offset').textContent())!).not.toBe('offset 0');
+  await page.getByRole('button', { name: 'Fail over' }).click();
+  await expect(page.getByTestId('failover-outcome')).toHaveText(/Failover: the replica serves from memory, no disk read\. Workload: [\d,]+ writes acknowledged,\s+[\d,]+ on the replica,\s+[\d,]+ lost\./);
+  const [acked, onReplica] = (await page.getByTestId('failover-outcome').textContent())!.match(/\d[\d,]*/g)!.map((n) => Number(n.replace(/,/g, '')));
+  // With no link delay, at most the writes still in the message queue are lost.
+  expect(onReplica).toBeGreaterThan(0);
+  expect(acked! - onReplica!).toBeLessThan(acked! / 2);
+  expect(await run(page, 'GET before-replica')).toBe('"1"');
+  expect(await run(page, 'SET after-failover yes')).toBe('OK');
+  await expect(page.getByRole('alert').filter({ hasText: 'promoted replica' })).toBeVisible();
+});

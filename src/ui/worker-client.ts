@@ -57,6 +57,11 @@ export class EngineWorker {
     this.fail('The engine worker was stopped.');
   }
 
+  /** Hands the worker one end of a replication channel. */
+  sendReplicationPort(role: 'primary' | 'replica', port: MessagePort, linkDelayMs = 0): void {
+    this.worker.postMessage({ type: 'replication-port', role, linkDelayMs }, [port]);
+  }
+
   /** Ends the worker on purpose (a simulated crash): pending calls fail, no failure is reported. */
   kill(): void {
     this.worker.terminate();

@@ -95,6 +95,12 @@ export function makeApi(host: LabHost, now: () => number) {
     async lastRewrite() {
       return host.lastRewrite();
     },
+    async replicationStatus() {
+      return host.replicationStatus();
+    },
+    async promote() {
+      host.promote();
+    },
     async listFiles() {
       return host.listFiles();
     },

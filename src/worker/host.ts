@@ -17,11 +17,14 @@ import type { Scenario } from '../scenario/scenario.js';
 import type { LossPoint } from '../sim/crash-explorer.js';
 import { runScenario, type RunReport } from '../sim/run-scenario.js';
 import { LiveWorkload } from './live-workload.js';
+import { ReplicaEnd, servePrimary, type ReplicationStatus } from './replication-link.js';
+import type { ReplicationPrimary } from '../engine/replication/primary.js';
 
 export type BackendChoice = 'opfs' | 'indexeddb';
 
 export interface StartOptions {
-  backend: BackendChoice;
+  /** 'memory' for a replica: it holds its data in memory only and takes no lock. */
+  backend: BackendChoice | 'memory';
   /** redis.conf text (a preset's directives plus the user's). */
   config: string;
   /** Names the files' home, so tests and tabs can keep datasets apart. */
@@ -60,6 +63,28 @@ export class LabHost {
   server: PersistentServer | null = null;
   cache: PageCacheStore | null = null;
   workload: LiveWorkload | null = null;
+  replicationPrimary: ReplicationPrimary | null = null;
+  replicaEnd: ReplicaEnd | null = null;
+
+  /** A replication port from the UI: serve it as the primary, or follow it as a replica. */
+  async attachReplication(role: 'primary' | 'replica', port: MessagePort, linkDelayMs: number): Promise<void> {
+    if (!this.server) throw new Error('The engine has not started.');
+    if (role === 'primary') this.replicationPrimary = servePrimary(this.server, port, this.replicationPrimary);
+    else {
+      this.replicaEnd = new ReplicaEnd(this.server, port, linkDelayMs);
+      await this.replicaEnd.start();
+    }
+  }
+
+  replicationStatus(): ReplicationStatus | null {
+    if (this.replicaEnd) return this.replicaEnd.status();
+    if (this.replicationPrimary) return { role: 'primary', offset: this.replicationPrimary.offset };
+    return null;
+  }
+
+  promote(): void {
+    this.replicaEnd?.promote();
+  }
   private readonly logLines: string[] = [];
 
   async start(options: StartOptions): Promise<StartInfo> {
@@ -69,11 +94,11 @@ export class LabHost {
     const database = options.database ?? 'persistence-lab';
     let backend: BackendChoice | 'memory' = options.backend;
     let notice: string | null = null;
-    if (backend === 'opfs' && !OpfsStore.isAvailable()) {
+    if (backend !== 'memory' && backend === 'opfs' && !OpfsStore.isAvailable()) {
       backend = 'indexeddb';
       notice = 'This browser has no OPFS sync access handles, so the lab stores its files in IndexedDB.';
     }
-    if (!(await acquireLock(`${database}:${backend}`))) {
+    if (backend !== 'memory' && !(await acquireLock(`${database}:${backend}`))) {
       notice = `Another tab is already using the lab's ${backend === 'opfs' ? 'OPFS' : 'IndexedDB'} files. This tab runs in memory only: nothing it does is saved. Close the other tab and reload to use the files here.`;
       backend = 'memory';
     }

@@ -13,7 +13,19 @@ function post(message: WorkerMessage): void {
   self.postMessage(message);
 }
 
-self.addEventListener('message', (event: MessageEvent<Request>) => {
+/** Not a request: a replication port handed over by the UI (ports cannot travel as arguments). */
+interface ReplicationPortMessage {
+  type: 'replication-port';
+  role: 'primary' | 'replica';
+  linkDelayMs: number;
+}
+
+self.addEventListener('message', (event: MessageEvent<Request | ReplicationPortMessage>) => {
+  if (event.data.type === 'replication-port') {
+    const { role, linkDelayMs } = event.data;
+    void host.attachReplication(role, event.ports[0]!, linkDelayMs).catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, fsyncs: 0, acked: 0, workloadRunning: false, error: (e as Error).message }));
+    return;
+  }
   const request = event.data;
   const method = api[request.method] as (...args: unknown[]) => Promise<unknown>;
   if (typeof method !== 'function') {

@@ -6,6 +6,7 @@ export type { ConsoleResult } from './api.js';
 export type { BackendChoice, Durability, StartInfo, StartOptions } from './host.js';
 export type { RunReport } from '../sim/run-scenario.js';
 export type { LossPoint } from '../sim/crash-explorer.js';
+export type { ReplicationStatus } from './replication-link.js';
 export type { RewriteReport } from '../engine/persistence/server.js';
 
 export type Method = keyof WorkerApi;

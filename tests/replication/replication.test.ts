@@ -82,3 +82,38 @@ describe('replication', () => {
     expect(backlog.from(14)).toBeNull();
   });
 });
+
+describe('replication between workers (over a MessagePort)', () => {
+  it('streams writes to a read-only replica, which takes writes once promoted', async () => {
+    const { applyConfigText, Config } = await import('../../src/engine/config.js');
+    const { rdbCodec } = await import('../../src/engine/persistence/rdb-codec.js');
+    const { PersistentServer } = await import('../../src/engine/persistence/server.js');
+    const { MemoryStore } = await import('../../src/storage/memory-store.js');
+    const { ReplicaEnd, servePrimary } = await import('../../src/worker/replication-link.js');
+    const clock = new VirtualClock();
+    const start = async () => {
+      const config = new Config();
+      applyConfigText(config, 'appendonly no\nsave ""');
+      return (await PersistentServer.start({ disk: new MemoryStore(), config, clock, rdb: rdbCodec })).server;
+    };
+    const primary = await start();
+    const replicaServer = await start();
+    const pc = primary.engine.createClient();
+    const rc = replicaServer.engine.createClient();
+    await primary.execute(pc, ['SET', 'before', 'sync']);
+    const channel = new MessageChannel();
+    servePrimary(primary, channel.port1, null);
+    const end = new ReplicaEnd(replicaServer, channel.port2, 0);
+    await end.start();
+    expect(await replicaServer.execute(rc, ['GET', 'before'])).toEqual({ kind: 'bulk', value: 'sync' });
+    await primary.execute(pc, ['RPUSH', 'list', 'a', 'b']);
+    await primary.execute(pc, ['SELECT', '2']);
+    await primary.execute(pc, ['SET', 'in-db-2', 'x']);
+    await expect.poll(() => datasetDigest(replicaServer.engine)).toBe(datasetDigest(primary.engine));
+    expect(await replicaServer.execute(rc, ['SET', 'mine', '1'])).toEqual({ kind: 'error', value: "READONLY You can't write against a read only replica." });
+    end.promote();
+    expect(await replicaServer.execute(rc, ['SET', 'mine', '1'])).toEqual({ kind: 'status', value: 'OK' });
+    expect(end.status()).toMatchObject({ role: 'promoted', fullSyncs: 1 });
+    channel.port1.close();
+  });
+});

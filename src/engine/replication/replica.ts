@@ -5,7 +5,7 @@ import { binToBytes, type Bin } from '../bytes.js';
 import type { Client, Engine } from '../engine.js';
 import { AofCommandReader } from '../aof/command-reader.js';
 import { loadRdb } from '../rdb/reader.js';
-import type { ReplicationPrimary } from './primary.js';
+import type { PsyncReply, ReplicationPrimary } from './primary.js';
 
 export type LinkState = 'down' | 'up';
 
@@ -28,10 +28,15 @@ export class Replica {
     this.client = engine.createClient();
   }
 
-  /** Connects (or reconnects) to `primary`: PSYNC, then the live stream. */
+  /** Connects (or reconnects) to `primary` in the same process: PSYNC, then the live stream. */
   async connect(primary: ReplicationPrimary): Promise<'continue' | 'fullresync'> {
     const reply = primary.psync(this.masterReplid, this.offset + 1);
     this.unlink = primary.link((bytes) => this.inFlight.push({ bytes, at: this.engine.clock.now() }));
+    return this.acceptPsync(reply);
+  }
+
+  /** Applies a PSYNC reply however it travelled (in-process, or over a worker's port). */
+  async acceptPsync(reply: PsyncReply): Promise<'continue' | 'fullresync'> {
     this.state = 'up';
     if (reply.kind === 'continue') {
       this.partialSyncs++;
@@ -52,6 +57,11 @@ export class Replica {
     this.client.db = 0;
     this.client.multi = null;
     return 'fullresync';
+  }
+
+  /** Stream bytes that arrived over a port (already delayed by the link). */
+  receive(bytes: Bin): void {
+    this.apply(bytes);
   }
 
   /** The link breaks: bytes still in the network are lost, the dataset stays. */

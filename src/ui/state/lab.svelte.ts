@@ -3,7 +3,7 @@
 // and a fresh one recovers from whatever the storage kept.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
 import type { Scenario } from '../../scenario/scenario.js';
-import type { BackendChoice, ConsoleResult, LossPoint, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
+import type { BackendChoice, ConsoleResult, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
 import { EngineWorker } from '../worker-client.js';
 
 export type CrashKind = 'process' | 'power' | 'torn';
@@ -44,6 +44,10 @@ export class LabSession {
   info = $state.raw<StartInfo | null>(null);
   failure = $state<string | null>(null);
   lastCrash = $state.raw<CrashOutcome | null>(null);
+  /** A replica in a second worker, following this engine. */
+  replica = $state.raw<EngineWorker | null>(null);
+  replicaDelayMs = $state(0);
+  failoverOutcome = $state.raw<{ acked: number; recovered: number } | null>(null);
   /** Long work in the worker: fraction done, or null when nothing runs. */
   progress = $state<number | null>(null);
   private worker: EngineWorker | null = null;
@@ -67,6 +71,9 @@ export class LabSession {
 
   async start(): Promise<void> {
     this.worker?.kill();
+    // A restarted primary has a new replication ID; the old replica cannot follow it.
+    this.replica?.kill();
+    this.replica = null;
     this.failure = null;
     this.onRestart?.();
     const worker = new EngineWorker({
@@ -108,6 +115,54 @@ export class LabSession {
   }
 
   /** Runs a scenario in the worker, on the chosen storage, on the virtual clock. */
+  /** Starts a replica worker (memory only) and links it to this engine over a MessageChannel. */
+  async addReplica(linkDelayMs: number): Promise<void> {
+    if (!this.worker || this.replica) return;
+    // Its telemetry counts once it is promoted and serving.
+    const replica: EngineWorker = new EngineWorker({
+      onTelemetry: (t) => {
+        if (this.worker !== replica) return;
+        this.keys = t.keys;
+        this.onTelemetry(t);
+      },
+    });
+    await replica.ready;
+    await replica.call('start', { backend: 'memory', config: 'appendonly no\nsave ""' });
+    const channel = new MessageChannel();
+    this.worker.sendReplicationPort('primary', channel.port1);
+    replica.sendReplicationPort('replica', channel.port2, linkDelayMs);
+    this.replicaDelayMs = linkDelayMs;
+    this.replica = replica;
+    this.failoverOutcome = null;
+  }
+
+  async replicationStatus(): Promise<{ primary: ReplicationStatus | null; replica: ReplicationStatus | null }> {
+    const primary = this.worker && this.status === 'running' ? await this.worker.call('replicationStatus').catch(() => null) : null;
+    const replica = this.replica ? await this.replica.call('replicationStatus').catch(() => null) : null;
+    return { primary, replica };
+  }
+
+  /**
+   * The primary's machine is lost: its worker ends for real, the replica is promoted and serves
+   * from its memory — no disk is read. The report counts the workload's writes that had not
+   * reached the replica.
+   */
+  async failover(): Promise<void> {
+    const primary = this.worker;
+    const replica = this.replica;
+    if (!primary || !replica) return;
+    const halted = await primary.call('haltForCrash').catch(() => null);
+    primary.kill();
+    await replica.call('promote');
+    this.worker = replica;
+    this.replica = null;
+    this.info = { backend: 'memory', notice: "Serving from the promoted replica's memory: nothing is persisted from now on. Reload to go back to the stored files.", recovery: { source: 'none', keys: await replica.call('keyCount'), files: [], truncatedBytes: 0, loadMs: 0 }, log: [] };
+    this.status = 'running';
+    const counter = await this.execute('GET workload:acked').catch(() => null);
+    const recovered = counter && !counter.isError && counter.text !== '(nil)' ? Number(JSON.parse(counter.text)) : 0;
+    this.failoverOutcome = { acked: halted?.acked ?? 0, recovered };
+  }
+
   async runScenario(scenario: Scenario, speed: number | null): Promise<RunReport> {
     if (!this.worker) throw new Error('The engine is not running.');
     this.progress = 0;
