@@ -60,3 +60,31 @@ test("redis-server's dump.rdb uploads into the lab with the same digest; a corru
   await expect(page.getByRole('alert').filter({ hasText: 'broken.rdb' })).toContainText(/broken\.rdb was not loaded: broken\.rdb, offset \d+: Wrong RDB checksum/);
   expect(await run(page, 'DBSIZE')).toBe('(integer) 1002');
 });
+
+test('backups survive a disaster: restore brings the data back, and a downloaded backup loads in redis-server', async ({ page }) => {
+  for (const command of ['SET a 1', 'RPUSH l x y z', 'HSET h f v', 'SADD s m1 m2']) await run(page, command);
+  const digest = await run(page, 'DEBUG DIGEST');
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByTestId('backup-message')).toHaveText('Backed up 4 keys.');
+  await run(page, 'SET after-backup 1');
+
+  await page.getByRole('button', { name: 'Disaster' }).click();
+  await expect(page.getByTestId('backup-message')).toHaveText('Disaster: memory, disks and replica are gone. Restore a backup to get the data back.');
+  await expect(page.getByTestId('recovery')).toContainText('recovered 0 keys');
+  expect(await run(page, 'DBSIZE')).toBe('(integer) 0');
+
+  const restore = page.getByRole('button', { name: /^Restore backup-/ }).first();
+  await restore.click();
+  await expect(page.getByTestId('backup-message')).toHaveText(/^Restored 4 keys from the backup of \d\d:\d\d:\d\d\.$/);
+  expect(await run(page, 'DEBUG DIGEST')).toBe(digest);
+  expect(await run(page, 'GET after-backup')).toBe('(nil)');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Download backup-/ }).first().click()]);
+  await download.saveAs(join(dir, 'dump.rdb'));
+  const redis = await RedisServer.start({ dir });
+  try {
+    expect(await redis.command('DEBUG', 'DIGEST')).toEqual({ kind: 'status', value: digest });
+  } finally {
+    await redis.stop();
+  }
+});

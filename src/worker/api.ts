@@ -101,6 +101,24 @@ export function makeApi(host: LabHost, now: () => number) {
     async promote() {
       host.promote();
     },
+    async backup() {
+      return host.backup();
+    },
+    async listBackups() {
+      return host.listBackups();
+    },
+    async readBackup(name: string) {
+      return host.readBackup(name);
+    },
+    async restoreBackup(name: string) {
+      return host.restoreBackup(name);
+    },
+    async scheduleBackups(seconds: number | null) {
+      host.scheduleBackups(seconds);
+    },
+    async wipeDisk() {
+      return host.wipeDisk();
+    },
     async listFiles() {
       return host.listFiles();
     },

@@ -17,6 +17,7 @@ import type { Scenario } from '../scenario/scenario.js';
 import type { LossPoint } from '../sim/crash-explorer.js';
 import { runScenario, type RunReport } from '../sim/run-scenario.js';
 import { LiveWorkload } from './live-workload.js';
+import { BackupVault, type BackupEntry } from './backups.js';
 import { ReplicaEnd, servePrimary, type ReplicationStatus } from './replication-link.js';
 import type { ReplicationPrimary } from '../engine/replication/primary.js';
 
@@ -64,6 +65,49 @@ export class LabHost {
   cache: PageCacheStore | null = null;
   workload: LiveWorkload | null = null;
   replicationPrimary: ReplicationPrimary | null = null;
+  private database = 'persistence-lab';
+  private vault: BackupVault | null = null;
+  private backupTimer: ReturnType<typeof setInterval> | null = null;
+
+  private async backups(): Promise<BackupVault> {
+    this.vault ??= await BackupVault.open(`${this.database}-backups`);
+    return this.vault;
+  }
+
+  async backup(): Promise<BackupEntry> {
+    if (!this.server) throw new Error('The engine has not started.');
+    return (await this.backups()).take(this.server.engine, systemClock.now());
+  }
+
+  async listBackups(): Promise<BackupEntry[]> {
+    return (await this.backups()).list();
+  }
+
+  async readBackup(name: string): Promise<Uint8Array> {
+    return (await this.backups()).read(name);
+  }
+
+  /** Restore: the backup loads beside the live dataset, which keeps serving, then replaces it. */
+  async restoreBackup(name: string): Promise<{ keys: number; notes: string[] }> {
+    return this.loadRdbUpload(name, await this.readBackup(name));
+  }
+
+  /** A backup every `seconds` (null: none). */
+  scheduleBackups(seconds: number | null): void {
+    if (this.backupTimer) clearInterval(this.backupTimer);
+    this.backupTimer = seconds ? setInterval(() => void this.backup().catch(() => undefined), seconds * 1000) : null;
+  }
+
+  /** The machine's disks are gone: every file the server wrote is deleted. */
+  async wipeDisk(): Promise<void> {
+    const store = this.cache?.backend;
+    if (!store || !this.server) return;
+    this.workload?.stop();
+    for (const dir of ['', this.server.config.get('appenddirname')]) {
+      for (const name of await store.list(dir)) await store.delete(dir ? `${dir}/${name}` : name);
+    }
+    this.server = null;
+  }
   replicaEnd: ReplicaEnd | null = null;
 
   /** A replication port from the UI: serve it as the primary, or follow it as a replica. */
@@ -92,6 +136,7 @@ export class LabHost {
     const problems = applyConfigText(config, options.config);
     if (problems.length > 0) throw new Error(problems.map((p) => `line ${p.line}: ${p.message}`).join('\n'));
     const database = options.database ?? 'persistence-lab';
+    this.database = database;
     let backend: BackendChoice | 'memory' = options.backend;
     let notice: string | null = null;
     if (backend !== 'memory' && backend === 'opfs' && !OpfsStore.isAvailable()) {

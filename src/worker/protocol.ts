@@ -7,6 +7,7 @@ export type { BackendChoice, Durability, StartInfo, StartOptions } from './host.
 export type { RunReport } from '../sim/run-scenario.js';
 export type { LossPoint } from '../sim/crash-explorer.js';
 export type { ReplicationStatus } from './replication-link.js';
+export type { BackupEntry } from './backups.js';
 export type { RewriteReport } from '../engine/persistence/server.js';
 
 export type Method = keyof WorkerApi;

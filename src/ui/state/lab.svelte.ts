@@ -3,10 +3,10 @@
 // and a fresh one recovers from whatever the storage kept.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
 import type { Scenario } from '../../scenario/scenario.js';
-import type { BackendChoice, ConsoleResult, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
+import type { BackendChoice, BackupEntry, ConsoleResult, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
 import { EngineWorker } from '../worker-client.js';
 
-export type CrashKind = 'process' | 'power' | 'torn';
+export type CrashKind = 'process' | 'power' | 'torn' | 'disaster';
 
 export interface CrashOutcome {
   kind: CrashKind;
@@ -161,6 +161,47 @@ export class LabSession {
     const counter = await this.execute('GET workload:acked').catch(() => null);
     const recovered = counter && !counter.isError && counter.text !== '(nil)' ? Number(JSON.parse(counter.text)) : 0;
     this.failoverOutcome = { acked: halted?.acked ?? 0, recovered };
+  }
+
+  backup(): Promise<BackupEntry> {
+    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
+    return this.worker.call('backup');
+  }
+
+  listBackups(): Promise<BackupEntry[]> {
+    return this.worker && this.status === 'running' ? this.worker.call('listBackups') : Promise.resolve([]);
+  }
+
+  readBackup(name: string): Promise<Uint8Array> {
+    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
+    return this.worker.call('readBackup', name);
+  }
+
+  async restoreBackup(name: string): Promise<{ keys: number }> {
+    if (!this.worker) throw new Error('The engine is not running.');
+    this.progress = 0;
+    try {
+      return await this.worker.callWithin(30 * 60_000, 'restoreBackup', name);
+    } finally {
+      this.progress = null;
+    }
+  }
+
+  scheduleBackups(seconds: number | null): Promise<void> {
+    return this.worker ? this.worker.call('scheduleBackups', seconds) : Promise.resolve();
+  }
+
+  /** Disaster: memory, disks and any replica are lost; only backups remain. */
+  async disaster(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const keysBefore = await worker.call('keyCount').catch(() => this.keys);
+    await worker.call('wipeDisk');
+    worker.kill();
+    this.worker = null;
+    this.status = 'recovering';
+    await this.start();
+    this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, acked: 0, recovered: 0 };
   }
 
   async runScenario(scenario: Scenario, speed: number | null): Promise<RunReport> {
