@@ -121,6 +121,8 @@ test('failover: the replica in a second worker takes over from memory, with no d
   await page.getByLabel('Link delay').selectOption('0');
   await page.getByRole('button', { name: 'Add a replica' }).click();
   await expect(page.getByTestId('replica-offset')).toHaveText(/offset \d/);
+  expect(await run(page, 'INFO replication')).toContain('connected_slaves:1');
+  expect(await run(page, 'ROLE')).toMatch(/^1\) "master"/);
   await page.getByRole('button', { name: 'Start workload' }).click();
   await expect.poll(async () => Number((await page.getByTestId('acked').textContent())!.replace(/,/g, ''))).toBeGreaterThan(50);
   await expect.poll(async () => (await page.getByTestId('replica-offset').textContent())!).not.toBe('offset 0');
@@ -132,5 +134,6 @@ test('failover: the replica in a second worker takes over from memory, with no d
   expect(acked! - onReplica!).toBeLessThan(acked! / 2);
   expect(await run(page, 'GET before-replica')).toBe('"1"');
   expect(await run(page, 'SET after-failover yes')).toBe('OK');
+  expect(await run(page, 'ROLE')).toMatch(/^1\) "master"/);
   await expect(page.getByRole('alert').filter({ hasText: 'promoted replica' })).toBeVisible();
 });

@@ -19,7 +19,9 @@ import { runScenario, type RunReport } from '../sim/run-scenario.js';
 import { LiveWorkload } from './live-workload.js';
 import { BackupVault, type BackupEntry } from './backups.js';
 import { ReplicaEnd, servePrimary, type ReplicationStatus } from './replication-link.js';
-import type { ReplicationPrimary } from '../engine/replication/primary.js';
+import { ReplicationPrimary } from '../engine/replication/primary.js';
+import { seededRng } from '../engine/clock.js';
+import { primaryInfo, replicaInfo, roleCommand } from '../engine/replication/info.js';
 
 export type BackendChoice = 'opfs' | 'indexeddb';
 
@@ -113,10 +115,18 @@ export class LabHost {
   /** A replication port from the UI: serve it as the primary, or follow it as a replica. */
   async attachReplication(role: 'primary' | 'replica', port: MessagePort, linkDelayMs: number): Promise<void> {
     if (!this.server) throw new Error('The engine has not started.');
-    if (role === 'primary') this.replicationPrimary = servePrimary(this.server, port, this.replicationPrimary);
-    else {
-      this.replicaEnd = new ReplicaEnd(this.server, port, linkDelayMs);
-      await this.replicaEnd.start();
+    const engine = this.server.engine;
+    if (role === 'primary') {
+      const primary = servePrimary(this.server, port, this.replicationPrimary);
+      this.replicationPrimary = primary;
+      engine.infoProviders.set('replication', () => primaryInfo(primary, () => 1));
+      engine.registerCommands([roleCommand(() => ({ primary }))]);
+    } else {
+      const end = new ReplicaEnd(this.server, port, linkDelayMs);
+      this.replicaEnd = end;
+      engine.infoProviders.set('replication', () => replicaInfo(end.replica));
+      engine.registerCommands([roleCommand(() => ({ replica: end.replica }))]);
+      await end.start();
     }
   }
 
@@ -126,8 +136,15 @@ export class LabHost {
     return null;
   }
 
+  /** The replica becomes a primary: it takes writes and reports itself as master. */
   promote(): void {
-    this.replicaEnd?.promote();
+    if (!this.replicaEnd || !this.server) return;
+    this.replicaEnd.promote();
+    const engine = this.server.engine;
+    const primary = new ReplicationPrimary(engine, { backlogSize: 1 << 20, rng: seededRng(Date.now() % 2 ** 31) });
+    this.replicationPrimary = primary;
+    engine.infoProviders.set('replication', () => primaryInfo(primary, () => 0));
+    engine.registerCommands([roleCommand(() => ({ primary }))]);
   }
   private readonly logLines: string[] = [];
 

@@ -114,6 +114,10 @@ describe('replication between workers (over a MessagePort)', () => {
     end.promote();
     expect(await replicaServer.execute(rc, ['SET', 'mine', '1'])).toEqual({ kind: 'status', value: 'OK' });
     expect(end.status()).toMatchObject({ role: 'promoted', fullSyncs: 1 });
+    const { primaryInfo, replicaInfo } = await import('../../src/engine/replication/info.js');
+    const primaryFields = Object.fromEntries(primaryInfo(servePrimary(primary, new MessageChannel().port1, null), () => 1));
+    expect(primaryFields).toMatchObject({ role: 'master', repl_backlog_active: 1, repl_backlog_size: 1 << 20 });
+    expect(Object.fromEntries(replicaInfo(end.replica))).toMatchObject({ role: 'slave', master_link_status: 'down', slave_repl_offset: end.replica.offset });
     channel.port1.close();
   });
 });
