@@ -137,3 +137,20 @@ test('failover: the replica in a second worker takes over from memory, with no d
   expect(await run(page, 'ROLE')).toMatch(/^1\) "master"/);
   await expect(page.getByRole('alert').filter({ hasText: 'promoted replica' })).toBeVisible();
 });
+
+test('a replica that briefly disconnects resumes with a partial resync; a killed one needs a full sync', async () => {
+  const page = await open('resync');
+  await choose(page, 'None', 'OPFS (file system)');
+  await page.getByRole('button', { name: 'Add a replica' }).click();
+  await expect(page.getByTestId('replica-syncs')).toHaveText('link up, 1 full, 0 partial syncs');
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  for (let i = 0; i < 5; i++) expect(await run(page, `SET while-apart-${i} x`)).toBe('OK');
+  await expect(page.getByTestId('replica-syncs')).toHaveText('link down, 1 full, 0 partial syncs');
+  await page.getByRole('button', { name: 'Reconnect' }).click();
+  await expect(page.getByTestId('replica-syncs')).toHaveText('link up, 1 full, 1 partial syncs');
+  const primaryOffset = async () => (await page.getByTestId('primary-offset').textContent())!.replace('offset ', '');
+  await expect.poll(async () => (await page.getByTestId('replica-offset').textContent())!.replace('offset ', '')).toBe(await primaryOffset());
+  await page.getByRole('button', { name: 'Kill replica' }).click();
+  await expect(page.getByTestId('replica-syncs')).toHaveText('link up, 1 full, 0 partial syncs');
+  await expect.poll(async () => (await page.getByTestId('replica-offset').textContent())!.replace('offset ', '')).toBe(await primaryOffset());
+});

@@ -98,6 +98,9 @@ export function makeApi(host: LabHost, now: () => number) {
     async replicationStatus() {
       return host.replicationStatus();
     },
+    async disconnectReplica() {
+      host.disconnectReplica();
+    },
     async promote() {
       host.promote();
     },

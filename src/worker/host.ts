@@ -115,6 +115,7 @@ export class LabHost {
   /** A replication port from the UI: serve it as the primary, or follow it as a replica. */
   async attachReplication(role: 'primary' | 'replica', port: MessagePort, linkDelayMs: number): Promise<void> {
     if (!this.server) throw new Error('The engine has not started.');
+    if (role === 'replica' && this.replicaEnd) return this.replicaEnd.reconnect(port);
     const engine = this.server.engine;
     if (role === 'primary') {
       const primary = servePrimary(this.server, port, this.replicationPrimary);
@@ -134,6 +135,10 @@ export class LabHost {
     if (this.replicaEnd) return this.replicaEnd.status();
     if (this.replicationPrimary) return { role: 'primary', offset: this.replicationPrimary.offset };
     return null;
+  }
+
+  disconnectReplica(): void {
+    this.replicaEnd?.disconnect();
   }
 
   /** The replica becomes a primary: it takes writes and reports itself as master. */

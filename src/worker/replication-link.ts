@@ -7,7 +7,7 @@ import { ReplicationPrimary, type PsyncReply } from '../engine/replication/prima
 import { Replica } from '../engine/replication/replica.js';
 import { seededRng } from '../engine/clock.js';
 
-type LinkMessage = { type: 'psync'; replid: string; offset: number } | { type: 'psync-reply'; reply: PsyncReply } | { type: 'stream'; bytes: Bin };
+type LinkMessage = { type: 'psync'; replid: string; offset: number } | { type: 'psync-reply'; reply: PsyncReply } | { type: 'stream'; bytes: Bin } | { type: 'bye' };
 
 const READONLY = "READONLY You can't write against a read only replica.";
 
@@ -27,6 +27,11 @@ export function servePrimary(server: PersistentServer, port: MessagePort, existi
   let unlink: (() => void) | null = null;
   port.onmessage = (event: MessageEvent<LinkMessage>) => {
     const message = event.data;
+    if (message.type === 'bye') {
+      unlink?.();
+      port.close();
+      return;
+    }
     if (message.type !== 'psync') return;
     unlink?.();
     const reply = primary.psync(message.replid, message.offset);
@@ -45,7 +50,7 @@ export class ReplicaEnd {
 
   constructor(
     private readonly server: PersistentServer,
-    private readonly port: MessagePort,
+    private port: MessagePort,
     private readonly linkDelayMs: number,
   ) {
     this.replica = new Replica(server.engine);
@@ -67,6 +72,20 @@ export class ReplicaEnd {
       };
       this.port.postMessage({ type: 'psync', replid: this.replica.masterReplid, offset: this.replica.offset + 1 } satisfies LinkMessage);
     });
+  }
+
+  /** The link breaks: what was on its way is lost; the data and the offset stay. */
+  disconnect(): void {
+    this.replica.disconnect();
+    this.port.onmessage = null;
+    this.port.postMessage({ type: 'bye' } satisfies LinkMessage);
+    this.port.close();
+  }
+
+  /** A new link to the same primary: PSYNC from the offset reached, partial when it can be. */
+  reconnect(port: MessagePort): Promise<void> {
+    this.port = port;
+    return this.start();
   }
 
   /** The primary is gone: this copy takes writes now. */

@@ -47,6 +47,7 @@ export class LabSession {
   /** A replica in a second worker, following this engine. */
   replica = $state.raw<EngineWorker | null>(null);
   replicaDelayMs = $state(0);
+  replicaLinked = $state(false);
   failoverOutcome = $state.raw<{ acked: number; recovered: number } | null>(null);
   /** Long work in the worker: fraction done, or null when nothing runs. */
   progress = $state<number | null>(null);
@@ -133,7 +134,30 @@ export class LabSession {
     replica.sendReplicationPort('replica', channel.port2, linkDelayMs);
     this.replicaDelayMs = linkDelayMs;
     this.replica = replica;
+    this.replicaLinked = true;
     this.failoverOutcome = null;
+  }
+
+  /** Breaks the replication link; the replica keeps its data and offset. */
+  async disconnectReplica(): Promise<void> {
+    await this.replica?.call('disconnectReplica');
+    this.replicaLinked = false;
+  }
+
+  /** A new link: the replica asks to continue from its offset (a partial resync if it can). */
+  reconnectReplica(): void {
+    if (!this.worker || !this.replica) return;
+    const channel = new MessageChannel();
+    this.worker.sendReplicationPort('primary', channel.port1);
+    this.replica.sendReplicationPort('replica', channel.port2, this.replicaDelayMs);
+    this.replicaLinked = true;
+  }
+
+  /** The replica's machine dies; a new, empty replica joins and needs a full sync. */
+  async killReplica(): Promise<void> {
+    this.replica?.kill();
+    this.replica = null;
+    await this.addReplica(this.replicaDelayMs);
   }
 
   async replicationStatus(): Promise<{ primary: ReplicationStatus | null; replica: ReplicationStatus | null }> {
