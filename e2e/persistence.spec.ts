@@ -123,6 +123,8 @@ test('failover: the replica in a second worker takes over from memory, with no d
   await expect(page.getByTestId('replica-offset')).toHaveText(/offset \d/);
   expect(await run(page, 'INFO replication')).toContain('connected_slaves:1');
   expect(await run(page, 'ROLE')).toMatch(/^1\) "master"/);
+  expect(await run(page, 'SET acked-by-replica 1')).toBe('OK');
+  expect(await run(page, 'WAIT 1 2000')).toBe('(integer) 1');
   await page.getByRole('button', { name: 'Start workload' }).click();
   await expect.poll(async () => Number((await page.getByTestId('acked').textContent())!.replace(/,/g, ''))).toBeGreaterThan(50);
   await expect.poll(async () => (await page.getByTestId('replica-offset').textContent())!).not.toBe('offset 0');

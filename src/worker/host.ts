@@ -18,7 +18,7 @@ import type { LossPoint } from '../sim/crash-explorer.js';
 import { runScenario, type RunReport } from '../sim/run-scenario.js';
 import { LiveWorkload } from './live-workload.js';
 import { BackupVault, type BackupEntry } from './backups.js';
-import { ReplicaEnd, servePrimary, type ReplicationStatus } from './replication-link.js';
+import { ReplicaAcks, ReplicaEnd, replicaofCommands, servePrimary, waitCommand, type ReplicationStatus } from './replication-link.js';
 import { ReplicationPrimary } from '../engine/replication/primary.js';
 import { seededRng } from '../engine/clock.js';
 import { primaryInfo, replicaInfo, roleCommand } from '../engine/replication/info.js';
@@ -67,6 +67,7 @@ export class LabHost {
   cache: PageCacheStore | null = null;
   workload: LiveWorkload | null = null;
   replicationPrimary: ReplicationPrimary | null = null;
+  private readonly acks = new ReplicaAcks();
   private database = 'persistence-lab';
   private vault: BackupVault | null = null;
   private backupTimer: ReturnType<typeof setInterval> | null = null;
@@ -118,15 +119,15 @@ export class LabHost {
     if (role === 'replica' && this.replicaEnd) return this.replicaEnd.reconnect(port);
     const engine = this.server.engine;
     if (role === 'primary') {
-      const primary = servePrimary(this.server, port, this.replicationPrimary);
+      const primary = servePrimary(this.server, port, this.replicationPrimary, this.acks);
       this.replicationPrimary = primary;
-      engine.infoProviders.set('replication', () => primaryInfo(primary, () => 1));
-      engine.registerCommands([roleCommand(() => ({ primary }))]);
+      engine.infoProviders.set('replication', () => primaryInfo(primary, () => this.acks.connected));
+      engine.registerCommands([roleCommand(() => ({ primary })), waitCommand(this.server, () => this.replicationPrimary, this.acks)]);
     } else {
       const end = new ReplicaEnd(this.server, port, linkDelayMs);
       this.replicaEnd = end;
       engine.infoProviders.set('replication', () => replicaInfo(end.replica));
-      engine.registerCommands([roleCommand(() => ({ replica: end.replica }))]);
+      engine.registerCommands([roleCommand(() => ({ replica: end.replica })), ...replicaofCommands(() => this.promote())]);
       await end.start();
     }
   }
@@ -148,8 +149,8 @@ export class LabHost {
     const engine = this.server.engine;
     const primary = new ReplicationPrimary(engine, { backlogSize: 1 << 20, rng: seededRng(Date.now() % 2 ** 31) });
     this.replicationPrimary = primary;
-    engine.infoProviders.set('replication', () => primaryInfo(primary, () => 0));
-    engine.registerCommands([roleCommand(() => ({ primary }))]);
+    engine.infoProviders.set('replication', () => primaryInfo(primary, () => this.acks.connected));
+    engine.registerCommands([roleCommand(() => ({ primary })), waitCommand(this.server, () => this.replicationPrimary, this.acks), ...replicaofCommands(() => undefined)]);
   }
   private readonly logLines: string[] = [];
 

@@ -6,8 +6,12 @@ import type { PersistentServer } from '../engine/persistence/server.js';
 import { ReplicationPrimary, type PsyncReply } from '../engine/replication/primary.js';
 import { Replica } from '../engine/replication/replica.js';
 import { seededRng } from '../engine/clock.js';
+import { command, fail, type CommandSpec } from '../engine/commands/types.js';
+import { ERR } from '../engine/errors.js';
+import { int, status } from '../engine/resp/reply.js';
+import { parseIntArg } from '../engine/util/numbers.js';
 
-type LinkMessage = { type: 'psync'; replid: string; offset: number } | { type: 'psync-reply'; reply: PsyncReply } | { type: 'stream'; bytes: Bin } | { type: 'bye' };
+type LinkMessage = { type: 'psync'; replid: string; offset: number } | { type: 'psync-reply'; reply: PsyncReply } | { type: 'stream'; bytes: Bin } | { type: 'bye' } | { type: 'ack'; offset: number };
 
 const READONLY = "READONLY You can't write against a read only replica.";
 
@@ -21,20 +25,69 @@ export interface ReplicationStatus {
   partialSyncs?: number;
 }
 
+/** What each linked replica has acknowledged (REPLCONF ACK), for WAIT. */
+export class ReplicaAcks {
+  private readonly offsets = new Map<MessagePort, number>();
+  private readonly waiters = new Set<() => void>();
+
+  set(port: MessagePort, offset: number): void {
+    this.offsets.set(port, offset);
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  drop(port: MessagePort): void {
+    this.offsets.delete(port);
+  }
+
+  count(offset: number): number {
+    let n = 0;
+    for (const acked of this.offsets.values()) if (acked >= offset) n++;
+    return n;
+  }
+
+  get connected(): number {
+    return this.offsets.size;
+  }
+
+  /** WAIT numreplicas timeout: resolves with the count when enough replicas have `offset`. */
+  wait(offset: number, replicas: number, timeoutMs: number): Promise<number> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.count(offset) < replicas) return;
+        done();
+      };
+      const done = () => {
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(this.count(offset));
+      };
+      const timer = timeoutMs > 0 ? setTimeout(done, timeoutMs) : undefined;
+      this.waiters.add(check);
+      check();
+    });
+  }
+}
+
 /** The primary's end: one replica per port. */
-export function servePrimary(server: PersistentServer, port: MessagePort, existing: ReplicationPrimary | null): ReplicationPrimary {
+export function servePrimary(server: PersistentServer, port: MessagePort, existing: ReplicationPrimary | null, acks?: ReplicaAcks): ReplicationPrimary {
   const primary = existing ?? new ReplicationPrimary(server.engine, { backlogSize: 1 << 20, rng: seededRng(Date.now() % 2 ** 31) });
   let unlink: (() => void) | null = null;
   port.onmessage = (event: MessageEvent<LinkMessage>) => {
     const message = event.data;
+    if (message.type === 'ack') {
+      acks?.set(port, message.offset);
+      return;
+    }
     if (message.type === 'bye') {
       unlink?.();
+      acks?.drop(port);
       port.close();
       return;
     }
     if (message.type !== 'psync') return;
     unlink?.();
     const reply = primary.psync(message.replid, message.offset);
+    acks?.set(port, message.offset - 1);
     port.postMessage({ type: 'psync-reply', reply } satisfies LinkMessage);
     unlink = primary.link((bytes) => port.postMessage({ type: 'stream', bytes } satisfies LinkMessage));
   };
@@ -107,5 +160,40 @@ export class ReplicaEnd {
     } finally {
       this.applying = false;
     }
+    // REPLCONF ACK: tell the primary how far this replica got (WAIT counts on it).
+    if (!this.promoted) this.port.postMessage({ type: 'ack', offset: this.replica.offset } satisfies LinkMessage);
   }
+}
+
+/** WAIT numreplicas timeout, answered when enough replicas acknowledged every write so far. */
+export function waitCommand(server: PersistentServer, primary: () => ReplicationPrimary | null, acks: ReplicaAcks): CommandSpec {
+  return command({
+    name: 'wait',
+    arity: 3,
+    noMulti: true,
+    run(_ctx, argv) {
+      const replicas = parseIntArg(argv[1]!);
+      const timeout = parseIntArg(argv[2]!);
+      if (replicas === null || timeout === null) fail(ERR.notInteger);
+      if (timeout < 0) fail('ERR timeout is negative');
+      const target = primary()?.offset ?? 0;
+      server.deferReply(acks.wait(target, replicas, timeout).then((n) => int(n)));
+      return int(0);
+    },
+  });
+}
+
+/**
+ * REPLICAOF / SLAVEOF: NO ONE promotes (a no-op on a primary); the lab links replicas from its
+ * Replication panel, so a host and port are refused with a message saying so.
+ */
+export function replicaofCommands(promote: () => void): CommandSpec[] {
+  const run = (_ctx: unknown, argv: readonly string[]) => {
+    if (argv[1]!.toLowerCase() === 'no' && argv[2]!.toLowerCase() === 'one') {
+      promote();
+      return status('OK');
+    }
+    return fail("ERR the lab's replicas are added in the Replication panel; REPLICAOF NO ONE promotes this one");
+  };
+  return [command({ name: 'replicaof', arity: 3, run }), command({ name: 'slaveof', arity: 3, run })];
 }

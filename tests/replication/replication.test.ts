@@ -89,7 +89,7 @@ describe('replication between workers (over a MessagePort)', () => {
     const { rdbCodec } = await import('../../src/engine/persistence/rdb-codec.js');
     const { PersistentServer } = await import('../../src/engine/persistence/server.js');
     const { MemoryStore } = await import('../../src/storage/memory-store.js');
-    const { ReplicaEnd, servePrimary } = await import('../../src/worker/replication-link.js');
+    const { ReplicaAcks, ReplicaEnd, servePrimary, waitCommand } = await import('../../src/worker/replication-link.js');
     const clock = new VirtualClock();
     const start = async () => {
       const config = new Config();
@@ -102,16 +102,25 @@ describe('replication between workers (over a MessagePort)', () => {
     const rc = replicaServer.engine.createClient();
     await primary.execute(pc, ['SET', 'before', 'sync']);
     const channel = new MessageChannel();
-    servePrimary(primary, channel.port1, null);
+    const acks = new ReplicaAcks();
+    const source = servePrimary(primary, channel.port1, null, acks);
+    primary.engine.registerCommands([waitCommand(primary, () => source, acks)]);
     const end = new ReplicaEnd(replicaServer, channel.port2, 0);
     await end.start();
     expect(await replicaServer.execute(rc, ['GET', 'before'])).toEqual({ kind: 'bulk', value: 'sync' });
     await primary.execute(pc, ['RPUSH', 'list', 'a', 'b']);
     await primary.execute(pc, ['SELECT', '2']);
     await primary.execute(pc, ['SET', 'in-db-2', 'x']);
-    await expect.poll(() => datasetDigest(replicaServer.engine)).toBe(datasetDigest(primary.engine));
+    // WAIT returns once the replica acknowledged every write so far.
+    expect(await primary.execute(pc, ['WAIT', '1', '2000'])).toEqual({ kind: 'int', value: 1 });
+    expect(datasetDigest(replicaServer.engine)).toBe(datasetDigest(primary.engine));
+    expect(await primary.execute(pc, ['WAIT', '2', '50'])).toEqual({ kind: 'int', value: 1 });
+    expect(await primary.execute(pc, ['WAIT', 'x', '50'])).toEqual({ kind: 'error', value: 'ERR value is not an integer or out of range' });
     expect(await replicaServer.execute(rc, ['SET', 'mine', '1'])).toEqual({ kind: 'error', value: "READONLY You can't write against a read only replica." });
-    end.promote();
+    const { replicaofCommands } = await import('../../src/worker/replication-link.js');
+    replicaServer.engine.registerCommands(replicaofCommands(() => end.promote()));
+    expect((await replicaServer.execute(rc, ['REPLICAOF', '10.0.0.1', '6379'])).kind).toBe('error');
+    expect(await replicaServer.execute(rc, ['REPLICAOF', 'NO', 'ONE'])).toEqual({ kind: 'status', value: 'OK' });
     expect(await replicaServer.execute(rc, ['SET', 'mine', '1'])).toEqual({ kind: 'status', value: 'OK' });
     expect(end.status()).toMatchObject({ role: 'promoted', fullSyncs: 1 });
     const { primaryInfo, replicaInfo } = await import('../../src/engine/replication/info.js');

@@ -181,7 +181,18 @@ export class PersistentServer {
       }
     }
     await this.beforeSleep();
+    // A blocked client (WAIT): its reply comes when the condition is met, after the writes.
+    const deferred = this.deferred;
+    this.deferred = null;
+    if (deferred) reply = await deferred;
     return reply;
+  }
+
+  private deferred: Promise<Reply> | null = null;
+
+  /** For host commands that block their client (WAIT): the reply the client will get. */
+  deferReply(reply: Promise<Reply>): void {
+    this.deferred = reply;
   }
 
   /**
