@@ -156,3 +156,16 @@ test('a replica that briefly disconnects resumes with a partial resync; a killed
   await expect(page.getByTestId('replica-syncs')).toHaveText('link up, 1 full, 0 partial syncs');
   await expect.poll(async () => (await page.getByTestId('replica-offset').textContent())!.replace('offset ', '')).toBe(await primaryOffset());
 });
+
+test('losing primary and replica together falls back to the disk', async () => {
+  const page = await open('both-lost');
+  await choose(page, 'AOF every write', 'OPFS (file system)');
+  await page.getByRole('button', { name: 'Add a replica' }).click();
+  await expect(page.getByTestId('replica-syncs')).toHaveText('link up, 1 full, 0 partial syncs');
+  for (let i = 0; i < 4; i++) expect(await run(page, `SET k${i} v${i}`)).toBe('OK');
+  await expect(page.getByText('replication lag')).toBeVisible();
+  await page.getByRole('button', { name: 'Power loss' }).click();
+  await expect(page.getByTestId('crash-outcome')).toHaveText(/Power loss: 4 keys before, 4 after recovery/);
+  await expect(page.getByTestId('recovery')).toContainText('recovered 4 keys from the AOF');
+  await expect(page.getByRole('button', { name: 'Add a replica' })).toBeVisible();
+});

@@ -82,3 +82,14 @@ test('the crash explorer draws the loss curve of the scenario', async ({ page })
   await expect(page.getByTestId('explorer-summary')).toHaveText(/^15 crashes recovered; at worst [\d,]+ acknowledged writes lost;\s+the promise held every time\.$/, { timeout: 60_000 });
   await expect(page.getByRole('img', { name: 'Writes lost against the crash instant, for each kind of crash' })).toBeVisible();
 });
+
+test('a scenario with a replica fails over to its memory and says so', async ({ page }) => {
+  const withReplica: Scenario = { ...scenario, preset: 'none', durationMs: 5_000, events: [{ at: 4_900, kind: 'crash', crash: 'power' }], replica: { linkDelayMs: 150 } };
+  await page.goto(`/?db=scenario-replica#s=${encodeScenario(withReplica)}`);
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  await expect(page.getByText('with a replica 150 ms behind taking over')).toBeVisible();
+  await page.getByRole('button', { name: 'Run scenario' }).click();
+  await expect(page.getByTestId('scenario-verdict')).toContainText('were still on the way to the replica (link delay 150 ms) and were lost', { timeout: 60_000 });
+  await page.getByText('Full report').click();
+  expect(JSON.parse((await page.getByTestId('scenario-report').textContent())!)).toMatchObject({ recoveredFrom: 'replica', policy: 'none+replica', promiseHeld: true });
+});

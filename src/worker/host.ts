@@ -132,6 +132,12 @@ export class LabHost {
     }
   }
 
+  /** Stream bytes the slowest linked replica has not acknowledged yet. */
+  replicationLag(): number | null {
+    if (!this.replicationPrimary || this.acks.connected === 0) return null;
+    return this.acks.lagBehind(this.replicationPrimary.offset);
+  }
+
   replicationStatus(): ReplicationStatus | null {
     if (this.replicaEnd) return this.replicaEnd.status();
     if (this.replicationPrimary) return { role: 'primary', offset: this.replicationPrimary.offset };

@@ -23,7 +23,7 @@ interface ReplicationPortMessage {
 self.addEventListener('message', (event: MessageEvent<Request | ReplicationPortMessage>) => {
   if (event.data.type === 'replication-port') {
     const { role, linkDelayMs } = event.data;
-    void host.attachReplication(role, event.ports[0]!, linkDelayMs).catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, fsyncs: 0, acked: 0, workloadRunning: false, error: (e as Error).message }));
+    void host.attachReplication(role, event.ports[0]!, linkDelayMs).catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, fsyncs: 0, acked: 0, replicationLagBytes: null, workloadRunning: false, error: (e as Error).message }));
     return;
   }
   const request = event.data;
@@ -62,11 +62,12 @@ setInterval(() => {
         aofBytes: durability.aofBytes,
         fsyncs: server.fsyncLog.splice(0).length,
         acked: host.workload?.acked ?? 0,
+        replicationLagBytes: host.replicationLag(),
         workloadRunning: host.workload?.status().running ?? false,
       });
       lastCommands = commands;
     })
-    .catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, fsyncs: 0, acked: 0, workloadRunning: false, error: (e as Error).message }))
+    .catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, fsyncs: 0, acked: 0, replicationLagBytes: null, workloadRunning: false, error: (e as Error).message }))
     .finally(() => (ticking = false));
 }, TELEMETRY_INTERVAL_MS);
 

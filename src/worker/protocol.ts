@@ -39,6 +39,8 @@ export interface Telemetry {
   fsyncs: number;
   /** The workload's acknowledged writes so far (the workload:acked counter). */
   acked: number;
+  /** Stream bytes the replica has not acknowledged; null without a replica. */
+  replicationLagBytes: number | null;
   workloadRunning: boolean;
   /** A failure of the periodic work (cron, writeback), e.g. a storage error. */
   error?: string;

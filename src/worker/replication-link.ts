@@ -49,6 +49,13 @@ export class ReplicaAcks {
     return this.offsets.size;
   }
 
+  /** How far the slowest replica is behind `offset`. */
+  lagBehind(offset: number): number {
+    let lag = 0;
+    for (const acked of this.offsets.values()) lag = Math.max(lag, offset - acked);
+    return lag;
+  }
+
   /** WAIT numreplicas timeout: resolves with the count when enough replicas have `offset`. */
   wait(offset: number, replicas: number, timeoutMs: number): Promise<number> {
     return new Promise((resolve) => {
