@@ -4,18 +4,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { RedisServer } from '../tests/support/redis-server.js';
+import { run } from './support/console.js';
 
-async function run(page: Page, command: string): Promise<string> {
-  const entries = page.getByRole('log', { name: 'Console output' }).locator('.entry');
-  const before = await entries.count();
-  const input = page.getByRole('textbox', { name: 'Command' });
-  await input.fill(command);
-  await input.press('Enter');
-  await expect(entries).toHaveCount(before + 1);
-  return (await entries.last().locator('.reply').textContent()) ?? '';
-}
 
 let dir: string;
 test.beforeEach(async ({ page }) => {
@@ -25,18 +17,23 @@ test.beforeEach(async ({ page }) => {
 });
 test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** DEBUG DIGEST of what redis-server loads from `dir`. */
+async function redisDigestOf(dir: string): Promise<unknown> {
+  const redis = await RedisServer.start({ dir });
+  try {
+    return await redis.command('DEBUG', 'DIGEST');
+  } finally {
+    await redis.stop();
+  }
+}
+
 test('a saved dump.rdb downloads and loads in redis-server with the same digest', async ({ page }) => {
   for (const command of ['SET greeting "hello world"', 'RPUSH list a b c', 'HSET h f v', 'ZADD z 1.5 m', 'SADD s 1 2 3', 'SAVE']) await run(page, command);
   const digest = await run(page, 'DEBUG DIGEST');
   await expect(page.getByRole('button', { name: 'Download dump.rdb' })).toBeVisible();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download dump.rdb' }).click()]);
   await download.saveAs(join(dir, 'dump.rdb'));
-  const redis = await RedisServer.start({ dir });
-  try {
-    expect(await redis.command('DEBUG', 'DIGEST')).toEqual({ kind: 'status', value: digest });
-  } finally {
-    await redis.stop();
-  }
+  expect(await redisDigestOf(dir)).toEqual({ kind: 'status', value: digest });
 });
 
 test("redis-server's dump.rdb uploads into the lab with the same digest; a corrupt one is refused", async ({ page }) => {
@@ -81,10 +78,5 @@ test('backups survive a disaster: restore brings the data back, and a downloaded
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Download backup-/ }).first().click()]);
   await download.saveAs(join(dir, 'dump.rdb'));
-  const redis = await RedisServer.start({ dir });
-  try {
-    expect(await redis.command('DEBUG', 'DIGEST')).toEqual({ kind: 'status', value: digest });
-  } finally {
-    await redis.stop();
-  }
+  expect(await redisDigestOf(dir)).toEqual({ kind: 'status', value: digest });
 });

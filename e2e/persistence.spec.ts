@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { run } from './support/console.js';
 
 let context: BrowserContext;
 let profile: string;
@@ -26,15 +27,6 @@ async function open(db: string): Promise<Page> {
   return page;
 }
 
-async function run(page: Page, command: string): Promise<string> {
-  const entries = page.getByRole('log', { name: 'Console output' }).locator('.entry');
-  const before = await entries.count();
-  const input = page.getByRole('textbox', { name: 'Command' });
-  await input.fill(command);
-  await input.press('Enter');
-  await expect(entries).toHaveCount(before + 1);
-  return (await entries.last().locator('.reply').textContent()) ?? '';
-}
 
 async function choose(page: Page, policy: string, storage: 'OPFS (file system)' | 'IndexedDB'): Promise<void> {
   await page.getByLabel('Storage').selectOption({ label: storage });

@@ -138,6 +138,16 @@ export class LabSession {
     this.failoverOutcome = null;
   }
 
+  /** Long work: the progress bar shows from the start to the end of the call. */
+  private async withProgress<T>(work: () => Promise<T>): Promise<T> {
+    this.progress = 0;
+    try {
+      return await work();
+    } finally {
+      this.progress = null;
+    }
+  }
+
   /** Breaks the replication link; the replica keeps its data and offset. */
   async disconnectReplica(): Promise<void> {
     await this.replica?.call('disconnectReplica');
@@ -203,12 +213,7 @@ export class LabSession {
 
   async restoreBackup(name: string): Promise<{ keys: number }> {
     if (!this.worker) throw new Error('The engine is not running.');
-    this.progress = 0;
-    try {
-      return await this.worker.callWithin(30 * 60_000, 'restoreBackup', name);
-    } finally {
-      this.progress = null;
-    }
+    return this.withProgress(() => this.worker!.callWithin(30 * 60_000, 'restoreBackup', name));
   }
 
   scheduleBackups(seconds: number | null): Promise<void> {
@@ -230,12 +235,7 @@ export class LabSession {
 
   async runScenario(scenario: Scenario, speed: number | null): Promise<RunReport> {
     if (!this.worker) throw new Error('The engine is not running.');
-    this.progress = 0;
-    try {
-      return await this.worker.callWithin(24 * 3600_000, 'runScenario', scenario, this.backend, speed);
-    } finally {
-      this.progress = null;
-    }
+    return this.withProgress(() => this.worker!.callWithin(24 * 3600_000, 'runScenario', scenario, this.backend, speed));
   }
 
   async startWorkload(rate: number): Promise<void> {
@@ -249,22 +249,12 @@ export class LabSession {
 
   async compare(scenario: Scenario, presets: PresetId[]): Promise<{ preset: PresetId; report: RunReport }[]> {
     if (!this.worker) throw new Error('The engine is not running.');
-    this.progress = 0;
-    try {
-      return await this.worker.callWithin(60 * 60_000, 'compare', scenario, presets, this.backend);
-    } finally {
-      this.progress = null;
-    }
+    return this.withProgress(() => this.worker!.callWithin(60 * 60_000, 'compare', scenario, presets, this.backend));
   }
 
   async exploreCrashes(scenario: Scenario, points: number): Promise<LossPoint[]> {
     if (!this.worker) throw new Error('The engine is not running.');
-    this.progress = 0;
-    try {
-      return await this.worker.callWithin(60 * 60_000, 'exploreCrashes', scenario, points, this.backend);
-    } finally {
-      this.progress = null;
-    }
+    return this.withProgress(() => this.worker!.callWithin(60 * 60_000, 'exploreCrashes', scenario, points, this.backend));
   }
 
   lastRewrite(): Promise<RewriteReport | null> {
@@ -282,12 +272,7 @@ export class LabSession {
 
   async loadRdb(name: string, bytes: Uint8Array): Promise<{ keys: number; notes: string[] }> {
     if (!this.worker) throw new Error('The engine is not running.');
-    this.progress = 0;
-    try {
-      return await this.worker.callWithin(30 * 60_000, 'loadRdbUpload', name, bytes);
-    } finally {
-      this.progress = null;
-    }
+    return this.withProgress(() => this.worker!.callWithin(30 * 60_000, 'loadRdbUpload', name, bytes));
   }
 
   cancelScenario(): void {
