@@ -50,6 +50,13 @@ test("redis-server's dump.rdb uploads into the lab with the same digest; a corru
   await page.getByLabel('Load an RDB file').setInputFiles(join(dir, 'dump.rdb'));
   await expect(page.getByTestId('upload-result')).toHaveText('Loaded 1,002 keys from dump.rdb.');
   expect(await run(page, 'DEBUG DIGEST')).toBe(digest);
+  // Offline analysis of the uploaded file: types, the biggest key, a prefix filter.
+  const byType = page.getByRole('table', { name: 'Keys by type' });
+  await expect(byType.getByRole('row', { name: /^string/ })).toContainText('1,000');
+  await expect(byType.getByRole('row', { name: /^list/ })).toContainText('1');
+  await expect(page.getByTestId('biggest-keys').locator('li').first()).toContainText('list list/quicklist');
+  await page.getByPlaceholder('e.g. user:').fill('key:99');
+  await expect(page.getByTestId('matching-count')).toHaveText('11 keys');
 
   const corrupt = Buffer.from(readFileSync(join(dir, 'dump.rdb')));
   corrupt[corrupt.length - 3]! ^= 0xff;

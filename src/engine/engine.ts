@@ -9,7 +9,7 @@ import { ERR } from './errors.js';
 import { Database } from './keyspace/database.js';
 import { DEFAULT_LIMITS, type EncodingLimits } from './keyspace/limits.js';
 import type { InfoProvider } from './info.js';
-import { RawString, type RedisValue } from './keyspace/values.js';
+import { valueBytes } from './keyspace/values.js';
 import { error, QUEUED, type Reply } from './resp/reply.js';
 
 /** A write as it goes to the AOF and replicas; `db` -1 means "no SELECT needed" (MULTI/EXEC). */
@@ -242,24 +242,3 @@ export class Engine {
   }
 }
 
-/** An estimate of the memory a value takes, for INFO and copy-on-write accounting. */
-export function valueBytes(value: RedisValue): number {
-  if (typeof value === 'string') return value.length;
-  if (value instanceof RawString) return value.value.length;
-  let bytes = 64;
-  switch (value.type) {
-    case 'list':
-      for (const item of value.items) bytes += item.length + 11;
-      break;
-    case 'hash':
-      for (const [f, v] of value.fields) bytes += f.length + v.length + (value.encoding === 'listpack' ? 4 : 40);
-      break;
-    case 'set':
-      for (const m of value.members) bytes += m.length + (value.encoding === 'intset' ? 0 : 40);
-      break;
-    case 'zset':
-      for (const { member } of value.sorted) bytes += member.length + (value.encoding === 'listpack' ? 12 : 64);
-      break;
-  }
-  return bytes;
-}

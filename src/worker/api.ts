@@ -1,6 +1,7 @@
 // What the engine worker can do, as plain async methods. The protocol's request and reply types
 // are derived from this object, so a call from the UI is type-checked end to end.
 import { binToText, textToBin } from '../engine/bytes.js';
+import { summarizeKeyspace } from '../engine/keyspace/summary.js';
 import { formatReplyTty } from '../engine/resp/cli-format.js';
 import { splitCommandLine } from '../engine/resp/inline.js';
 import type { Reply } from '../engine/resp/reply.js';
@@ -121,6 +122,9 @@ export function makeApi(host: LabHost, now: () => number) {
     },
     async wipeDisk() {
       return host.wipeDisk();
+    },
+    async keyspace(prefix: string) {
+      return host.server ? summarizeKeyspace(host.server.engine.dbs, { prefix: textToBin(prefix) }) : null;
     },
     async listFiles() {
       return host.listFiles();

@@ -178,3 +178,25 @@ export function objectEncoding(value: RedisValue): string {
   if (value.type === 'list') return 'quicklist';
   return value.encoding;
 }
+
+/** An estimate of the memory a value takes, for INFO and copy-on-write accounting. */
+export function valueBytes(value: RedisValue): number {
+  if (typeof value === 'string') return value.length;
+  if (value instanceof RawString) return value.value.length;
+  let bytes = 64;
+  switch (value.type) {
+    case 'list':
+      for (const item of value.items) bytes += item.length + 11;
+      break;
+    case 'hash':
+      for (const [f, v] of value.fields) bytes += f.length + v.length + (value.encoding === 'listpack' ? 4 : 40);
+      break;
+    case 'set':
+      for (const m of value.members) bytes += m.length + (value.encoding === 'intset' ? 0 : 40);
+      break;
+    case 'zset':
+      for (const { member } of value.sorted) bytes += member.length + (value.encoding === 'listpack' ? 12 : 64);
+      break;
+  }
+  return bytes;
+}

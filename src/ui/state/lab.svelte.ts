@@ -3,7 +3,7 @@
 // and a fresh one recovers from whatever the storage kept.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
 import type { Scenario } from '../../scenario/scenario.js';
-import type { BackendChoice, BackupEntry, ConsoleResult, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
+import type { BackendChoice, BackupEntry, ConsoleResult, KeyspaceSummary, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
 import { EngineWorker } from '../worker-client.js';
 
 export type CrashKind = 'process' | 'power' | 'torn' | 'disaster';
@@ -259,6 +259,10 @@ export class LabSession {
 
   lastRewrite(): Promise<RewriteReport | null> {
     return this.worker && this.status === 'running' ? this.worker.call('lastRewrite') : Promise.resolve(null);
+  }
+
+  keyspace(prefix: string): Promise<KeyspaceSummary | null> {
+    return this.worker && this.status === 'running' ? this.worker.call('keyspace', prefix) : Promise.resolve(null);
   }
 
   listFiles(): Promise<{ path: string; bytes: number }[]> {
