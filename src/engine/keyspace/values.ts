@@ -84,20 +84,33 @@ export class ZSetValue {
   encoding: 'listpack' | 'skiplist' = 'listpack';
 
   /**
-   * A sorted set built in one sort (loading a file), with the encoding already decided.
-   * A member given twice keeps its first score, so callers can compare sizes to detect it.
+   * A sorted set built in one pass (loading a file), with the encoding already decided; it
+   * takes over the entry objects. A member given twice keeps its first score, so callers can
+   * compare sizes to detect it.
    */
-  static fromEntries(entries: readonly ZEntry[], encoding: 'listpack' | 'skiplist'): ZSetValue {
+  static fromEntries(entries: ZEntry[], encoding: 'listpack' | 'skiplist'): ZSetValue {
     const zset = new ZSetValue();
     zset.encoding = encoding;
-    for (const { member, score } of entries) {
-      if (zset.scores.has(member)) continue;
+    let sorted = true;
+    let descending = true;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (zset.scores.has(entry.member)) continue;
       // A listpack stores integral scores as integers, so -0 comes back as 0.
-      const stored = encoding === 'listpack' && score === 0 ? 0 : score;
-      zset.scores.set(member, stored);
-      zset.sorted.push({ member, score: stored });
+      if (encoding === 'listpack' && entry.score === 0) entry.score = 0;
+      zset.scores.set(entry.member, entry.score);
+      const previous = zset.sorted[zset.sorted.length - 1];
+      if (previous) {
+        const order = compareZEntry(previous.score, previous.member, entry.score, entry.member);
+        if (order > 0) sorted = false;
+        else descending = false;
+      }
+      zset.sorted.push(entry);
     }
-    zset.sorted.sort((a, b) => compareZEntry(a.score, a.member, b.score, b.member));
+    // Redis writes listpack zsets in order and skiplist zsets (ZSET_2) in reverse order.
+    if (sorted) return zset;
+    if (descending) zset.sorted.reverse();
+    else zset.sorted.sort((a, b) => compareZEntry(a.score, a.member, b.score, b.member));
     return zset;
   }
 
