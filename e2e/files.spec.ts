@@ -31,6 +31,14 @@ test('a saved dump.rdb downloads and loads in redis-server with the same digest'
   for (const command of ['SET greeting "hello world"', 'RPUSH list a b c', 'HSET h f v', 'ZADD z 1.5 m', 'SADD s 1 2 3', 'SAVE']) await run(page, command);
   const digest = await run(page, 'DEBUG DIGEST');
   await expect(page.getByRole('button', { name: 'Download dump.rdb' })).toBeVisible();
+  // The annotated view: each record of the real file with its bytes and meaning.
+  await page.getByRole('button', { name: 'Inspect dump.rdb' }).click();
+  const bytes = page.getByRole('table', { name: 'Bytes of dump.rdb' });
+  await expect(bytes.getByRole('row').nth(1)).toContainText('52 45 44 49 53 30 30 31 30');
+  await expect(bytes.getByRole('row').nth(1)).toContainText('magic "REDIS" and RDB version 10');
+  await expect(bytes).toContainText('AUX "redis-ver" = "7.0.15"');
+  await expect(bytes).toContainText('listQuicklist2 key "list" (db 0)');
+  await expect(bytes).toContainText('CRC-64 checksum (verified)');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download dump.rdb' }).click()]);
   await download.saveAs(join(dir, 'dump.rdb'));
   expect(await redisDigestOf(dir)).toEqual({ kind: 'status', value: digest });

@@ -129,6 +129,9 @@ export function makeApi(host: LabHost, now: () => number) {
     async listFiles() {
       return host.listFiles();
     },
+    async inspectFile(path: string) {
+      return host.inspectFile(path);
+    },
     async readFile(path: string) {
       return host.readFile(path);
     },

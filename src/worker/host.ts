@@ -6,6 +6,7 @@ import { applyConfigText, Config } from '../engine/config.js';
 import { Engine } from '../engine/engine.js';
 import { rdbCodec } from '../engine/persistence/rdb-codec.js';
 import { loadRdb } from '../engine/rdb/reader.js';
+import { inspectFile, type Inspection } from '../engine/inspect.js';
 import { PersistentServer, type StartReport } from '../engine/persistence/server.js';
 import type { FileStore } from '../storage/file-store.js';
 import { IndexedDbStore } from '../storage/indexeddb-store.js';
@@ -289,6 +290,10 @@ export class LabHost {
       }
     }
     return out;
+  }
+
+  async inspectFile(path: string): Promise<Inspection> {
+    return inspectFile(await this.readFile(path), systemClock);
   }
 
   async readFile(path: string): Promise<Uint8Array> {

@@ -9,6 +9,7 @@ export type { LossPoint } from '../sim/crash-explorer.js';
 export type { ReplicationStatus } from './replication-link.js';
 export type { BackupEntry } from './backups.js';
 export type { KeyspaceSummary } from '../engine/keyspace/summary.js';
+export type { Inspection } from '../engine/inspect.js';
 export type { RewriteReport } from '../engine/persistence/server.js';
 
 export type Method = keyof WorkerApi;

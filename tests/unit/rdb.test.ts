@@ -182,3 +182,28 @@ describe('reading RDB files', () => {
     expect(report.notes).toEqual([expect.stringMatching(/function library .*mylib.*no scripting/), expect.stringMatching(/module aux data.*no modules/)]);
   });
 });
+
+describe('the file inspector', () => {
+  it('lists an AOF with an RDB preamble record by record, and points at a torn tail', async () => {
+    const { inspectFile } = await import('../../src/engine/inspect.js');
+    const { encodeCommand } = await import('../../src/engine/resp/encoder.js');
+    const preamble = fileOf([['SET', 'a', '1'], ['RPUSH', 'l', 'x']]);
+    const tail = binToBytes(encodeCommand(['SELECT', '0']) + encodeCommand(['INCR', 'a']) + '*2\r\n$3\r\nDEL\r\n$1');
+    const file = new Uint8Array(preamble.length + tail.length);
+    file.set(preamble);
+    file.set(tail, preamble.length);
+    const result = await inspectFile(file, { now: () => 1_795_000_000_000 });
+    expect(result.format).toBe('rdb+aof');
+    const whats = result.records.map((r) => r.what);
+    expect(whats[0]).toBe('magic "REDIS" and RDB version 10');
+    expect(whats).toContain('AUX "redis-ver" = "7.0.15"');
+    expect(whats).toContain('string key "a" (db 0)');
+    expect(whats).toContain('listQuicklist2 key "l" (db 0)');
+    expect(whats).toContain('"INCR" "a"');
+    expect(whats.at(-1)).toBe('a command cut short (a torn tail: loading truncates it here)');
+    expect(result.problem).toMatch(/the file ends in the middle of a command/);
+    // Records tile the file: each starts where the previous one ended.
+    for (let i = 1; i < result.records.length; i++) expect(result.records[i]!.offset).toBe(result.records[i - 1]!.offset + result.records[i - 1]!.length);
+    expect(result.records[0]!.hex.startsWith('52 45 44 49 53')).toBe(true);
+  });
+});

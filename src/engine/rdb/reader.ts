@@ -26,6 +26,8 @@ export interface RdbLoadOptions {
   breathe?: () => Promise<void>;
   /** An AOF base keeps keys whose time has passed; a primary loading dump.rdb drops them. */
   keepExpired?: boolean;
+  /** The file inspector: each record's byte range and what it is, in plain words. */
+  onRecord?: (start: number, end: number, what: string) => void;
 }
 
 export interface RdbLoadReport {
@@ -182,6 +184,8 @@ class RdbLoad {
   private readonly report: RdbLoadReport = { version: 0, bytes: 0, keys: 0, expiredDropped: 0, emptyDropped: 0, aux: {}, checksum: 'none', notes: [] };
   private db = 0;
   private pendingExpire: UnixMs | null = null;
+  /** What the last record was, for the inspector (set only when someone listens). */
+  private label = '';
   private readonly now: number;
 
   constructor(
@@ -203,13 +207,16 @@ class RdbLoad {
         if (phase === 'header') {
           this.header();
           phase = 'body';
+          this.label = `magic "REDIS" and RDB version ${this.report.version}`;
         } else if (phase === 'body') {
           if (!this.record()) phase = this.report.version >= 5 ? 'trailer' : 'done';
           if (++records % 4096 === 0) this.checkCancelled();
         } else {
           this.trailer();
           phase = 'done';
+          this.label = `CRC-64 checksum (${this.report.checksum})`;
         }
+        this.options.onRecord?.(c.base + recordStart, c.offset, this.label);
       } catch (e) {
         if (e !== NEED_MORE) throw e;
         c.pos = recordStart;
@@ -279,41 +286,52 @@ class RdbLoad {
     const opcode = c.u8('an opcode');
     switch (opcode) {
       case OP.eof:
+        this.label = 'EOF';
         return false;
       case OP.expireTime:
         this.pendingExpire = c.view(4, 'an expire time').getInt32(0, true) * 1000;
+        if (this.options.onRecord) this.label = `EXPIRETIME (seconds) for the next key: ${new Date(Number(this.pendingExpire)).toISOString()}`;
         return true;
       case OP.expireTimeMs:
         this.pendingExpire = unixMs(c.view(8, 'an expire time').getBigInt64(0, true));
+        if (this.options.onRecord) this.label = `EXPIRETIME_MS for the next key: ${this.pendingExpire} (unix ms)`;
         return true;
       case OP.freq:
         c.u8('an LFU counter');
+        this.label = 'FREQ (LFU counter) for the next key';
         return true;
       case OP.idle:
         c.plainLength('an idle time');
+        this.label = 'IDLE (seconds) for the next key';
         return true;
       case OP.selectDb: {
         const id = c.plainLength('a database number');
         if (id >= this.engine.dbs.length) c.fail(`FATAL: Data file was created with a Redis server configured to handle more than ${this.engine.dbs.length} databases (SELECTDB ${id})`, at);
         this.db = id;
+        this.label = `SELECTDB ${id}`;
         return true;
       }
-      case OP.resizeDb:
-        c.plainLength('RESIZEDB');
-        c.plainLength('RESIZEDB');
+      case OP.resizeDb: {
+        const keys = c.plainLength('RESIZEDB');
+        const expires = c.plainLength('RESIZEDB');
+        this.label = `RESIZEDB: ${keys} keys, ${expires} with an expiry`;
         return true;
+      }
       case OP.aux: {
         const key = c.string('an AUX field name');
         const value = c.string('an AUX field value');
         this.report.aux[key] = value;
+        if (this.options.onRecord) this.label = `AUX ${quoteRepr(key)} = ${quoteRepr(value)}`;
         return true;
       }
       case OP.moduleAux:
         this.skipModuleAux(at);
+        this.label = 'MODULE_AUX (skipped)';
         return true;
       case OP.function2: {
         const code = c.string('a function library');
         this.report.notes.push(`skipped a function library at byte ${at} (${firstLine(code)}): the lab has no scripting`);
+        this.label = 'FUNCTION2 library (skipped)';
         return true;
       }
       case OP.functionPreGa: {
@@ -343,6 +361,7 @@ class RdbLoad {
     }
     const expire = this.pendingExpire;
     this.pendingExpire = null;
+    if (this.options.onRecord) this.label = `${TYPE_NAMES[type] ?? type} key ${quoteRepr(key)} (db ${this.db})${value === null ? ', empty' : ''}`;
     if (value === null) {
       this.report.emptyDropped++;
       return;

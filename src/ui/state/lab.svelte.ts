@@ -3,7 +3,7 @@
 // and a fresh one recovers from whatever the storage kept.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
 import type { Scenario } from '../../scenario/scenario.js';
-import type { BackendChoice, BackupEntry, ConsoleResult, KeyspaceSummary, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
+import type { BackendChoice, BackupEntry, ConsoleResult, Inspection, KeyspaceSummary, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
 import { EngineWorker } from '../worker-client.js';
 
 export type CrashKind = 'process' | 'power' | 'torn' | 'disaster';
@@ -267,6 +267,11 @@ export class LabSession {
 
   listFiles(): Promise<{ path: string; bytes: number }[]> {
     return this.worker && this.status === 'running' ? this.worker.call('listFiles') : Promise.resolve([]);
+  }
+
+  inspectFile(path: string): Promise<Inspection> {
+    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
+    return this.worker.call('inspectFile', path);
   }
 
   readFile(path: string): Promise<Uint8Array> {
