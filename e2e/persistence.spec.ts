@@ -161,3 +161,17 @@ test('losing primary and replica together falls back to the disk', async () => {
   await expect(page.getByTestId('recovery')).toContainText('recovered 4 keys from the AOF');
   await expect(page.getByRole('button', { name: 'Add a replica' })).toBeVisible();
 });
+
+test('custom redis.conf directives are checked line by line and applied with a restart', async () => {
+  const page = await open('custom-config');
+  await page.getByText('Custom redis.conf directives').click();
+  const editor = page.getByLabel('Custom redis.conf directives');
+  await editor.fill('appendfsync sometimes\nhz 20');
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Line 1' })).toContainText("Line 1: argument(s) must be one of the following: everysec, always, no");
+  await editor.fill('appendfsync no\nhz 20');
+  await page.getByRole('button', { name: 'Apply and restart' }).click();
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  expect(await run(page, 'CONFIG GET appendfsync')).toBe('1) "appendfsync"\n2) "no"');
+  expect(await run(page, 'CONFIG GET hz')).toBe('1) "hz"\n2) "20"');
+});

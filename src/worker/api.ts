@@ -1,6 +1,7 @@
 // What the engine worker can do, as plain async methods. The protocol's request and reply types
 // are derived from this object, so a call from the UI is type-checked end to end.
 import { binToText, textToBin } from '../engine/bytes.js';
+import { applyConfigText, Config } from '../engine/config.js';
 import { summarizeKeyspace } from '../engine/keyspace/summary.js';
 import { formatReplyTty } from '../engine/resp/cli-format.js';
 import { splitCommandLine } from '../engine/resp/inline.js';
@@ -122,6 +123,10 @@ export function makeApi(host: LabHost, now: () => number) {
     },
     async wipeDisk() {
       return host.wipeDisk();
+    },
+    /** redis.conf text checked line by line, as the editor shows it. */
+    async validateConfig(text: string) {
+      return applyConfigText(new Config(), text);
     },
     async keyspace(prefix: string) {
       return host.server ? summarizeKeyspace(host.server.engine.dbs, { prefix: textToBin(prefix) }) : null;

@@ -24,6 +24,8 @@ const SETUP_KEY = 'persistence-lab:setup';
 interface Setup {
   preset: PresetId;
   backend: BackendChoice;
+  /** redis.conf lines applied after the preset's. */
+  custom: string;
 }
 
 function loadSetup(): Setup {
@@ -31,15 +33,17 @@ function loadSetup(): Setup {
     const saved = JSON.parse(localStorage.getItem(SETUP_KEY) ?? 'null') as Partial<Setup> | null;
     const preset = saved?.preset && presetById(saved.preset) ? saved.preset : 'aof-everysec';
     const backend = saved?.backend === 'indexeddb' ? 'indexeddb' : 'opfs';
-    return { preset, backend };
+    const custom = typeof saved?.custom === 'string' ? saved.custom.slice(0, 4096) : '';
+    return { preset, backend, custom };
   } catch {
-    return { preset: 'aof-everysec', backend: 'opfs' };
+    return { preset: 'aof-everysec', backend: 'opfs', custom: '' };
   }
 }
 
 export class LabSession {
   preset = $state<PresetId>('aof-everysec');
   backend = $state<BackendChoice>('opfs');
+  custom = $state('');
   status = $state<'starting' | 'running' | 'recovering' | 'failed'>('starting');
   info = $state.raw<StartInfo | null>(null);
   failure = $state<string | null>(null);
@@ -64,6 +68,7 @@ export class LabSession {
     const setup = loadSetup();
     this.preset = setup.preset;
     this.backend = setup.backend;
+    this.custom = setup.custom;
   }
 
   get presets() {
@@ -92,7 +97,8 @@ export class LabSession {
     await worker.ready;
     try {
       const preset = presetById(this.preset)!;
-      this.info = await worker.call('start', { backend: this.backend, config: preset.config, ...(this.database ? { database: this.database } : {}) });
+      const config = [preset.config, this.custom].filter(Boolean).join('\n');
+      this.info = await worker.call('start', { backend: this.backend, config, ...(this.database ? { database: this.database } : {}) });
       this.keys = this.info.recovery.keys;
       this.status = 'running';
     } catch (e) {
@@ -105,7 +111,8 @@ export class LabSession {
   async configure(setup: Partial<Setup>): Promise<void> {
     if (setup.preset) this.preset = setup.preset;
     if (setup.backend) this.backend = setup.backend;
-    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend }));
+    if (setup.custom !== undefined) this.custom = setup.custom;
+    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom }));
     this.status = 'starting';
     await this.start();
   }
@@ -263,6 +270,10 @@ export class LabSession {
 
   keyspace(prefix: string): Promise<KeyspaceSummary | null> {
     return this.worker && this.status === 'running' ? this.worker.call('keyspace', prefix) : Promise.resolve(null);
+  }
+
+  validateConfig(text: string): Promise<{ line: number; message: string }[]> {
+    return this.worker ? this.worker.call('validateConfig', text) : Promise.resolve([]);
   }
 
   listFiles(): Promise<{ path: string; bytes: number }[]> {
