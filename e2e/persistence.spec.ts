@@ -104,6 +104,8 @@ test('rewriting the AOF shows the compaction', async () => {
   for (let i = 0; i < 30; i++) await run(page, 'INCR hot');
   await page.getByRole('button', { name: 'Rewrite the AOF' }).click();
   await expect(page.getByTestId('compaction')).toContainText(/Last rewrite: .* → .* \(×0\.\d\d\), an? (RDB|command) base of\s+1 strings/);
+  await expect(page.getByRole('img', { name: 'Size of the AOF and the RDB file over the last minute' })).toBeVisible();
+  await expect(page.getByTestId('rewrite-trigger')).toHaveText('automatic rewrite at 64.0 MiB');
 });
 
 test('failover: the replica in a second worker takes over from memory, with no disk read, and says what was lost', async () => {

@@ -48,6 +48,9 @@ export interface Durability {
   unsyncedBytes: number;
   dirtyFiles: number;
   aofBytes: number;
+  /** The size an automatic rewrite starts at (auto-aof-rewrite-percentage over the base, at least auto-aof-rewrite-min-size), or null. */
+  rewriteAtBytes: number | null;
+  rdbBytes: number;
   lastSaveUnix: number;
 }
 
@@ -335,7 +338,12 @@ export class LabHost {
 
   async durability(): Promise<Durability> {
     const state = this.cache ? await this.cache.state() : { unsyncedBytes: 0, dirtyFiles: 0 };
-    return { unsyncedBytes: state.unsyncedBytes, dirtyFiles: state.dirtyFiles, aofBytes: this.server?.aof?.currentSize ?? 0, lastSaveUnix: this.server?.status.lastSaveUnix ?? 0 };
+    const server = this.server;
+    const aof = server?.aof ?? null;
+    const percentage = server ? server.config.getNumber('auto-aof-rewrite-percentage') : 0;
+    const rewriteAtBytes = aof && server && percentage > 0 ? Math.max(server.config.getNumber('auto-aof-rewrite-min-size'), Math.ceil(aof.baseSize * (1 + percentage / 100))) : null;
+    const rdbBytes = server && this.cache ? ((await this.cache.size(server.config.get('dbfilename'))) ?? 0) : 0;
+    return { unsyncedBytes: state.unsyncedBytes, dirtyFiles: state.dirtyFiles, aofBytes: aof?.currentSize ?? 0, rewriteAtBytes, rdbBytes, lastSaveUnix: server?.status.lastSaveUnix ?? 0 };
   }
 
   private log(line: string): void {

@@ -13,6 +13,11 @@ function post(message: WorkerMessage): void {
   self.postMessage(message);
 }
 
+/** A failure of background work, reported on the telemetry channel the UI already reads. */
+function failureTelemetry(error: string): WorkerMessage {
+  return { type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, rdbBytes: 0, rewriteAtBytes: null, fsyncs: 0, acked: 0, replicationLagBytes: null, workloadRunning: false, error };
+}
+
 /** Not a request: a replication port handed over by the UI (ports cannot travel as arguments). */
 interface ReplicationPortMessage {
   type: 'replication-port';
@@ -23,7 +28,7 @@ interface ReplicationPortMessage {
 self.addEventListener('message', (event: MessageEvent<Request | ReplicationPortMessage>) => {
   if (event.data.type === 'replication-port') {
     const { role, linkDelayMs } = event.data;
-    void host.attachReplication(role, event.ports[0]!, linkDelayMs).catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, fsyncs: 0, acked: 0, replicationLagBytes: null, workloadRunning: false, error: (e as Error).message }));
+    void host.attachReplication(role, event.ports[0]!, linkDelayMs).catch((e: unknown) => post(failureTelemetry((e as Error).message)));
     return;
   }
   const request = event.data;
@@ -60,6 +65,8 @@ setInterval(() => {
         memoryBytes: engine.estimatedMemory(),
         unsyncedBytes: durability.unsyncedBytes,
         aofBytes: durability.aofBytes,
+        rdbBytes: durability.rdbBytes,
+        rewriteAtBytes: durability.rewriteAtBytes,
         fsyncs: server.fsyncLog.splice(0).length,
         acked: host.workload?.acked ?? 0,
         replicationLagBytes: host.replicationLag(),
@@ -67,7 +74,7 @@ setInterval(() => {
       });
       lastCommands = commands;
     })
-    .catch((e: unknown) => post({ type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, fsyncs: 0, acked: 0, replicationLagBytes: null, workloadRunning: false, error: (e as Error).message }))
+    .catch((e: unknown) => post(failureTelemetry((e as Error).message)))
     .finally(() => (ticking = false));
 }, TELEMETRY_INTERVAL_MS);
 

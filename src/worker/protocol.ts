@@ -37,6 +37,9 @@ export interface Telemetry {
   /** Bytes written but not yet durable: what a power loss now would take. */
   unsyncedBytes: number;
   aofBytes: number;
+  rdbBytes: number;
+  /** Where an automatic AOF rewrite starts, or null when none will. */
+  rewriteAtBytes: number | null;
   /** fsyncs completed since the previous tick. */
   fsyncs: number;
   /** The workload's acknowledged writes so far (the workload:acked counter). */

@@ -14,6 +14,8 @@ export interface Sample {
   ops: number;
   unsyncedBytes: number;
   aofBytes: number;
+  rdbBytes: number;
+  rewriteAtBytes: number | null;
   fsyncs: number;
   replicationLagBytes: number | null;
 }
@@ -41,7 +43,7 @@ export class TelemetryState {
     this.recentOps = [...this.recentOps, t.ops].slice(-WINDOW_TICKS);
     const total = this.recentOps.reduce((a, b) => a + b, 0);
     this.opsPerSecond = Math.round((total * 1000) / (this.recentOps.length * TELEMETRY_INTERVAL_MS));
-    const sample: Sample = { at, ops: t.ops, unsyncedBytes: t.unsyncedBytes, aofBytes: t.aofBytes, fsyncs: t.fsyncs, replicationLagBytes: t.replicationLagBytes };
+    const sample: Sample = { at, ops: t.ops, unsyncedBytes: t.unsyncedBytes, aofBytes: t.aofBytes, rdbBytes: t.rdbBytes, rewriteAtBytes: t.rewriteAtBytes, fsyncs: t.fsyncs, replicationLagBytes: t.replicationLagBytes };
     this.history = this.history.length >= HISTORY_SAMPLES ? [...this.history.slice(1), sample] : [...this.history, sample];
   }
 
