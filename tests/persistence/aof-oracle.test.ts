@@ -127,6 +127,7 @@ describe('rewrite report', () => {
     await server.cron();
     const report = server.status.lastRewrite!;
     expect(report).toMatchObject({ baseFormat: 'resp', keys: { string: 6, list: 2, set: 1, zset: 1, hash: 1, expires: 1 } });
+    expect(report.commandsBefore).toEqual({ SET: 5, INCR: 402, RPUSH: 1, HSET: 1, SADD: 1, ZADD: 1, PEXPIREAT: 1, MULTI: 1, LPUSH: 1, EXEC: 1, DEL: 2, SREM: 1 });
     expect(report.keys.string + report.keys.list + report.keys.set + report.keys.zset + report.keys.hash).toBe(server.engine.dbs.reduce((n, db) => n + db.size, 0));
     expect(report.bytesBefore).toBe(before);
     expect(report.bytesAfter).toBe(aofBytes('appendonly.aof.2.base.aof') + aofBytes('appendonly.aof.2.incr.aof'));

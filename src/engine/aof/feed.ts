@@ -11,6 +11,8 @@ export class AofFeed {
   private bufferedBytes = 0;
   /** Commands appended since creation (SELECTs not counted). */
   commandsFed = 0;
+  /** Commands appended since the last takeCounts(), by name: what a rewrite will collapse. */
+  private counts = new Map<string, number>();
   private readonly unsubscribe: () => void;
 
   constructor(engine: Engine) {
@@ -30,7 +32,16 @@ export class AofFeed {
       }
       this.push(encodeCommand(argv));
       this.commandsFed++;
+      const name = argv[0]!.toUpperCase();
+      this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
     }
+  }
+
+  /** The per-command counts so far, starting a new count. */
+  takeCounts(): Record<string, number> {
+    const out = Object.fromEntries(this.counts);
+    this.counts = new Map();
+    return out;
   }
 
   /** The next command will be preceded by a SELECT (a new incr file after a rewrite). */

@@ -64,6 +64,8 @@ export interface RewriteReport {
   baseFormat: 'rdb' | 'resp';
   /** Commands in a RESP base (0 for an RDB preamble). */
   baseCommands: number;
+  /** Commands appended since the previous rewrite (or start), by name: what this one collapsed. */
+  commandsBefore: Record<string, number>;
   /** bytesAfter / bytesBefore. */
   ratio: number;
   keys: KeyCounts;
@@ -473,6 +475,7 @@ export class PersistentServer {
       baseBytes: totalLength(base),
       baseFormat: preamble ? ('rdb' as const) : ('resp' as const),
       baseCommands: resp?.commands ?? 0,
+      commandsBefore: feed ? feed.takeCounts() : {},
       keys: countKeys(this.engine.dbs),
       startedAt: this.engine.clock.now(),
     };
