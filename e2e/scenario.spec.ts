@@ -93,3 +93,24 @@ test('a scenario with a replica fails over to its memory and says so', async ({ 
   await page.getByText('Full report').click();
   expect(JSON.parse((await page.getByTestId('scenario-report').textContent())!)).toMatchObject({ recoveredFrom: 'replica', policy: 'none+replica', promiseHeld: true });
 });
+
+test('what-ifs: the same run branched at another instant and under another policy', async ({ page }) => {
+  const run: Scenario = { ...scenario, preset: 'aof-everysec', durationMs: 6_000, events: [{ at: 5_500, kind: 'crash', crash: 'power' }] };
+  await page.goto(`/?db=whatif#s=${encodeScenario(run)}`);
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  await expect(page.getByTestId('crash-instant')).toHaveText('5.5 s');
+  await page.getByRole('button', { name: 'Branch here' }).click();
+  const branches = page.getByRole('table', { name: 'Branches' });
+  await expect(branches.getByRole('row')).toHaveCount(2, { timeout: 60_000 });
+  await page.getByLabel('Branch policy').selectOption({ label: 'AOF every write' });
+  await page.getByRole('button', { name: 'Branch here' }).click();
+  await expect(branches.getByRole('row')).toHaveCount(3, { timeout: 60_000 });
+  await page.getByLabel('Crash instant', { exact: true }).fill('3000');
+  await page.getByLabel('Crash kind').selectOption('process');
+  await page.getByRole('button', { name: 'Branch here' }).click();
+  await expect(branches.getByRole('row')).toHaveCount(4, { timeout: 60_000 });
+  await expect(branches.getByRole('row').nth(1)).toContainText('AOF every 1 second, power at 5.5 s');
+  await expect(branches.getByRole('row').nth(2)).toContainText('AOF every write, power at 5.5 s');
+  await expect(branches.getByRole('row').nth(3)).toContainText('AOF every write, process at 3.0 s');
+  await expect(branches.getByRole('row').nth(2).getByRole('cell').nth(2)).toHaveText('0');
+});
