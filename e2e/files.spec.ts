@@ -1,7 +1,8 @@
 // The Files panel: what the lab saved downloads as a dump.rdb that redis-server loads with the
 // same digest, and a dump.rdb made by redis-server uploads into the lab with the same digest;
 // a corrupt upload is refused with a clear message and changes nothing.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -94,4 +95,40 @@ test('backups survive a disaster: restore brings the data back, and a downloaded
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Download backup-/ }).first().click()]);
   await download.saveAs(join(dir, 'dump.rdb'));
   expect(await redisDigestOf(dir)).toEqual({ kind: 'status', value: digest });
+});
+
+test("all files download as one tar that redis-server starts from, and redis-server's AOF directory uploads", async ({ page }) => {
+  // The lab's files as a tar: unpacked, redis-server starts from them with the same digest.
+  await page.getByRole('radio', { name: 'AOF every write' }).check();
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  for (const command of ['SET a 1', 'RPUSH l x y', 'HSET h f v']) await run(page, command);
+  const digest = await run(page, 'DEBUG DIGEST');
+  const [archive] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all (tar)' }).click()]);
+  await archive.saveAs(join(dir, 'files.tar'));
+  const untar = spawnSync('tar', ['-xf', 'files.tar'], { cwd: dir });
+  expect(untar.status).toBe(0);
+  const fromTar = await RedisServer.start({ dir, args: ['--appendonly', 'yes'] });
+  try {
+    expect(await fromTar.command('DEBUG', 'DIGEST')).toEqual({ kind: 'status', value: digest });
+  } finally {
+    await fromTar.stop();
+  }
+
+  // redis-server's own AOF directory, uploaded file by file.
+  const aofDir = mkdtempSync(join(tmpdir(), 'lab-aof-upload-'));
+  const redis = await RedisServer.start({ dir: aofDir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'yes'] });
+  let redisDigest: unknown;
+  try {
+    await redis.pipeline([['SET', 'from', 'redis'], ['ZADD', 'z', '1', 'm'], ['BGREWRITEAOF']]);
+    await redis.waitForBackgroundJobs();
+    await redis.pipeline([['INCR', 'after-rewrite']]);
+    redisDigest = await redis.command('DEBUG', 'DIGEST');
+  } finally {
+    await redis.stop();
+  }
+  const names = readdirSync(join(aofDir, 'appendonlydir'));
+  await page.getByLabel('Load an AOF directory').setInputFiles(names.map((n) => join(aofDir, 'appendonlydir', n)));
+  await expect(page.getByTestId('upload-result')).toHaveText(`Loaded 3 keys from the AOF (${names.length} files).`);
+  expect({ kind: 'status', value: await run(page, 'DEBUG DIGEST') }).toEqual(redisDigest);
+  rmSync(aofDir, { recursive: true, force: true });
 });

@@ -134,6 +134,12 @@ export function makeApi(host: LabHost, now: () => number) {
     async listFiles() {
       return host.listFiles();
     },
+    async archiveFiles() {
+      return host.archiveFiles();
+    },
+    async loadAofUpload(files: { name: string; bytes: Uint8Array }[]) {
+      return host.loadAofUpload(files);
+    },
     async inspectFile(path: string) {
       return host.inspectFile(path);
     },

@@ -7,6 +7,8 @@ import { Engine } from '../engine/engine.js';
 import { rdbCodec } from '../engine/persistence/rdb-codec.js';
 import { loadRdb } from '../engine/rdb/reader.js';
 import { inspectFile, type Inspection } from '../engine/inspect.js';
+import { loadAof, readManifest } from '../engine/aof/loader.js';
+import { tarArchive } from '../storage/tar.js';
 import { PersistentServer, type StartReport } from '../engine/persistence/server.js';
 import type { FileStore } from '../storage/file-store.js';
 import { IndexedDbStore } from '../storage/indexeddb-store.js';
@@ -295,6 +297,32 @@ export class LabHost {
     return out;
   }
 
+  /** Every file as one tar archive (a directory redis-server can start from). */
+  async archiveFiles(): Promise<Uint8Array> {
+    const files = [];
+    for (const { path } of await this.listFiles()) files.push({ path, bytes: await this.readFile(path), mtimeMs: systemClock.now() });
+    return tarArchive(files);
+  }
+
+  /**
+   * Loads an AOF directory from redis-server (the manifest and the files it names) beside the
+   * live dataset, then replaces it, as an RDB upload does.
+   */
+  async loadAofUpload(files: { name: string; bytes: Uint8Array }[]): Promise<{ keys: number }> {
+    const server = this.server;
+    if (!server) throw new Error('The engine has not started.');
+    const manifestFile = files.find((f) => f.name.endsWith('.manifest'));
+    if (!manifestFile) throw new Error('no *.manifest among the files: choose the whole appendonlydir');
+    const store = new MemoryStore();
+    for (const f of files) await store.write(f.name, 0, f.bytes);
+    const manifest = await readManifest(store, '', manifestFile.name.replace(/\.manifest$/, ''));
+    if (!manifest) throw new Error(`${manifestFile.name} could not be read`);
+    const scratch = new Engine({ clock: systemClock, limits: server.engine.limits, databases: server.engine.dbs.length });
+    const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
+    await loadAof(store, scratch, manifest, { dir: '', appendFilename: manifestFile.name.replace(/\.manifest$/, ''), loadTruncated: true, truncateOnDisk: false, rdb: rdbCodec.load, onProgress: (done) => this.onProgress?.('upload', done, total) });
+    return this.replaceDataset(scratch);
+  }
+
   async inspectFile(path: string): Promise<Inspection> {
     return inspectFile(await this.readFile(path), systemClock);
   }
@@ -319,17 +347,26 @@ export class LabHost {
       for (let at = 0; at < bytes.length; at += chunkSize) yield bytes.subarray(at, at + chunkSize);
     }
     const report = await loadRdb(scratch, chunks(), { file: name, onProgress: (done) => this.onProgress?.('upload', done, bytes.length), breathe: () => new Promise((r) => setTimeout(r, 0)) });
+    await this.replaceDataset(scratch);
+    return { keys: report.keys, notes: report.notes };
+  }
+
+  /** The loaded dataset replaces the live one, and is persisted the way the policy would. */
+  private async replaceDataset(scratch: Engine): Promise<{ keys: number }> {
+    const server = this.server!;
     const client = server.engine.createClient();
     await server.execute(client, ['FLUSHALL']);
+    let keys = 0;
     for (const [i, db] of scratch.dbs.entries()) {
       const target = server.engine.dbs[i]!;
       for (const [key, value] of db.dict) target.dict.set(key, value);
       for (const [key, when] of db.expires) target.expires.set(key, when);
+      keys += db.size;
     }
-    server.engine.dirty += report.keys;
+    server.engine.dirty += keys;
     if (server.aof) await server.execute(client, ['BGREWRITEAOF']);
     else if (server.savePoints().length > 0) await server.execute(client, ['SAVE']);
-    return { keys: report.keys, notes: report.notes };
+    return { keys };
   }
 
   /** Set by the worker entry: long work reports its progress through it. */

@@ -280,6 +280,16 @@ export class LabSession {
     return this.worker && this.status === 'running' ? this.worker.call('listFiles') : Promise.resolve([]);
   }
 
+  archiveFiles(): Promise<Uint8Array> {
+    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
+    return this.worker.call('archiveFiles');
+  }
+
+  async loadAof(files: { name: string; bytes: Uint8Array }[]): Promise<{ keys: number }> {
+    if (!this.worker) throw new Error('The engine is not running.');
+    return this.withProgress(() => this.worker!.callWithin(30 * 60_000, 'loadAofUpload', files));
+  }
+
   inspectFile(path: string): Promise<Inspection> {
     if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
     return this.worker.call('inspectFile', path);
