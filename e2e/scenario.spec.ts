@@ -81,6 +81,10 @@ test('the crash explorer draws the loss curve of the scenario', async ({ page })
   await page.getByRole('button', { name: 'Explore crashes' }).click();
   await expect(page.getByTestId('explorer-summary')).toHaveText(/^15 crashes recovered; at worst [\d,]+ acknowledged writes lost;\s+the promise held every time\.$/, { timeout: 60_000 });
   await expect(page.getByRole('img', { name: 'Writes lost against the crash instant, for each kind of crash' })).toBeVisible();
+  // Each point opens that crash's recovery.
+  await page.getByRole('button', { name: /^power crash at 2\.4 s: \d+ writes lost$/ }).click();
+  await expect(page.getByTestId('explorer-opened')).toContainText('power crash at 2.4 s:');
+  await expect(page.getByTestId('explorer-opened')).toContainText('The run ended with a power loss at 2.40 s.');
 });
 
 test('a scenario with a replica fails over to its memory and says so', async ({ page }) => {
