@@ -178,3 +178,15 @@ test('custom redis.conf directives are checked line by line and applied with a r
   expect(await run(page, 'CONFIG GET appendfsync')).toBe('1) "appendfsync"\n2) "no"');
   expect(await run(page, 'CONFIG GET hz')).toBe('1) "hz"\n2) "20"');
 });
+
+test('at ×360 an hourly snapshot happens within seconds', async () => {
+  const page = await open('speed');
+  await choose(page, 'Snapshot every 1 hour', 'OPFS (file system)');
+  await page.getByLabel('Time speed').selectOption({ label: '×360 (an hour in 10 s)' });
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  expect(await run(page, 'SET saved-by-the-hour 1')).toBe('OK');
+  // save "3600 1": an hour of server time after the last save, i.e. about 10 s here.
+  await expect(page.getByRole('button', { name: 'Download dump.rdb' })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Kill process' }).click();
+  await expect(page.getByTestId('recovery')).toContainText('recovered 1 keys from the RDB snapshot');
+});

@@ -1,7 +1,7 @@
 // What the worker hosts: a persistent server on the chosen browser storage, seen through the
 // page-cache model, holding the Web Lock that makes it the only writer of those files. A
 // second tab is refused the lock and runs in memory only, and says so.
-import { systemClock } from '../engine/clock.js';
+import { systemClock, type Clock } from '../engine/clock.js';
 import { applyConfigText, Config } from '../engine/config.js';
 import { Engine } from '../engine/engine.js';
 import { rdbCodec } from '../engine/persistence/rdb-codec.js';
@@ -35,6 +35,8 @@ export interface StartOptions {
   config: string;
   /** Names the files' home, so tests and tabs can keep datasets apart. */
   database?: string;
+  /** Server seconds per real second (1: real time; 360: an hour in 10 s). */
+  speed?: number;
 }
 
 export interface StartInfo {
@@ -54,6 +56,16 @@ export interface Durability {
   rewriteAtBytes: number | null;
   rdbBytes: number;
   lastSaveUnix: number;
+}
+
+/**
+ * The live server's clock: real time, or faster so hour-long save points and writeback show in
+ * seconds. It starts at the real time, then runs `speed` times as fast.
+ */
+function scaledClock(speed: number): Clock {
+  if (speed === 1) return systemClock;
+  const realStart = Date.now();
+  return { now: () => realStart + Math.round((Date.now() - realStart) * speed) };
 }
 
 /** Resolves true when this context holds the lock, false when another context has it. */
@@ -183,9 +195,10 @@ export class LabHost {
       backend = 'memory';
     }
     const store: FileStore = backend === 'opfs' ? await OpfsStore.open(database) : backend === 'indexeddb' ? await IndexedDbStore.open(database) : new MemoryStore();
-    this.cache = new PageCacheStore(store, { now: () => systemClock.now() });
+    const clock = scaledClock(options.speed ?? 1);
+    this.cache = new PageCacheStore(store, { now: () => clock.now() });
     const started = performance.now();
-    const { server, report } = await PersistentServer.start({ disk: this.cache, config, clock: systemClock, rdb: rdbCodec, log: (line) => this.log(line) });
+    const { server, report } = await PersistentServer.start({ disk: this.cache, config, clock, rdb: rdbCodec, log: (line) => this.log(line) });
     this.server = server;
     this.workload = new LiveWorkload(server, server.engine.createClient());
     const files: { name: string; bytes: number }[] = report.files.map((f) => ({ name: f.name, bytes: f.bytes }));

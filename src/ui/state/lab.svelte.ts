@@ -26,6 +26,8 @@ interface Setup {
   backend: BackendChoice;
   /** redis.conf lines applied after the preset's. */
   custom: string;
+  /** The live server's time speed. */
+  speed: number;
 }
 
 function loadSetup(): Setup {
@@ -34,9 +36,10 @@ function loadSetup(): Setup {
     const preset = saved?.preset && presetById(saved.preset) ? saved.preset : 'aof-everysec';
     const backend = saved?.backend === 'indexeddb' ? 'indexeddb' : 'opfs';
     const custom = typeof saved?.custom === 'string' ? saved.custom.slice(0, 4096) : '';
-    return { preset, backend, custom };
+    const speed = [1, 10, 360].includes(saved?.speed as number) ? (saved!.speed as number) : 1;
+    return { preset, backend, custom, speed };
   } catch {
-    return { preset: 'aof-everysec', backend: 'opfs', custom: '' };
+    return { preset: 'aof-everysec', backend: 'opfs', custom: '', speed: 1 };
   }
 }
 
@@ -44,6 +47,7 @@ export class LabSession {
   preset = $state<PresetId>('aof-everysec');
   backend = $state<BackendChoice>('opfs');
   custom = $state('');
+  speed = $state(1);
   status = $state<'starting' | 'running' | 'recovering' | 'failed'>('starting');
   info = $state.raw<StartInfo | null>(null);
   failure = $state<string | null>(null);
@@ -69,6 +73,7 @@ export class LabSession {
     this.preset = setup.preset;
     this.backend = setup.backend;
     this.custom = setup.custom;
+    this.speed = setup.speed;
   }
 
   get presets() {
@@ -98,7 +103,7 @@ export class LabSession {
     try {
       const preset = presetById(this.preset)!;
       const config = [preset.config, this.custom].filter(Boolean).join('\n');
-      this.info = await worker.call('start', { backend: this.backend, config, ...(this.database ? { database: this.database } : {}) });
+      this.info = await worker.call('start', { backend: this.backend, config, speed: this.speed, ...(this.database ? { database: this.database } : {}) });
       this.keys = this.info.recovery.keys;
       this.status = 'running';
     } catch (e) {
@@ -112,7 +117,8 @@ export class LabSession {
     if (setup.preset) this.preset = setup.preset;
     if (setup.backend) this.backend = setup.backend;
     if (setup.custom !== undefined) this.custom = setup.custom;
-    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom }));
+    if (setup.speed !== undefined) this.speed = setup.speed;
+    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom, speed: this.speed }));
     this.status = 'starting';
     await this.start();
   }
