@@ -134,6 +134,9 @@ export function makeApi(host: LabHost, now: () => number) {
     async listFiles() {
       return host.listFiles();
     },
+    async setTime(change: { speed?: number; paused?: boolean; stepMs?: number }) {
+      return host.setTime(change);
+    },
     async archiveFiles() {
       return host.archiveFiles();
     },

@@ -59,13 +59,41 @@ export interface Durability {
 }
 
 /**
- * The live server's clock: real time, or faster so hour-long save points and writeback show in
- * seconds. It starts at the real time, then runs `speed` times as fast.
+ * The live server's clock: it starts at the real time and then runs `speed` times as fast, so
+ * hour-long save points and writeback show in seconds; it can be paused and stepped.
  */
-function scaledClock(speed: number): Clock {
-  if (speed === 1) return systemClock;
-  const realStart = Date.now();
-  return { now: () => realStart + Math.round((Date.now() - realStart) * speed) };
+export class LiveClock implements Clock {
+  private base = Date.now();
+  private anchor = Date.now();
+  paused = false;
+
+  constructor(private rate = 1) {}
+
+  get speed(): number {
+    return this.rate;
+  }
+
+  now(): number {
+    return this.paused ? this.base : this.base + Math.round((Date.now() - this.anchor) * this.rate);
+  }
+
+  /** Changes speed from this instant on. */
+  setSpeed(rate: number): void {
+    this.base = this.now();
+    this.anchor = Date.now();
+    this.rate = rate;
+  }
+
+  setPaused(paused: boolean): void {
+    this.base = this.now();
+    this.anchor = Date.now();
+    this.paused = paused;
+  }
+
+  /** While paused: time jumps forward by `ms`. */
+  step(ms: number): void {
+    this.base += ms;
+  }
 }
 
 /** Resolves true when this context holds the lock, false when another context has it. */
@@ -87,6 +115,23 @@ export class LabHost {
   replicationPrimary: ReplicationPrimary | null = null;
   private readonly acks = new ReplicaAcks();
   private database = 'persistence-lab';
+  clock: LiveClock | null = null;
+
+  /** Time controls: speed, pause, and a step of `stepMs` while paused (cron runs once). */
+  async setTime(change: { speed?: number; paused?: boolean; stepMs?: number }): Promise<{ speed: number; paused: boolean; now: number }> {
+    const clock = this.clock;
+    if (!clock) throw new Error('The engine has not started.');
+    if (change.speed !== undefined) clock.setSpeed(change.speed);
+    if (change.paused !== undefined) {
+      clock.setPaused(change.paused);
+      if (change.paused) this.workload?.stop();
+    }
+    if (change.stepMs !== undefined && clock.paused) {
+      clock.step(change.stepMs);
+      await this.tick();
+    }
+    return { speed: clock.speed, paused: clock.paused, now: clock.now() };
+  }
   private vault: BackupVault | null = null;
   private backupTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -195,7 +240,8 @@ export class LabHost {
       backend = 'memory';
     }
     const store: FileStore = backend === 'opfs' ? await OpfsStore.open(database) : backend === 'indexeddb' ? await IndexedDbStore.open(database) : new MemoryStore();
-    const clock = scaledClock(options.speed ?? 1);
+    const clock = new LiveClock(options.speed ?? 1);
+    this.clock = clock;
     this.cache = new PageCacheStore(store, { now: () => clock.now() });
     const started = performance.now();
     const { server, report } = await PersistentServer.start({ disk: this.cache, config, clock, rdb: rdbCodec, log: (line) => this.log(line) });

@@ -52,8 +52,8 @@ setInterval(() => {
   const server = host.server;
   if (!server || ticking) return;
   ticking = true;
-  host
-    .tick()
+  // Paused: server time stands still, so does its cron (a step runs it once); telemetry goes on.
+  (host.clock?.paused ? Promise.resolve() : host.tick())
     .then(async () => {
       const engine = server.engine;
       const commands = engine.stats.commandsProcessed;

@@ -36,7 +36,8 @@ function loadSetup(): Setup {
     const preset = saved?.preset && presetById(saved.preset) ? saved.preset : 'aof-everysec';
     const backend = saved?.backend === 'indexeddb' ? 'indexeddb' : 'opfs';
     const custom = typeof saved?.custom === 'string' ? saved.custom.slice(0, 4096) : '';
-    const speed = [1, 10, 360].includes(saved?.speed as number) ? (saved!.speed as number) : 1;
+    const raw = Number(saved?.speed);
+    const speed = Number.isFinite(raw) && raw >= 1 && raw <= 3600 ? raw : 1;
     return { preset, backend, custom, speed };
   } catch {
     return { preset: 'aof-everysec', backend: 'opfs', custom: '', speed: 1 };
@@ -48,6 +49,7 @@ export class LabSession {
   backend = $state<BackendChoice>('opfs');
   custom = $state('');
   speed = $state(1);
+  paused = $state(false);
   status = $state<'starting' | 'running' | 'recovering' | 'failed'>('starting');
   info = $state.raw<StartInfo | null>(null);
   failure = $state<string | null>(null);
@@ -105,6 +107,7 @@ export class LabSession {
       const config = [preset.config, this.custom].filter(Boolean).join('\n');
       this.info = await worker.call('start', { backend: this.backend, config, speed: this.speed, ...(this.database ? { database: this.database } : {}) });
       this.keys = this.info.recovery.keys;
+      this.paused = false;
       this.status = 'running';
     } catch (e) {
       this.failure = `The engine could not start: ${(e as Error).message}`;
@@ -117,8 +120,7 @@ export class LabSession {
     if (setup.preset) this.preset = setup.preset;
     if (setup.backend) this.backend = setup.backend;
     if (setup.custom !== undefined) this.custom = setup.custom;
-    if (setup.speed !== undefined) this.speed = setup.speed;
-    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom, speed: this.speed }));
+    this.save();
     this.status = 'starting';
     await this.start();
   }
@@ -149,6 +151,27 @@ export class LabSession {
     this.replica = replica;
     this.replicaLinked = true;
     this.failoverOutcome = null;
+  }
+
+  /** Server seconds per real second, from now on (no restart). */
+  async setSpeed(speed: number): Promise<void> {
+    this.speed = speed;
+    this.save();
+    await this.worker?.call('setTime', { speed });
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    this.paused = paused;
+    await this.worker?.call('setTime', { paused });
+  }
+
+  /** While paused: one second of server time, with its cron and writeback. */
+  async step(ms = 1000): Promise<void> {
+    await this.worker?.call('setTime', { stepMs: ms });
+  }
+
+  private save(): void {
+    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom, speed: this.speed }));
   }
 
   /** Long work: the progress bar shows from the start to the end of the call. */
