@@ -42,7 +42,7 @@ test('a hostile scenario link loads the default scenario and says why', async ({
 test('a scenario at real-time speed shows its progress and can be cancelled', async ({ page }) => {
   await page.goto(`/?db=scenario-cancel#s=${encodeScenario({ ...scenario, durationMs: 60_000, events: [] })}`);
   await expect(page.getByRole('status').first()).toHaveText('Engine running');
-  await page.getByLabel('Speed', { exact: true }).selectOption({ label: 'Real time' });
+  await page.getByLabel('Scenario speed').selectOption({ label: 'Real time' });
   await page.getByRole('button', { name: 'Run scenario' }).click();
   const progress = page.getByRole('progressbar', { name: 'Scenario progress' });
   await expect(progress).toBeVisible();
