@@ -30,6 +30,10 @@ for (const storage of ['OPFS (file system)', 'IndexedDB'] as const) {
     expect(actual.lostWrites).toBeGreaterThan(0);
     expect(actual.promiseHeld).toBe(true);
     await expect(page.getByTestId('scenario-why')).toContainText(`Why: The run ended with a power loss at 7.30 s that tore the last write. The last fsync of the AOF completed at`);
+    const lostKeys = page.getByTestId('lost-keys').locator('li');
+    await expect(lostKeys).toHaveCount(Math.min(100, expected.lostKeys.length));
+    await page.getByLabel('Filter lost keys').fill('counter:');
+    for (const key of await lostKeys.allTextContents()) expect(key.startsWith('counter:')).toBe(true);
   });
 }
 
