@@ -12,7 +12,7 @@ import { ReplicationPrimary } from '../engine/replication/primary.js';
 import { Replica } from '../engine/replication/replica.js';
 import type { CrashKind, Scenario } from '../scenario/scenario.js';
 import { crashOf, scenarioConfigText } from '../scenario/scenario.js';
-import type { FileStore } from '../storage/file-store.js';
+import { listFilesIn, type FileStore } from '../storage/file-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import { fsyncModel } from './disk-model.js';
 import { WriteHistory } from './history.js';
@@ -251,15 +251,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 }
 
 async function listFiles(store: FileStore, aofDir: string): Promise<{ name: string; bytes: number }[]> {
-  const out: { name: string; bytes: number }[] = [];
-  for (const dir of ['', aofDir]) {
-    for (const name of await store.list(dir)) {
-      const path = dir ? `${dir}/${name}` : name;
-      const bytes = await store.size(path);
-      if (bytes !== null) out.push({ name: path, bytes });
-    }
-  }
-  return out;
+  return (await listFilesIn(store, ['', aofDir])).map(({ path, bytes }) => ({ name: path, bytes }));
 }
 
 interface ExplainFacts {

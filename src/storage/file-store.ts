@@ -49,6 +49,19 @@ export function baseName(path: string): string {
 }
 
 /** Reads a whole file. */
+/** Every file directly inside each of `dirs` ('' is the root), with its size. */
+export async function listFilesIn(store: FileStore, dirs: readonly string[]): Promise<{ path: string; bytes: number }[]> {
+  const out: { path: string; bytes: number }[] = [];
+  for (const dir of dirs) {
+    for (const name of await store.list(dir)) {
+      const path = dir ? `${dir}/${name}` : name;
+      const bytes = await store.size(path);
+      if (bytes !== null) out.push({ path, bytes });
+    }
+  }
+  return out;
+}
+
 export async function readAll(store: FileStore, path: string): Promise<Uint8Array> {
   const size = await store.size(path);
   if (size === null) throw new StorageError('read', path, 'no such file', 'ENOENT');

@@ -10,7 +10,7 @@ import { inspectFile, type Inspection } from '../engine/inspect.js';
 import { loadAof, readManifest } from '../engine/aof/loader.js';
 import { tarArchive } from '../storage/tar.js';
 import { PersistentServer, type StartReport } from '../engine/persistence/server.js';
-import type { FileStore } from '../storage/file-store.js';
+import { listFilesIn, readAll, type FileStore } from '../storage/file-store.js';
 import { IndexedDbStore } from '../storage/indexeddb-store.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { OpfsStore } from '../storage/opfs-store.js';
@@ -169,9 +169,7 @@ export class LabHost {
     const store = this.cache?.backend;
     if (!store || !this.server) return;
     this.workload?.stop();
-    for (const dir of ['', this.server.config.get('appenddirname')]) {
-      for (const name of await store.list(dir)) await store.delete(dir ? `${dir}/${name}` : name);
-    }
+    for (const { path } of await listFilesIn(store, ['', this.server.config.get('appenddirname')])) await store.delete(path);
     this.server = null;
   }
   replicaEnd: ReplicaEnd | null = null;
@@ -343,17 +341,8 @@ export class LabHost {
 
   /** Every file the server's storage holds, with its size. */
   async listFiles(): Promise<{ path: string; bytes: number }[]> {
-    const store = this.cache;
-    if (!store || !this.server) return [];
-    const out: { path: string; bytes: number }[] = [];
-    for (const dir of ['', this.server.config.get('appenddirname')]) {
-      for (const name of await store.list(dir)) {
-        const path = dir ? `${dir}/${name}` : name;
-        const bytes = await store.size(path);
-        if (bytes !== null) out.push({ path, bytes });
-      }
-    }
-    return out;
+    if (!this.cache || !this.server) return [];
+    return listFilesIn(this.cache, ['', this.server.config.get('appenddirname')]);
   }
 
   /** Every file as one tar archive (a directory redis-server can start from). */
@@ -388,9 +377,7 @@ export class LabHost {
 
   async readFile(path: string): Promise<Uint8Array> {
     if (!this.cache) throw new Error('The engine has not started.');
-    const size = await this.cache.size(path);
-    if (size === null) throw new Error(`${path}: no such file`);
-    return this.cache.read(path, 0, size);
+    return readAll(this.cache, path);
   }
 
   /**
@@ -450,7 +437,5 @@ export class LabHost {
 
 /** Deletes every file a previous run left (the root and the AOF directory). */
 async function clearStore(store: FileStore): Promise<void> {
-  for (const dir of ['', 'appendonlydir']) {
-    for (const name of await store.list(dir)) await store.delete(dir ? `${dir}/${name}` : name);
-  }
+  for (const { path } of await listFilesIn(store, ['', 'appendonlydir'])) await store.delete(path);
 }
