@@ -180,10 +180,7 @@ export class LabHost {
     if (role === 'replica' && this.replicaEnd) return this.replicaEnd.reconnect(port);
     const engine = this.server.engine;
     if (role === 'primary') {
-      const primary = servePrimary(this.server, port, this.replicationPrimary, this.acks);
-      this.replicationPrimary = primary;
-      engine.infoProviders.set('replication', () => primaryInfo(primary, () => this.acks.connected));
-      engine.registerCommands([roleCommand(() => ({ primary })), waitCommand(this.server, () => this.replicationPrimary, this.acks)]);
+      this.actAsPrimary(servePrimary(this.server, port, this.replicationPrimary, this.acks));
     } else {
       const end = new ReplicaEnd(this.server, port, linkDelayMs);
       this.replicaEnd = end;
@@ -214,10 +211,16 @@ export class LabHost {
     if (!this.replicaEnd || !this.server) return;
     this.replicaEnd.promote();
     const engine = this.server.engine;
-    const primary = new ReplicationPrimary(engine, { backlogSize: 1 << 20, rng: seededRng(Date.now() % 2 ** 31) });
+    this.actAsPrimary(new ReplicationPrimary(engine, { backlogSize: 1 << 20, rng: seededRng(Date.now() % 2 ** 31) }));
+    engine.registerCommands(replicaofCommands(() => undefined));
+  }
+
+  /** INFO replication, ROLE and WAIT answer as this primary's. */
+  private actAsPrimary(primary: ReplicationPrimary): void {
+    const server = this.server!;
     this.replicationPrimary = primary;
-    engine.infoProviders.set('replication', () => primaryInfo(primary, () => this.acks.connected));
-    engine.registerCommands([roleCommand(() => ({ primary })), waitCommand(this.server, () => this.replicationPrimary, this.acks), ...replicaofCommands(() => undefined)]);
+    server.engine.infoProviders.set('replication', () => primaryInfo(primary, () => this.acks.connected));
+    server.engine.registerCommands([roleCommand(() => ({ primary })), waitCommand(server, () => this.replicationPrimary, this.acks)]);
   }
   private readonly logLines: string[] = [];
 

@@ -174,6 +174,12 @@ export class LabSession {
     localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom, speed: this.speed }));
   }
 
+  /** The workload's counter in the data now serving: how many of its writes survived. */
+  private async recoveredWorkloadWrites(): Promise<number> {
+    const counter = await this.execute('GET workload:acked').catch(() => null);
+    return counter && !counter.isError && counter.text !== '(nil)' ? Number(JSON.parse(counter.text)) : 0;
+  }
+
   /** Long work: the progress bar shows from the start to the end of the call. */
   private async withProgress<T>(work: () => Promise<T>): Promise<T> {
     this.progress = 0;
@@ -228,8 +234,7 @@ export class LabSession {
     this.replica = null;
     this.info = { backend: 'memory', notice: "Serving from the promoted replica's memory: nothing is persisted from now on. Reload to go back to the stored files.", recovery: { source: 'none', keys: await replica.call('keyCount'), files: [], truncatedBytes: 0, loadMs: 0 }, log: [] };
     this.status = 'running';
-    const counter = await this.execute('GET workload:acked').catch(() => null);
-    const recovered = counter && !counter.isError && counter.text !== '(nil)' ? Number(JSON.parse(counter.text)) : 0;
+    const recovered = await this.recoveredWorkloadWrites();
     this.failoverOutcome = { acked: halted?.acked ?? 0, recovered };
   }
 
@@ -353,8 +358,7 @@ export class LabSession {
     this.worker = null;
     this.status = 'recovering';
     await this.start();
-    const counter = await this.execute('GET workload:acked').catch(() => null);
-    const recovered = counter && !counter.isError && counter.text !== '(nil)' ? Number(JSON.parse(counter.text)) : 0;
+    const recovered = await this.recoveredWorkloadWrites();
     this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, acked: halted?.acked ?? 0, recovered };
   }
 }
