@@ -89,6 +89,10 @@ export function promiseFor(config: Config): PersistencePromise {
   };
 }
 
+export function failoverPromise(linkDelayMs: number): string {
+  return `A failover keeps every write the replica had received: at most the last ${linkDelayMs} ms (the link delay) is lost.`;
+}
+
 /** With a replica taking over: only what was still on the link (at most its delay) is lost. */
 export function judgeFailover(f: RecoveryFacts, linkDelayMs: number): Judgement {
   if (f.prefix === null) return { held: false, verdict: 'The replica holds no prefix of the acknowledged writes.' };

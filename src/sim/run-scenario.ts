@@ -16,7 +16,7 @@ import { listFilesIn, type FileStore } from '../storage/file-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import { fsyncModel } from './disk-model.js';
 import { WriteHistory } from './history.js';
-import { judgeFailover, promiseFor } from './promise.js';
+import { failoverPromise, judgeFailover, promiseFor } from './promise.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
 import { WorkloadGenerator } from './workload.js';
 
@@ -219,7 +219,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const lostKeys = [...new Set(analysis.lost.map((w) => w.argv[1]!))].slice(0, MAX_LOST_KEYS);
   return {
     policy: failover ? `${promise.policy}+replica` : promise.policy,
-    promise: failover ? `A failover keeps every write the replica had received: at most the last ${scenario.replica!.linkDelayMs} ms (the link delay) is lost.` : promise.text,
+    promise: failover ? failoverPromise(scenario.replica!.linkDelayMs) : promise.text,
     crash,
     crashAtMs: crashAt,
     acknowledgedWrites: acknowledged,

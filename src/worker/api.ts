@@ -7,7 +7,8 @@ import { formatReplyTty } from '../engine/resp/cli-format.js';
 import { splitCommandLine } from '../engine/resp/inline.js';
 import type { Reply } from '../engine/resp/reply.js';
 import type { PresetId } from '../scenario/presets.js';
-import type { Scenario, Workload } from '../scenario/scenario.js';
+import type { CrashKind, Scenario, Workload } from '../scenario/scenario.js';
+import type { LiveCrashRecord } from '../sim/live-crash.js';
 import type { BackendChoice, LabHost, StartOptions } from './host.js';
 
 export interface ConsoleResult {
@@ -83,10 +84,13 @@ export function makeApi(host: LabHost, now: () => number) {
       host.workload?.stop();
       return host.workload?.status() ?? null;
     },
-    /** The crash instant: the workload stops and says how many writes were acknowledged. */
+    /** The crash instant: the workload stops and says what it had acknowledged, and when. */
     async haltForCrash() {
-      host.workload?.stop();
-      return host.workload?.status() ?? null;
+      return (await host.workload?.halt()) ?? null;
+    },
+    /** In the recovered engine: the crashed one's record judged against what came back. */
+    async judgeCrash(record: LiveCrashRecord, crash: CrashKind, failoverLinkDelayMs: number | null) {
+      return host.judgeCrash(record, crash, failoverLinkDelayMs);
     },
     async compare(scenario: Scenario, presets: PresetId[], backend: BackendChoice) {
       return host.compare(scenario, presets, backend);

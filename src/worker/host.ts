@@ -16,10 +16,11 @@ import { MemoryStore } from '../storage/memory-store.js';
 import { OpfsStore } from '../storage/opfs-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import type { PresetId } from '../scenario/presets.js';
-import type { Scenario } from '../scenario/scenario.js';
+import type { CrashKind, Scenario } from '../scenario/scenario.js';
 import type { LossPoint } from '../sim/crash-explorer.js';
+import { judgeLiveCrash, type LiveCrashRecord, type LiveCrashReport } from '../sim/live-crash.js';
 import { runScenario, type RunReport } from '../sim/run-scenario.js';
-import { LiveWorkload } from './live-workload.js';
+import { ackedCounter, LiveWorkload } from './live-workload.js';
 import { BackupVault, type BackupEntry } from './backups.js';
 import { ReplicaAcks, ReplicaEnd, replicaofCommands, servePrimary, waitCommand, type ReplicationStatus } from './replication-link.js';
 import { ReplicationPrimary } from '../engine/replication/primary.js';
@@ -245,7 +246,17 @@ export class LabHost {
     this.clock = clock;
     this.cache = new PageCacheStore(store, { now: () => clock.now() });
     const started = performance.now();
-    const { server, report } = await PersistentServer.start({ disk: this.cache, config, clock, rdb: rdbCodec, log: (line) => this.log(line) });
+    const { server, report } = await PersistentServer.start({
+      disk: this.cache,
+      config,
+      clock,
+      rdb: rdbCodec,
+      log: (line) => this.log(line),
+      snapshotMark: () => (this.server ? ackedCounter(this.server.engine) : 0),
+      onLoadProgress: (done, total) => this.onProgress?.('recovery', done, total),
+    });
+    // Recovery from an RDB starts at the snapshot's counter: what a crash now must keep.
+    if (report.source === 'rdb') server.lastSnapshotMark = ackedCounter(server.engine);
     this.server = server;
     this.workload = new LiveWorkload(server, server.engine.createClient());
     const files: { name: string; bytes: number }[] = report.files.map((f) => ({ name: f.name, bytes: f.bytes }));
@@ -262,6 +273,13 @@ export class LabHost {
     if (!this.server || !this.cache) return;
     await this.server.cron();
     await this.cache.writeback();
+  }
+
+  /** A crashed engine's record judged against the workload writes this recovered engine holds. */
+  judgeCrash(record: LiveCrashRecord, crash: CrashKind, failoverLinkDelayMs: number | null): LiveCrashReport {
+    if (!this.server) throw new Error('The engine has not started.');
+    const recovered = ackedCounter(this.server.engine);
+    return judgeLiveCrash(record, recovered, failoverLinkDelayMs === null ? { config: this.server.config, crash } : { failoverLinkDelayMs });
   }
 
   /** Power loss: the disk goes back to what was durable; the caller then ends this worker. */
@@ -419,7 +437,7 @@ export class LabHost {
   }
 
   /** Set by the worker entry: long work reports its progress through it. */
-  onProgress: ((task: 'scenario' | 'upload', done: number, total: number) => void) | null = null;
+  onProgress: ((task: 'scenario' | 'upload' | 'recovery', done: number, total: number) => void) | null = null;
   cancelRun: (() => void) | null = null;
 
   async durability(): Promise<Durability> {

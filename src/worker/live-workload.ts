@@ -3,12 +3,22 @@
 // many of the acknowledged writes survived (the AOF keeps transactions whole).
 import { seededRng } from '../engine/clock.js';
 import type { Client } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
+import { RawString } from '../engine/keyspace/values.js';
 import type { PersistentServer } from '../engine/persistence/server.js';
 import type { Workload } from '../scenario/scenario.js';
+import { AckLog, type LiveCrashRecord } from '../sim/live-crash.js';
 import { WorkloadGenerator } from '../sim/workload.js';
 
 export const ACKED_KEY = 'workload:acked';
 const TICK_MS = 10;
+
+/** The workload counter as the dataset holds it now (0 when absent). */
+export function ackedCounter(engine: Engine): number {
+  const value = engine.dbs[0]?.dict.get(ACKED_KEY);
+  const text = value instanceof RawString ? value.value : value;
+  return typeof text === 'string' ? Number(text) || 0 : 0;
+}
 
 export interface WorkloadStatus {
   running: boolean;
@@ -21,7 +31,8 @@ export class LiveWorkload {
   private timer: ReturnType<typeof setInterval> | null = null;
   private generator: WorkloadGenerator | null = null;
   private owed = 0;
-  private busy = false;
+  private busy: Promise<void> | null = null;
+  private readonly ackLog = new AckLog();
   acked = 0;
   rate = 0;
 
@@ -40,7 +51,8 @@ export class LiveWorkload {
       const now = performance.now();
       this.owed += ((now - last) * this.rate) / 1000;
       last = now;
-      if (!this.busy) void this.pump();
+      // A server that exited (appendfsync always on a write error) ends the workload.
+      if (!this.busy) this.busy = this.pump().catch(() => this.stop()).finally(() => (this.busy = null));
     }, TICK_MS);
   }
 
@@ -49,27 +61,32 @@ export class LiveWorkload {
     this.timer = null;
   }
 
+  /** The crash instant: no new write starts, the one in flight gets its reply. */
+  async halt(): Promise<LiveCrashRecord> {
+    this.stop();
+    await this.busy;
+    return { acked: this.acked, crashAt: this.server.engine.clock.now(), lastSnapshotSeq: this.server.lastSnapshotMark, recent: this.ackLog.recent() };
+  }
+
   status(): WorkloadStatus {
     return { running: this.timer !== null, rate: this.rate, acked: this.acked };
   }
 
   private async pump(): Promise<void> {
-    this.busy = true;
-    try {
-      // A batch at most per tick, so the worker still answers messages (a crash button).
-      let budget = Math.min(Math.floor(this.owed), Math.max(1, this.rate / 20));
-      while (budget-- > 0 && this.timer && this.generator) {
-        this.owed--;
-        const argv = this.generator.next();
-        await this.server.execute(this.client, ['MULTI']);
-        await this.server.execute(this.client, argv);
-        await this.server.execute(this.client, ['INCR', ACKED_KEY]);
-        const reply = await this.server.execute(this.client, ['EXEC']);
-        const counter = reply.kind === 'array' ? reply.value?.[1] : undefined;
-        if (counter?.kind === 'int') this.acked = Number(counter.value);
+    // A batch at most per tick, so the worker still answers messages (a crash button).
+    let budget = Math.min(Math.floor(this.owed), Math.max(1, this.rate / 20));
+    while (budget-- > 0 && this.timer && this.generator) {
+      this.owed--;
+      const argv = this.generator.next();
+      await this.server.execute(this.client, ['MULTI']);
+      await this.server.execute(this.client, argv);
+      await this.server.execute(this.client, ['INCR', ACKED_KEY]);
+      const reply = await this.server.execute(this.client, ['EXEC']);
+      const counter = reply.kind === 'array' ? reply.value?.[1] : undefined;
+      if (counter?.kind === 'int') {
+        this.acked = Number(counter.value);
+        this.ackLog.record(this.acked, this.server.engine.clock.now(), argv[1] ?? '');
       }
-    } finally {
-      this.busy = false;
     }
   }
 }

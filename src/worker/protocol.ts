@@ -6,6 +6,7 @@ export type { ConsoleResult } from './api.js';
 export type { BackendChoice, Durability, StartInfo, StartOptions } from './host.js';
 export type { RunReport } from '../sim/run-scenario.js';
 export type { LossPoint } from '../sim/crash-explorer.js';
+export type { LiveCrashRecord, LiveCrashReport } from '../sim/live-crash.js';
 export type { ReplicationStatus } from './replication-link.js';
 export type { BackupEntry } from './backups.js';
 export type { KeyspaceSummary } from '../engine/keyspace/summary.js';
@@ -51,10 +52,10 @@ export interface Telemetry {
   error?: string;
 }
 
-/** Progress of long work (a scenario run): done out of total, in the task's own unit. */
+/** Progress of long work (a scenario run, an upload, recovery at start): done out of total, in the task's own unit. */
 export interface Progress {
   type: 'progress';
-  task: 'scenario' | 'upload';
+  task: 'scenario' | 'upload' | 'recovery';
   done: number;
   total: number;
 }

@@ -44,6 +44,11 @@ export interface PersistentServerOptions {
    * everysec fsyncs run in the background and writes wait for them as Redis's do.
    */
   fsyncDurationMs?: () => number;
+  /**
+   * Read from the dataset when an RDB snapshot is taken (e.g. a workload's counter); the value
+   * of the last snapshot to reach the disk is kept in lastSnapshotMark.
+   */
+  snapshotMark?: () => number;
 }
 
 export interface StartReport {
@@ -435,9 +440,11 @@ export class PersistentServer {
   /** SAVE: the snapshot is taken now; the reply waits for the file (see execute). */
   requestBlockingSave(): void {
     const chunks = this.snapshotRdb(false);
+    const mark = this.options.snapshotMark?.() ?? 0;
     const dirty = this.engine.dirty;
     this.blocking = this.enqueue(async () => {
       await this.writeRdbFile(chunks, `temp-${SERVER_PID}.rdb`);
+      this.lastSnapshotMark = mark;
       this.engine.dirty -= dirty;
       this.status.lastSaveUnix = Math.floor(this.engine.clock.now() / 1000);
       this.status.lastBgsaveOk = true;
@@ -449,6 +456,7 @@ export class PersistentServer {
     const pid = this.nextPid++;
     const chunks = this.snapshotRdb(false);
     this.dirtyAtFork = this.engine.dirty;
+    this.markAtFork = this.options.snapshotMark?.() ?? 0;
     this.status.rdbSaves++;
     this.status.bgsaveScheduled = false;
     this.status.lastBgsaveTryAt = this.engine.clock.now();
@@ -502,6 +510,10 @@ export class PersistentServer {
     return this.engine.clock.now() + (rate ? Math.ceil(bytes / rate) : 0);
   }
 
+  /** snapshotMark's value in the last RDB file installed (see PersistentServerOptions). */
+  lastSnapshotMark = 0;
+  private markAtFork = 0;
+
   private pendingRewrite: { tempName: string; keepIncr: string | null; preamble: boolean; report: Omit<RewriteReport, 'bytesAfter' | 'ratio' | 'finishedAt'> } | null = null;
 
   private async finishJob(job: BackgroundJob): Promise<void> {
@@ -523,6 +535,7 @@ export class PersistentServer {
         return;
       }
       this.engine.dirty -= this.dirtyAtFork;
+      this.lastSnapshotMark = this.markAtFork;
       this.status.lastBgsaveOk = true;
       this.status.lastSaveUnix = Math.floor(this.engine.clock.now() / 1000);
       this.log('Background saving terminated with success');

@@ -3,7 +3,7 @@
 // and a fresh one recovers from whatever the storage kept.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
 import type { Scenario } from '../../scenario/scenario.js';
-import type { BackendChoice, BackupEntry, ConsoleResult, Inspection, KeyspaceSummary, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
+import type { BackendChoice, BackupEntry, ConsoleResult, Inspection, KeyspaceSummary, LiveCrashRecord, LiveCrashReport, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
 import { EngineWorker } from '../worker-client.js';
 
 export type CrashKind = 'process' | 'power' | 'torn' | 'disaster';
@@ -17,6 +17,10 @@ export interface CrashOutcome {
   recovered: number;
   /** Bytes a power loss took back, per file. */
   lostBytes: number;
+  /** Recovery judged against the policy's promise (null when no workload ran). */
+  report: LiveCrashReport | null;
+  /** Measured ms the fresh engine took to load the files. */
+  replayMs: number;
 }
 
 const SETUP_KEY = 'persistence-lab:setup';
@@ -58,7 +62,7 @@ export class LabSession {
   replica = $state.raw<EngineWorker | null>(null);
   replicaDelayMs = $state(0);
   replicaLinked = $state(false);
-  failoverOutcome = $state.raw<{ acked: number; recovered: number } | null>(null);
+  failoverOutcome = $state.raw<LiveCrashReport | null>(null);
   /** Long work in the worker: fraction done, or null when nothing runs. */
   progress = $state<number | null>(null);
   private worker: EngineWorker | null = null;
@@ -174,12 +178,6 @@ export class LabSession {
     localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom, speed: this.speed }));
   }
 
-  /** The workload's counter in the data now serving: how many of its writes survived. */
-  private async recoveredWorkloadWrites(): Promise<number> {
-    const counter = await this.execute('GET workload:acked').catch(() => null);
-    return counter && !counter.isError && counter.text !== '(nil)' ? Number(JSON.parse(counter.text)) : 0;
-  }
-
   /** Long work: the progress bar shows from the start to the end of the call. */
   private async withProgress<T>(work: () => Promise<T>): Promise<T> {
     this.progress = 0;
@@ -234,8 +232,7 @@ export class LabSession {
     this.replica = null;
     this.info = { backend: 'memory', notice: "Serving from the promoted replica's memory: nothing is persisted from now on. Reload to go back to the stored files.", recovery: { source: 'none', keys: await replica.call('keyCount'), files: [], truncatedBytes: 0, loadMs: 0 }, log: [] };
     this.status = 'running';
-    const recovered = await this.recoveredWorkloadWrites();
-    this.failoverOutcome = { acked: halted?.acked ?? 0, recovered };
+    this.failoverOutcome = await this.judge(halted, 'power', this.replicaDelayMs);
   }
 
   backup(): Promise<BackupEntry> {
@@ -271,7 +268,7 @@ export class LabSession {
     this.worker = null;
     this.status = 'recovering';
     await this.start();
-    this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, acked: 0, recovered: 0 };
+    this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, acked: 0, recovered: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0 };
   }
 
   async runScenario(scenario: Scenario, speed: number | null): Promise<RunReport> {
@@ -343,7 +340,7 @@ export class LabSession {
     void this.worker?.call('cancelScenario');
   }
 
-  async crash(kind: CrashKind): Promise<void> {
+  async crash(kind: Exclude<CrashKind, 'disaster'>): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
     // The crash instant: the workload stops, and what it had acknowledged is known exactly.
@@ -357,8 +354,23 @@ export class LabSession {
     worker.kill();
     this.worker = null;
     this.status = 'recovering';
-    await this.start();
-    const recovered = await this.recoveredWorkloadWrites();
-    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, acked: halted?.acked ?? 0, recovered };
+    await this.withProgress(() => this.start());
+    const report = await this.judge(halted, kind, null);
+    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, acked: halted?.acked ?? 0, recovered: report?.recovered ?? 0, report, replayMs: this.info?.recovery.loadMs ?? 0 };
+  }
+
+  /** Recovery is long work on a big file: cancelling ends the fresh engine and leaves the files as they are. */
+  cancelRecovery(): void {
+    if (this.status !== 'recovering' && this.status !== 'starting') return;
+    this.worker?.kill();
+    this.worker = null;
+    this.failure = 'Recovery was cancelled; the files were not changed.';
+    this.status = 'failed';
+  }
+
+  /** The crashed engine's record, judged by the engine that now serves. */
+  private async judge(record: LiveCrashRecord | null, kind: Exclude<CrashKind, 'disaster'>, failoverLinkDelayMs: number | null): Promise<LiveCrashReport | null> {
+    if (!record || record.acked === 0 || !this.worker || this.status !== 'running') return null;
+    return this.worker.call('judgeCrash', record, kind, failoverLinkDelayMs).catch(() => null);
   }
 }

@@ -1,0 +1,111 @@
+// The live crash report: the workload counts its acknowledged writes with a counter kept in the
+// same transaction as each write, so the recovered counter says exactly how many survived. The
+// ack log remembers when each recent write was acknowledged and which key it wrote, which gives
+// the loss window, the lost keys, and a judgement against the policy's promise.
+import type { Config } from '../engine/config.js';
+import type { CrashKind } from '../scenario/scenario.js';
+import { failoverPromise, judgeFailover, promiseFor, type Judgement } from './promise.js';
+
+const MAX_LOST_KEYS = 100;
+
+/** The most recent acknowledgements, oldest first (parallel arrays travel cheaply to the UI). */
+export interface RecentAcks {
+  /** The counter value each write's transaction acknowledged. */
+  seqs: number[];
+  /** The server clock (ms) when each was acknowledged. */
+  times: number[];
+  keys: string[];
+}
+
+/** A ring of the last `capacity` acknowledgements: memory stays bounded however long the run. */
+export class AckLog {
+  private readonly seqs: Float64Array;
+  private readonly times: Float64Array;
+  private readonly keys: string[];
+  private recorded = 0;
+
+  constructor(readonly capacity = 65_536) {
+    this.seqs = new Float64Array(capacity);
+    this.times = new Float64Array(capacity);
+    this.keys = new Array<string>(capacity).fill('');
+  }
+
+  record(seq: number, at: number, key: string): void {
+    const i = this.recorded % this.capacity;
+    this.seqs[i] = seq;
+    this.times[i] = at;
+    this.keys[i] = key;
+    this.recorded++;
+  }
+
+  recent(): RecentAcks {
+    const n = Math.min(this.recorded, this.capacity);
+    const start = this.recorded - n;
+    const out: RecentAcks = { seqs: [], times: [], keys: [] };
+    for (let k = start; k < this.recorded; k++) {
+      const i = k % this.capacity;
+      out.seqs.push(this.seqs[i]!);
+      out.times.push(this.times[i]!);
+      out.keys.push(this.keys[i]!);
+    }
+    return out;
+  }
+}
+
+/** What the crashed process knew at the crash instant. */
+export interface LiveCrashRecord {
+  /** The workload counter as last acknowledged. */
+  acked: number;
+  /** The server clock at the crash. */
+  crashAt: number;
+  /** The counter inside the last snapshot that reached the disk (0: none). */
+  lastSnapshotSeq: number;
+  recent: RecentAcks;
+}
+
+export interface LiveCrashReport extends Judgement {
+  promise: string;
+  acknowledged: number;
+  recovered: number;
+  lost: number;
+  /** Server ms from the first lost acknowledged write to the crash. */
+  lostWindowMs: number;
+  /** The first lost write is older than the ack log reaches: the window is at least lostWindowMs. */
+  windowIsLowerBound: boolean;
+  /** Keys of the lost writes, in the order they were written, each once (first 100). */
+  lostKeys: string[];
+}
+
+/** What recovery is judged against: the restarted server's config, or a failover's link delay. */
+export type LiveCrashTerms = { config: Config; crash: CrashKind } | { failoverLinkDelayMs: number };
+
+export function judgeLiveCrash(record: LiveCrashRecord, recoveredCounter: number, terms: LiveCrashTerms): LiveCrashReport {
+  const acknowledged = record.acked;
+  const recovered = Math.min(recoveredCounter, acknowledged);
+  const { seqs, times, keys } = record.recent;
+  const firstLost = seqs.findIndex((seq) => seq > recovered);
+  const olderThanLog = recovered < acknowledged && (seqs.length === 0 || seqs[0]! > recovered + 1);
+  const windowFrom = olderThanLog ? times[0] : firstLost >= 0 ? times[firstLost] : undefined;
+  const lostWindowMs = windowFrom === undefined ? 0 : Math.max(0, Math.round(record.crashAt - windowFrom));
+  const lostKeys: string[] = [];
+  if (firstLost >= 0) {
+    const seen = new Set<string>();
+    for (let i = firstLost; i < keys.length && lostKeys.length < MAX_LOST_KEYS; i++) {
+      if (seen.has(keys[i]!)) continue;
+      seen.add(keys[i]!);
+      lostKeys.push(keys[i]!);
+    }
+  }
+  const facts = { prefix: recovered, acknowledged, lostWindowMs, feasible: [[recovered, recovered]] as [number, number][], lastSnapshotSeq: record.lastSnapshotSeq };
+  let promise: string;
+  let judged: Judgement;
+  if ('config' in terms) {
+    const policy = promiseFor(terms.config);
+    promise = policy.text;
+    judged = policy.judge({ ...facts, crash: terms.crash });
+  } else {
+    promise = failoverPromise(terms.failoverLinkDelayMs);
+    judged = judgeFailover({ ...facts, crash: 'power' }, terms.failoverLinkDelayMs);
+  }
+  return { ...judged, promise, acknowledged, recovered, lost: acknowledged - recovered, lostWindowMs, windowIsLowerBound: olderThanLog, lostKeys };
+}
