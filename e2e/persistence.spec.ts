@@ -133,6 +133,14 @@ test('rewriting the AOF shows the compaction', async () => {
   await expect(page.getByTestId('compaction')).toContainText('It collapsed 30 commands (INCR 30) appended since the previous rewrite.');
   await expect(page.getByRole('img', { name: 'Size of the AOF and the RDB file over the last minute' })).toBeVisible();
   await expect(page.getByTestId('rewrite-trigger')).toHaveText('automatic rewrite at 64.0 MiB');
+  // The rewrite's child shows as a band on the timeline and a marker on the file growth chart.
+  await expect(page.getByRole('img', { name: /Timeline of bytes at risk/ }).getByText('rewrite')).toHaveCount(1);
+  await expect(page.getByRole('img', { name: 'Size of the AOF and the RDB file over the last minute' }).getByText('rewrite')).toHaveCount(1);
+  // everysec fsyncs once a second after the INCRs; their latency is measured on OPFS.
+  await expect(page.getByTestId('fsync-latency')).toHaveText(/^\d+(\.\d)? ms$/);
+  await page.getByRole('button', { name: 'Start workload' }).click();
+  await page.waitForTimeout(3000);
+  await page.getByRole('region', { name: 'Workload' }).screenshot({ path: 'test-results/timeline.png' });
 });
 
 test('failover: the replica in a second worker takes over from memory, with no disk read, and says what was lost', async () => {
@@ -214,6 +222,7 @@ test('at ×360 an hourly snapshot happens within seconds', async () => {
   expect(await run(page, 'SET saved-by-the-hour 1')).toBe('OK');
   // save "3600 1": an hour of server time after the last save, i.e. about 10 s here.
   await expect(page.getByRole('button', { name: 'Download dump.rdb' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('img', { name: /Timeline of bytes at risk/ }).getByText('snapshot').first()).toBeVisible();
   await page.getByRole('button', { name: 'Kill process' }).click();
   await expect(page.getByTestId('recovery')).toContainText('recovered 1 keys from the RDB snapshot');
 });

@@ -253,6 +253,7 @@ export class LabHost {
       rdb: rdbCodec,
       log: (line) => this.log(line),
       snapshotMark: () => (this.server ? ackedCounter(this.server.engine) : 0),
+      wallClock: () => performance.now(),
       onLoadProgress: (done, total) => this.onProgress?.('recovery', done, total),
     });
     // Recovery from an RDB starts at the snapshot's counter: what a crash now must keep.

@@ -15,7 +15,7 @@ function post(message: WorkerMessage): void {
 
 /** A failure of background work, reported on the telemetry channel the UI already reads. */
 function failureTelemetry(error: string): WorkerMessage {
-  return { type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, rdbBytes: 0, rewriteAtBytes: null, fsyncs: 0, acked: 0, replicationLagBytes: null, workloadRunning: false, error };
+  return { type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, rdbBytes: 0, rewriteAtBytes: null, fsyncs: 0, fsyncMaxMs: 0, aofWrites: 0, job: null, acked: 0, replicationLagBytes: null, workloadRunning: false, error };
 }
 
 /** Not a request: a replication port handed over by the UI (ports cannot travel as arguments). */
@@ -47,6 +47,8 @@ self.addEventListener('message', (event: MessageEvent<Request | ReplicationPortM
 });
 
 let lastCommands = 0;
+let lastAofWrites = 0;
+let lastJobs = { rdb: 0, aof: 0 };
 let ticking = false;
 setInterval(() => {
   const server = host.server;
@@ -58,6 +60,8 @@ setInterval(() => {
       const engine = server.engine;
       const commands = engine.stats.commandsProcessed;
       const durability = await host.durability();
+      const fsyncs = server.fsyncLog.splice(0);
+      const aofWrites = server.status.aofWrites;
       post({
         type: 'telemetry',
         ops: commands - lastCommands,
@@ -67,12 +71,18 @@ setInterval(() => {
         aofBytes: durability.aofBytes,
         rdbBytes: durability.rdbBytes,
         rewriteAtBytes: durability.rewriteAtBytes,
-        fsyncs: server.fsyncLog.splice(0).length,
+        fsyncs: fsyncs.length,
+        fsyncMaxMs: fsyncs.reduce((longest, f) => Math.max(longest, f.durationMs), 0),
+        aofWrites: aofWrites - lastAofWrites,
+        // A job that started and ended within the tick still marks it.
+        job: server.job?.kind ?? (server.status.aofRewrites > lastJobs.aof ? 'aof' : server.status.rdbSaves > lastJobs.rdb ? 'rdb' : null),
         acked: host.workload?.acked ?? 0,
         replicationLagBytes: host.replicationLag(),
         workloadRunning: host.workload?.status().running ?? false,
       });
       lastCommands = commands;
+      lastAofWrites = aofWrites;
+      lastJobs = { rdb: server.status.rdbSaves, aof: server.status.aofRewrites };
     })
     .catch((e: unknown) => post(failureTelemetry((e as Error).message)))
     .finally(() => (ticking = false));

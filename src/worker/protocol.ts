@@ -43,6 +43,12 @@ export interface Telemetry {
   rewriteAtBytes: number | null;
   /** fsyncs completed since the previous tick. */
   fsyncs: number;
+  /** The longest of those fsyncs, in real ms as measured on the storage (0 when none). */
+  fsyncMaxMs: number;
+  /** write(2) calls on the AOF since the previous tick. */
+  aofWrites: number;
+  /** The background job running (a BGSAVE's or a rewrite's child), if any. */
+  job: 'rdb' | 'aof' | null;
   /** The workload's acknowledged writes so far (the workload:acked counter). */
   acked: number;
   /** Stream bytes the replica has not acknowledged; null without a replica. */

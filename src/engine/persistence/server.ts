@@ -49,6 +49,11 @@ export interface PersistentServerOptions {
    * of the last snapshot to reach the disk is kept in lastSnapshotMark.
    */
   snapshotMark?: () => number;
+  /**
+   * A real clock (ms) to measure how long fsyncs take on the actual storage, for the timeline.
+   * Unset, or with a disk model, fsyncs last what the model says (runs stay deterministic).
+   */
+  wallClock?: () => number;
 }
 
 export interface StartReport {
@@ -92,6 +97,8 @@ export class PersistenceStatus {
   aofLastWriteOk = true;
   aofLastWriteError: string | null = null;
   aofDelayedFsync = 0;
+  /** write(2) calls on the AOF (not an INFO field: the timeline counts them). */
+  aofWrites = 0;
   rdbLastLoadKeysLoaded = 0;
   rdbLastLoadKeysExpired = 0;
   lastRewrite: RewriteReport | null = null;
@@ -217,12 +224,13 @@ export class PersistentServer {
     await this.enqueue(async () => {
       try {
         await aof.write();
+        this.status.aofWrites++;
         if (fsyncNow) {
           // The reply waits for the fsync: the server is busy until the disk answers.
-          const duration = this.options.fsyncDurationMs?.() ?? 0;
-          this.busyUntil = this.engine.clock.now() + duration;
-          await aof.fsync(this.busyUntil);
-          this.recordFsync(this.engine.clock.now(), duration);
+          const modelled = this.options.fsyncDurationMs?.();
+          this.busyUntil = this.engine.clock.now() + (modelled ?? 0);
+          const measured = await this.timed(() => aof.fsync(this.busyUntil));
+          this.recordFsync(this.engine.clock.now(), modelled ?? measured);
         }
         if (!this.status.aofLastWriteOk) this.log('AOF write error looks solved, Redis can write again.');
         this.status.aofLastWriteOk = true;
@@ -275,8 +283,7 @@ export class PersistentServer {
     if (Math.floor(now / 1000) <= Math.floor(aof.lastFsyncAt / 1000)) return;
     const duration = this.options.fsyncDurationMs?.();
     if (duration === undefined) {
-      await this.enqueue(() => aof.fsync(now));
-      this.recordFsync(now, 0);
+      this.recordFsync(now, await this.enqueue(() => this.timed(() => aof.fsync(now))));
     } else {
       this.fsyncInFlight = { started: now, until: now + duration };
       // The next one may start a second after this one started, as aof_last_fsync is set now.
@@ -307,6 +314,18 @@ export class PersistentServer {
     this.status.currentCowSize = 0;
     this.status.currentCowPeak = 0;
     this.cowKeys.clear();
+  }
+
+  /** Runs `operation` and says how many real ms it took (0 without a wall clock). */
+  private async timed(operation: () => Promise<void>): Promise<number> {
+    const wall = this.options.wallClock;
+    if (!wall) {
+      await operation();
+      return 0;
+    }
+    const started = wall();
+    await operation();
+    return wall() - started;
   }
 
   private recordFsync(at: number, durationMs: number): void {

@@ -17,6 +17,10 @@ export interface Sample {
   rdbBytes: number;
   rewriteAtBytes: number | null;
   fsyncs: number;
+  /** The longest fsync of the tick, in real ms as measured. */
+  fsyncMaxMs: number;
+  aofWrites: number;
+  job: 'rdb' | 'aof' | null;
   replicationLagBytes: number | null;
 }
 
@@ -43,7 +47,7 @@ export class TelemetryState {
     this.recentOps = [...this.recentOps, t.ops].slice(-WINDOW_TICKS);
     const total = this.recentOps.reduce((a, b) => a + b, 0);
     this.opsPerSecond = Math.round((total * 1000) / (this.recentOps.length * TELEMETRY_INTERVAL_MS));
-    const sample: Sample = { at, ops: t.ops, unsyncedBytes: t.unsyncedBytes, aofBytes: t.aofBytes, rdbBytes: t.rdbBytes, rewriteAtBytes: t.rewriteAtBytes, fsyncs: t.fsyncs, replicationLagBytes: t.replicationLagBytes };
+    const sample: Sample = { at, ops: t.ops, unsyncedBytes: t.unsyncedBytes, aofBytes: t.aofBytes, rdbBytes: t.rdbBytes, rewriteAtBytes: t.rewriteAtBytes, fsyncs: t.fsyncs, fsyncMaxMs: t.fsyncMaxMs, aofWrites: t.aofWrites, job: t.job, replicationLagBytes: t.replicationLagBytes };
     this.history = this.history.length >= HISTORY_SAMPLES ? [...this.history.slice(1), sample] : [...this.history, sample];
   }
 
