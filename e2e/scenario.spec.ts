@@ -117,8 +117,42 @@ test('what-ifs: the same run branched at another instant and under another polic
   await page.getByLabel('Crash kind').selectOption('process');
   await page.getByRole('button', { name: 'Branch here' }).click();
   await expect(branches.getByRole('row')).toHaveCount(4, { timeout: 60_000 });
-  await expect(branches.getByRole('row').nth(1)).toContainText('AOF every 1 second, power at 5.5 s');
-  await expect(branches.getByRole('row').nth(2)).toContainText('AOF every write, power at 5.5 s');
-  await expect(branches.getByRole('row').nth(3)).toContainText('AOF every write, process at 3.0 s');
+  await expect(branches.getByRole('row').nth(1)).toContainText('AOF every 1 second, power at 5.50 s');
+  await expect(branches.getByRole('row').nth(2)).toContainText('AOF every write, power at 5.50 s');
+  await expect(branches.getByRole('row').nth(3)).toContainText('AOF every write, process at 3.00 s');
   await expect(branches.getByRole('row').nth(2).getByRole('cell').nth(2)).toHaveText('0');
+});
+
+test('the time scrubber seeks back and forth through the recorded run, and a branch starts from the instant shown', async ({ page }) => {
+  const run: Scenario = { ...scenario, preset: 'aof-everysec', durationMs: 6_000, events: [] };
+  await page.goto(`/?db=scrubber#s=${encodeScenario(run)}`);
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  await page.getByRole('button', { name: 'Record the run' }).click();
+  const state = page.getByTestId('state-at-instant');
+  await expect(state).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('img', { name: "The run's history: file sizes and bytes at risk over time" })).toBeVisible();
+  const ackedAt = async (ms: number) => {
+    await page.getByLabel('Crash instant', { exact: true }).fill(String(ms));
+    await expect(state).toContainText(/^At \d\.\d\d s: [\d,]+ writes acknowledged/);
+    return Number((await state.textContent())!.match(/: ([\d,]+) writes/)![1]!.replace(/,/g, ''));
+  };
+  const early = await ackedAt(1000);
+  const late = await ackedAt(5000);
+  expect(late).toBeGreaterThan(early);
+  expect(await ackedAt(1000)).toBe(early);
+  await expect(state).toContainText(/AOF [\d.]+ (B|KiB)/);
+
+  // The same policy crashed at the instant shown: the branch acknowledged what the history says.
+  const middle = await ackedAt(3000);
+  await page.getByRole('button', { name: 'Branch here' }).click();
+  const branch = page.getByRole('table', { name: 'Branches' }).getByRole('row').nth(1);
+  await expect(branch).toContainText(/AOF every 1 second, power at 2\.9\d s|AOF every 1 second, power at 3\.00 s/, { timeout: 60_000 });
+  await expect(branch.getByRole('cell').nth(1)).toHaveText(middle.toLocaleString('en-US'));
+
+  // A click on the chart seeks too.
+  const chart = page.getByRole('img', { name: "The run's history: file sizes and bytes at risk over time" });
+  const box = (await chart.boundingBox())!;
+  await chart.click({ position: { x: box.width - 12, y: box.height / 2 } });
+  await expect(page.getByTestId('crash-instant')).toHaveText(/^[56]\.\d s$/);
+  await page.getByRole('region', { name: 'Time and what-ifs' }).screenshot({ path: 'test-results/scrubber.png' });
 });

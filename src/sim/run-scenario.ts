@@ -50,6 +50,26 @@ export interface RunOptions {
   signal?: { readonly aborted: boolean };
   /** Awaited every ~50 ms of work when running as fast as possible, to let messages in. */
   breathe?: () => Promise<void>;
+  /** Called with the run's state every `traceEveryMs` of virtual time: the history a scrubber seeks through. */
+  onTrace?: (point: TracePoint) => void;
+  traceEveryMs?: number;
+}
+
+/** The run at one instant, as a scrubber shows it. */
+export interface TracePoint {
+  /** Virtual ms since the start of the run. */
+  atMs: number;
+  acknowledgedWrites: number;
+  keys: number;
+  aofBytes: number;
+  rdbBytes: number;
+  /** Written, not yet durable: what a power loss at this instant would take. */
+  unsyncedBytes: number;
+  fsyncs: number;
+  /** Virtual ms of the last completed fsync and snapshot, if any. */
+  lastFsyncAtMs: number | null;
+  lastSnapshotAtMs: number | null;
+  job: 'rdb' | 'aof' | null;
 }
 
 export interface RunReport {
@@ -147,6 +167,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let nextWriteback = SIM_EPOCH_MS + WRITEBACK_INTERVAL_MS;
   const events = scenario.events.filter((e) => e.kind !== 'crash').map((e) => ({ ...e, at: SIM_EPOCH_MS + e.at }));
   let lastProgress = 0;
+  const traceEvery = Math.max(1, options.traceEveryMs ?? 1000);
+  let nextTrace = SIM_EPOCH_MS;
   const wallStart = performance.now();
   let lastBreath = wallStart;
   for (;;) {
@@ -182,6 +204,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     }
     watchJobs();
     replica?.pump(t);
+    if (options.onTrace && t >= nextTrace) {
+      nextTrace += traceEvery;
+      const lastFsync = server.fsyncLog.at(-1);
+      options.onTrace({
+        atMs: t - SIM_EPOCH_MS,
+        acknowledgedWrites: history.length,
+        keys: server.engine.dbs.reduce((sum, db) => sum + db.size, 0),
+        aofBytes: server.aof?.currentSize ?? 0,
+        rdbBytes: (await cache.size(config.get('dbfilename'))) ?? 0,
+        unsyncedBytes: (await cache.state()).unsyncedBytes,
+        fsyncs: cache.stats.fsyncs,
+        lastFsyncAtMs: lastFsync ? lastFsync.at + lastFsync.durationMs - SIM_EPOCH_MS : null,
+        lastSnapshotAtMs: lastSnapshotAt === null ? null : lastSnapshotAt - SIM_EPOCH_MS,
+        job: server.job?.kind ?? null,
+      });
+    }
     if (options.onProgress && t - lastProgress >= 1000) {
       lastProgress = t;
       options.onProgress(t - SIM_EPOCH_MS, crashAt);

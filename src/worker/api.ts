@@ -75,6 +75,9 @@ export function makeApi(host: LabHost, now: () => number) {
     async runScenario(scenario: Scenario, backend: BackendChoice, speed: number | null) {
       return host.runScenario(scenario, backend, speed);
     },
+    async traceScenario(scenario: Scenario, backend: BackendChoice) {
+      return host.traceScenario(scenario, backend);
+    },
     async startWorkload(spec: Workload, seed: number) {
       if (!host.workload) throw new Error('The engine has not started.');
       host.workload.start(spec, seed);

@@ -19,7 +19,7 @@ import type { PresetId } from '../scenario/presets.js';
 import type { CrashKind, Scenario } from '../scenario/scenario.js';
 import type { LossPoint } from '../sim/crash-explorer.js';
 import { judgeLiveCrash, type LiveCrashRecord, type LiveCrashReport } from '../sim/live-crash.js';
-import { runScenario, type RunReport } from '../sim/run-scenario.js';
+import { runScenario, type RunOptions, type RunReport, type TracePoint } from '../sim/run-scenario.js';
 import { ackedCounter, LiveWorkload } from './live-workload.js';
 import { BackupVault, type BackupEntry } from './backups.js';
 import { ReplicaAcks, ReplicaEnd, replicaofCommands, servePrimary, waitCommand, type ReplicationStatus } from './replication-link.js';
@@ -296,7 +296,16 @@ export class LabHost {
    * Runs a scenario on the virtual clock with real browser storage under it: files are
    * written to and reverted in OPFS or IndexedDB exactly as the crash model says.
    */
-  async runScenario(scenario: Scenario, backend: BackendChoice, speed: number | null): Promise<RunReport> {
+  async runScenario(scenario: Scenario, backend: BackendChoice, speed: number | null, extra: Pick<RunOptions, 'crash' | 'onTrace' | 'traceEveryMs'> = {}): Promise<RunReport> {
+    // Runs share one scenario store: panels asking at once take turns.
+    const turn = this.scenarioTurn.then(() => this.runScenarioNow(scenario, backend, speed, extra));
+    this.scenarioTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private scenarioTurn: Promise<unknown> = Promise.resolve();
+
+  private async runScenarioNow(scenario: Scenario, backend: BackendChoice, speed: number | null, extra: Pick<RunOptions, 'crash' | 'onTrace' | 'traceEveryMs'>): Promise<RunReport> {
     const name = 'persistence-lab-scenario';
     const opfs = backend === 'opfs' && OpfsStore.isAvailable() ? await OpfsStore.open(name) : null;
     const idb = opfs ? null : await IndexedDbStore.open(name);
@@ -312,6 +321,7 @@ export class LabHost {
         onProgress: (done, total) => this.onProgress?.('scenario', done, total),
         breathe: () => new Promise((resolve) => setTimeout(resolve, 0)),
         ...(speed ? { speed } : {}),
+        ...extra,
       });
     } finally {
       this.cancelRun = null;
@@ -319,6 +329,17 @@ export class LabHost {
       opfs?.closeAll();
       idb?.close();
     }
+  }
+
+  /**
+   * The run's history for the scrubber: the scenario without its crash, its state sampled about
+   * 500 times. The run is deterministic, so any instant seen here is the one a branch recomputes.
+   */
+  async traceScenario(scenario: Scenario, backend: BackendChoice): Promise<TracePoint[]> {
+    const points: TracePoint[] = [];
+    const traceEveryMs = Math.max(100, Math.round(scenario.durationMs / 500));
+    await this.runScenario(scenario, backend, null, { crash: 'none', traceEveryMs, onTrace: (point) => points.push(point) });
+    return points;
   }
 
   /**

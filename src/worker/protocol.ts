@@ -4,7 +4,7 @@ import type { WorkerApi } from './api.js';
 
 export type { ConsoleResult } from './api.js';
 export type { BackendChoice, Durability, StartInfo, StartOptions } from './host.js';
-export type { RunReport } from '../sim/run-scenario.js';
+export type { RunReport, TracePoint } from '../sim/run-scenario.js';
 export type { LossPoint } from '../sim/crash-explorer.js';
 export type { LiveCrashRecord, LiveCrashReport } from '../sim/live-crash.js';
 export type { ReplicationStatus } from './replication-link.js';

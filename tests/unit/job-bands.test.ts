@@ -9,11 +9,11 @@ const sample = (at: number, job: Sample['job']): Sample => ({ at, job, ops: 0, u
 describe('jobBands', () => {
   it('merges runs of one kind and starts a band a sample before its first one', () => {
     const samples = [sample(100, null), sample(200, 'rdb'), sample(300, 'rdb'), sample(400, 'aof'), sample(500, null), sample(600, 'rdb')];
-    expect(jobBands(samples, 100)).toEqual([
+    expect(jobBands(samples, (s) => s.at, 100)).toEqual([
       { kind: 'rdb', from: 100, to: 300 },
       { kind: 'aof', from: 300, to: 400 },
       { kind: 'rdb', from: 500, to: 600 },
     ]);
-    expect(jobBands([sample(100, null)], 100)).toEqual([]);
+    expect(jobBands([sample(100, null)], (s) => s.at, 100)).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
-// The background jobs (a BGSAVE's child, an AOF rewrite's child) as spans of time, from the
-// samples in which one ran: the charts draw them as bands behind their lines.
-import type { Sample } from '../state/telemetry.svelte.js';
+// The background jobs (a BGSAVE's child, an AOF rewrite's child) as spans of time, from samples
+// that each say which job ran: the charts draw them as bands behind their lines.
 
 export interface JobBand {
   kind: 'rdb' | 'aof';
@@ -10,15 +9,17 @@ export interface JobBand {
 
 export const JOB_NAMES = { rdb: 'snapshot', aof: 'rewrite' } as const;
 
-export function jobBands(samples: readonly Sample[], sampleMs: number): JobBand[] {
+/** Each sample covers the `stepMs` before its time; consecutive samples of one job merge. */
+export function jobBands<S extends { job: 'rdb' | 'aof' | null }>(samples: readonly S[], timeOf: (sample: S) => number, stepMs: number): JobBand[] {
   const bands: JobBand[] = [];
   let open: JobBand | null = null;
   for (const s of samples) {
+    const at = timeOf(s);
     if (open && s.job === open.kind) {
-      open.to = s.at;
+      open.to = at;
       continue;
     }
-    open = s.job ? { kind: s.job, from: s.at - sampleMs, to: s.at } : null;
+    open = s.job ? { kind: s.job, from: at - stepMs, to: at } : null;
     if (open) bands.push(open);
   }
   return bands;

@@ -3,7 +3,7 @@
 // and a fresh one recovers from whatever the storage kept.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
 import type { Scenario } from '../../scenario/scenario.js';
-import type { BackendChoice, BackupEntry, ConsoleResult, Inspection, KeyspaceSummary, LiveCrashRecord, LiveCrashReport, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry } from '../../worker/protocol.js';
+import type { BackendChoice, BackupEntry, ConsoleResult, Inspection, KeyspaceSummary, LiveCrashRecord, LiveCrashReport, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry, TracePoint } from '../../worker/protocol.js';
 import { EngineWorker } from '../worker-client.js';
 
 export type CrashKind = 'process' | 'power' | 'torn' | 'disaster';
@@ -274,6 +274,12 @@ export class LabSession {
   async runScenario(scenario: Scenario, speed: number | null): Promise<RunReport> {
     if (!this.worker) throw new Error('The engine is not running.');
     return this.withProgress(() => this.worker!.callWithin(24 * 3600_000, 'runScenario', scenario, this.backend, speed));
+  }
+
+  /** The scenario's run sampled over its whole length, for the time scrubber. */
+  async traceScenario(scenario: Scenario): Promise<TracePoint[]> {
+    if (!this.worker) throw new Error('The engine is not running.');
+    return this.withProgress(() => this.worker!.callWithin(24 * 3600_000, 'traceScenario', scenario, this.backend));
   }
 
   async startWorkload(rate: number): Promise<void> {
