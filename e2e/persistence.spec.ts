@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { PRESETS } from '../src/scenario/presets.js';
 import { run } from './support/console.js';
 
 let context: BrowserContext;
@@ -58,6 +59,27 @@ for (const storage of ['OPFS (file system)', 'IndexedDB'] as const) {
     await page.screenshot({ path: `test-results/persistence-${storage.slice(0, 4)}.png`, fullPage: true });
   });
 }
+
+test('each of the seven presets restarts the engine with its directives, and the choice survives a reload', async () => {
+  const page = await open('presets');
+  for (const preset of PRESETS) {
+    const radio = page.getByRole('radio', { name: preset.label });
+    await radio.check();
+    await expect(page.getByRole('status').first()).toHaveText('Engine running');
+    await expect(radio).toBeChecked();
+    await expect(page.locator('label', { has: radio })).toContainText(preset.promise);
+    // The directives as redis.conf wrote them, read back through CONFIG GET.
+    for (const line of preset.config.split('\n')) {
+      const [name, ...rest] = line.split(' ');
+      const value = rest.join(' ').replace(/^"(.*)"$/, '$1');
+      expect(await run(page, `CONFIG GET ${name}`), `${preset.label}: ${line}`).toBe(`1) "${name}"\n2) "${value}"`);
+    }
+  }
+  await page.reload();
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  await expect(page.getByRole('radio', { name: PRESETS.at(-1)!.label })).toBeChecked();
+  expect(await run(page, 'CONFIG GET aof-use-rdb-preamble')).toBe('1) "aof-use-rdb-preamble"\n2) "yes"');
+});
 
 test('with no persistence a killed worker comes back empty', async () => {
   const page = await open('none');
