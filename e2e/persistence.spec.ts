@@ -145,6 +145,34 @@ test('a live workload: each crash judged against its policy, with the loss windo
   await page.screenshot({ path: 'test-results/workload.png', fullPage: true });
 });
 
+test('the workload runs the chosen keys and mix, and pauses and resumes its sequence', async () => {
+  const page = await open('workload-shape');
+  await page.getByLabel('Rate').selectOption({ label: '1,000 writes/s' });
+  await page.getByLabel('Keys').selectOption({ label: '100' });
+  await page.getByLabel('Key choice').selectOption({ label: 'hot keys (Zipf)' });
+  await page.getByLabel('Command mix').selectOption({ label: 'Hot counters (INCR)' });
+  await page.getByRole('button', { name: 'Start workload' }).click();
+  await expect.poll(() => ackedSoFar(page)).toBeGreaterThan(100);
+  await expect.poll(async () => Number((await page.getByTestId('ops-per-second').textContent())!.replace(/,/g, ''))).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Pause workload' }).click();
+  await expect(page.getByRole('button', { name: 'Resume workload' })).toBeVisible();
+  const paused = await ackedSoFar(page);
+  await page.waitForTimeout(1000);
+  expect(await ackedSoFar(page)).toBe(paused);
+  await page.getByRole('button', { name: 'Resume workload' }).click();
+  await expect.poll(() => ackedSoFar(page)).toBeGreaterThan(paused);
+  await page.getByRole('button', { name: 'Stop workload' }).click();
+  await expect(page.getByRole('button', { name: 'Start workload' })).toBeVisible();
+  // Only counters (at most 100 of them) and the workload's own counter; Zipf makes counter:0 the hottest.
+  expect(await run(page, 'SCAN 0 MATCH str* COUNT 100000')).toMatch(/^1\) "0"\n2\) \(empty array\)$/);
+  const dbsize = Number((await run(page, 'DBSIZE')).replace('(integer) ', ''));
+  expect(dbsize).toBeGreaterThan(1);
+  expect(dbsize).toBeLessThanOrEqual(101);
+  const hottest = Number(JSON.parse(await run(page, 'GET counter:0')));
+  const coldest = Number(JSON.parse((await run(page, 'GET counter:99')).replace('(nil)', '0')));
+  expect(hottest).toBeGreaterThan(coldest);
+});
+
 test('rewriting the AOF shows the compaction', async () => {
   const page = await open('rewrite');
   await choose(page, 'AOF every 1 second', 'OPFS (file system)');

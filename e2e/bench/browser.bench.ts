@@ -3,7 +3,8 @@
 //   on the same store with the same cadence (ratio engine ÷ bare).
 // - Loading a large RDB in the worker with the UI open: time, progress updates, and the
 //   longest main-thread task (PerformanceObserver long tasks).
-// - The UI under the fastest workload: long tasks and frame times while the timeline updates.
+// - The UI under the fastest workload for 10 minutes of server time: long tasks and frame times
+//   while the timeline updates, and the page's and the worker's JS heaps staying bounded.
 // BENCH_FULL=1 runs the full sizes; results go to bench-results/browser-<mode>.json.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,18 +96,69 @@ test('loading a large RDB in the worker keeps the page responsive', async ({ pag
   }
 });
 
-test('the UI under the fastest workload: long tasks and frame times', async ({ page }) => {
+/**
+ * JS heap in use by the page and by each worker after a full GC, over the DevTools protocol
+ * (workers are reached through auto-attached target sessions).
+ */
+async function heapsAfterGc(page: Page): Promise<{ pageBytes: number; workerBytes: number[] }> {
+  const cdp = await page.context().newCDPSession(page);
+  const sessions: string[] = [];
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type === 'worker') sessions.push(e.sessionId);
+  });
+  let nextId = 1;
+  const pending = new Map<number, (result: { usedSize: number }) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const message = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
+    if (message.id !== undefined && message.result) pending.get(message.id)?.(message.result);
+  });
+  const inWorker = (sessionId: string, method: string) =>
+    new Promise<{ usedSize: number }>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) });
+    });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  await cdp.send('HeapProfiler.collectGarbage');
+  const pageBytes = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  const workerBytes: number[] = [];
+  for (const sessionId of sessions) {
+    await inWorker(sessionId, 'HeapProfiler.collectGarbage');
+    workerBytes.push((await inWorker(sessionId, 'Runtime.getHeapUsage')).usedSize);
+  }
+  await cdp.detach();
+  return { pageBytes, workerBytes };
+}
+
+test('the UI under the fastest workload for 10 simulated minutes: long tasks, frame times, bounded memory', async ({ page }) => {
   test.setTimeout(300_000);
   const seconds = full ? 60 : 10;
+  // Server time runs fast enough that the run covers 10 minutes of it: crons, fsyncs,
+  // writeback and rewrites of 10 minutes, with the timeline drawing all along.
+  const speed = 600 / seconds;
   await page.goto('/?db=bench-ui');
   await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  await page.getByLabel('Time speed').fill(String(Math.log10(speed)));
   await page.getByLabel('Rate').selectOption({ label: '5,000 writes/s' });
   await page.getByRole('button', { name: 'Start workload' }).click();
   await observeMainThread(page);
-  await page.waitForTimeout(seconds * 1000);
+  await page.waitForTimeout((seconds * 1000) / 4);
+  const early = await heapsAfterGc(page);
+  await page.waitForTimeout((seconds * 3000) / 4);
+  const late = await heapsAfterGc(page);
   const stats = await mainThreadStats(page);
   const acked = Number((await page.getByTestId('acked').textContent())!.replace(/,/g, ''));
-  results.ui = { seconds, acked, ...stats };
-  console.log(`  UI with the workload at 5,000 writes/s for ${seconds} s: ${acked} writes acknowledged, ${stats.longTasks} long tasks (longest ${stats.longestTaskMs} ms), median frame ${stats.medianFrameMs} ms, p99 ${stats.p99FrameMs} ms`);
+  const mib = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+  const memory = {
+    pageMiB: [mib(early.pageBytes), mib(late.pageBytes)],
+    workerMiB: [mib(early.workerBytes.reduce((a, b) => a + b, 0)), mib(late.workerBytes.reduce((a, b) => a + b, 0))],
+  };
+  results.ui = { seconds, simulatedMinutes: 10, speed, acked, ...stats, memory };
+  console.log(`  UI with the workload at 5,000 writes/s for ${seconds} s (×${speed}: 10 simulated minutes): ${acked} writes acknowledged, ${stats.longTasks} long tasks (longest ${stats.longestTaskMs} ms), median frame ${stats.medianFrameMs} ms, p99 ${stats.p99FrameMs} ms`);
+  console.log(`  JS heap after GC at 2.5 and 10 simulated minutes: page ${memory.pageMiB.join(' → ')} MiB, workers ${memory.workerMiB.join(' → ')} MiB`);
   expect(acked).toBeGreaterThan(0);
+  expect(early.workerBytes.length).toBeGreaterThan(0);
+  // Bounded: the last 7.5 minutes may not grow the heaps by more than half of what they were.
+  expect(late.pageBytes).toBeLessThan(early.pageBytes * 1.5);
+  expect(late.workerBytes.reduce((a, b) => a + b, 0)).toBeLessThan(early.workerBytes.reduce((a, b) => a + b, 0) * 1.5);
 });

@@ -84,7 +84,12 @@ export function makeApi(host: LabHost, now: () => number) {
       return host.workload.status();
     },
     async stopWorkload() {
-      host.workload?.stop();
+      host.workload?.end();
+      return host.workload?.status() ?? null;
+    },
+    async pauseWorkload(paused: boolean) {
+      if (paused) host.workload?.pause();
+      else host.workload?.resume();
       return host.workload?.status() ?? null;
     },
     /** The crash instant: the workload stops and says what it had acknowledged, and when. */

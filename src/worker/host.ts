@@ -125,7 +125,7 @@ export class LabHost {
     if (change.speed !== undefined) clock.setSpeed(change.speed);
     if (change.paused !== undefined) {
       clock.setPaused(change.paused);
-      if (change.paused) this.workload?.stop();
+      if (change.paused) this.workload?.pause();
     }
     if (change.stepMs !== undefined && clock.paused) {
       clock.step(change.stepMs);

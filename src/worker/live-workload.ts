@@ -22,6 +22,8 @@ export function ackedCounter(engine: Engine): number {
 
 export interface WorkloadStatus {
   running: boolean;
+  /** Paused: no writes now, resume() continues the same sequence. */
+  paused: boolean;
   rate: number;
   /** The workload:acked counter as last acknowledged: every workload write ever acked. */
   acked: number;
@@ -35,6 +37,7 @@ export class LiveWorkload {
   private readonly ackLog = new AckLog();
   acked = 0;
   rate = 0;
+  paused = false;
 
   constructor(
     private readonly server: PersistentServer,
@@ -43,8 +46,20 @@ export class LiveWorkload {
 
   start(spec: Workload, seed: number): void {
     this.stop();
-    this.rate = spec.rate;
     this.generator = new WorkloadGenerator(spec, seededRng(seed));
+    this.rate = spec.rate;
+    this.resume();
+  }
+
+  /** Stops issuing writes but keeps the seeded sequence: resume() carries on where it was. */
+  pause(): void {
+    if (this.timer) this.paused = true;
+    this.stop();
+  }
+
+  resume(): void {
+    if (!this.generator || this.timer) return;
+    this.paused = false;
     this.owed = 0;
     let last = performance.now();
     this.timer = setInterval(() => {
@@ -61,6 +76,12 @@ export class LiveWorkload {
     this.timer = null;
   }
 
+  /** Stopped for good: a new start() begins a new sequence. */
+  end(): void {
+    this.stop();
+    this.paused = false;
+  }
+
   /** The crash instant: no new write starts, the one in flight gets its reply. */
   async halt(): Promise<LiveCrashRecord> {
     this.stop();
@@ -69,7 +90,7 @@ export class LiveWorkload {
   }
 
   status(): WorkloadStatus {
-    return { running: this.timer !== null, rate: this.rate, acked: this.acked };
+    return { running: this.timer !== null, paused: this.paused, rate: this.rate, acked: this.acked };
   }
 
   private async pump(): Promise<void> {

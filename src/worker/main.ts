@@ -15,7 +15,7 @@ function post(message: WorkerMessage): void {
 
 /** A failure of background work, reported on the telemetry channel the UI already reads. */
 function failureTelemetry(error: string): WorkerMessage {
-  return { type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, rdbBytes: 0, rewriteAtBytes: null, fsyncs: 0, fsyncMaxMs: 0, aofWrites: 0, job: null, acked: 0, replicationLagBytes: null, workloadRunning: false, error };
+  return { type: 'telemetry', ops: 0, keys: 0, memoryBytes: 0, unsyncedBytes: 0, aofBytes: 0, rdbBytes: 0, rewriteAtBytes: null, fsyncs: 0, fsyncMaxMs: 0, aofWrites: 0, job: null, acked: 0, replicationLagBytes: null, workloadRunning: false, workloadPaused: false, error };
 }
 
 /** Not a request: a replication port handed over by the UI (ports cannot travel as arguments). */
@@ -79,6 +79,7 @@ setInterval(() => {
         acked: host.workload?.acked ?? 0,
         replicationLagBytes: host.replicationLag(),
         workloadRunning: host.workload?.status().running ?? false,
+        workloadPaused: host.workload?.paused ?? false,
       });
       lastCommands = commands;
       lastAofWrites = aofWrites;

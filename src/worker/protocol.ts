@@ -54,6 +54,7 @@ export interface Telemetry {
   /** Stream bytes the replica has not acknowledged; null without a replica. */
   replicationLagBytes: number | null;
   workloadRunning: boolean;
+  workloadPaused: boolean;
   /** A failure of the periodic work (cron, writeback), e.g. a storage error. */
   error?: string;
 }

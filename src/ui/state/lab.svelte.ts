@@ -2,7 +2,7 @@
 // what it recovered when it started, and the crash buttons. A crash ends the worker for real
 // and a fresh one recovers from whatever the storage kept.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
-import type { Scenario } from '../../scenario/scenario.js';
+import type { Scenario, Workload } from '../../scenario/scenario.js';
 import type { BackendChoice, BackupEntry, ConsoleResult, Inspection, KeyspaceSummary, LiveCrashRecord, LiveCrashReport, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry, TracePoint } from '../../worker/protocol.js';
 import { EngineWorker } from '../worker-client.js';
 
@@ -24,6 +24,9 @@ export interface CrashOutcome {
 }
 
 const SETUP_KEY = 'persistence-lab:setup';
+
+/** The live workload unless the panel says otherwise. */
+export const LIVE_WORKLOAD: Workload = { rate: 100, keys: 1000, distribution: 'uniform', valueSize: 32, mix: { set: 4, incr: 2, list: 1, hash: 1, sadd: 1, zadd: 1, del: 1 } };
 
 interface Setup {
   preset: PresetId;
@@ -282,13 +285,17 @@ export class LabSession {
     return this.withProgress(() => this.worker!.callWithin(24 * 3600_000, 'traceScenario', scenario, this.backend));
   }
 
-  async startWorkload(rate: number): Promise<void> {
+  async startWorkload(workload: Partial<Workload> & { rate: number }): Promise<void> {
     if (!this.worker) return;
-    await this.worker.call('startWorkload', { rate, keys: 1000, distribution: 'uniform', valueSize: 32, mix: { set: 4, incr: 2, list: 1, hash: 1, sadd: 1, zadd: 1, del: 1 } }, Date.now() % 1_000_000);
+    await this.worker.call('startWorkload', { ...LIVE_WORKLOAD, ...workload }, Date.now() % 1_000_000);
   }
 
   async stopWorkload(): Promise<void> {
     await this.worker?.call('stopWorkload');
+  }
+
+  async pauseWorkload(paused: boolean): Promise<void> {
+    await this.worker?.call('pauseWorkload', paused);
   }
 
   async compare(scenario: Scenario, presets: PresetId[]): Promise<{ preset: PresetId; report: RunReport }[]> {

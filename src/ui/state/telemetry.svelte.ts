@@ -32,6 +32,7 @@ export class TelemetryState {
   aofBytes = $state(0);
   acked = $state(0);
   workloadRunning = $state(false);
+  workloadPaused = $state(false);
   error = $state<string | null>(null);
   history = $state.raw<Sample[]>([]);
   private recentOps: number[] = [];
@@ -43,6 +44,7 @@ export class TelemetryState {
     this.aofBytes = t.aofBytes;
     this.acked = t.acked;
     this.workloadRunning = t.workloadRunning;
+    this.workloadPaused = t.workloadPaused;
     this.error = t.error ?? null;
     this.recentOps = [...this.recentOps, t.ops].slice(-WINDOW_TICKS);
     const total = this.recentOps.reduce((a, b) => a + b, 0);
