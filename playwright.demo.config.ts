@@ -1,5 +1,5 @@
 // `npm run demo`: scripted tours of the lab in the system Chromium, each opened from a scenario
-// URL, saving screenshots to demo-output/ (this Chromium build records no video).
+// URL, saving screenshots and a WebM video of each to demo-output/ (see e2e/demos/screencast.ts).
 import { defineConfig } from '@playwright/test';
 import { chromiumProject, viteServer } from './e2e/support/chromium.js';
 
@@ -11,7 +11,8 @@ export default defineConfig({
   outputDir: 'demo-output/results',
   workers: 1,
   reporter: 'list',
-  timeout: 120_000,
+  // A tour plus the replay that encodes its video.
+  timeout: 300_000,
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 1280, height: 800 },

@@ -173,6 +173,20 @@ test('the workload runs the chosen keys and mix, and pauses and resumes its sequ
   expect(hottest).toBeGreaterThan(coldest);
 });
 
+test('recovery of a big snapshot shows progress and can be cancelled, leaving the files as they were', async () => {
+  const page = await open('cancel-recovery');
+  await choose(page, 'Snapshot every 1 hour', 'OPFS (file system)');
+  expect(await run(page, 'DEBUG POPULATE 400000')).toBe('OK');
+  expect(await run(page, 'SAVE')).toBe('OK');
+  await page.getByRole('button', { name: 'Kill process' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Recovery progress' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel recovery' }).click();
+  await expect(page.getByRole('alert')).toContainText('Recovery was cancelled; the files were not changed.');
+  await page.reload();
+  await expect(page.getByRole('status').first()).toHaveText('Engine running', { timeout: 60_000 });
+  await expect(page.getByTestId('recovery')).toContainText('recovered 400,000 keys from the RDB snapshot');
+});
+
 test('rewriting the AOF shows the compaction', async () => {
   const page = await open('rewrite');
   await choose(page, 'AOF every 1 second', 'OPFS (file system)');

@@ -1,8 +1,17 @@
 // Three tours of what the lab teaches, each from a scenario URL, each ending in screenshots a
-// person can look at in demo-output/.
+// person can look at in demo-output/, and each recorded as a WebM video there.
 import { expect, test, type Page } from '@playwright/test';
 import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario/scenario.js';
 import { encodeScenario } from '../../src/scenario/url.js';
+import { recordTour } from './screencast.js';
+
+/** A tour with its video: demo-output/<name>.webm. */
+function tour(title: string, name: string, steps: (page: Page) => Promise<void>): void {
+  test(title, async ({ page }) => {
+    const recorded = await recordTour(page, `demo-output/${name}.webm`, () => steps(page));
+    expect(recorded, 'this Chromium encodes WebM with MediaRecorder').toBe(true);
+  });
+}
 
 async function openScenario(page: Page, name: string, scenario: Scenario): Promise<void> {
   await page.goto(`/?db=demo-${name}#s=${encodeScenario(scenario)}`);
@@ -14,7 +23,7 @@ async function shoot(page: Page, name: string, heading: string): Promise<void> {
   await page.screenshot({ path: `demo-output/${name}.png` });
 }
 
-test('everysec loses about a second on power loss', async ({ page }) => {
+tour('everysec loses about a second on power loss', 'everysec', async (page) => {
   await openScenario(page, 'everysec', { ...DEFAULT_SCENARIO, preset: 'aof-everysec', durationMs: 20_000, events: [{ at: 14_800, kind: 'crash', crash: 'power' }] });
   await page.getByRole('button', { name: 'Run scenario' }).click();
   await expect(page.getByTestId('scenario-why')).toContainText('were only in the page cache when the power went', { timeout: 60_000 });
@@ -24,7 +33,7 @@ test('everysec loses about a second on power loss', async ({ page }) => {
   await shoot(page, 'everysec-compared', 'Compare');
 });
 
-test('a rewrite compacts a hot counter', async ({ page }) => {
+tour('a rewrite compacts a hot counter', 'rewrite', async (page) => {
   await openScenario(page, 'rewrite', DEFAULT_SCENARIO);
   await page.getByRole('radio', { name: 'AOF every 1 second' }).check();
   await expect(page.getByRole('status').first()).toHaveText('Engine running');
@@ -38,7 +47,7 @@ test('a rewrite compacts a hot counter', async ({ page }) => {
   await shoot(page, 'rewrite-compaction', 'Persistence');
 });
 
-test('a snapshot every hour loses the last hour', async ({ page }) => {
+tour('a snapshot every hour loses the last hour', 'hourly', async (page) => {
   await openScenario(page, 'hourly', {
     ...DEFAULT_SCENARIO,
     preset: 'rdb-1h',
