@@ -132,3 +132,21 @@ test("all files download as one tar that redis-server starts from, and redis-ser
   expect({ kind: 'status', value: await run(page, 'DEBUG DIGEST') }).toEqual(redisDigest);
   rmSync(aofDir, { recursive: true, force: true });
 });
+
+test('a big upload shows progress and can be cancelled, leaving the live data as it was', async ({ page }) => {
+  const redis = await RedisServer.start({ dir });
+  try {
+    await redis.command('DEBUG', 'POPULATE', '1000000');
+    await redis.command('SAVE');
+  } finally {
+    await redis.stop();
+  }
+  expect(await run(page, 'SET kept yes')).toBe('OK');
+  const before = await run(page, 'DEBUG DIGEST');
+  await page.getByLabel('Load an RDB file').setInputFiles(join(dir, 'dump.rdb'));
+  await expect(page.getByRole('progressbar', { name: 'Upload progress' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel upload' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'dump.rdb' })).toContainText('dump.rdb was not loaded: Loading was cancelled; the live data is unchanged.');
+  expect(await run(page, 'DEBUG DIGEST')).toBe(before);
+  expect(await run(page, 'GET kept')).toBe('"yes"');
+});

@@ -164,7 +164,7 @@ export function makeApi(host: LabHost, now: () => number) {
     async loadRdbUpload(name: string, bytes: Uint8Array) {
       return host.loadRdbUpload(name, bytes);
     },
-    async cancelScenario() {
+    async cancelLongWork() {
       host.cancelRun?.();
     },
   };

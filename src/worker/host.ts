@@ -311,10 +311,8 @@ export class LabHost {
     const idb = opfs ? null : await IndexedDbStore.open(name);
     const store: FileStore = opfs ?? idb!;
     await clearStore(store);
-    const signal = { aborted: false };
-    this.cancelRun = () => (signal.aborted = true);
     try {
-      return await runScenario(scenario, {
+      return await this.cancellable((signal) => runScenario(scenario, {
         backend: store,
         rdb: rdbCodec,
         signal,
@@ -322,9 +320,8 @@ export class LabHost {
         breathe: () => new Promise((resolve) => setTimeout(resolve, 0)),
         ...(speed ? { speed } : {}),
         ...extra,
-      });
+      }));
     } finally {
-      this.cancelRun = null;
       // Sync access handles lock their files: release them for the next run.
       opfs?.closeAll();
       idb?.close();
@@ -359,9 +356,7 @@ export class LabHost {
   async exploreCrashes(scenario: Scenario, points: number, backend: BackendChoice): Promise<LossPoint[]> {
     const out: LossPoint[] = [];
     const kinds = ['process', 'power', 'torn'] as const;
-    const signal = { aborted: false };
-    this.cancelRun = () => (signal.aborted = true);
-    try {
+    await this.cancellable(async (signal) => {
       for (let i = 1; i <= points; i++) {
         const crashAtMs = Math.round((scenario.durationMs * i) / points);
         for (const crash of kinds) {
@@ -371,10 +366,23 @@ export class LabHost {
           this.onProgress?.('scenario', out.length, points * kinds.length);
         }
       }
-    } finally {
-      this.cancelRun = null;
-    }
+    });
     return out;
+  }
+
+  /** Long work the Cancel buttons can stop: `cancelRun` raises the signal (and any outer work's). */
+  private async cancellable<T>(work: (signal: { readonly aborted: boolean }) => Promise<T>): Promise<T> {
+    const signal = { aborted: false };
+    const outer = this.cancelRun;
+    this.cancelRun = () => {
+      signal.aborted = true;
+      outer?.();
+    };
+    try {
+      return await work(signal);
+    } finally {
+      this.cancelRun = outer;
+    }
   }
 
   /** What the last AOF rewrite did, for the compaction view. */
@@ -404,13 +412,18 @@ export class LabHost {
     if (!server) throw new Error('The engine has not started.');
     const manifestFile = files.find((f) => f.name.endsWith('.manifest'));
     if (!manifestFile) throw new Error('no *.manifest among the files: choose the whole appendonlydir');
-    const store = new MemoryStore();
+    const store = new BreathingStore();
     for (const f of files) await store.write(f.name, 0, f.bytes);
     const manifest = await readManifest(store, '', manifestFile.name.replace(/\.manifest$/, ''));
     if (!manifest) throw new Error(`${manifestFile.name} could not be read`);
     const scratch = new Engine({ clock: systemClock, limits: server.engine.limits, databases: server.engine.dbs.length });
     const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
-    await loadAof(store, scratch, manifest, { dir: '', appendFilename: manifestFile.name.replace(/\.manifest$/, ''), loadTruncated: true, truncateOnDisk: false, rdb: rdbCodec.load, onProgress: (done) => this.onProgress?.('upload', done, total) });
+    await this.cancellable((signal) =>
+      uploadCancelled(
+        loadAof(store, scratch, manifest, { dir: '', appendFilename: manifestFile.name.replace(/\.manifest$/, ''), loadTruncated: true, truncateOnDisk: false, rdb: rdbCodec.load, signal, onProgress: (done) => this.onProgress?.('upload', done, total) }),
+        signal,
+      ),
+    );
     return this.replaceDataset(scratch);
   }
 
@@ -435,7 +448,9 @@ export class LabHost {
     async function* chunks() {
       for (let at = 0; at < bytes.length; at += chunkSize) yield bytes.subarray(at, at + chunkSize);
     }
-    const report = await loadRdb(scratch, chunks(), { file: name, onProgress: (done) => this.onProgress?.('upload', done, bytes.length), breathe: () => new Promise((r) => setTimeout(r, 0)) });
+    const report = await this.cancellable((signal) =>
+      uploadCancelled(loadRdb(scratch, chunks(), { file: name, signal, onProgress: (done) => this.onProgress?.('upload', done, bytes.length), breathe: () => new Promise((r) => setTimeout(r, 0)) }), signal),
+    );
     await this.replaceDataset(scratch);
     return { keys: report.keys, notes: report.notes };
   }
@@ -475,6 +490,24 @@ export class LabHost {
   private log(line: string): void {
     this.logLines.push(line);
     if (this.logLines.length > 200) this.logLines.shift();
+  }
+}
+
+/** An uploaded AOF directory in memory, whose reads let messages in (a Cancel) between chunks. */
+class BreathingStore extends MemoryStore {
+  override async read(path: string, offset: number, length: number): Promise<Uint8Array> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return super.read(path, offset, length);
+  }
+}
+
+/** A cancelled upload says so plainly: nothing was replaced. */
+async function uploadCancelled<T>(loading: Promise<T>, signal: { readonly aborted: boolean }): Promise<T> {
+  try {
+    return await loading;
+  } catch (e) {
+    if (signal.aborted) throw new Error('Loading was cancelled; the live data is unchanged.');
+    throw e;
   }
 }
 

@@ -349,8 +349,9 @@ export class LabSession {
     return this.withProgress(() => this.worker!.callWithin(30 * 60_000, 'loadRdbUpload', name, bytes));
   }
 
-  cancelScenario(): void {
-    void this.worker?.call('cancelScenario');
+  /** Stops the long work running in the worker: a scenario run, an exploration, an upload or a restore. */
+  cancelLongWork(): void {
+    void this.worker?.call('cancelLongWork');
   }
 
   async crash(kind: Exclude<CrashKind, 'disaster'>): Promise<void> {
