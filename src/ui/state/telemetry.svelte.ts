@@ -8,21 +8,8 @@ const WINDOW_TICKS = Math.round(1000 / TELEMETRY_INTERVAL_MS);
 /** 60 s of samples. */
 export const HISTORY_SAMPLES = Math.round(60_000 / TELEMETRY_INTERVAL_MS);
 
-export interface Sample {
-  /** Wall-clock ms (performance.now) when the sample arrived. */
-  at: number;
-  ops: number;
-  unsyncedBytes: number;
-  aofBytes: number;
-  rdbBytes: number;
-  rewriteAtBytes: number | null;
-  fsyncs: number;
-  /** The longest fsync of the tick, in real ms as measured. */
-  fsyncMaxMs: number;
-  aofWrites: number;
-  job: 'rdb' | 'aof' | null;
-  replicationLagBytes: number | null;
-}
+/** One telemetry tick as the charts keep it, stamped with its arrival (performance.now ms). */
+export type Sample = { at: number } & Pick<Telemetry, 'ops' | 'unsyncedBytes' | 'aofBytes' | 'rdbBytes' | 'rewriteAtBytes' | 'fsyncs' | 'fsyncMaxMs' | 'aofWrites' | 'job' | 'replicationLagBytes'>;
 
 export class TelemetryState {
   keys = $state(0);
