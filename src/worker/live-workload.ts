@@ -2,9 +2,8 @@
 // MULTI/EXEC with INCR workload:acked, so after any crash the recovered counter says exactly how
 // many of the acknowledged writes survived (the AOF keeps transactions whole).
 import { seededRng } from '../engine/clock.js';
-import type { Client } from '../engine/engine.js';
-import type { Engine } from '../engine/engine.js';
-import { RawString } from '../engine/keyspace/values.js';
+import type { Client, Engine } from '../engine/engine.js';
+import { stringBytes } from '../engine/keyspace/values.js';
 import type { PersistentServer } from '../engine/persistence/server.js';
 import type { Workload } from '../scenario/scenario.js';
 import { AckLog, type LiveCrashRecord } from '../sim/live-crash.js';
@@ -16,8 +15,8 @@ const TICK_MS = 10;
 /** The workload counter as the dataset holds it now (0 when absent). */
 export function ackedCounter(engine: Engine): number {
   const value = engine.dbs[0]?.dict.get(ACKED_KEY);
-  const text = value instanceof RawString ? value.value : value;
-  return typeof text === 'string' ? Number(text) || 0 : 0;
+  const text = value === undefined ? null : stringBytes(value);
+  return text === null ? 0 : Number(text) || 0;
 }
 
 export interface WorkloadStatus {

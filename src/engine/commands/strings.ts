@@ -3,7 +3,7 @@
 import type { Bin } from '../bytes.js';
 import type { CommandContext } from '../context.js';
 import { ERR } from '../errors.js';
-import { RawString } from '../keyspace/values.js';
+import { RawString, stringBytes } from '../keyspace/values.js';
 import { bulk, bulkArray, int, NIL, OK, type Reply } from '../resp/reply.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../util/long-double.js';
 import { fitsInt64, INT64_MIN, parseInt64, parseIntArg } from '../util/numbers.js';
@@ -96,7 +96,7 @@ export const stringCommands: readonly CommandSpec[] = [
       return bulkArray(
         argv.slice(1).map((key) => {
           const value = ctx.lookup(key);
-          return typeof value === 'string' ? value : value instanceof RawString ? value.value : null;
+          return value === undefined ? null : stringBytes(value);
         }),
       );
     },

@@ -12,9 +12,6 @@ export interface CrashOutcome {
   kind: CrashKind;
   keysBefore: number;
   keysAfter: number;
-  /** Workload writes acknowledged before the crash, and how many the recovered data holds. */
-  acked: number;
-  recovered: number;
   /** Bytes a power loss took back, per file. */
   lostBytes: number;
   /** Recovery judged against the policy's promise (null when no workload ran). */
@@ -271,7 +268,7 @@ export class LabSession {
     this.worker = null;
     this.status = 'recovering';
     await this.start();
-    this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, acked: 0, recovered: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0 };
+    this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0 };
   }
 
   async runScenario(scenario: Scenario, speed: number | null): Promise<RunReport> {
@@ -370,7 +367,7 @@ export class LabSession {
     this.status = 'recovering';
     await this.withProgress(() => this.start());
     const report = await this.judge(halted, kind, null);
-    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, acked: halted?.acked ?? 0, recovered: report?.recovered ?? 0, report, replayMs: this.info?.recovery.loadMs ?? 0 };
+    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, report, replayMs: this.info?.recovery.loadMs ?? 0 };
   }
 
   /** Recovery is long work on a big file: cancelling ends the fresh engine and leaves the files as they are. */
