@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/support/fast-check-seed.ts'],
     environment: 'node',
     // Oracle tests start redis-server processes; two cores cannot take many at once.
     maxWorkers: 2,

@@ -62,15 +62,54 @@ export function sortPairs(reply: Reply): Reply {
 }
 
 /**
- * SCAN-family replies: Redis's cursor is a position in its hash table, the lab's in its own
- * order, so only the elements are compared (sorted; `pairs` for HSCAN/ZSCAN field-value lists).
+ * SCAN-family replies. Redis's cursor is a position in its hash table (seeded at random when the
+ * server starts), the lab's a position in its own order, so one call of an incomplete scan may
+ * return different elements on each side. What must hold: errors are the same; every element
+ * either side returns is in the collection with that value; a side that says it is done
+ * (cursor 0) returned all of it; when both are done, they returned the same elements.
  */
-export function scanElements(pairs: boolean) {
-  return (_: readonly string[], reply: Reply): Reply => {
-    if (reply.kind !== 'array' || !reply.value || reply.value.length !== 2) return reply;
-    const elements = reply.value[1]!;
-    return { kind: 'array', value: [{ kind: 'status', value: 'cursor' }, pairs ? sortPairs(elements) : sortArray(elements)] };
+export function scanElements(pairs: boolean): CommandRule['reconcile'] {
+  return (argv, redisReply, labReply, lab) => {
+    if (redisReply.kind !== 'array' || labReply.kind !== 'array') {
+      return sameReply(redisReply, labReply) ? undefined : `redis ${describeReply(redisReply)}, lab ${describeReply(labReply)}`;
+    }
+    const elementsOf = (reply: Reply): Reply => (reply.kind === 'array' && reply.value?.[1]) || { kind: 'array', value: [] };
+    const cursorOf = (reply: Reply): string => (reply.kind === 'array' && reply.value?.[0]?.kind === 'bulk' ? reply.value[0].value ?? '' : '');
+    const sorted = (reply: Reply): Reply => (pairs ? sortPairs(reply) : sortArray(reply));
+    if (cursorOf(redisReply) === '0' && cursorOf(labReply) === '0') {
+      return sameReply(sorted(elementsOf(redisReply)), sorted(elementsOf(labReply))) ? undefined : `both done with different elements: redis ${describeReply(redisReply)}, lab ${describeReply(labReply)}`;
+    }
+    // Only for an incomplete scan: the extra call could expire keys the partial one did not visit.
+    const complete = lab.run(...fullScan(argv));
+    const all = sorted(elementsOf(complete));
+    const members = new Set(groups(all, pairs).map(describeReply));
+    for (const [side, reply] of [['redis', redisReply], ['lab', labReply]] as const) {
+      const items = groups(elementsOf(reply), pairs).map(describeReply);
+      const stray = items.find((item) => !members.has(item));
+      if (stray) return `${side} returned ${stray}, which the collection does not hold`;
+      if (cursorOf(reply) === '0' && !sameReply(sorted(elementsOf(reply)), all)) return `${side} said the scan was done but returned ${describeReply(elementsOf(reply))}`;
+    }
   };
+}
+
+/** The same scan asked to return everything in one call (COUNT replaced by a huge one). */
+function fullScan(argv: readonly string[]): string[] {
+  const cursorAt = argv[0]!.toLowerCase() === 'scan' ? 1 : 2;
+  const out = argv.slice(0, cursorAt + 1);
+  for (let i = cursorAt + 1; i < argv.length; i += 2) {
+    if (argv[i]!.toLowerCase() !== 'count') out.push(...argv.slice(i, i + 2));
+  }
+  out.push('COUNT', '1000000000');
+  return out;
+}
+
+/** Elements of a scan reply, one entry per element (or field-value pair). */
+function groups(reply: Reply, pairs: boolean): Reply[] {
+  if (reply.kind !== 'array' || !reply.value) return [];
+  if (!pairs) return [...reply.value];
+  const out: Reply[] = [];
+  for (let i = 0; i < reply.value.length; i += 2) out.push({ kind: 'array', value: reply.value.slice(i, i + 2) });
+  return out;
 }
 
 function compareKey(a: Reply, b: Reply): number {

@@ -164,7 +164,14 @@ export class RedisServer {
       const ready = await Promise.race([waitForPort(port, child), spawnError.then((e) => e)]);
       if (ready === true) {
         const connection = await RedisConnection.open(port);
-        return new RedisServer(port, dir, child, connection, options.dir === undefined, () => output);
+        const server = new RedisServer(port, dir, child, connection, options.dir === undefined, () => output);
+        try {
+          await server.waitUntilLoaded();
+        } catch (e) {
+          await server.stop();
+          throw e;
+        }
+        return server;
       }
       child.kill('SIGKILL');
       if (ready instanceof Error) throw new Error(`cannot run ${REDIS_SERVER}: ${ready.message} (install the redis-server package)`);
@@ -178,6 +185,30 @@ export class RedisServer {
 
   pipeline(commands: readonly (readonly string[])[]): Promise<Reply[]> {
     return this.connection.pipeline(commands);
+  }
+
+  /**
+   * Waits until the server answers PING and `INFO persistence` says `loading:0`. Redis accepts
+   * connections while it loads its files: until then commands get `LOADING`, and `DEBUG DIGEST`
+   * (allowed while loading) digests only the keys loaded so far.
+   */
+  async waitUntilLoaded(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      const pong = await this.command('PING');
+      if (pong.kind === 'status' && pong.value === 'PONG') {
+        const info = await this.command('INFO', 'persistence');
+        const text = info.kind === 'bulk' ? info.value ?? '' : '';
+        if (/\r?\nloading:0\r?\n/.test(`\n${text}`)) return;
+        last = text.split(/\r?\n/).find((line) => line.startsWith('loading')) ?? 'no loading field';
+      } else {
+        last = pong.kind === 'error' || pong.kind === 'status' ? pong.value : JSON.stringify(pong);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const tail = this.log().trim().split('\n').slice(-10).join('\n');
+    throw new Error(`redis-server on port ${this.port} did not finish loading within ${timeoutMs / 1000} s (last answer: ${last}). Its log ends:\n${tail}`);
   }
 
   /** Waits until no BGSAVE or AOF rewrite is running or scheduled. */

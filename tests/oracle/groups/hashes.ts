@@ -33,6 +33,6 @@ export const hashRules: Rules = {
   hgetall: { normalize: (_, r) => sortPairs(r) },
   hkeys: { normalize: (_, r) => sortArray(r) },
   hvals: { normalize: (_, r) => sortArray(r) },
-  hscan: { normalize: scanElements(true) },
+  hscan: { reconcile: scanElements(true) },
   hrandfield: { reconcile: checkRandomFields },
 };

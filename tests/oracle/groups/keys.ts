@@ -46,7 +46,7 @@ function nearTime(tolerance: bigint): CommandRule {
 
 export const keyRules: Rules = {
   keys: { normalize: (_, r) => sortArray(r) },
-  scan: { normalize: scanElements(false) },
+  scan: { reconcile: scanElements(false) },
   pttl: nearTime(100n),
   pexpiretime: nearTime(100n),
   ttl: nearTime(1n),

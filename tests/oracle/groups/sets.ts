@@ -51,7 +51,7 @@ export const setRules: Rules = {
   sinter: { normalize: (_, r) => sortArray(r) },
   sunion: { normalize: (_, r) => sortArray(r) },
   sdiff: { normalize: (_, r) => sortArray(r) },
-  sscan: { normalize: scanElements(false) },
+  sscan: { reconcile: scanElements(false) },
   spop: { reconcile: reconcileSpop },
   srandmember: { reconcile: (_, a, b) => sameShape(a, b) },
 };
