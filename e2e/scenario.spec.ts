@@ -78,12 +78,14 @@ test('compare mode fills the AOF-vs-RDB table with measured numbers from the sam
 });
 
 test('the crash explorer draws the loss curve of the scenario', async ({ page }) => {
+  // Fifteen runs on real OPFS, each writing and reverting its files: minutes under a busy CPU.
+  test.setTimeout(240_000);
   const explored: Scenario = { ...scenario, preset: 'aof-everysec', durationMs: 4_000, events: [] };
   await page.goto(`/?db=explorer#s=${encodeScenario(explored)}`);
   await expect(page.getByRole('status').first()).toHaveText('Engine running');
   await page.getByLabel('Crash instants').selectOption('5');
   await page.getByRole('button', { name: 'Explore crashes' }).click();
-  await expect(page.getByTestId('explorer-summary')).toHaveText(/^15 crashes recovered; at worst [\d,]+ acknowledged writes lost;\s+the promise held every time\.$/, { timeout: 60_000 });
+  await expect(page.getByTestId('explorer-summary')).toHaveText(/^15 crashes recovered; at worst [\d,]+ acknowledged writes lost;\s+the promise held every time\.$/, { timeout: 220_000 });
   await expect(page.getByRole('img', { name: 'Writes lost against the crash instant, for each kind of crash' })).toBeVisible();
   // Each point opens that crash's recovery.
   await page.getByRole('button', { name: /^power crash at 2\.4 s: \d+ writes lost$/ }).click();

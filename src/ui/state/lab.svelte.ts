@@ -114,6 +114,8 @@ export class LabSession {
       this.paused = false;
       this.status = 'running';
     } catch (e) {
+      // A cancelled recovery (or a newer start) already said what happened to this worker.
+      if (this.worker !== worker) return;
       this.failure = `The engine could not start: ${(e as Error).message}`;
       this.status = 'failed';
     }
