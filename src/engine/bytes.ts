@@ -27,12 +27,6 @@ export function binToBytes(s: Bin): Uint8Array {
   return out;
 }
 
-/** Writes `s` into `target` at `offset`; returns the offset after it. */
-export function writeBin(target: Uint8Array, offset: number, s: Bin): number {
-  for (let i = 0; i < s.length; i++) target[offset + i] = s.charCodeAt(i);
-  return offset + s.length;
-}
-
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** Text typed by a person (UTF-16) to the bytes Redis would receive (UTF-8). */

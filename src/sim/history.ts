@@ -58,11 +58,6 @@ export class WriteHistory {
     entries.push({ seq, digest: valueDigest(this.shadow.dbs[0]!, key) });
   }
 
-  /** Digest of the shadow dataset after all acknowledged writes. */
-  get shadowEngine(): Engine {
-    return this.shadow;
-  }
-
   /** `crashAt`: replies released after it never reached the client. */
   analyze(recovered: Engine, crashAt = Infinity): PrefixAnalysis {
     const n = this.writes.length;

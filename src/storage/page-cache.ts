@@ -1,10 +1,10 @@
 // The kernel's page cache between a process and its disk. Writes go straight to the backend, so
-// a process crash (the worker terminated) keeps them, as the kernel would write them back; the
-// model remembers what is not durable yet — per file the size and bytes at the last durable
-// point, and directory operations not yet committed — so a power loss can put the disk back the
-// way it was, optionally leaving a seeded torn prefix of the unsynced tail. Data becomes durable
-// on flush (fsync) or by writeback after dirtyExpireMs; renames, creates and deletes on
-// flushDir or after the journal commit interval.
+// a process crash (the worker terminated) keeps them, as the kernel would write them back. The
+// model remembers what a power loss would undo, the way a journalling file system (ext4,
+// data=ordered) keeps it: file contents per inode (durable on fsync, or by writeback after
+// dirtyExpireMs) and the directory operations in journal order (durable on a directory fsync,
+// or at the journal commit after metadataCommitMs). A power loss puts the disk back to that
+// durable state, optionally keeping a seeded torn prefix of each file's unsynced tail.
 import type { FileStore } from './file-store.js';
 import { parentDir } from './file-store.js';
 
@@ -16,23 +16,6 @@ export interface PageCacheOptions {
   /** The file system journal commit interval for directory operations (ext4: 5 s). */
   metadataCommitMs?: number;
 }
-
-interface DirtyFile {
-  /** Whether the file existed durably when it first became dirty. */
-  existed: boolean;
-  /** Its size then. */
-  durableSize: number;
-  /** Durable bytes overwritten or cut since, oldest first. */
-  undo: { offset: number; bytes: Uint8Array }[];
-  /** When it first became dirty. */
-  since: number;
-  /** For a file created since: whether its directory entry is committed (flushDir, journal). */
-  entryCommitted: boolean;
-}
-
-type MetadataOp =
-  | { kind: 'rename'; from: string; to: string; replaced: Uint8Array | null; at: number }
-  | { kind: 'delete'; path: string; content: Uint8Array; at: number };
 
 export interface PowerLossOptions {
   /** Keep a prefix of each file's unsynced appended bytes, as a torn write would. */
@@ -48,12 +31,35 @@ export interface DurabilityState {
   pendingDirectoryOps: number;
 }
 
+/** A file's contents, whatever names it has had: what of it is durable. */
+class Inode {
+  /** Durable bytes overwritten or cut since the last durable point, oldest first. */
+  undo: { offset: number; bytes: Uint8Array }[] = [];
+  /** When its data first became dirty; null while it is clean. */
+  dirtySince: number | null = null;
+  constructor(public durableSize: number) {}
+}
+
+/** A directory operation in the journal; committed, it changes the durable namespace. */
+interface JournalEntry {
+  at: number;
+  /** Paths whose directories it changes. */
+  paths: readonly string[];
+  /** The durable bindings it sets when committed (null: no file there). */
+  binds: readonly [string, Inode | null][];
+}
+
 export class PageCacheStore implements FileStore {
   readonly kind: string;
   /** What the process asked of the kernel: write() bytes and fsync() calls. */
   readonly stats = { bytesWritten: 0, fsyncs: 0 };
-  private readonly dirty = new Map<string, DirtyFile>();
-  private readonly metadata: MetadataOp[] = [];
+  /** Names the model has seen, as the process sees them now. */
+  private readonly current = new Map<string, Inode>();
+  /** The same names as a power loss would leave them (null: no file). */
+  private readonly durable = new Map<string, Inode | null>();
+  private readonly journal: JournalEntry[] = [];
+  /** Durable contents of inodes no current name shows, that the durable namespace may still need. */
+  private readonly orphans = new Map<Inode, Uint8Array>();
   private readonly dirtyExpireMs: number;
   private readonly metadataCommitMs: number;
 
@@ -79,157 +85,197 @@ export class PageCacheStore implements FileStore {
   }
 
   async write(path: string, offset: number, data: Uint8Array): Promise<void> {
-    const state = await this.track(path);
-    if (offset < state.durableSize && state.existed) {
-      const end = Math.min(offset + data.length, state.durableSize);
-      state.undo.push({ offset, bytes: await this.backend.read(path, offset, end - offset) });
-    }
+    const inode = await this.inodeForWrite(path);
+    if (offset < inode.durableSize && data.length > 0) await this.saveDurableBytes(path, inode, offset, Math.min(offset + data.length, inode.durableSize));
     await this.backend.write(path, offset, data);
     this.stats.bytesWritten += data.length;
   }
 
   async append(path: string, data: Uint8Array): Promise<number> {
-    await this.track(path);
+    const inode = await this.inodeForWrite(path);
+    const size = (await this.backend.size(path)) ?? 0;
+    // After a truncation below the durable size, an append overwrites durable bytes.
+    if (size < inode.durableSize && data.length > 0) await this.saveDurableBytes(path, inode, size, Math.min(size + data.length, inode.durableSize));
     this.stats.bytesWritten += data.length;
     return this.backend.append(path, data);
   }
 
   async truncate(path: string, size: number): Promise<void> {
-    const state = await this.track(path);
-    if (size < state.durableSize && state.existed) state.undo.push({ offset: size, bytes: await this.backend.read(path, size, state.durableSize - size) });
+    const inode = await this.lookup(path);
+    if (inode && size < inode.durableSize) await this.saveDurableBytes(path, inode, size, inode.durableSize);
     await this.backend.truncate(path, size);
+    if (inode) inode.dirtySince ??= this.options.now();
   }
 
+  /** fsync: the file's data is durable; on ext4 so is the directory entry of a new file. */
   async flush(path: string): Promise<void> {
     this.stats.fsyncs++;
-    await this.makeDurable(path);
-  }
-
-  private async makeDurable(path: string): Promise<void> {
+    const inode = await this.lookup(path);
     await this.backend.flush(path);
-    this.dirty.delete(path);
+    if (!inode) return;
+    await this.makeDurable(path, inode);
+    const created = this.journal.findIndex((entry) => entry.binds.some(([, bound]) => bound === inode));
+    if (created >= 0) this.commit(created + 1);
   }
 
   async rename(from: string, to: string): Promise<void> {
-    const replaced = (await this.backend.size(to)) === null ? null : await this.durableContent(to);
+    const moving = await this.lookup(from);
+    const replaced = from === to ? null : await this.lookup(to);
+    if (replaced) await this.keepIfStillNeeded(to, replaced);
     await this.backend.rename(from, to);
-    this.metadata.push({ kind: 'rename', from, to, replaced, at: this.options.now() });
-    const moved = this.dirty.get(from);
-    this.dirty.delete(from);
-    this.dirty.delete(to);
-    if (moved) this.dirty.set(to, moved);
+    if (!moving || from === to) return;
+    this.current.delete(from);
+    this.current.set(to, moving);
+    this.journal.push({ at: this.options.now(), paths: [from, to], binds: [[from, null], [to, moving]] });
   }
 
   async delete(path: string): Promise<void> {
-    if ((await this.backend.size(path)) === null) return;
-    const content = await this.durableContent(path);
+    const inode = await this.lookup(path);
+    if (!inode) return;
+    await this.keepIfStillNeeded(path, inode);
     await this.backend.delete(path);
-    this.dirty.delete(path);
-    if (content) this.metadata.push({ kind: 'delete', path, content, at: this.options.now() });
+    this.current.delete(path);
+    this.journal.push({ at: this.options.now(), paths: [path], binds: [[path, null]] });
   }
 
+  /** fsync of a directory: the journal commits up to the last operation inside it. */
   async flushDir(dir: string): Promise<void> {
     await this.backend.flushDir(dir);
-    const inDir = (path: string) => parentDir(path) === dir;
-    for (const [path, state] of this.dirty) if (inDir(path)) state.entryCommitted = true;
-    for (let i = this.metadata.length - 1; i >= 0; i--) {
-      const op = this.metadata[i]!;
-      if (op.kind === 'rename' ? inDir(op.to) || inDir(op.from) : inDir(op.path)) this.metadata.splice(i, 1);
-    }
+    let last = -1;
+    this.journal.forEach((entry, i) => {
+      if (entry.paths.some((path) => parentDir(path) === dir)) last = i;
+    });
+    this.commit(last + 1);
   }
 
   /** The kernel's flusher: writes back data older than dirty_expire and commits the journal. */
   async writeback(): Promise<void> {
     const now = this.options.now();
-    for (const [path, state] of [...this.dirty]) {
-      if (now - state.since >= this.dirtyExpireMs) await this.makeDurable(path);
+    for (const [path, inode] of [...this.current]) {
+      if (inode.dirtySince !== null && now - inode.dirtySince >= this.dirtyExpireMs) {
+        await this.backend.flush(path);
+        await this.makeDurable(path, inode);
+      }
     }
-    while (this.metadata.length > 0 && now - this.metadata[0]!.at >= this.metadataCommitMs) this.metadata.shift();
-    for (const state of this.dirty.values()) if (now - state.since >= this.metadataCommitMs) state.entryCommitted = true;
-  }
-
-  /** Everything becomes durable (a clean shutdown of the machine, or a restart after a crash). */
-  async syncAll(): Promise<void> {
-    for (const path of [...this.dirty.keys()]) await this.makeDurable(path);
-    this.metadata.length = 0;
+    let due = 0;
+    while (due < this.journal.length && now - this.journal[due]!.at >= this.metadataCommitMs) due++;
+    this.commit(due);
   }
 
   async state(): Promise<DurabilityState> {
     let unsyncedBytes = 0;
-    for (const [path, state] of this.dirty) {
+    let dirtyFiles = 0;
+    for (const [path, inode] of this.current) {
+      if (inode.dirtySince === null) continue;
+      dirtyFiles++;
       const size = (await this.backend.size(path)) ?? 0;
-      unsyncedBytes += Math.max(0, size - (state.existed ? state.durableSize : 0)) + state.undo.reduce((sum, u) => sum + u.bytes.length, 0);
+      unsyncedBytes += Math.max(0, size - inode.durableSize) + inode.undo.reduce((sum, u) => sum + u.bytes.length, 0);
     }
-    return { unsyncedBytes, dirtyFiles: this.dirty.size, pendingDirectoryOps: this.metadata.length };
+    return { unsyncedBytes, dirtyFiles, pendingDirectoryOps: this.journal.length };
   }
 
   /**
-   * Power loss: directory operations not committed are undone (newest first), then every dirty
-   * file goes back to its durable bytes — keeping, with `torn`, a random prefix of its tail.
+   * Power loss: the journal's uncommitted operations are gone and every file goes back to its
+   * durable bytes — keeping, with `torn`, a random prefix of what was written past them.
    */
   async powerLoss(options: PowerLossOptions = {}): Promise<{ files: { path: string; keptUnsynced: number; lostBytes: number }[] }> {
-    for (const op of this.metadata.splice(0).reverse()) {
-      if (op.kind === 'rename') {
-        await this.backend.rename(op.to, op.from);
-        const moved = this.dirty.get(op.to);
-        this.dirty.delete(op.to);
-        if (moved) this.dirty.set(op.from, moved);
-        if (op.replaced) await this.restore(op.to, op.replaced);
-      } else {
-        await this.restore(op.path, op.content);
-      }
-    }
+    this.journal.length = 0;
+    const names = new Set([...this.current.keys(), ...this.durable.keys()]);
     const files: { path: string; keptUnsynced: number; lostBytes: number }[] = [];
-    for (const [path, state] of this.dirty) {
-      const size = (await this.backend.size(path)) ?? 0;
-      if (!state.existed) {
-        // A new file survives only if its directory entry was committed; its data only if synced.
-        const kept = state.entryCommitted && options.torn && options.random ? options.random(size + 1) : 0;
-        if (state.entryCommitted) {
-          await this.backend.truncate(path, kept);
-          await this.backend.flush(path);
-        } else await this.backend.delete(path);
-        files.push({ path, keptUnsynced: kept, lostBytes: size - kept });
+    const where = new Map<Inode, string>();
+    for (const [path, inode] of this.current) where.set(inode, path);
+    const rebuilt: { path: string; content: Uint8Array | null }[] = [];
+    // Every surviving file is read before any is changed: names may swap places.
+    for (const path of [...names].sort()) {
+      const wanted = this.durable.get(path) ?? null;
+      const now = this.current.get(path) ?? null;
+      const at = wanted ? where.get(wanted) : undefined;
+      const size = now ? ((await this.backend.size(path)) ?? 0) : 0;
+      if (wanted && wanted === now) {
+        if (wanted.dirtySince === null && wanted.undo.length === 0 && size === wanted.durableSize) continue;
+        const tail = Math.max(0, size - wanted.durableSize);
+        const kept = options.torn && options.random ? options.random(tail + 1) : 0;
+        for (const undo of [...wanted.undo].reverse()) await this.backend.write(path, undo.offset, undo.bytes);
+        await this.backend.truncate(path, wanted.durableSize + kept);
+        await this.backend.flush(path);
+        if (wanted.dirtySince !== null) files.push({ path, keptUnsynced: kept, lostBytes: tail - kept });
         continue;
       }
-      for (const undo of [...state.undo].reverse()) await this.backend.write(path, undo.offset, undo.bytes);
-      const tail = Math.max(0, size - state.durableSize);
-      const kept = options.torn && options.random ? options.random(tail + 1) : 0;
-      await this.backend.truncate(path, state.durableSize + kept);
-      await this.backend.flush(path);
-      files.push({ path, keptUnsynced: kept, lostBytes: tail - kept });
+      const content = !wanted ? null : at === undefined ? (this.orphans.get(wanted) ?? new Uint8Array(0)) : await this.durableContent(at, wanted);
+      rebuilt.push({ path, content });
+      if (now) files.push({ path, keptUnsynced: 0, lostBytes: size });
     }
-    this.dirty.clear();
+    for (const { path } of rebuilt) await this.backend.delete(path);
+    for (const { path, content } of rebuilt) {
+      if (!content) continue;
+      await this.backend.write(path, 0, content);
+      await this.backend.flush(path);
+    }
+    this.current.clear();
+    this.durable.clear();
+    this.orphans.clear();
     return { files };
   }
 
-  private async track(path: string): Promise<DirtyFile> {
-    let state = this.dirty.get(path);
-    if (!state) {
-      const size = await this.backend.size(path);
-      state = { existed: size !== null, durableSize: size ?? 0, undo: [], since: this.options.now(), entryCommitted: size !== null };
-      this.dirty.set(path, state);
+  /** The inode at `path`, or null: a name seen for the first time is taken as it is on the disk. */
+  private async lookup(path: string): Promise<Inode | null> {
+    const known = this.current.get(path);
+    if (known) return known;
+    if (this.durable.has(path)) return null;
+    const size = await this.backend.size(path);
+    const inode = size === null ? null : new Inode(size);
+    this.durable.set(path, inode);
+    if (inode) this.current.set(path, inode);
+    return inode;
+  }
+
+  /** The inode a write goes to: a new file gets one, its directory entry not yet committed. */
+  private async inodeForWrite(path: string): Promise<Inode> {
+    let inode = await this.lookup(path);
+    if (!inode) {
+      inode = new Inode(0);
+      this.current.set(path, inode);
+      this.journal.push({ at: this.options.now(), paths: [path], binds: [[path, inode]] });
     }
-    return state;
+    inode.dirtySince ??= this.options.now();
+    return inode;
   }
 
-  /** What a power loss now would leave of `path`, or null if nothing. */
-  private async durableContent(path: string): Promise<Uint8Array | null> {
+  private async saveDurableBytes(path: string, inode: Inode, from: number, to: number): Promise<void> {
+    if (to > from) inode.undo.push({ offset: from, bytes: await this.backend.read(path, from, to - from) });
+  }
+
+  private async makeDurable(path: string, inode: Inode): Promise<void> {
+    inode.durableSize = (await this.backend.size(path)) ?? 0;
+    inode.undo = [];
+    inode.dirtySince = null;
+  }
+
+  /** Commits the first `count` journal entries, in order. */
+  private commit(count: number): void {
+    for (const entry of this.journal.splice(0, count)) for (const [name, inode] of entry.binds) this.durable.set(name, inode);
+    for (const inode of [...this.orphans.keys()]) if (!this.stillNeeded(inode)) this.orphans.delete(inode);
+  }
+
+  /** Whether a power loss could still bring `inode` back under some name. */
+  private stillNeeded(inode: Inode): boolean {
+    for (const bound of this.durable.values()) if (bound === inode) return true;
+    return this.journal.some((entry) => entry.binds.some(([, bound]) => bound === inode));
+  }
+
+  /** `inode` is losing its name `path`: its durable bytes are kept if a power loss could need them. */
+  private async keepIfStillNeeded(path: string, inode: Inode): Promise<void> {
+    for (const [name, bound] of this.current) if (bound === inode && name !== path) return;
+    if (this.stillNeeded(inode)) this.orphans.set(inode, await this.durableContent(path, inode));
+  }
+
+  /** What a power loss now would leave of `inode`, read through its current name `path`. */
+  private async durableContent(path: string, inode: Inode): Promise<Uint8Array> {
     const size = (await this.backend.size(path)) ?? 0;
-    const current = await this.backend.read(path, 0, size);
-    const state = this.dirty.get(path);
-    if (!state) return current;
-    if (!state.existed) return null;
-    const out = new Uint8Array(state.durableSize);
-    out.set(current.subarray(0, Math.min(size, state.durableSize)));
-    for (const undo of [...state.undo].reverse()) out.set(undo.bytes.subarray(0, Math.max(0, state.durableSize - undo.offset)), undo.offset);
+    const current = await this.backend.read(path, 0, Math.min(size, inode.durableSize));
+    const out = new Uint8Array(inode.durableSize);
+    out.set(current);
+    for (const undo of [...inode.undo].reverse()) out.set(undo.bytes.subarray(0, Math.max(0, inode.durableSize - undo.offset)), undo.offset);
     return out;
-  }
-
-  private async restore(path: string, content: Uint8Array): Promise<void> {
-    await this.backend.delete(path);
-    await this.backend.write(path, 0, content);
-    await this.backend.flush(path);
-    this.dirty.delete(path);
   }
 }

@@ -1,10 +1,11 @@
-// The FileStore contract for the Node-side backends.
+// The FileStore contract for the Node-side backends and the page-cache model over them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { NodeFsStore } from '../../src/storage/node-fs-store.js';
+import { PageCacheStore } from '../../src/storage/page-cache.js';
 import { fileStoreContract } from './contract.js';
 
 const roots: string[] = [];
@@ -22,3 +23,5 @@ fileStoreContract('node-fs', () => {
   stores.push(store);
   return store;
 });
+// The page-cache model is a FileStore too: whatever it tracks, the process sees a plain file system.
+fileStoreContract('page cache over memory', () => new PageCacheStore(new MemoryStore(), { now: () => 0 }));

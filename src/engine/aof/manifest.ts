@@ -19,8 +19,6 @@ export interface AofManifest {
   readonly incrs: readonly AofFileInfo[];
 }
 
-export const EMPTY_MANIFEST: AofManifest = { base: null, history: [], incrs: [] };
-
 /** Redis reads manifest lines with a 1024-byte buffer; a longer line is an error. */
 const MAX_LINE = 1024;
 

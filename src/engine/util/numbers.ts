@@ -16,11 +16,6 @@ export function parseInt64(s: Bin): bigint | null {
   return v < INT64_MIN || v > INT64_MAX ? null : v;
 }
 
-export function isInt64(s: Bin): boolean {
-  if (s.length <= 16 && s.length > 0) return SMALL_CANONICAL_INT.test(s);
-  return parseInt64(s) !== null;
-}
-
 /**
  * An int64 argument as a JS number (exact up to 2^53; beyond, close enough for the index and
  * count clamping it is used for). Null when not an integer.
