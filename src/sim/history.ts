@@ -58,8 +58,13 @@ export class WriteHistory {
     entries.push({ seq, digest: valueDigest(this.shadow.dbs[0]!, key) });
   }
 
-  /** `crashAt`: replies released after it never reached the client. */
-  analyze(recovered: Engine, crashAt = Infinity): PrefixAnalysis {
+  /**
+   * `crashAt`: replies released after it never reached the client. `expected`: the prefix the
+   * policy says should have survived (a snapshot's); when the data is equally the state after it
+   * and after other prefixes (writes that changed nothing, such as DEL of a missing key), it is
+   * the one reported, so counts and verdicts tell the same story.
+   */
+  analyze(recovered: Engine, crashAt = Infinity, expected: number | null = null): PrefixAnalysis {
     const n = this.writes.length;
     let acknowledged = n;
     while (acknowledged > 0 && this.writes[acknowledged - 1]!.at > crashAt) acknowledged--;
@@ -81,7 +86,7 @@ export class WriteHistory {
       else feasible = narrowed;
     }
     if (inconsistentKeys.length > 0) return { prefix: null, feasible: [], inconsistentKeys, lost: [], acknowledged };
-    const prefix = feasible.at(-1)![1];
+    const prefix = expected !== null && feasible.some(([lo, hi]) => lo <= expected && expected <= hi) ? expected : feasible.at(-1)![1];
     return { prefix, feasible, inconsistentKeys, lost: this.writes.slice(prefix, Math.max(prefix, acknowledged)), acknowledged };
   }
 }

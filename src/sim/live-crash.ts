@@ -4,7 +4,8 @@
 // the loss window, the lost keys, and a judgement against the policy's promise.
 import type { Config } from '../engine/config.js';
 import type { CrashKind } from '../scenario/scenario.js';
-import { failoverPromise, judgeFailover, promiseFor, type Judgement } from './promise.js';
+import { failoverPromise } from '../scenario/promises.js';
+import { judgeFailover, promiseFor, type Judgement } from './promise.js';
 
 const MAX_LOST_KEYS = 100;
 

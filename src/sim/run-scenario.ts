@@ -16,7 +16,8 @@ import { listFilesIn, type FileStore } from '../storage/file-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import { fsyncModel } from './disk-model.js';
 import { WriteHistory } from './history.js';
-import { failoverPromise, judgeFailover, promiseFor } from './promise.js';
+import { failoverPromise } from '../scenario/promises.js';
+import { judgeFailover, promiseFor } from './promise.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
 import { WorkloadGenerator } from './workload.js';
 
@@ -93,6 +94,8 @@ export interface RunReport {
   files: { name: string; bytes: number }[];
   /** Where the data came back from: the primary's disk, or the replica's memory (failover). */
   recoveredFrom: 'disk' | 'replica';
+  /** Acknowledged writes the last snapshot that completed before the crash contained (0: none completed). */
+  lastSnapshotWrites: number;
   /** Measured wall-clock ms of the recovery (the only field that varies between runs). */
   recoveryMs: number;
   truncatedBytes: number;
@@ -249,7 +252,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const recovered = failover ? replica!.engine : restarted!.server.engine;
   const recoveryMs = performance.now() - started;
   const files = await listFiles(options.backend, config.get('appenddirname'));
-  const analysis = history.analyze(recovered, end);
+  // Without an AOF, what should come back is the last snapshot (all of it after a clean shutdown that saves).
+  const snapshotWrites = crash === 'none' && config.get('save').trim() !== '' ? history.length : lastSnapshotSeq;
+  const analysis = history.analyze(recovered, end, failover || config.getBool('appendonly') ? null : snapshotWrites);
   const lostWindowMs = analysis.lost.length > 0 ? Math.round(end - analysis.lost[0]!.at) : 0;
   const acknowledged = analysis.acknowledged;
   const facts = { crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged, lostWindowMs, lastSnapshotSeq };
@@ -283,6 +288,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     truncatedBytes: restarted?.report.truncation?.droppedBytes ?? 0,
     digest: datasetDigest(recovered),
     recoveredFrom: failover ? 'replica' : 'disk',
+    lastSnapshotWrites: lastSnapshotSeq,
     lostKeys,
     stats,
   };

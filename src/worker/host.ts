@@ -97,15 +97,23 @@ export class LiveClock implements Clock {
   }
 }
 
-/** Resolves true when this context holds the lock, false when another context has it. */
+/**
+ * How long to wait for the files' lock: a worker that was just terminated (a crash, a reload)
+ * releases it a moment later; a second tab keeps it.
+ */
+const LOCK_WAIT_MS = 3_000;
+
+/** Resolves true when this context holds the lock, false when another context kept it. */
 function acquireLock(name: string): Promise<boolean> {
   if (typeof navigator === 'undefined' || !navigator.locks) return Promise.resolve(true);
   return new Promise((resolve) => {
-    void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
-      resolve(lock !== null);
-      // Held until the worker ends: a terminated worker releases it.
-      return lock ? new Promise<void>(() => {}) : undefined;
-    });
+    navigator.locks
+      .request(name, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, () => {
+        resolve(true);
+        // Held until the worker ends: a terminated worker releases it.
+        return new Promise<void>(() => {});
+      })
+      .catch(() => resolve(false));
   });
 }
 

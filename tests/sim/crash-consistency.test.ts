@@ -5,12 +5,35 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rdbCodec } from '../../src/engine/persistence/rdb-codec.js';
+import { applyConfigText, Config } from '../../src/engine/config.js';
 import { PRESETS } from '../../src/scenario/presets.js';
-import { DEFAULT_SCENARIO, type Scenario } from '../../src/scenario/scenario.js';
-import { runScenario } from '../../src/sim/run-scenario.js';
+import { DEFAULT_SCENARIO, scenarioConfigText, type CrashKind, type Scenario } from '../../src/scenario/scenario.js';
+import { exploreCrashes } from '../../src/sim/crash-explorer.js';
+import { runScenario, type RunReport } from '../../src/sim/run-scenario.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 
 const RUNS = Number(process.env.CRASH_RUNS ?? 2_000);
+
+/**
+ * Each policy's rule, stated here on its own terms (Redis's documentation and the kernel's
+ * writeback), not by the judge under test: the reason a recovery breaks it, or null.
+ */
+function ruleBroken(scenario: Scenario, crash: CrashKind | 'none', report: RunReport): string | null {
+  const config = new Config();
+  applyConfigText(config, scenarioConfigText(scenario));
+  const aof = config.getBool('appendonly');
+  const fsync = config.get('appendfsync');
+  const saves = config.get('save').trim() !== '';
+  const lost = report.lostWrites;
+  const window = report.lostWindowMs;
+  const upTo = (ms: number) => (window <= ms ? null : `writes from ${window} ms before the crash lost, more than ${ms} ms`);
+  if (report.recoveredFrom === 'replica') return upTo(scenario.replica!.linkDelayMs);
+  if (crash === 'none' && (aof || saves)) return lost === 0 ? null : `${lost} writes lost on a clean shutdown`;
+  if (!aof) return report.recoveredWrites === report.lastSnapshotWrites ? null : `recovered ${report.recoveredWrites}, the last snapshot held ${report.lastSnapshotWrites}`;
+  if (fsync === 'always') return lost === 0 ? null : `${lost} writes lost although each was fsynced before its reply`;
+  if (crash === 'process') return fsync === 'everysec' ? upTo(2_000) : lost === 0 ? null : `${lost} writes lost to a process crash`;
+  return upTo(fsync === 'everysec' ? 2_000 : 35_000);
+}
 
 const scenarioArb: fc.Arbitrary<{ scenario: Scenario; crash: 'process' | 'power' | 'torn' | 'none'; crashAtMs: number; childBytesPerMs: number }> = fc
   .record({
@@ -55,6 +78,8 @@ describe('crash consistency', () => {
       fc.asyncProperty(scenarioArb, async ({ scenario, crash, crashAtMs, childBytesPerMs }) => {
         const report = await runScenario(scenario, { backend: new MemoryStore(), rdb: rdbCodec, crash, crashAtMs, childBytesPerMs });
         expect(report.consistent, report.verdict).toBe(true);
+        expect(ruleBroken(scenario, crash, report), `${report.policy} / ${crash}: ${report.verdict}`).toBeNull();
+        // The judge's verdict agrees with the rule.
         expect(report.promiseHeld, `${report.policy} / ${crash}: ${report.verdict}`).toBe(true);
         expect(report.recoveredWrites + report.lostWrites).toBe(report.acknowledgedWrites);
         if (report.lostWrites > 0) seen.lost++;
@@ -73,17 +98,16 @@ describe('crash consistency', () => {
     expect(seen.failovers).toBeGreaterThan(RUNS / 20);
   }, 900_000);
 
-  it('a slow disk delays everysec writes, counts aof_delayed_fsync and can break the 2-second promise', async () => {
+  it('a slow disk delays everysec writes, counts aof_delayed_fsync and breaks the 2-second promise at some instants', async () => {
     const lines: string[] = [];
-    const reports = [];
-    for (let seed = 1; seed <= 6; seed++) {
-      const scenario: Scenario = { ...DEFAULT_SCENARIO, preset: 'aof-everysec', disk: 'slow', durationMs: 60_000, seed, events: [{ at: 60_000, kind: 'crash', crash: 'power' }] };
-      reports.push(await runScenario(scenario, { backend: new MemoryStore(), rdb: rdbCodec, log: (l) => lines.push(l) }));
-    }
+    const scenario: Scenario = { ...DEFAULT_SCENARIO, preset: 'aof-everysec', disk: 'slow', durationMs: 30_000, seed: 3, events: [] };
+    const delayed = await runScenario(scenario, { backend: new MemoryStore(), rdb: rdbCodec, log: (l) => lines.push(l), crash: 'power' });
     expect(lines).toContain('Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.');
-    for (const r of reports) expect(r.consistent).toBe(true);
-    // Every verdict is honest about the window it measured.
-    for (const r of reports) expect(r.promiseHeld).toBe(r.lostWindowMs <= 2_000);
+    expect(delayed.stats.delayedFsyncs).toBeGreaterThan(0);
+    const curve = await exploreCrashes(scenario, { points: 60, kinds: ['power'], backend: () => new MemoryStore(), rdb: rdbCodec });
+    // Every verdict is honest about the window it measured, and a stalled fsync does break the promise.
+    for (const point of curve) expect(point.promiseHeld).toBe(point.lostWindowMs <= 2_000);
+    expect(curve.some((point) => !point.promiseHeld)).toBe(true);
   });
 
   it('replays deterministically: the same scenario gives the same report apart from measured time', async () => {
