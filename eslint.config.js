@@ -1,58 +1,47 @@
-// Lint: typescript-eslint's recommended rules plus the import directions of ARCHITECTURE.md,
-// so a boundary crossing fails the build instead of waiting for review.
+// Lint: typescript-eslint's recommended rules, Svelte's, and the import directions of
+// ARCHITECTURE.md — for .ts and .svelte files alike — so a boundary crossing fails the build
+// instead of waiting for review.
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
 const restrict = (message, ...groups) => ({ group: groups, message });
 
+/** Outside the engine, it is reached through its public face only. */
+const ENGINE_FACE = restrict('Import the engine through src/engine/index.js, its public face.', '**/engine/**', '!**/engine/index.js');
+
+/** The same rule for each zone, whether the file is TypeScript or a Svelte component. */
+const zone = (globs, ...patterns) => ({
+  files: globs.flatMap((g) => [`${g}.ts`, `${g}.svelte`, `${g}.svelte.ts`]),
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', 'demo-output/**'] },
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Data is rendered as text only; this keeps it so.
+      'svelte/no-at-html-tags': 'error',
     },
   },
-  {
-    files: ['src/engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        restrict('The engine is pure: it imports nothing outside src/engine.',
-          '**/ui/**', '**/worker/**', '**/storage/**', '**/sim/**', '**/cli/**', '**/scenario/**'),
-        restrict('The engine runs everywhere: no Node, DOM or UI libraries.',
-          'node:*', 'fs', 'path', 'svelte', 'svelte/*', 'idb-keyval', 'd3', 'd3-*'),
-      ] }],
-    },
-  },
-  {
-    files: ['src/storage/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        restrict('Storage knows nothing of Redis, the simulator or the UI.', '**/engine/**', '**/ui/**', '**/sim/**', '**/worker/**', '**/cli/**'),
-      ] }],
-    },
-  },
-  {
-    files: ['src/sim/**/*.ts', 'src/scenario/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        restrict('The simulator and scenarios do not depend on the UI, the worker or the CLI.', '**/ui/**', '**/worker/**', '**/cli/**'),
-      ] }],
-    },
-  },
-  {
-    files: ['src/worker/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        restrict('The worker does not import UI or CLI code.', '**/ui/**', '**/cli/**'),
-      ] }],
-    },
-  },
-  {
-    files: ['src/ui/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        restrict('The UI talks to the worker through the typed protocol only.', '**/engine/**', '**/sim/**', '**/storage/**', '**/cli/**', '**/worker/*', '!**/worker/protocol.js'),
-      ] }],
-    },
-  },
+  zone(
+    ['src/engine/**/*'],
+    restrict('The engine is pure: it imports nothing outside src/engine.', '**/ui/**', '**/worker/**', '**/storage/**', '**/sim/**', '**/cli/**', '**/scenario/**'),
+    restrict('The engine runs everywhere: no Node, DOM or UI libraries.', 'node:*', 'fs', 'path', 'svelte', 'svelte/*', 'idb-keyval', 'd3', 'd3-*'),
+  ),
+  zone(['src/storage/**/*'], restrict('Storage knows nothing of Redis, the simulator or the UI.', '**/engine/**', '**/ui/**', '**/sim/**', '**/worker/**', '**/cli/**')),
+  zone(['src/scenario/**/*'], restrict('Scenarios are plain data: they depend on nothing but themselves.', '**/engine/**', '**/ui/**', '**/worker/**', '**/cli/**', '**/sim/**', '**/storage/**')),
+  zone(['src/sim/**/*'], restrict('The simulator does not depend on the UI, the worker or the CLI.', '**/ui/**', '**/worker/**', '**/cli/**'), ENGINE_FACE),
+  zone(['src/worker/**/*'], restrict('The worker does not import UI or CLI code.', '**/ui/**', '**/cli/**'), ENGINE_FACE),
+  zone(['src/cli/**/*', 'scripts/**/*'], restrict('The CLI does not import UI or worker code.', '**/ui/**', '**/worker/**'), ENGINE_FACE),
+  zone(
+    ['src/ui/**/*'],
+    restrict('The UI talks to the worker through the typed protocol only.', '**/engine/**', '**/sim/**', '**/storage/**', '**/cli/**', '**/worker/*', '!**/worker/protocol.js'),
+  ),
 );

@@ -5,15 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, cpSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { binToBytes } from '../src/engine/bytes.js';
-import { systemClock } from '../src/engine/clock.js';
-import { applyConfigText, Config } from '../src/engine/config.js';
-import { Engine } from '../src/engine/engine.js';
-import { readChunks } from '../src/engine/persistence/disk.js';
-import { rdbCodec } from '../src/engine/persistence/rdb-codec.js';
-import { PersistentServer } from '../src/engine/persistence/server.js';
-import { loadRdb } from '../src/engine/rdb/reader.js';
-import { encodeCommand } from '../src/engine/resp/encoder.js';
+import { applyConfigText, binToBytes, Config, encodeCommand, Engine, loadRdb, PersistentServer, rdbCodec, readChunks, systemClock } from '../src/engine/index.js';
 import { NodeFsStore } from '../src/storage/node-fs-store.js';
 import { RedisServer } from '../tests/support/redis-server.js';
 

@@ -1,14 +1,7 @@
 // `exec`: inline commands from stdin, replies printed as redis-cli prints them into a pipe. With
 // --dir the commands run on a persistent server over that directory: it loads what the directory
 // holds at start, writes AOF/RDB files as configured, and shuts down like SHUTDOWN at the end.
-import { systemClock } from '../engine/clock.js';
-import { type Config, encodingLimits } from '../engine/config.js';
-import { Engine } from '../engine/engine.js';
-import { PersistentServer } from '../engine/persistence/server.js';
-import { rdbCodec } from '../engine/persistence/rdb-codec.js';
-import { formatReplyRaw } from '../engine/resp/cli-format.js';
-import { splitCommandLine } from '../engine/resp/inline.js';
-import type { Reply } from '../engine/resp/reply.js';
+import { type Config, encodingLimits, Engine, formatReplyRaw, PersistentServer, rdbCodec, type Reply, splitCommandLine, systemClock } from '../engine/index.js';
 import { NodeFsStore } from '../storage/node-fs-store.js';
 import { binaryLines } from './stdin-lines.js';
 

@@ -3,12 +3,7 @@
 // without modifying any file.
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { bytesToBin } from '../engine/bytes.js';
-import { systemClock } from '../engine/clock.js';
-import { Engine } from '../engine/engine.js';
-import { loadAof, loadAofFile, readManifest } from '../engine/aof/loader.js';
-import type { RdbCodec } from '../engine/persistence/codec.js';
-import { readChunks } from '../engine/persistence/disk.js';
+import { bytesToBin, Engine, loadAof, loadAofFile, type RdbCodec, readChunks, readManifest, systemClock } from '../engine/index.js';
 import { NodeFsStore } from '../storage/node-fs-store.js';
 
 export class LoadPathError extends Error {}

@@ -3,10 +3,7 @@
 // commands, or loaded from an RDB/AOF path) as one JSON line; `scenario` runs a scenario and
 // prints its recovery report.
 import { parseArgs } from 'node:util';
-import { applyConfigText, Config } from '../engine/config.js';
-import { datasetDigest } from '../engine/digest.js';
-import type { Engine } from '../engine/engine.js';
-import { rdbCodec } from '../engine/persistence/rdb-codec.js';
+import { applyConfigText, Config, datasetDigest, type Engine, rdbCodec } from '../engine/index.js';
 import { openRunner, runStdin, writeStdout } from './exec.js';
 import { loadPath } from './load-path.js';
 import { runScenarioCommand, SCENARIO_OPTIONS, type ScenarioCliOptions } from './scenario.js';

@@ -2,7 +2,7 @@
 // in-memory disk (the simulator's virtual clock makes real fsyncs pointless here) and prints
 // one JSON report per run.
 import { readFile } from 'node:fs/promises';
-import { rdbCodec } from '../engine/persistence/rdb-codec.js';
+import { rdbCodec } from '../engine/index.js';
 import { validateScenario, type CrashKind, type Scenario } from '../scenario/scenario.js';
 import { scenarioFromHash } from '../scenario/url.js';
 import { exploreCrashes } from '../sim/crash-explorer.js';

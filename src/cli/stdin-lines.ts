@@ -1,6 +1,6 @@
 // Lines of a byte stream as binary strings, split on "\n" only (a "\r" inside a line is data;
 // a trailing one is dropped as Redis's inline reader does), without holding the whole input.
-import type { Bin } from '../engine/bytes.js';
+import { type Bin } from '../engine/index.js';
 
 export async function* binaryLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<Bin> {
   let pending = '';

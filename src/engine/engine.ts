@@ -50,8 +50,10 @@ export class Engine {
   commandTime = 0;
   /** While loading a file, expired keys are kept (Redis deletes them later). */
   loading = false;
-  /** Set by a persistence host: the MISCONF error that refuses writes now, or null. */
-  writeRefusal: (() => string | null) | null = null;
+  /** Set by a persistence host: the MISCONF error that refuses writes and PING now, or null. */
+  diskErrorRefusal: (() => string | null) | null = null;
+  /** Set by a replication host: the READONLY error that refuses client writes now, or null. */
+  readOnlyRefusal: (() => string | null) | null = null;
   /** DEBUG SET-ACTIVE-EXPIRE 0 turns the background expiry cycle off. */
   activeExpireEnabled = true;
   /** INFO sections supplied by the host (persistence, replication …), by lower-case name. */
@@ -108,6 +110,23 @@ export class Engine {
     for (const listener of this.listeners) listener(event);
   }
 
+  /**
+   * Takes every key of `other` (a dataset loaded beside this one, e.g. an uploaded file) into the
+   * same databases, counted as changes to save. Returns how many keys it took.
+   */
+  adoptDataset(other: Engine): number {
+    let keys = 0;
+    for (const [i, db] of other.dbs.entries()) {
+      const target = this.dbs[i];
+      if (!target) continue;
+      for (const [key, value] of db.dict) target.dict.set(key, value);
+      for (const [key, when] of db.expires) target.expires.set(key, when);
+      keys += db.size;
+    }
+    this.dirty += keys;
+    return keys;
+  }
+
   /** A rough used_memory: payload bytes plus a per-entry overhead like Redis's allocator. */
   estimatedMemory(): number {
     let bytes = 1_000_000;
@@ -126,8 +145,11 @@ export class Engine {
       if (client.multi) client.multi.aborted = true;
       return error(resolved);
     }
-    // processCommand refuses writes (and PING) while the disk is failing, before queueing.
-    const refusal = this.writeRefusal && (resolved.write || resolved.name === 'ping') ? this.writeRefusal() : null;
+    // processCommand refuses writes (and PING) while the disk is failing, and writes on a
+    // read-only replica, before queueing.
+    const refusal =
+      (this.diskErrorRefusal && (resolved.write || resolved.name === 'ping') ? this.diskErrorRefusal() : null) ??
+      (this.readOnlyRefusal && resolved.write ? this.readOnlyRefusal() : null);
     if (refusal) {
       if (client.multi) client.multi.aborted = true;
       return error(refusal);

@@ -1,5 +1,45 @@
-// The engine's public surface: what the worker, the simulator, the CLI and tests import.
+// The engine's public face: everything the worker, the simulator, the CLI and the benchmarks use
+// comes from here (lint forbids reaching past it). Tests may look inside; they test the parts.
+
+// The keyspace and its commands.
 export { Engine, Client, type EngineOptions, type PropagatedCommand, type PropagationSink } from './engine.js';
-export { systemClock, seededRng, type Clock, type Rng } from './clock.js';
+export { command, fail, type CommandSpec } from './commands/types.js';
+export { ERR } from './errors.js';
+export { stringBytes, typeOf, type RedisValue, type TypeName } from './keyspace/values.js';
+export { summarizeKeyspace, type KeyspaceSummary, type KeyInfo } from './keyspace/summary.js';
+export { datasetDigest, valueDigest } from './digest.js';
+
+// Time, randomness and bytes.
+export { systemClock, seededRng, randomBelow, type Clock, type Rng } from './clock.js';
 export { type Bin, bytesToBin, binToBytes, textToBin, binToText } from './bytes.js';
-export type { Reply } from './resp/reply.js';
+export { parseIntArg } from './util/numbers.js';
+
+// The wire: replies, inline command lines, redis-cli's formatting.
+export { type Reply, int, status, error, bulk, array, OK } from './resp/reply.js';
+export { splitCommandLine } from './resp/inline.js';
+export { formatReplyTty, formatReplyRaw } from './resp/cli-format.js';
+export { encodeCommand } from './resp/encoder.js';
+
+// Configuration.
+export { Config, applyConfigText, encodingLimits } from './config.js';
+
+// Files: RDB, AOF, inspection, the load errors.
+export { loadRdb, type RdbLoadOptions, type RdbLoadReport } from './rdb/reader.js';
+export { rdbChunks } from './rdb/writer.js';
+export { loadAof, loadAofFile, readManifest, type AofLoadReport } from './aof/loader.js';
+export { checkAofFile, fixAofFile, type AofCheck } from './aof/check.js';
+export { inspectFile, type Inspection, type InspectedRecord } from './inspect.js';
+export { LoadError, type Cancellation } from './load-error.js';
+
+// The persistent server.
+export { PersistentServer, ServerExitError, PersistenceStatus, type PersistentServerOptions, type RewriteReport, type StartReport, type TurnCommand } from './persistence/server.js';
+export type { PersistenceEvent } from './persistence/events.js';
+export { rdbCodec } from './persistence/rdb-codec.js';
+export type { RdbCodec } from './persistence/codec.js';
+export { readChunks, type Disk } from './persistence/disk.js';
+export { concatChunks } from './persistence/core.js';
+
+// Replication.
+export { ReplicationPrimary, type PsyncReply } from './replication/primary.js';
+export { Replica } from './replication/replica.js';
+export { primaryInfo, replicaInfo, roleCommand } from './replication/info.js';

@@ -159,3 +159,9 @@ export function crashOf(scenario: Scenario): { at: number; crash: CrashKind } | 
   const crash = scenario.events.find((e) => e.kind === 'crash');
   return crash && crash.kind === 'crash' ? { at: crash.at, crash: crash.crash } : null;
 }
+
+/** The same scenario ending with `crash` at `at` (ms) instead of its own crash, if any. */
+export function withCrash(scenario: Scenario, at: number, crash: CrashKind): Scenario {
+  const events: ScenarioEvent[] = [...scenario.events.filter((e) => e.kind !== 'crash'), { at, kind: 'crash', crash }];
+  return { ...scenario, events: events.sort((a, b) => a.at - b.at) };
+}

@@ -3,8 +3,7 @@
 // seeded, over the phase of the fsync and snapshot cycles: crashing only on whole seconds would
 // hit the instant everysec has just fsynced and make it look lossless. Runs are deterministic,
 // so crashing at t is the same run as the original up to t.
-import { randomBelow, seededRng } from '../engine/clock.js';
-import type { RdbCodec } from '../engine/persistence/codec.js';
+import { randomBelow, type RdbCodec, seededRng } from '../engine/index.js';
 import type { CrashKind, Scenario } from '../scenario/scenario.js';
 import type { FileStore } from '../storage/file-store.js';
 import { runScenario } from './run-scenario.js';
@@ -26,6 +25,8 @@ export interface ExploreOptions {
   rdb: RdbCodec;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Awaited now and then during each run, to let messages in (see RunOptions.breathe). */
+  breathe?: () => Promise<void>;
 }
 
 export const CRASH_KINDS: readonly CrashKind[] = ['process', 'power', 'torn'];
@@ -53,7 +54,14 @@ export async function exploreCrashes(scenario: Scenario, options: ExploreOptions
   for (const crashAtMs of instants) {
     for (const crash of kinds) {
       options.signal?.throwIfAborted();
-      const report = await runScenario(scenario, { backend: options.backend(), rdb: options.rdb, crash, crashAtMs, ...(options.signal ? { signal: options.signal } : {}) });
+      const report = await runScenario(scenario, {
+        backend: options.backend(),
+        rdb: options.rdb,
+        crash,
+        crashAtMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.breathe ? { breathe: options.breathe } : {}),
+      });
       out.push({ crash, crashAtMs, acknowledgedWrites: report.acknowledgedWrites, lostWrites: report.lostWrites, lostWindowMs: report.lostWindowMs, promiseHeld: report.promiseHeld });
       options.onProgress?.(out.length, total);
     }

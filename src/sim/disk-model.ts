@@ -1,6 +1,6 @@
 // fsync latency on the virtual clock, seeded: what makes "appendfsync always" slow and lets a
 // busy disk stall everysec's background fsync for seconds, as production disks do.
-import { randomBelow, type Rng } from '../engine/clock.js';
+import { randomBelow, type Rng } from '../engine/index.js';
 import type { DiskKind } from '../scenario/scenario.js';
 
 /** A function returning each fsync's duration in virtual ms, or undefined for an instant disk. */

@@ -1,9 +1,7 @@
 // The acknowledged writes of a run and what each key looked like after each of them, kept on a
 // shadow engine. After recovery it answers: is the recovered dataset the state after some prefix
 // of the acknowledged writes (nothing from the future, nothing reordered), and which prefix?
-import type { Clock } from '../engine/clock.js';
-import { valueDigest } from '../engine/digest.js';
-import { Engine } from '../engine/engine.js';
+import { type Clock, Engine, valueDigest } from '../engine/index.js';
 
 export interface AckedWrite {
   /** 1-based position in the acknowledged history. */

@@ -2,7 +2,7 @@
 // same transaction as each write, so the recovered counter says exactly how many survived. The
 // ack log remembers when each recent write was acknowledged and which key it wrote, which gives
 // the loss window, the lost keys, and a judgement against the policy's promise.
-import type { Config } from '../engine/config.js';
+import { type Config } from '../engine/index.js';
 import type { CrashKind } from '../scenario/scenario.js';
 import { failoverPromise } from '../scenario/promises.js';
 import { judgeFailover, promiseFor, type Judgement } from './promise.js';

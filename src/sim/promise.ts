@@ -1,6 +1,6 @@
 // The judgement of one recovery against the promise its configuration makes (the table in
 // scenario/promises.ts): held or broken, and why, in a sentence.
-import type { Config } from '../engine/config.js';
+import { type Config } from '../engine/index.js';
 import { PROMISES, policyLabel, policyOf, type LossBound } from '../scenario/promises.js';
 import type { CrashKind } from '../scenario/scenario.js';
 

@@ -2,14 +2,7 @@
 // the page-cache model over a real backend, cron and kernel writeback at their intervals, the
 // timeline's events, then the crash — and recovery from exactly what survived, judged against
 // the acknowledged history and the policy's promise.
-import { seededRng } from '../engine/clock.js';
-import { applyConfigText, Config } from '../engine/config.js';
-import { datasetDigest } from '../engine/digest.js';
-import type { RdbCodec } from '../engine/persistence/codec.js';
-import { PersistentServer } from '../engine/persistence/server.js';
-import { Engine } from '../engine/engine.js';
-import { ReplicationPrimary } from '../engine/replication/primary.js';
-import { Replica } from '../engine/replication/replica.js';
+import { applyConfigText, Config, datasetDigest, Engine, PersistentServer, type RdbCodec, Replica, ReplicationPrimary, seededRng } from '../engine/index.js';
 import type { CrashKind, Scenario } from '../scenario/scenario.js';
 import { crashOf, scenarioConfigText } from '../scenario/scenario.js';
 import { listFilesIn, type FileStore } from '../storage/file-store.js';
@@ -18,6 +11,7 @@ import { fsyncModel } from './disk-model.js';
 import { WriteHistory } from './history.js';
 import { failoverPromise } from '../scenario/promises.js';
 import { judgeFailover, promiseFor } from './promise.js';
+import { ServerWatch } from './server-watch.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
 import { WorkloadGenerator } from './workload.js';
 
@@ -139,30 +133,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const workload = new WorkloadGenerator(scenario.workload, seededRng(seed ^ 0x5eed));
   const promise = promiseFor(config);
 
-  // Snapshot bookkeeping: the acknowledged writes a BGSAVE's fork contained.
-  let trackedJob = server.job;
-  let forkSeq = 0;
-  let forkAt = 0;
-  let lastSnapshotAt: number | null = null;
-  let lastSnapshotSeq = 0;
-  let snapshots = 0;
-  let rewrites = 0;
-  const watchJobs = (): void => {
-    if (trackedJob && server.job !== trackedJob) {
-      if (trackedJob.kind === 'rdb' && !trackedJob.error) {
-        lastSnapshotSeq = forkSeq;
-        lastSnapshotAt = forkAt;
-        snapshots++;
-      }
-      if (trackedJob.kind === 'aof' && !trackedJob.error) rewrites++;
-      trackedJob = null;
-    }
-    if (server.job && server.job !== trackedJob) {
-      trackedJob = server.job;
-      forkSeq = history.length;
-      forkAt = clock.now();
-    }
-  };
+  // What the server did, as it announces it: the acknowledged writes each snapshot holds, the
+  // last fsync, the rewrites.
+  const watch = new ServerWatch(server, () => history.length);
 
   const end = SIM_EPOCH_MS + crashAt;
   let nextOp = SIM_EPOCH_MS + workload.nextGap();
@@ -205,11 +178,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (reply.kind !== 'error') history.ack(argv, repliedAt);
       nextOp = Math.max(nextOp + workload.nextGap(), repliedAt);
     }
-    watchJobs();
     replica?.pump(t);
     if (options.onTrace && t >= nextTrace) {
       nextTrace += traceEvery;
-      const lastFsync = server.fsyncLog.at(-1);
       options.onTrace({
         atMs: t - SIM_EPOCH_MS,
         acknowledgedWrites: history.length,
@@ -218,8 +189,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         rdbBytes: (await cache.size(config.get('dbfilename'))) ?? 0,
         unsyncedBytes: (await cache.state()).unsyncedBytes,
         fsyncs: cache.stats.fsyncs,
-        lastFsyncAtMs: lastFsync ? lastFsync.at + lastFsync.durationMs - SIM_EPOCH_MS : null,
-        lastSnapshotAtMs: lastSnapshotAt === null ? null : lastSnapshotAt - SIM_EPOCH_MS,
+        lastFsyncAtMs: watch.lastFsyncEnd === null ? null : watch.lastFsyncEnd - SIM_EPOCH_MS,
+        lastSnapshotAtMs: watch.lastSnapshotAt === null ? null : watch.lastSnapshotAt - SIM_EPOCH_MS,
         job: server.job?.kind ?? null,
       });
     }
@@ -232,17 +203,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   replica?.pump(end);
   const failover = replica !== null && !scenario.replica!.lost;
 
-  if (crash === 'none') {
-    await server.shutdown();
-    watchJobs();
-  }
+  if (crash === 'none') await server.shutdown();
   else if (crash === 'power') await cache.powerLoss();
   else if (crash === 'torn') {
     const rng = seededRng(seed ^ 0x7042);
     await cache.powerLoss({ torn: true, random: (bound) => Math.floor((rng.nextUint32() / 0x100000000) * bound) });
   }
-  const lastFsync = server.fsyncLog.at(-1);
-  const stats = { bytesWritten: cache.stats.bytesWritten, fsyncs: cache.stats.fsyncs, snapshots, rewrites, delayedFsyncs: server.status.aofDelayedFsync };
+  const stats = { bytesWritten: cache.stats.bytesWritten, fsyncs: cache.stats.fsyncs, snapshots: watch.snapshots, rewrites: watch.rewrites, delayedFsyncs: server.status.aofDelayedFsync };
 
   // Recovery: a failover to the replica's memory, or a new process on the same disk, as
   // redis-server restarting.
@@ -253,11 +220,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const recoveryMs = performance.now() - started;
   const files = await listFiles(options.backend, config.get('appenddirname'));
   // Without an AOF, what should come back is the last snapshot (all of it after a clean shutdown that saves).
-  const snapshotWrites = crash === 'none' && config.get('save').trim() !== '' ? history.length : lastSnapshotSeq;
+  const snapshotWrites = crash === 'none' && config.get('save').trim() !== '' ? history.length : watch.lastSnapshotMark;
   const analysis = history.analyze(recovered, end, failover || config.getBool('appendonly') ? null : snapshotWrites);
   const lostWindowMs = analysis.lost.length > 0 ? Math.round(end - analysis.lost[0]!.at) : 0;
   const acknowledged = analysis.acknowledged;
-  const facts = { crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged, lostWindowMs, lastSnapshotSeq };
+  const facts = { crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged, lostWindowMs, lastSnapshotSeq: watch.lastSnapshotMark };
   const judged = failover ? judgeFailover(facts, scenario.replica!.linkDelayMs) : promise.judge(facts);
   const lostKeys = [...new Set(analysis.lost.map((w) => w.argv[1]!))].slice(0, MAX_LOST_KEYS);
   return {
@@ -276,8 +243,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       crashAt,
       lost: analysis.lost.length,
       firstLostAt: analysis.lost[0] ? analysis.lost[0].at - SIM_EPOCH_MS : null,
-      lastFsyncAt: lastFsync ? lastFsync.at + lastFsync.durationMs - SIM_EPOCH_MS : null,
-      lastSnapshotAt: lastSnapshotAt === null ? null : lastSnapshotAt - SIM_EPOCH_MS,
+      lastFsyncAt: watch.lastFsyncEnd === null ? null : watch.lastFsyncEnd - SIM_EPOCH_MS,
+      lastSnapshotAt: watch.lastSnapshotAt === null ? null : watch.lastSnapshotAt - SIM_EPOCH_MS,
       aof: config.getBool('appendonly'),
       fsync: config.get('appendfsync'),
       promise: promise.text,
@@ -288,7 +255,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     truncatedBytes: restarted?.report.truncation?.droppedBytes ?? 0,
     digest: datasetDigest(recovered),
     recoveredFrom: failover ? 'replica' : 'disk',
-    lastSnapshotWrites: lastSnapshotSeq,
+    lastSnapshotWrites: watch.lastSnapshotMark,
     lostKeys,
     stats,
   };

@@ -1,7 +1,7 @@
 // The seeded write workload: arrival times (exponential gaps at the configured rate) and write
 // commands over a fixed key space per type, every value unique so recovery can tell exactly
 // which writes survived.
-import { randomBelow, type Rng } from '../engine/clock.js';
+import { randomBelow, type Rng } from '../engine/index.js';
 import type { Workload, WorkloadMix } from '../scenario/scenario.js';
 
 const KINDS: readonly (keyof WorkloadMix)[] = ['set', 'incr', 'list', 'hash', 'sadd', 'zadd', 'del'];

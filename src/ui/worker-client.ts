@@ -1,84 +1,127 @@
-// The UI's side of the worker protocol: one promise per request (with a timeout, so a stuck
-// worker shows an error instead of a frozen console), telemetry callbacks, and a clear message
-// when the worker itself fails to start or crashes.
-import type { Args, Method, Progress, Request, Result, Telemetry, WorkerMessage } from '../worker/protocol.js';
+// The page's side of the worker seam: `api` is derived from the worker's API type (a Proxy, so a
+// new worker method needs no change here). Each call has its own id; its progress and result
+// come back to it; an AbortSignal in its CallOptions cancels that call only; buffers travel in
+// transfer lists. Quick calls time out (a stuck worker shows an error instead of a frozen page).
+import { isCallOptions, transferablesIn, type CallMessage, type CallOptions, type LabClient, type MethodPath, type PageMessage, type Telemetry, type WorkerMessage } from '../worker/protocol.js';
 
 export class WorkerCallError extends Error {}
+
+const QUICK_CALL_TIMEOUT_MS = 15_000;
 
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  onProgress?: (done: number, total: number) => void;
+  cleanup: () => void;
+}
+
+export interface WorkerHandlers {
+  onTelemetry?: (t: Telemetry) => void;
+  /** The worker's periodic work failed this tick (e.g. a storage error); the worker goes on. */
+  onProblem?: (message: string) => void;
+  /** The worker itself failed: it could not start, or it crashed. */
+  onFailure?: (message: string) => void;
 }
 
 export class EngineWorker {
+  readonly api: LabClient;
+  readonly ready: Promise<void>;
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  readonly ready: Promise<void>;
+  private ended: string | null = null;
+  private failReady: (e: Error) => void = () => {};
 
-  constructor(
-    private readonly handlers: { onTelemetry?: (t: Telemetry) => void; onProgress?: (p: Progress) => void; onFailure?: (message: string) => void } = {},
-    private readonly timeoutMs = 15_000,
-  ) {
+  constructor(private readonly handlers: WorkerHandlers = {}) {
     this.worker = new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module', name: 'engine' });
     let markReady: () => void = () => {};
-    this.ready = new Promise((resolve) => (markReady = resolve));
+    this.ready = new Promise((resolve, reject) => {
+      markReady = resolve;
+      this.failReady = reject;
+    });
+    // Whoever awaits `ready` hears of a failure; nobody awaiting is not an error.
+    this.ready.catch(() => undefined);
     this.worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => {
       const message = event.data;
-      if (message.type === 'ready') markReady();
-      else if (message.type === 'telemetry') this.handlers.onTelemetry?.(message);
-      else if (message.type === 'progress') this.handlers.onProgress?.(message);
-      else this.settle(message.id, message.ok ? { value: message.value } : { error: new WorkerCallError(message.error.message) });
+      switch (message.type) {
+        case 'ready':
+          return markReady();
+        case 'telemetry':
+          return this.handlers.onTelemetry?.(message);
+        case 'failure':
+          return this.handlers.onProblem?.(message.message);
+        case 'progress':
+          return this.pending.get(message.id)?.onProgress?.(message.done, message.total);
+        case 'result':
+          return this.settle(message.id, { value: message.value });
+        case 'error':
+          return this.settle(message.id, { error: new WorkerCallError(message.error.message) });
+      }
     });
     this.worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.fail(`The engine worker failed: ${event.message || 'it could not be started'}`);
+      const reason = `The engine worker failed: ${event.message || 'it could not be started'}`;
+      this.fail(reason);
     });
     this.worker.addEventListener('messageerror', () => this.fail('The engine worker sent a message that could not be read.'));
-  }
-
-  call<M extends Method>(method: M, ...args: Args<M>): Promise<Result<M>> {
-    return this.callWithin(this.timeoutMs, method, ...args);
-  }
-
-  /** A call allowed to take longer than the default (a scenario run). */
-  callWithin<M extends Method>(timeoutMs: number, method: M, ...args: Args<M>): Promise<Result<M>> {
-    const id = this.nextId++;
-    return new Promise<Result<M>>((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(id, { error: new WorkerCallError(`The engine did not answer within ${timeoutMs / 1000} s.`) }), timeoutMs);
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      this.worker.postMessage({ type: 'request', id, method, args } as Request);
+    this.api = new Proxy({} as LabClient, {
+      get: (_, service: string) =>
+        new Proxy({}, { get: (__, method: string) => (...args: unknown[]) => this.call(`${service}.${method}` as MethodPath, args) }),
     });
   }
 
-  terminate(): void {
-    this.worker.terminate();
-    this.fail('The engine worker was stopped.');
+  private call(method: MethodPath, given: unknown[]): Promise<unknown> {
+    const options: Partial<CallOptions> = isCallOptions(given.at(-1)) ? (given.pop() as CallOptions) : {};
+    if (this.ended) return Promise.reject(new WorkerCallError(this.ended));
+    if (options.signal?.aborted) return Promise.reject(new WorkerCallError('Cancelled.'));
+    const id = this.nextId++;
+    const long = options.signal !== undefined || options.onProgress !== undefined;
+    const timeoutMs = options.timeoutMs === undefined ? (long ? null : QUICK_CALL_TIMEOUT_MS) : options.timeoutMs;
+    return new Promise((resolve, reject) => {
+      const timer = timeoutMs === null ? undefined : setTimeout(() => this.settle(id, { error: new WorkerCallError(`The engine did not answer within ${timeoutMs / 1000} s.`) }), timeoutMs);
+      const cancel = () => this.post({ type: 'cancel', id });
+      options.signal?.addEventListener('abort', cancel, { once: true });
+      this.pending.set(id, {
+        resolve,
+        reject,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        cleanup: () => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', cancel);
+        },
+      });
+      const message: CallMessage = { type: 'call', id, method, args: given, wantsProgress: options.onProgress !== undefined };
+      this.post(message, transferablesIn(given));
+    });
   }
 
-  /** Hands the worker one end of a replication channel. */
-  sendReplicationPort(role: 'primary' | 'replica', port: MessagePort, linkDelayMs = 0): void {
-    this.worker.postMessage({ type: 'replication-port', role, linkDelayMs }, [port]);
+  private post(message: PageMessage, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer);
   }
 
   /** Ends the worker on purpose (a simulated crash): pending calls fail, no failure is reported. */
   kill(): void {
     this.worker.terminate();
-    for (const id of [...this.pending.keys()]) this.settle(id, { error: new WorkerCallError('The engine process was killed.') });
+    this.end('The engine process was killed.');
   }
 
   private settle(id: number, outcome: { value: unknown } | { error: Error }): void {
     const pending = this.pending.get(id);
     if (!pending) return;
     this.pending.delete(id);
-    clearTimeout(pending.timer);
+    pending.cleanup();
     if ('error' in outcome) pending.reject(outcome.error);
     else pending.resolve(outcome.value);
   }
 
+  private end(reason: string): void {
+    this.ended = reason;
+    this.failReady(new WorkerCallError(reason));
+    for (const id of [...this.pending.keys()]) this.settle(id, { error: new WorkerCallError(reason) });
+  }
+
   private fail(message: string): void {
     this.handlers.onFailure?.(message);
-    for (const id of [...this.pending.keys()]) this.settle(id, { error: new WorkerCallError(message) });
+    this.end(message);
   }
 }

@@ -1,16 +1,16 @@
-// A seeded write workload against the live server, at a rate of real time. Each write goes in a
-// MULTI/EXEC with INCR workload:acked, so after any crash the recovered counter says exactly how
-// many of the acknowledged writes survived (the AOF keeps transactions whole).
-import { seededRng } from '../engine/clock.js';
-import type { Client, Engine } from '../engine/engine.js';
-import { stringBytes } from '../engine/keyspace/values.js';
-import type { PersistentServer } from '../engine/persistence/server.js';
+// A seeded write workload against the live server, as many clients with a pipeline each: every
+// event-loop turn takes what the clients have sent, and their replies come back together when
+// the turn's AOF write (and, under appendfsync always, its one fsync) is done. Each write goes
+// in a MULTI/EXEC with INCR workload:acked, so after any crash the recovered counter says exactly
+// how many acknowledged writes survived (the AOF keeps transactions whole).
+import { seededRng, stringBytes, type Client, type Engine, type PersistentServer, type TurnCommand } from '../engine/index.js';
 import type { Workload } from '../scenario/scenario.js';
 import { AckLog, type LiveCrashRecord } from '../sim/live-crash.js';
 import { WorkloadGenerator } from '../sim/workload.js';
 
 export const ACKED_KEY = 'workload:acked';
-const TICK_MS = 10;
+/** Let the worker answer messages and run its cron at least this often while writing flat out. */
+const YIELD_EVERY_MS = 8;
 
 /** The workload counter as the dataset holds it now (0 when absent). */
 export function ackedCounter(engine: Engine): number {
@@ -19,94 +19,153 @@ export function ackedCounter(engine: Engine): number {
   return text === null ? 0 : Number(text) || 0;
 }
 
-export interface WorkloadStatus {
+export interface WorkloadSpec extends Workload {
+  /** Connections writing at once. */
+  clients: number;
+  /** Writes each client sends before it waits for their replies. */
+  pipeline: number;
+  /** Writes per real second, or null: as fast as the server answers. */
+  ratePerSecond: number | null;
+}
+
+export interface WorkloadStats {
   running: boolean;
-  /** Paused: no writes now, resume() continues the same sequence. */
   paused: boolean;
-  rate: number;
   /** The workload:acked counter as last acknowledged: every workload write ever acked. */
   acked: number;
+  /** Writes acknowledged since the last take, and their latencies (real ms, arrival to reply). */
+  ackedSinceTake: number;
+  latencies: number[];
 }
 
 export class LiveWorkload {
-  private timer: ReturnType<typeof setInterval> | null = null;
   private generator: WorkloadGenerator | null = null;
-  private owed = 0;
-  private busy: Promise<void> | null = null;
+  private spec: WorkloadSpec | null = null;
+  private clients: Client[] = [];
+  private loop: Promise<void> | null = null;
+  private running = false;
   private readonly ackLog = new AckLog();
+  /** Real ms at which owed writes arrived (rate-limited mode), oldest first. */
+  private arrivals: number[] = [];
+  private latencies: number[] = [];
+  private ackedSinceTake = 0;
+  private lastRefill = 0;
   acked = 0;
-  rate = 0;
   paused = false;
 
   constructor(
     private readonly server: PersistentServer,
-    private readonly client: Client,
-  ) {}
+    /** Read when a crash halts the workload: the counter in the last snapshot on disk. */
+    private readonly lastSnapshotMark: () => number,
+  ) {
+    this.acked = ackedCounter(server.engine);
+  }
 
-  start(spec: Workload, seed: number): void {
-    this.stop();
+  start(spec: WorkloadSpec, seed: number): void {
+    this.end();
+    this.spec = spec;
     this.generator = new WorkloadGenerator(spec, seededRng(seed));
-    this.rate = spec.rate;
+    this.clients = Array.from({ length: Math.max(1, spec.clients) }, () => this.server.engine.createClient());
     this.resume();
   }
 
   /** Stops issuing writes but keeps the seeded sequence: resume() carries on where it was. */
   pause(): void {
-    if (this.timer) this.paused = true;
-    this.stop();
+    if (this.running) this.paused = true;
+    this.running = false;
   }
 
   resume(): void {
-    if (!this.generator || this.timer) return;
+    if (!this.generator || this.running) return;
     this.paused = false;
-    this.owed = 0;
-    let last = performance.now();
-    this.timer = setInterval(() => {
-      const now = performance.now();
-      this.owed += ((now - last) * this.rate) / 1000;
-      last = now;
-      // A server that exited (appendfsync always on a write error) ends the workload.
-      if (!this.busy) this.busy = this.pump().catch(() => this.stop()).finally(() => (this.busy = null));
-    }, TICK_MS);
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.running = true;
+    this.arrivals = [];
+    this.lastRefill = performance.now();
+    this.loop ??= this.run().finally(() => (this.loop = null));
   }
 
   /** Stopped for good: a new start() begins a new sequence. */
   end(): void {
-    this.stop();
+    this.running = false;
     this.paused = false;
   }
 
-  /** The crash instant: no new write starts, the one in flight gets its reply. */
+  /** The crash instant: no new turn starts; the one in flight gets its replies. */
   async halt(): Promise<LiveCrashRecord> {
-    this.stop();
-    await this.busy;
-    return { acked: this.acked, crashAt: this.server.engine.clock.now(), lastSnapshotSeq: this.server.lastSnapshotMark, recent: this.ackLog.recent() };
+    this.running = false;
+    await this.loop;
+    return { acked: this.acked, crashAt: this.server.engine.clock.now(), lastSnapshotSeq: this.lastSnapshotMark(), recent: this.ackLog.recent() };
   }
 
-  status(): WorkloadStatus {
-    return { running: this.timer !== null, paused: this.paused, rate: this.rate, acked: this.acked };
+  /** What telemetry shows; the latencies and the per-tick count start over. */
+  take(): WorkloadStats {
+    const stats = { running: this.running, paused: this.paused, acked: this.acked, ackedSinceTake: this.ackedSinceTake, latencies: this.latencies };
+    this.latencies = [];
+    this.ackedSinceTake = 0;
+    return stats;
   }
 
-  private async pump(): Promise<void> {
-    // A batch at most per tick, so the worker still answers messages (a crash button).
-    let budget = Math.min(Math.floor(this.owed), Math.max(1, this.rate / 20));
-    while (budget-- > 0 && this.timer && this.generator) {
-      this.owed--;
-      const argv = this.generator.next();
-      await this.server.execute(this.client, ['MULTI']);
-      await this.server.execute(this.client, argv);
-      await this.server.execute(this.client, ['INCR', ACKED_KEY]);
-      const reply = await this.server.execute(this.client, ['EXEC']);
-      const counter = reply.kind === 'array' ? reply.value?.[1] : undefined;
-      if (counter?.kind === 'int') {
-        this.acked = Number(counter.value);
-        this.ackLog.record(this.acked, this.server.engine.clock.now(), argv[1] ?? '');
+  private async run(): Promise<void> {
+    let lastYield = performance.now();
+    try {
+      while (this.running) {
+        const batch = this.nextTurn();
+        if (batch.writes.length === 0) {
+          await sleep(2);
+          lastYield = performance.now();
+          continue;
+        }
+        const replies = await this.server.executeTurn(batch.commands);
+        const repliedAt = performance.now();
+        const now = this.server.engine.clock.now();
+        batch.writes.forEach((write, i) => {
+          const exec = replies[i * 4 + 3];
+          const counter = exec?.kind === 'array' ? exec.value?.[1] : undefined;
+          if (counter?.kind !== 'int') return;
+          this.acked = Number(counter.value);
+          this.ackedSinceTake++;
+          this.ackLog.record(this.acked, now, write.key);
+          this.latencies.push(repliedAt - write.arrivedAt);
+        });
+        // A turn on storage that answers synchronously (OPFS) never leaves the microtask queue.
+        if (repliedAt - lastYield >= YIELD_EVERY_MS) {
+          await sleep(0);
+          lastYield = performance.now();
+        }
       }
+    } catch {
+      // A server that exited (appendfsync always on a write error) ends the workload.
+      this.running = false;
     }
   }
+
+  /** The writes the clients have sent by now: each client up to its pipeline, within the rate. */
+  private nextTurn(): { commands: TurnCommand[]; writes: { key: string; arrivedAt: number }[] } {
+    const spec = this.spec!;
+    const now = performance.now();
+    const capacity = this.clients.length * Math.max(1, spec.pipeline);
+    let count = capacity;
+    if (spec.ratePerSecond !== null) {
+      // Arrivals at the rate since the last look; those beyond the pipelines wait their turn.
+      const due = ((now - this.lastRefill) * spec.ratePerSecond) / 1000;
+      const whole = Math.floor(due);
+      for (let i = 0; i < whole && this.arrivals.length < capacity * 4; i++) this.arrivals.push(this.lastRefill + ((i + 1) * 1000) / spec.ratePerSecond);
+      this.lastRefill += (whole * 1000) / spec.ratePerSecond;
+      count = Math.min(capacity, this.arrivals.length);
+    }
+    const commands: TurnCommand[] = [];
+    const writes: { key: string; arrivedAt: number }[] = [];
+    for (let i = 0; i < count; i++) {
+      const client = this.clients[i % this.clients.length]!;
+      const argv = this.generator!.next();
+      commands.push({ client, argv: ['MULTI'] }, { client, argv }, { client, argv: ['INCR', ACKED_KEY] }, { client, argv: ['EXEC'] });
+      writes.push({ key: argv[1] ?? '', arrivedAt: spec.ratePerSecond === null ? now : this.arrivals[i]! });
+    }
+    if (spec.ratePerSecond !== null) this.arrivals.splice(0, count);
+    return { commands, writes };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,15 +1,7 @@
 // Replication between two engine workers over a MessagePort: the primary answers PSYNC and
 // streams its commands; the replica applies them (after an optional link delay), refuses
 // client writes as a read-only replica does, and can be promoted when the primary is gone.
-import type { Bin } from '../engine/bytes.js';
-import type { PersistentServer } from '../engine/persistence/server.js';
-import { ReplicationPrimary, type PsyncReply } from '../engine/replication/primary.js';
-import { Replica } from '../engine/replication/replica.js';
-import { seededRng } from '../engine/clock.js';
-import { command, fail, type CommandSpec } from '../engine/commands/types.js';
-import { ERR } from '../engine/errors.js';
-import { int, status } from '../engine/resp/reply.js';
-import { parseIntArg } from '../engine/util/numbers.js';
+import { command, ERR, fail, int, parseIntArg, Replica, ReplicationPrimary, seededRng, status, type Bin, type CommandSpec, type PersistentServer, type PsyncReply } from '../engine/index.js';
 
 type LinkMessage = { type: 'psync'; replid: string; offset: number } | { type: 'psync-reply'; reply: PsyncReply } | { type: 'stream'; bytes: Bin } | { type: 'bye' } | { type: 'ack'; offset: number };
 
@@ -18,6 +10,8 @@ const READONLY = "READONLY You can't write against a read only replica.";
 export interface ReplicationStatus {
   role: 'primary' | 'replica' | 'promoted';
   offset: number;
+  /** For a primary: replicas linked now. */
+  connectedReplicas?: number;
   replicaOffset?: number;
   lagBytes?: number;
   link?: 'up' | 'down';
@@ -114,7 +108,7 @@ export class ReplicaEnd {
     private readonly linkDelayMs: number,
   ) {
     this.replica = new Replica(server.engine);
-    server.engine.writeRefusal = () => (this.promoted || this.applying ? server.writeRefusal() : READONLY);
+    server.engine.readOnlyRefusal = () => (this.promoted || this.applying ? null : READONLY);
   }
 
   /** Sends PSYNC and applies what comes back; resolves once the initial sync is done. */

@@ -2,12 +2,13 @@
 // workload crashed for real on a page-cache disk, restarted, and judged by its policy.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/engine/clock.js';
 import { applyConfigText, Config } from '../../src/engine/config.js';
 import { rdbCodec } from '../../src/engine/persistence/rdb-codec.js';
 import { PersistentServer } from '../../src/engine/persistence/server.js';
 import { presetById } from '../../src/scenario/presets.js';
 import { AckLog, judgeLiveCrash } from '../../src/sim/live-crash.js';
+import { ServerWatch } from '../../src/sim/server-watch.js';
+import { VirtualClock } from '../../src/sim/virtual-clock.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { PageCacheStore } from '../../src/storage/page-cache.js';
 import { ackedCounter, LiveWorkload } from '../../src/worker/live-workload.js';
@@ -66,22 +67,34 @@ describe('the ack log and the live judgement', () => {
   });
 });
 
-/** The live workload against a server on a page-cache disk, with cron and writeback ticking as in the worker. */
+/**
+ * The live workload against a server on a page-cache disk, with cron and writeback ticking every
+ * 100 ms of server time as in the worker. Server time is virtual and moves only here, so how busy
+ * the machine is cannot stretch the run between two crons.
+ */
 async function liveRun(presetId: string, runMs: number, during?: (server: PersistentServer) => Promise<void>) {
   const config = configOf(presetById(presetId)!.config);
   const backend = new MemoryStore();
-  const cache = new PageCacheStore(backend, { now: () => systemClock.now() });
-  const { server } = await PersistentServer.start({ disk: cache, config, clock: systemClock, rdb: rdbCodec, snapshotMark: () => ackedCounter(server.engine) });
-  const workload = new LiveWorkload(server, server.engine.createClient());
-  const ticker = setInterval(() => void server.cron().then(() => cache.writeback()), 100);
-  workload.start({ rate: 2000, keys: 200, distribution: 'uniform', valueSize: 16, mix: { set: 4, incr: 2, list: 1, hash: 1, sadd: 1, zadd: 1, del: 1 } }, 7);
-  await new Promise((resolve) => setTimeout(resolve, runMs / 2));
-  await during?.(server);
-  await new Promise((resolve) => setTimeout(resolve, runMs / 2));
+  const clock = new VirtualClock();
+  const cache = new PageCacheStore(backend, { now: () => clock.now() });
+  const { server } = await PersistentServer.start({ disk: cache, config, clock, rdb: rdbCodec });
+  const marks = new ServerWatch(server, () => ackedCounter(server.engine));
+  const workload = new LiveWorkload(server, () => marks.lastSnapshotMark);
+  workload.start({ rate: 0, ratePerSecond: null, clients: 4, pipeline: 4, keys: 200, distribution: 'uniform', valueSize: 16, mix: { set: 4, incr: 2, list: 1, hash: 1, sadd: 1, zadd: 1, del: 1 } }, 7);
+  const start = clock.now();
+  for (let t = 10; t <= runMs; t += 10) {
+    clock.advanceTo(start + t);
+    if (t % 100 === 0) {
+      await server.cron();
+      await cache.writeback();
+    }
+    if (t === runMs / 2) await during?.(server);
+    // The workload's turns run between the clock's steps.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
   const record = await workload.halt();
-  clearInterval(ticker);
   await cache.powerLoss();
-  const restarted = await PersistentServer.start({ disk: backend, config, clock: systemClock, rdb: rdbCodec });
+  const restarted = await PersistentServer.start({ disk: backend, config, clock, rdb: rdbCodec });
   const recovered = ackedCounter(restarted.server.engine);
   return { record, recovered, report: judgeLiveCrash(record, recovered, { config, crash: 'power' }) };
 }
@@ -99,7 +112,7 @@ describe('a live workload crashed by a power loss', () => {
   it('a snapshot policy: recovery is exactly the last completed BGSAVE, judged as promised', async () => {
     const { record, recovered, report } = await liveRun('rdb-1h', 1_000, async (server) => {
       await server.execute(server.engine.createClient(), ['BGSAVE']);
-      while (server.job) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (server.job) await server.cron();
     });
     expect(record.lastSnapshotSeq).toBeGreaterThan(0);
     expect(recovered).toBe(record.lastSnapshotSeq);

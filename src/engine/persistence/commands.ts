@@ -39,7 +39,7 @@ export function persistenceCommands(server: PersistentServer): CommandSpec[] {
       run() {
         if (server.job?.kind === 'aof') fail(ERR.rewriteInProgress);
         if (server.job) {
-          server.rewriteScheduled = true;
+          server.scheduleRewrite();
           return status('Background append only file rewriting scheduled');
         }
         server.startRewrite();

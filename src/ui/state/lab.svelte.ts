@@ -1,10 +1,12 @@
-// The lab's engine process as the UI sees it: which persistence setup and storage it runs with,
-// what it recovered when it started, and the crash buttons. A crash ends the worker for real
-// and a fresh one recovers from whatever the storage kept.
+// The lab's engine process as the page sees it — the session's state machine: start (recovering
+// from what the storage holds), run, crash for real (the worker ends; a fresh one recovers),
+// fail over to a replica, lose everything. Panels reach the worker through `api`, which always
+// talks to the engine serving now.
 import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
-import type { Scenario, Workload } from '../../scenario/scenario.js';
-import type { BackendChoice, BackupEntry, ConsoleResult, Inspection, KeyspaceSummary, LiveCrashRecord, LiveCrashReport, LossPoint, ReplicationStatus, RewriteReport, RunReport, StartInfo, Telemetry, TracePoint } from '../../worker/protocol.js';
-import { EngineWorker } from '../worker-client.js';
+import type { Workload } from '../../scenario/scenario.js';
+import { callOptions, type BackendChoice, type LabClient, type LiveCrashRecord, type LiveCrashReport, type ReplicationStatus, type StartInfo, type Telemetry } from '../../worker/protocol.js';
+import { EngineWorker, WorkerCallError } from '../worker-client.js';
+import { LongWork } from './long-work.svelte.js';
 
 export type CrashKind = 'process' | 'power' | 'torn' | 'disaster';
 
@@ -63,8 +65,12 @@ export class LabSession {
   replicaDelayMs = $state(0);
   replicaLinked = $state(false);
   failoverOutcome = $state.raw<LiveCrashReport | null>(null);
-  /** Long work in the worker: fraction done, or null when nothing runs. */
-  progress = $state<number | null>(null);
+  /** The replica's side of the link, from its worker's telemetry. */
+  replicaStatus = $state.raw<ReplicationStatus | null>(null);
+  /** Recovery at start: long work with its progress. */
+  readonly recovery = new LongWork();
+  /** The engine serving now, reached through its current worker. */
+  readonly api: LabClient;
   private worker: EngineWorker | null = null;
   private keys = 0;
 
@@ -73,6 +79,7 @@ export class LabSession {
 
   constructor(
     private readonly onTelemetry: (t: Telemetry) => void,
+    private readonly onProblem: (message: string) => void,
     private readonly database?: string,
   ) {
     const setup = loadSetup();
@@ -80,10 +87,24 @@ export class LabSession {
     this.backend = setup.backend;
     this.custom = setup.custom;
     this.speed = setup.speed;
+    this.api = new Proxy({} as LabClient, {
+      get: (_, service: string) =>
+        new Proxy({}, {
+          get: (__, method: string) => (...args: unknown[]) => {
+            const worker = this.worker;
+            if (!worker) return Promise.reject(new WorkerCallError('The engine is not running.'));
+            return (worker.api as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)[service]![method]!(...args);
+          },
+        }),
+    });
   }
 
   get presets() {
     return PRESETS;
+  }
+
+  get configText(): string {
+    return [presetById(this.preset)!.config, this.custom].filter(Boolean).join('\n');
   }
 
   async start(): Promise<void> {
@@ -93,23 +114,15 @@ export class LabSession {
     this.replica = null;
     this.failure = null;
     this.onRestart?.();
-    const worker = new EngineWorker({
-      onTelemetry: (t) => {
-        this.keys = t.keys;
-        this.onTelemetry(t);
-      },
-      onProgress: (p) => (this.progress = p.total > 0 ? p.done / p.total : null),
-      onFailure: (message) => {
-        this.failure = message;
-        this.status = 'failed';
-      },
+    const worker = this.spawn((t) => {
+      this.keys = t.server?.keys ?? this.keys;
+      this.onTelemetry(t);
     });
     this.worker = worker;
-    await worker.ready;
     try {
-      const preset = presetById(this.preset)!;
-      const config = [preset.config, this.custom].filter(Boolean).join('\n');
-      this.info = await worker.call('start', { backend: this.backend, config, speed: this.speed, ...(this.database ? { database: this.database } : {}) });
+      await worker.ready;
+      const options = { backend: this.backend, config: this.configText, speed: this.speed, ...(this.database ? { database: this.database } : {}) };
+      this.info = await this.recovery.run((call) => worker.api.live.start(options, call));
       this.keys = this.info.recovery.keys;
       this.paused = false;
       this.status = 'running';
@@ -121,88 +134,72 @@ export class LabSession {
     }
   }
 
-  /** Switches preset or storage: the process restarts on the same files, as with a new config. */
+  /**
+   * A new preset or extra directives apply at run time, as CONFIG SET applies them: the data
+   * stays. Another storage means another set of files: the engine restarts on them.
+   */
   async configure(setup: Partial<Setup>): Promise<void> {
+    const restart = setup.backend !== undefined && setup.backend !== this.backend;
     if (setup.preset) this.preset = setup.preset;
     if (setup.backend) this.backend = setup.backend;
     if (setup.custom !== undefined) this.custom = setup.custom;
     this.save();
-    this.status = 'starting';
-    await this.start();
-  }
-
-  execute(line: string): Promise<ConsoleResult | null> {
-    if (!this.worker || this.status !== 'running') return Promise.reject(new Error('The engine is not running.'));
-    return this.worker.call('execute', line);
-  }
-
-  /** Runs a scenario in the worker, on the chosen storage, on the virtual clock. */
-  /** Starts a replica worker (memory only) and links it to this engine over a MessageChannel. */
-  async addReplica(linkDelayMs: number): Promise<void> {
-    if (!this.worker || this.replica) return;
-    // Its telemetry counts once it is promoted and serving.
-    const replica: EngineWorker = new EngineWorker({
-      onTelemetry: (t) => {
-        if (this.worker !== replica) return;
-        this.keys = t.keys;
-        this.onTelemetry(t);
-      },
-    });
-    await replica.ready;
-    await replica.call('start', { backend: 'memory', config: 'appendonly no\nsave ""' });
-    const channel = new MessageChannel();
-    this.worker.sendReplicationPort('primary', channel.port1);
-    replica.sendReplicationPort('replica', channel.port2, linkDelayMs);
-    this.replicaDelayMs = linkDelayMs;
-    this.replica = replica;
-    this.replicaLinked = true;
-    this.failoverOutcome = null;
+    if (restart || this.status !== 'running') {
+      this.status = 'starting';
+      await this.start();
+      return;
+    }
+    await this.api.live.reconfigure(this.configText);
   }
 
   /** Server seconds per real second, from now on (no restart). */
   async setSpeed(speed: number): Promise<void> {
     this.speed = speed;
     this.save();
-    await this.worker?.call('setTime', { speed });
+    await this.api.live.setTime({ speed });
   }
 
   async setPaused(paused: boolean): Promise<void> {
     this.paused = paused;
-    await this.worker?.call('setTime', { paused });
+    await this.api.live.setTime({ paused });
   }
 
   /** While paused: one second of server time, with its cron and writeback. */
   async step(ms = 1000): Promise<void> {
-    await this.worker?.call('setTime', { stepMs: ms });
+    await this.api.live.setTime({ stepMs: ms });
   }
 
-  private save(): void {
-    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom, speed: this.speed }));
+  async startWorkload(workload: Partial<Workload> & { rate: number }): Promise<void> {
+    await this.api.live.startWorkload({ ...LIVE_WORKLOAD, ...workload, clients: 1, pipeline: 1, ratePerSecond: workload.rate }, Date.now() % 1_000_000);
   }
 
-  /** Long work: the progress bar shows from the start to the end of the call. */
-  private async withProgress<T>(work: () => Promise<T>): Promise<T> {
-    this.progress = 0;
-    try {
-      return await work();
-    } finally {
-      this.progress = null;
-    }
+  /** Starts a replica worker (memory only) and links it to this engine over a MessageChannel. */
+  async addReplica(linkDelayMs: number): Promise<void> {
+    if (!this.worker || this.replica) return;
+    // Its telemetry counts once it is promoted and serving.
+    const replica: EngineWorker = this.spawn((t) => {
+      if (this.replica === replica) this.replicaStatus = t.replication?.status ?? null;
+      if (this.worker !== replica) return;
+      this.keys = t.server?.keys ?? this.keys;
+      this.onTelemetry(t);
+    });
+    await replica.ready;
+    await replica.api.live.start({ backend: 'memory', config: 'appendonly no\nsave ""' });
+    this.replicaDelayMs = linkDelayMs;
+    this.replica = replica;
+    await this.link();
+    this.failoverOutcome = null;
   }
 
   /** Breaks the replication link; the replica keeps its data and offset. */
   async disconnectReplica(): Promise<void> {
-    await this.replica?.call('disconnectReplica');
+    await this.replica?.api.replication.disconnect();
     this.replicaLinked = false;
   }
 
   /** A new link: the replica asks to continue from its offset (a partial resync if it can). */
-  reconnectReplica(): void {
-    if (!this.worker || !this.replica) return;
-    const channel = new MessageChannel();
-    this.worker.sendReplicationPort('primary', channel.port1);
-    this.replica.sendReplicationPort('replica', channel.port2, this.replicaDelayMs);
-    this.replicaLinked = true;
+  async reconnectReplica(): Promise<void> {
+    await this.link();
   }
 
   /** The replica's machine dies; a new, empty replica joins and needs a full sync. */
@@ -210,12 +207,6 @@ export class LabSession {
     this.replica?.kill();
     this.replica = null;
     await this.addReplica(this.replicaDelayMs);
-  }
-
-  async replicationStatus(): Promise<{ primary: ReplicationStatus | null; replica: ReplicationStatus | null }> {
-    const primary = this.worker && this.status === 'running' ? await this.worker.call('replicationStatus').catch(() => null) : null;
-    const replica = this.replica ? await this.replica.call('replicationStatus').catch(() => null) : null;
-    return { primary, replica };
   }
 
   /**
@@ -227,45 +218,22 @@ export class LabSession {
     const primary = this.worker;
     const replica = this.replica;
     if (!primary || !replica) return;
-    const halted = await primary.call('haltForCrash').catch(() => null);
+    const halted = await primary.api.live.haltForCrash().catch(() => null);
     primary.kill();
-    await replica.call('promote');
+    await replica.api.replication.promote();
     this.worker = replica;
     this.replica = null;
-    this.info = { backend: 'memory', notice: "Serving from the promoted replica's memory: nothing is persisted from now on. Reload to go back to the stored files.", recovery: { source: 'none', keys: await replica.call('keyCount'), files: [], truncatedBytes: 0, loadMs: 0 }, log: [] };
+    this.info = { backend: 'memory', notice: "Serving from the promoted replica's memory: nothing is persisted from now on. Reload to go back to the stored files.", recovery: { source: 'none', keys: await replica.api.live.keyCount(), files: [], truncatedBytes: 0, loadMs: 0 }, log: [] };
     this.status = 'running';
     this.failoverOutcome = await this.judge(halted, 'power', this.replicaDelayMs);
-  }
-
-  backup(): Promise<BackupEntry> {
-    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
-    return this.worker.call('backup');
-  }
-
-  listBackups(): Promise<BackupEntry[]> {
-    return this.worker && this.status === 'running' ? this.worker.call('listBackups') : Promise.resolve([]);
-  }
-
-  readBackup(name: string): Promise<Uint8Array> {
-    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
-    return this.worker.call('readBackup', name);
-  }
-
-  async restoreBackup(name: string): Promise<{ keys: number }> {
-    if (!this.worker) throw new Error('The engine is not running.');
-    return this.withProgress(() => this.worker!.callWithin(30 * 60_000, 'restoreBackup', name));
-  }
-
-  scheduleBackups(seconds: number | null): Promise<void> {
-    return this.worker ? this.worker.call('scheduleBackups', seconds) : Promise.resolve();
   }
 
   /** Disaster: memory, disks and any replica are lost; only backups remain. */
   async disaster(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    const keysBefore = await worker.call('keyCount').catch(() => this.keys);
-    await worker.call('wipeDisk');
+    const keysBefore = await worker.api.live.keyCount().catch(() => this.keys);
+    await worker.api.files.wipe();
     worker.kill();
     this.worker = null;
     this.status = 'recovering';
@@ -273,101 +241,21 @@ export class LabSession {
     this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0 };
   }
 
-  async runScenario(scenario: Scenario, speed: number | null): Promise<RunReport> {
-    if (!this.worker) throw new Error('The engine is not running.');
-    return this.withProgress(() => this.worker!.callWithin(24 * 3600_000, 'runScenario', scenario, this.backend, speed));
-  }
-
-  /** The scenario's run sampled over its whole length, for the time scrubber. */
-  async traceScenario(scenario: Scenario): Promise<TracePoint[]> {
-    if (!this.worker) throw new Error('The engine is not running.');
-    return this.withProgress(() => this.worker!.callWithin(24 * 3600_000, 'traceScenario', scenario, this.backend));
-  }
-
-  async startWorkload(workload: Partial<Workload> & { rate: number }): Promise<void> {
-    if (!this.worker) return;
-    await this.worker.call('startWorkload', { ...LIVE_WORKLOAD, ...workload }, Date.now() % 1_000_000);
-  }
-
-  async stopWorkload(): Promise<void> {
-    await this.worker?.call('stopWorkload');
-  }
-
-  async pauseWorkload(paused: boolean): Promise<void> {
-    await this.worker?.call('pauseWorkload', paused);
-  }
-
-  async compare(scenario: Scenario, presets: PresetId[]): Promise<{ preset: PresetId; report: RunReport }[]> {
-    if (!this.worker) throw new Error('The engine is not running.');
-    return this.withProgress(() => this.worker!.callWithin(60 * 60_000, 'compare', scenario, presets, this.backend));
-  }
-
-  async exploreCrashes(scenario: Scenario, points: number): Promise<LossPoint[]> {
-    if (!this.worker) throw new Error('The engine is not running.');
-    return this.withProgress(() => this.worker!.callWithin(60 * 60_000, 'exploreCrashes', scenario, points, this.backend));
-  }
-
-  lastRewrite(): Promise<RewriteReport | null> {
-    return this.worker && this.status === 'running' ? this.worker.call('lastRewrite') : Promise.resolve(null);
-  }
-
-  keyspace(prefix: string): Promise<KeyspaceSummary | null> {
-    return this.worker && this.status === 'running' ? this.worker.call('keyspace', prefix) : Promise.resolve(null);
-  }
-
-  validateConfig(text: string): Promise<{ line: number; message: string }[]> {
-    return this.worker ? this.worker.call('validateConfig', text) : Promise.resolve([]);
-  }
-
-  listFiles(): Promise<{ path: string; bytes: number }[]> {
-    return this.worker && this.status === 'running' ? this.worker.call('listFiles') : Promise.resolve([]);
-  }
-
-  archiveFiles(): Promise<Uint8Array> {
-    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
-    return this.worker.call('archiveFiles');
-  }
-
-  async loadAof(files: { name: string; bytes: Uint8Array }[]): Promise<{ keys: number }> {
-    if (!this.worker) throw new Error('The engine is not running.');
-    return this.withProgress(() => this.worker!.callWithin(30 * 60_000, 'loadAofUpload', files));
-  }
-
-  inspectFile(path: string): Promise<Inspection> {
-    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
-    return this.worker.call('inspectFile', path);
-  }
-
-  readFile(path: string): Promise<Uint8Array> {
-    if (!this.worker) return Promise.reject(new Error('The engine is not running.'));
-    return this.worker.call('readFile', path);
-  }
-
-  async loadRdb(name: string, bytes: Uint8Array): Promise<{ keys: number; notes: string[] }> {
-    if (!this.worker) throw new Error('The engine is not running.');
-    return this.withProgress(() => this.worker!.callWithin(30 * 60_000, 'loadRdbUpload', name, bytes));
-  }
-
-  /** Stops the long work running in the worker: a scenario run, an exploration, an upload or a restore. */
-  cancelLongWork(): void {
-    void this.worker?.call('cancelLongWork');
-  }
-
   async crash(kind: Exclude<CrashKind, 'disaster'>): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
     // The crash instant: the workload stops, and what it had acknowledged is known exactly.
-    const halted = await worker.call('haltForCrash').catch(() => null);
-    const keysBefore = await worker.call('keyCount').catch(() => this.keys);
+    const halted = await worker.api.live.haltForCrash().catch(() => null);
+    const keysBefore = await worker.api.live.keyCount().catch(() => this.keys);
     let lostBytes = 0;
     if (kind !== 'process') {
-      const files = await worker.call('powerLoss', kind === 'torn');
+      const files = await worker.api.live.powerLoss(kind === 'torn');
       lostBytes = files.reduce((sum, f) => sum + f.lostBytes, 0);
     }
     worker.kill();
     this.worker = null;
     this.status = 'recovering';
-    await this.withProgress(() => this.start());
+    await this.start();
     const report = await this.judge(halted, kind, null);
     this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, report, replayMs: this.info?.recovery.loadMs ?? 0 };
   }
@@ -381,9 +269,37 @@ export class LabSession {
     this.status = 'failed';
   }
 
+  private spawn(onTelemetry: (t: Telemetry) => void): EngineWorker {
+    const worker: EngineWorker = new EngineWorker({
+      onTelemetry,
+      onProblem: (message) => {
+        if (this.worker === worker) this.onProblem(message);
+      },
+      onFailure: (message) => {
+        if (this.worker !== worker) return;
+        this.failure = message;
+        this.status = 'failed';
+      },
+    });
+    return worker;
+  }
+
+  /** Hands each worker one end of a new MessageChannel: the replication link. */
+  private async link(): Promise<void> {
+    if (!this.worker || !this.replica) return;
+    const channel = new MessageChannel();
+    await this.worker.api.replication.attach('primary', channel.port1, 0);
+    await this.replica.api.replication.attach('replica', channel.port2, this.replicaDelayMs, callOptions({ timeoutMs: 60_000 }));
+    this.replicaLinked = true;
+  }
+
+  private save(): void {
+    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom, speed: this.speed }));
+  }
+
   /** The crashed engine's record, judged by the engine that now serves. */
   private async judge(record: LiveCrashRecord | null, kind: Exclude<CrashKind, 'disaster'>, failoverLinkDelayMs: number | null): Promise<LiveCrashReport | null> {
     if (!record || record.acked === 0 || !this.worker || this.status !== 'running') return null;
-    return this.worker.call('judgeCrash', record, kind, failoverLinkDelayMs).catch(() => null);
+    return this.worker.api.live.judgeCrash(record, kind, failoverLinkDelayMs).catch(() => null);
   }
 }

@@ -1,7 +1,7 @@
-// The engine's telemetry as the panels read it: the latest numbers, commands per second over
-// the last second, and a bounded history of samples for the timeline (a long run never grows
-// memory).
-import type { Telemetry } from '../../worker/protocol.js';
+// The worker's telemetry as the panels read it: the latest numbers, rates over the last second,
+// a bounded history of samples for the timeline (a long run never grows memory), and what the
+// worker sends now and then (files, backups, the watched keyspace, replication, the last rewrite).
+import type { BackupEntry, KeyspaceSummary, ReplicationStatus, RewriteReport, ServerTelemetry, Telemetry } from '../../worker/protocol.js';
 import { TELEMETRY_INTERVAL_MS } from '../../worker/protocol.js';
 
 const WINDOW_TICKS = Math.round(1000 / TELEMETRY_INTERVAL_MS);
@@ -9,7 +9,7 @@ const WINDOW_TICKS = Math.round(1000 / TELEMETRY_INTERVAL_MS);
 export const HISTORY_SAMPLES = Math.round(60_000 / TELEMETRY_INTERVAL_MS);
 
 /** One telemetry tick as the charts keep it, stamped with its arrival (performance.now ms). */
-export type Sample = { at: number } & Pick<Telemetry, 'ops' | 'unsyncedBytes' | 'aofBytes' | 'rdbBytes' | 'rewriteAtBytes' | 'fsyncs' | 'fsyncMaxMs' | 'aofWrites' | 'job' | 'replicationLagBytes'>;
+export type Sample = { at: number; replicationLagBytes: number | null } & Pick<ServerTelemetry, 'ops' | 'unsyncedBytes' | 'aofBytes' | 'rdbBytes' | 'rewriteAtBytes' | 'fsyncs' | 'fsyncMaxMs' | 'aofWrites' | 'job'>;
 
 export class TelemetryState {
   keys = $state(0);
@@ -18,31 +18,79 @@ export class TelemetryState {
   unsyncedBytes = $state(0);
   aofBytes = $state(0);
   acked = $state(0);
+  /** Workload writes acknowledged per second, over the last second. */
+  ackedPerSecond = $state(0);
+  /** Acknowledgement latency of the workload's writes in the last tick that had any (real ms). */
+  latencyP50Ms = $state<number | null>(null);
+  latencyP99Ms = $state<number | null>(null);
   workloadRunning = $state(false);
   workloadPaused = $state(false);
-  error = $state<string | null>(null);
+  serverTime = $state.raw<ServerTelemetry['time'] | null>(null);
+  files = $state.raw<{ path: string; bytes: number }[]>([]);
+  backups = $state.raw<BackupEntry[]>([]);
+  keyspace = $state.raw<KeyspaceSummary | null>(null);
+  lastRewrite = $state.raw<RewriteReport | null>(null);
+  replication = $state.raw<ReplicationStatus | null>(null);
+  /** The worker's periodic work failed (a storage error): said until the next good tick. */
+  problem = $state<string | null>(null);
   history = $state.raw<Sample[]>([]);
   private recentOps: number[] = [];
+  private recentAcks: number[] = [];
 
   update(t: Telemetry, at = performance.now()): void {
-    this.keys = t.keys;
-    this.memoryBytes = t.memoryBytes;
-    this.unsyncedBytes = t.unsyncedBytes;
-    this.aofBytes = t.aofBytes;
-    this.acked = t.acked;
-    this.workloadRunning = t.workloadRunning;
-    this.workloadPaused = t.workloadPaused;
-    this.error = t.error ?? null;
-    this.recentOps = [...this.recentOps, t.ops].slice(-WINDOW_TICKS);
-    const total = this.recentOps.reduce((a, b) => a + b, 0);
-    this.opsPerSecond = Math.round((total * 1000) / (this.recentOps.length * TELEMETRY_INTERVAL_MS));
-    const sample: Sample = { at, ops: t.ops, unsyncedBytes: t.unsyncedBytes, aofBytes: t.aofBytes, rdbBytes: t.rdbBytes, rewriteAtBytes: t.rewriteAtBytes, fsyncs: t.fsyncs, fsyncMaxMs: t.fsyncMaxMs, aofWrites: t.aofWrites, job: t.job, replicationLagBytes: t.replicationLagBytes };
+    this.problem = null;
+    this.workloadRunning = t.workload.running;
+    this.workloadPaused = t.workload.paused;
+    this.acked = t.workload.acked;
+    if (t.workload.latencyP50Ms !== null) {
+      this.latencyP50Ms = t.workload.latencyP50Ms;
+      this.latencyP99Ms = t.workload.latencyP99Ms;
+    }
+    this.recentAcks = [...this.recentAcks, t.workload.ackedInTick].slice(-WINDOW_TICKS);
+    this.ackedPerSecond = perSecond(this.recentAcks);
+    this.lastRewrite = t.lastRewrite;
+    this.replication = t.replication?.status ?? null;
+    if (t.files) this.files = t.files;
+    if (t.backups) this.backups = t.backups;
+    if (t.keyspace) this.keyspace = t.keyspace;
+    const server = t.server;
+    if (!server) return;
+    this.keys = server.keys;
+    this.memoryBytes = server.memoryBytes;
+    this.unsyncedBytes = server.unsyncedBytes;
+    this.aofBytes = server.aofBytes;
+    this.serverTime = server.time;
+    this.recentOps = [...this.recentOps, server.ops].slice(-WINDOW_TICKS);
+    this.opsPerSecond = perSecond(this.recentOps);
+    const sample: Sample = {
+      at,
+      ops: server.ops,
+      unsyncedBytes: server.unsyncedBytes,
+      aofBytes: server.aofBytes,
+      rdbBytes: server.rdbBytes,
+      rewriteAtBytes: server.rewriteAtBytes,
+      fsyncs: server.fsyncs,
+      fsyncMaxMs: server.fsyncMaxMs,
+      aofWrites: server.aofWrites,
+      job: server.job,
+      replicationLagBytes: t.replication?.lagBytes ?? null,
+    };
     this.history = this.history.length >= HISTORY_SAMPLES ? [...this.history.slice(1), sample] : [...this.history, sample];
   }
 
-  /** A new engine process: the timeline starts over. */
+  /** A new engine process: the timeline and the rates start over. */
   reset(): void {
     this.history = [];
     this.recentOps = [];
+    this.recentAcks = [];
+    this.latencyP50Ms = null;
+    this.latencyP99Ms = null;
+    this.lastRewrite = null;
+    this.replication = null;
   }
+}
+
+function perSecond(perTick: readonly number[]): number {
+  if (perTick.length === 0) return 0;
+  return Math.round((perTick.reduce((a, b) => a + b, 0) * 1000) / (perTick.length * TELEMETRY_INTERVAL_MS));
 }

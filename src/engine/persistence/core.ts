@@ -1,0 +1,101 @@
+// What the parts of the persistent server share: the engine and its config, the disk and the
+// ordered queue of its operations, the status counters, the events, the one fork child that may
+// run, and the serialisations a child or a new AOF writes (an RDB snapshot, rewrite commands).
+import { binToBytes } from '../bytes.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Engine } from '../engine.js';
+import type { Cancellation } from '../load-error.js';
+import { datasetRewriteCommands } from '../aof/rewrite-commands.js';
+import type { AofLocation } from '../aof/writer.js';
+import { encodeCommand } from '../resp/encoder.js';
+import type { RdbCodec } from './codec.js';
+import type { Disk } from './disk.js';
+import type { PersistenceEvents } from './events.js';
+import type { IoQueue } from './io-queue.js';
+import type { BackgroundJob } from './jobs.js';
+import type { PersistenceStatus } from './status.js';
+
+export interface PersistentServerOptions {
+  disk: Disk;
+  config: Config;
+  clock: Clock;
+  rdb: RdbCodec;
+  rng?: import('../clock.js').Rng;
+  /** The server's `dir` inside the disk ('' is its root). */
+  dir?: string;
+  log?: (line: string) => void;
+  signal?: Cancellation;
+  onLoadProgress?: (done: number, total: number) => void;
+  /**
+   * How fast a fork child writes, in bytes per ms of the server's clock: a BGSAVE or rewrite
+   * finishes that long after it starts. Unset: as soon as its writes complete.
+   */
+  childBytesPerMs?: number;
+  /**
+   * How long each fsync takes on the server's clock (a disk model). Unset: at once. With it,
+   * everysec fsyncs run in the background and writes wait for them as Redis's do.
+   */
+  fsyncDurationMs?: () => number;
+  /**
+   * A real clock (ms) to measure how long fsyncs take on the actual storage, for the timeline.
+   * Unset, or with a disk model, fsyncs last what the model says (runs stay deterministic).
+   */
+  wallClock?: () => number;
+}
+
+export interface ServerCore {
+  readonly engine: Engine;
+  readonly config: Config;
+  readonly disk: Disk;
+  readonly dir: string;
+  readonly status: PersistenceStatus;
+  readonly events: PersistenceEvents;
+  readonly io: IoQueue;
+  readonly rdb: RdbCodec;
+  readonly options: PersistentServerOptions;
+  readonly aofLocation: AofLocation;
+  log(line: string): void;
+  /** The fork child running, if any: Redis runs one at a time. */
+  job: BackgroundJob | null;
+  nextPid(): number;
+  /** Work the current command's reply waits for (SAVE, CONFIG SET appendonly). */
+  block(work: Promise<void>): void;
+}
+
+export function snapshotRdb(core: ServerCore, aofBase: boolean): Uint8Array[] {
+  return core.rdb.snapshot(core.engine, {
+    aofBase,
+    compression: core.config.getBool('rdbcompression'),
+    checksum: core.config.getBool('rdbchecksum'),
+  });
+}
+
+/** The dataset as the commands of a RESP AOF base. */
+export function rewriteCommandsBytes(core: ServerCore): { bytes: Uint8Array; commands: number } {
+  const parts: string[] = [];
+  for (const argv of datasetRewriteCommands(core.engine.dbs)) parts.push(encodeCommand(argv));
+  return { bytes: binToBytes(parts.join('')), commands: parts.length };
+}
+
+/** Writes a file from chunks and fsyncs it (a child's temp file). */
+export async function writeChunks(disk: Disk, path: string, chunks: readonly Uint8Array[]): Promise<void> {
+  await disk.delete(path);
+  let offset = 0;
+  await disk.write(path, 0, new Uint8Array(0));
+  for (const chunk of chunks) {
+    await disk.write(path, offset, chunk);
+    offset += chunk.length;
+  }
+  await disk.flush(path);
+}
+
+export function concatChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+// RDB snapshots: SAVE (the reply waits for the file), BGSAVE (a fork child writes a temp file
+// and renames it into place when it exits), save points checked by serverCron, and the retry
+// delay after a failed BGSAVE. Each snapshot is announced when the dataset is copied and when
+// its file is durable, so watchers know exactly what each file on disk holds.
+import { snapshotRdb, writeChunks, type ServerCore } from './core.js';
+import { joinPath } from './disk.js';
+import { BackgroundJob, totalLength } from './jobs.js';
+
+/** The pid in the temp file name of a foreground SAVE. */
+const SERVER_PID = 1;
+/** Failed BGSAVEs are retried by save points only after this long (CONFIG_BGSAVE_RETRY_DELAY). */
+const BGSAVE_RETRY_DELAY_MS = 5000;
+
+export class Snapshots {
+  private nextSnapshotId = 1;
+  private dirtyAtFork = 0;
+  private snapshotAtFork = 0;
+
+  constructor(private readonly core: ServerCore) {}
+
+  savePoints(): { seconds: number; changes: number }[] {
+    const numbers = this.core.config.get('save').split(' ').filter(Boolean).map(Number);
+    const points: { seconds: number; changes: number }[] = [];
+    for (let i = 0; i + 1 < numbers.length; i += 2) points.push({ seconds: numbers[i]!, changes: numbers[i + 1]! });
+    return points;
+  }
+
+  savePointReached(now: number): boolean {
+    const { status, engine } = this.core;
+    if (!status.lastBgsaveOk && now - status.lastBgsaveTryAt < BGSAVE_RETRY_DELAY_MS) return false;
+    const sinceSave = now / 1000 - status.lastSaveUnix;
+    return this.savePoints().some((p) => engine.dirty >= p.changes && sinceSave > p.seconds);
+  }
+
+  /** SAVE: the snapshot is taken now; the reply waits for the file. */
+  save(): Promise<void> {
+    const { core } = this;
+    const id = this.take(true);
+    const chunks = snapshotRdb(core, false);
+    const dirty = core.engine.dirty;
+    core.status.rdbSaves++;
+    return core.io.run(async () => {
+      await writeChunks(core.disk, joinPath(core.dir, `temp-${SERVER_PID}.rdb`), chunks);
+      await this.install(joinPath(core.dir, `temp-${SERVER_PID}.rdb`));
+      core.engine.dirty -= dirty;
+      core.status.lastSaveUnix = Math.floor(core.engine.clock.now() / 1000);
+      core.status.lastBgsaveOk = true;
+      core.events.emit({ type: 'snapshot-durable', id, at: core.engine.clock.now() });
+    });
+  }
+
+  /** BGSAVE: the fork copies the dataset now; the child writes it while the server goes on. */
+  startBgsave(): void {
+    const { core } = this;
+    const pid = core.nextPid();
+    const now = core.engine.clock.now();
+    this.snapshotAtFork = this.take(false);
+    const chunks = snapshotRdb(core, false);
+    this.dirtyAtFork = core.engine.dirty;
+    core.status.rdbSaves++;
+    core.status.bgsaveScheduled = false;
+    core.status.lastBgsaveTryAt = now;
+    core.log(`Background saving started by pid ${pid}`);
+    // The child writes its temp file at once; its rename is its last act, when it exits.
+    const temp = joinPath(core.dir, `temp-${pid}.rdb`);
+    core.job = new BackgroundJob('rdb', pid, now, () => writeChunks(core.disk, temp, chunks), childReadyAt(core, totalLength(chunks)));
+    core.events.emit({ type: 'child-started', kind: 'rdb', pid, at: now });
+  }
+
+  /** The BGSAVE child exited: its file is renamed into place, or the failure recorded. */
+  async finish(job: BackgroundJob): Promise<boolean> {
+    const { core } = this;
+    core.status.lastBgsaveTimeSec = Math.round((core.engine.clock.now() - job.startedAt) / 1000);
+    const failed = (message: string) => {
+      core.status.lastBgsaveOk = false;
+      core.log(`Background saving error: ${message}`);
+      return false;
+    };
+    if (job.error) return failed(job.error.message);
+    try {
+      await core.io.run(() => this.install(joinPath(core.dir, `temp-${job.pid}.rdb`)));
+    } catch (e) {
+      return failed((e as Error).message);
+    }
+    core.engine.dirty -= this.dirtyAtFork;
+    core.status.lastBgsaveOk = true;
+    core.status.lastSaveUnix = Math.floor(core.engine.clock.now() / 1000);
+    core.log('Background saving terminated with success');
+    core.events.emit({ type: 'snapshot-durable', id: this.snapshotAtFork, at: core.engine.clock.now() });
+    return true;
+  }
+
+  private take(foreground: boolean): number {
+    const id = this.nextSnapshotId++;
+    this.core.events.emit({ type: 'snapshot-taken', id, at: this.core.engine.clock.now(), foreground });
+    return id;
+  }
+
+  private async install(temp: string): Promise<void> {
+    const { core } = this;
+    await core.disk.rename(temp, joinPath(core.dir, core.config.get('dbfilename')));
+    await core.disk.flushDir(core.dir);
+  }
+}
+
+/** When a child that writes `bytes` exits on the server's clock. */
+export function childReadyAt(core: ServerCore, bytes: number): number {
+  const rate = core.options.childBytesPerMs;
+  return core.engine.clock.now() + (rate ? Math.ceil(bytes / rate) : 0);
+}

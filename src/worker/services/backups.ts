@@ -1,0 +1,59 @@
+// Backups of the live dataset kept in storage that stands for somewhere else (their own
+// IndexedDB database, which survives losing the machine's files): taken now or on a schedule,
+// listed, read for download, and restored beside the live data before they replace it.
+import { systemClock } from '../../engine/index.js';
+import { BackupVault, type BackupEntry } from '../backups.js';
+import type { CallContext } from '../protocol.js';
+import type { FileService } from './files.js';
+import type { LiveService } from './live.js';
+
+export class BackupService {
+  private vault: BackupVault | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** The list as last read, and whether the page has seen it (telemetry sends it when it changed). */
+  private entries: BackupEntry[] | null = null;
+  private changed = true;
+
+  constructor(
+    private readonly live: LiveService,
+    private readonly files: FileService,
+  ) {}
+
+  readonly api = {
+    take: async (): Promise<BackupEntry> => this.take(),
+    list: async (): Promise<BackupEntry[]> => this.list(),
+    read: async (name: string): Promise<Uint8Array> => (await this.open()).read(name),
+    /** The backup loads beside the live dataset, which keeps serving, then replaces it. */
+    restore: async (name: string, call: CallContext): Promise<{ keys: number; notes: string[] }> => this.files.loadRdb({ name, bytes: await (await this.open()).read(name) }, call),
+    /** A backup every `seconds` (null: none). */
+    schedule: async (seconds: number | null): Promise<void> => {
+      if (this.timer) clearInterval(this.timer);
+      this.timer = seconds ? setInterval(() => void this.take().catch(() => undefined), seconds * 1000) : null;
+    },
+  };
+
+  /** The list, when it changed since the last call (for telemetry), else undefined. */
+  async changedList(): Promise<BackupEntry[] | undefined> {
+    if (!this.changed) return undefined;
+    const list = await this.list();
+    this.changed = false;
+    return list;
+  }
+
+  private async open(): Promise<BackupVault> {
+    this.vault ??= await BackupVault.open(`${this.live.database}-backups`);
+    return this.vault;
+  }
+
+  private async take(): Promise<BackupEntry> {
+    const entry = await (await this.open()).take(this.live.require().engine, systemClock.now());
+    this.entries = null;
+    this.changed = true;
+    return entry;
+  }
+
+  private async list(): Promise<BackupEntry[]> {
+    this.entries ??= await (await this.open()).list();
+    return this.entries;
+  }
+}

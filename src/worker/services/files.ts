@@ -1,0 +1,124 @@
+// The live server's files: listed, read, inspected record by record, downloaded as one tar that
+// redis-server starts from, and uploads (a dump.rdb, or redis-server's AOF directory) loaded into
+// a scratch engine first — a bad file or a Cancel leaves the live data as it was — then put in
+// place and persisted the way the policy would.
+import { Engine, inspectFile, loadAof, loadRdb, rdbCodec, readManifest, systemClock, type Inspection, type PersistentServer } from '../../engine/index.js';
+import { listFilesIn, readAll } from '../../storage/file-store.js';
+import { MemoryStore } from '../../storage/memory-store.js';
+import { tarArchive } from '../../storage/tar.js';
+import type { CallContext } from '../protocol.js';
+import type { LiveService } from './live.js';
+
+const UPLOAD_CHUNK = 1 << 20;
+
+export interface UploadedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export class FileService {
+  constructor(private readonly live: LiveService) {}
+
+  readonly api = {
+    /** Every file the server's storage holds, with its size. */
+    list: async (): Promise<{ path: string; bytes: number }[]> => this.list(),
+    read: async (path: string): Promise<Uint8Array> => this.read(path),
+    inspect: async (path: string): Promise<Inspection> => inspectFile(await this.read(path), systemClock),
+    /** Every file as one tar archive (a directory redis-server can start from). */
+    archive: async (): Promise<Uint8Array> => {
+      const files = [];
+      for (const { path } of await this.list()) files.push({ path, bytes: await this.read(path), mtimeMs: systemClock.now() });
+      return tarArchive(files);
+    },
+    /** A dump.rdb replaces the dataset. */
+    uploadRdb: async (file: UploadedFile, call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadRdb(file, call),
+    /** redis-server's AOF directory (the manifest and the files it names) replaces the dataset. */
+    uploadAof: async (files: UploadedFile[], call: CallContext): Promise<{ keys: number }> => this.loadAofDirectory(files, call),
+    /** The machine's disks are gone: every file the server wrote is deleted. */
+    wipe: async (): Promise<void> => {
+      const store = this.live.cache?.backend;
+      const server = this.live.server;
+      if (!store || !server) return;
+      this.live.workload?.end();
+      for (const { path } of await listFilesIn(store, ['', server.config.get('appenddirname')])) await store.delete(path);
+      this.live.server = null;
+    },
+  };
+
+  async list(): Promise<{ path: string; bytes: number }[]> {
+    const { cache, server } = this.live;
+    if (!cache || !server) return [];
+    return listFilesIn(cache, ['', server.config.get('appenddirname')]);
+  }
+
+  async read(path: string): Promise<Uint8Array> {
+    if (!this.live.cache) throw new Error('The engine has not started.');
+    return readAll(this.live.cache, path);
+  }
+
+  /** Loads an RDB file beside the live dataset, then replaces it. A bad file changes nothing. */
+  async loadRdb(file: UploadedFile, call: CallContext): Promise<{ keys: number; notes: string[] }> {
+    const server = this.live.require();
+    const scratch = scratchFor(server);
+    const { bytes } = file;
+    async function* chunks() {
+      for (let at = 0; at < bytes.length; at += UPLOAD_CHUNK) yield bytes.subarray(at, at + UPLOAD_CHUNK);
+    }
+    const report = await unlessCancelled(
+      loadRdb(scratch, chunks(), { file: file.name, signal: call.signal, onProgress: (done) => call.progress(done, bytes.length), breathe: () => new Promise((r) => setTimeout(r, 0)) }),
+      call.signal,
+    );
+    await replaceDataset(server, scratch);
+    return { keys: report.keys, notes: report.notes };
+  }
+
+  private async loadAofDirectory(files: UploadedFile[], call: CallContext): Promise<{ keys: number }> {
+    const server = this.live.require();
+    const manifestFile = files.find((f) => f.name.endsWith('.manifest'));
+    if (!manifestFile) throw new Error('no *.manifest among the files: choose the whole appendonlydir');
+    const appendFilename = manifestFile.name.replace(/\.manifest$/, '');
+    const store = new BreathingStore();
+    for (const f of files) await store.write(f.name, 0, f.bytes);
+    const manifest = await readManifest(store, '', appendFilename);
+    if (!manifest) throw new Error(`${manifestFile.name} could not be read`);
+    const scratch = scratchFor(server);
+    const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
+    await unlessCancelled(
+      loadAof(store, scratch, manifest, { dir: '', appendFilename, loadTruncated: true, truncateOnDisk: false, rdb: rdbCodec.load, signal: call.signal, onProgress: (done) => call.progress(done, total) }),
+      call.signal,
+    );
+    return replaceDataset(server, scratch);
+  }
+}
+
+function scratchFor(server: PersistentServer): Engine {
+  return new Engine({ clock: systemClock, limits: server.engine.limits, databases: server.engine.dbs.length });
+}
+
+/** The loaded dataset replaces the live one, and is persisted the way the policy would. */
+export async function replaceDataset(server: PersistentServer, scratch: Engine): Promise<{ keys: number }> {
+  const client = server.engine.createClient();
+  await server.execute(client, ['FLUSHALL']);
+  const keys = server.engine.adoptDataset(scratch);
+  if (server.aof) await server.execute(client, ['BGREWRITEAOF']);
+  else if (server.savePoints().length > 0) await server.execute(client, ['SAVE']);
+  return { keys };
+}
+
+/** An uploaded AOF directory in memory, whose reads let messages in (a Cancel) between chunks. */
+class BreathingStore extends MemoryStore {
+  override async read(path: string, offset: number, length: number): Promise<Uint8Array> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return super.read(path, offset, length);
+  }
+}
+
+/** A cancelled load says so plainly: nothing was replaced. */
+export async function unlessCancelled<T>(loading: Promise<T>, signal: AbortSignal): Promise<T> {
+  try {
+    return await loading;
+  } catch (e) {
+    if (signal.aborted) throw new Error('Loading was cancelled; the live data is unchanged.');
+    throw e;
+  }
+}

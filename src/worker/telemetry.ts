@@ -1,0 +1,67 @@
+// The one telemetry stream: every tick the worker runs the live server's cron and the kernel's
+// writeback (at the live clock's pace), then sends what panels show live — the server's numbers,
+// the workload's acknowledgements and their latency, replication, the last rewrite, and now and
+// then the files, the backups and the watched keyspace. Nothing on the page polls.
+import type { Lab } from './api.js';
+import type { Telemetry, WorkloadTelemetry } from './protocol.js';
+
+/** Ticks between the slower parts (files, memory, keyspace): about once a second. */
+const SLOW_EVERY = 10;
+
+export class TelemetryTicker {
+  private lastCommands = 0;
+  private ticks = 0;
+  private memoryBytes = 0;
+
+  constructor(private readonly lab: Lab) {}
+
+  async tick(): Promise<Telemetry> {
+    const { live, files, backups, replication } = this.lab;
+    const slow = this.ticks++ % SLOW_EVERY === 0;
+    if (live.server && !live.clock?.paused) await live.tick();
+    const server = live.server;
+    let serverTelemetry: Telemetry['server'] = null;
+    if (server) {
+      const engine = server.engine;
+      const commands = engine.stats.commandsProcessed;
+      const durability = await live.durability();
+      const counters = live.takeCounters();
+      if (slow) this.memoryBytes = engine.estimatedMemory();
+      serverTelemetry = {
+        ops: Math.max(0, commands - this.lastCommands),
+        keys: engine.dbs.reduce((sum, db) => sum + db.size, 0),
+        memoryBytes: this.memoryBytes,
+        unsyncedBytes: durability.unsyncedBytes,
+        aofBytes: durability.aofBytes,
+        rdbBytes: durability.rdbBytes,
+        rewriteAtBytes: durability.rewriteAtBytes,
+        ...counters,
+        time: { now: live.clock!.now(), speed: live.clock!.speed, paused: live.clock!.paused },
+      };
+      this.lastCommands = commands;
+    }
+    const message: Telemetry = {
+      type: 'telemetry',
+      server: serverTelemetry,
+      workload: this.workload(),
+      replication: replication.telemetry(),
+      lastRewrite: server?.status.lastRewrite ?? null,
+    };
+    if (slow) {
+      message.files = await files.list();
+      const keyspace = live.keyspace();
+      if (keyspace) message.keyspace = keyspace;
+    }
+    const changedBackups = await backups.changedList();
+    if (changedBackups) message.backups = changedBackups;
+    return message;
+  }
+
+  private workload(): WorkloadTelemetry {
+    const stats = this.lab.live.workload?.take();
+    if (!stats) return { running: false, paused: false, acked: 0, ackedInTick: 0, latencyP50Ms: null, latencyP99Ms: null };
+    const sorted = stats.latencies.sort((a, b) => a - b);
+    const at = (q: number) => (sorted.length === 0 ? null : Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! * 100) / 100);
+    return { running: stats.running, paused: stats.paused, acked: stats.acked, ackedInTick: stats.ackedSinceTake, latencyP50Ms: at(0.5), latencyP99Ms: at(0.99) };
+  }
+}
