@@ -17,6 +17,7 @@ export interface KeyCounts {
   set: number;
   zset: number;
   hash: number;
+  stream: number;
   expires: number;
 }
 
@@ -82,7 +83,7 @@ export function* datasetRewriteCommands(dbs: readonly Database[]): Generator<Bin
 
 /** Keys per type and keys with an expiry: what a rewrite or a snapshot holds. */
 export function countKeys(dbs: readonly Database[]): KeyCounts {
-  const counts: KeyCounts = { string: 0, list: 0, set: 0, zset: 0, hash: 0, expires: 0 };
+  const counts: KeyCounts = { string: 0, list: 0, set: 0, zset: 0, hash: 0, stream: 0, expires: 0 };
   for (const db of dbs) {
     for (const value of db.dict.values()) counts[typeOf(value)]++;
     counts.expires += db.expires.size;
