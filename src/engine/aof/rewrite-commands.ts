@@ -1,9 +1,12 @@
 // The minimal command stream that rebuilds a dataset, as Redis's rewriteAppendOnlyFileRio emits
 // it for a RESP base (aof-use-rdb-preamble no): SELECT per non-empty db, then per key SET, or
-// RPUSH / SADD / ZADD / HMSET in batches of 64 items, then PEXPIREAT when the key has a TTL.
+// RPUSH / SADD / ZADD / HMSET in batches of 64 items, or a stream's XADD, XSETID, XGROUP and
+// XCLAIM commands, then PEXPIREAT when the key has a TTL.
 // Keys already past their expiry are still written, with their past time, as Redis does.
 import type { Bin } from '../bytes.js';
 import type { Database, UnixMs } from '../keyspace/database.js';
+import { formatId } from '../keyspace/stream-id.js';
+import type { StreamValue } from '../keyspace/stream.js';
 import { RawString, typeOf, type RedisValue } from '../keyspace/values.js';
 import { formatDouble } from '../util/numbers.js';
 
@@ -47,6 +50,30 @@ function* hashItems(value: Extract<RedisValue, { type: 'hash' }>): Generator<Bin
   }
 }
 
+/** rewriteStreamObject: entries, XSETID, then each group, its pending entries and consumers. */
+function* streamCommands(key: Bin, stream: StreamValue): Generator<Bin[]> {
+  if (stream.length > 0) {
+    for (const entry of stream.range()) yield ['XADD', key, formatId(entry.id), ...entry.pairs];
+  } else {
+    // An empty stream can only be made by adding an entry and trimming it away.
+    yield ['XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y'];
+  }
+  yield ['XSETID', key, formatId(stream.lastId), 'ENTRIESADDED', String(stream.entriesAdded), 'MAXDELETEDID', formatId(stream.maxDeletedId)];
+  for (const [name, group] of stream.sortedGroups()) {
+    yield ['XGROUP', 'CREATE', key, name, formatId(group.lastId), 'ENTRIESREAD', String(group.entriesRead)];
+    for (const consumer of group.sortedConsumers()) {
+      if (consumer.pel.size === 0) {
+        yield ['XGROUP', 'CREATECONSUMER', key, name, consumer.name];
+        continue;
+      }
+      for (let i = 0; i < consumer.pel.size; i++) {
+        const nack = consumer.pel.values[i]!;
+        yield ['XCLAIM', key, name, consumer.name, '0', formatId(consumer.pel.ids[i]!), 'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount), 'JUSTID', 'FORCE'];
+      }
+    }
+  }
+}
+
 /** The commands that recreate one key. */
 export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixMs | undefined): Generator<Bin[]> {
   if (typeof value === 'string' || value instanceof RawString) {
@@ -64,6 +91,9 @@ export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixM
         break;
       case 'hash':
         yield* batches('HMSET', key, hashItems(value), 2);
+        break;
+      case 'stream':
+        yield* streamCommands(key, value);
         break;
     }
   }

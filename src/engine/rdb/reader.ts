@@ -14,6 +14,7 @@ import { ENC, OP, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RDB_MAGIC, RDB_MI
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
+import { readStream } from './stream-codec.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
 export interface RdbLoadOptions {
@@ -99,6 +100,19 @@ class Cursor {
     if (b === 0x80) return { value: this.view(4, what).getUint32(0, false), encoded: false };
     if (b === 0x81) return { value: Number(this.view(8, what).getBigUint64(0, false)), encoded: false };
     return this.fail(`Unknown length encoding 0x${b.toString(16)} in ${what}`, at);
+  }
+
+  /** rdbLoadLen as the full uint64 (stream IDs and counters). */
+  length64(what: string): bigint {
+    const at = this.offset;
+    const b = this.buf[this.pos];
+    if (b === 0x81) {
+      this.pos++;
+      return this.view(8, what).getBigUint64(0, false);
+    }
+    const { value, encoded } = this.length(what);
+    if (encoded) this.fail(`${what}: expected a length, found a string encoding`, at);
+    return BigInt(value);
   }
 
   plainLength(what: string): number {
@@ -504,7 +518,7 @@ class RdbLoad {
       }
       case TYPE.streamListpacks:
       case TYPE.streamListpacks2:
-        return c.fail('Streams are not supported by the lab yet; this file holds a stream', at);
+        return readStream(c, type, at);
       case TYPE.module:
       case TYPE.module2:
         return c.fail('Module values cannot be loaded: the lab has no modules', at);

@@ -11,6 +11,7 @@ import { OP, QUICKLIST_NODE_BYTES, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION
 import { encodeIntset } from './intset.js';
 import { ListpackBuilder } from './listpack.js';
 import { lzfCompress } from './lzf.js';
+import { writeStream, type StreamRdbOutput } from './stream-codec.js';
 
 export interface RdbWriteOptions {
   /** The aof-base AUX field: true inside an AOF base / preamble. */
@@ -32,7 +33,7 @@ const INT32_MIN = -2147483648n;
 const INT32_MAX = 2147483647n;
 
 /** A growable byte buffer with the RDB primitive encodings. */
-class RdbOutput {
+class RdbOutput implements StreamRdbOutput {
   buf = new Uint8Array(CHUNK_BYTES * 2);
   length = 0;
 
@@ -76,6 +77,14 @@ class RdbOutput {
     } else {
       this.byte(0x81);
       this.fixed(8, BigInt(n), false);
+    }
+  }
+
+  len64(n: bigint): void {
+    if (n <= 0xffffffffn) this.len(Number(n));
+    else {
+      this.byte(0x81);
+      this.fixed(8, n, false);
     }
   }
 
@@ -220,6 +229,9 @@ function writeKey(out: RdbOutput, key: Bin, value: RedisValue): void {
       return;
     case 'zset':
       writeZset(out, key, value);
+      return;
+    case 'stream':
+      writeStream(out, key, value);
       return;
   }
 }
