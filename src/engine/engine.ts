@@ -368,8 +368,9 @@ export class Engine {
     const ops = this.pending;
     this.pending = [];
     const unit: PropagatedCommand[] =
-      // MULTI carries no db, so the SELECT (if any) lands inside the transaction, as in Redis.
-      ops.length > 1 ? [{ db: -1, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }] : ops;
+      // propagatePendingCommands: MULTI takes the first command's db (a SELECT goes before it),
+      // EXEC the last one's (so none is needed).
+      ops.length > 1 ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }] : ops;
     for (const sink of this.sinks) sink(unit);
   }
 }

@@ -167,8 +167,9 @@ describe('reading RDB files', () => {
     expect((await loadError(lzf)).reason).toMatch(/Invalid LZF compressed string: 3 bytes cannot expand/);
   });
 
-  it('names the key of a stream and a duplicated key', async () => {
-    expect((await loadError(binToBytes('REDIS0010\x13\x06events\x00\xff'))).reason).toMatch(/Streams are not supported.*key "events"/);
+  it('names the key of a broken stream and a duplicated key', async () => {
+    // A stream with no nodes whose length field is cut off by the EOF opcode.
+    expect((await loadError(binToBytes('REDIS0010\x13\x06events\x00\xff'))).reason).toMatch(/key "events", type streamListpacks2/);
     const twice = binToBytes('REDIS0010\x00\x01k\x01a\x00\x01k\x01b\xff' + '\x00'.repeat(8));
     expect((await loadError(twice)).reason).toBe('Duplicated key "k" found in RDB file (db 0)');
   });

@@ -12,6 +12,7 @@ import { streamCommands } from './streams.js';
 import { streamReadCommands } from './stream-read.js';
 import { streamGroupCommands } from './stream-groups.js';
 import { streamInfoCommands } from './stream-info.js';
+import { blockingCommands } from './blocking.js';
 
 const ALL: readonly CommandSpec[] = [
   ...stringCommands,
@@ -26,6 +27,7 @@ const ALL: readonly CommandSpec[] = [
   ...streamReadCommands,
   ...streamGroupCommands,
   ...streamInfoCommands,
+  ...blockingCommands,
 ];
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));
