@@ -8,6 +8,7 @@ import { CommandError, type CommandSpec } from './commands/types.js';
 import { CommandContext } from './context.js';
 import { ERR } from './errors.js';
 import { Database } from './keyspace/database.js';
+import { FunctionStore } from './functions/library.js';
 import { DEFAULT_LIMITS, type EncodingLimits } from './keyspace/limits.js';
 import type { InfoProvider } from './info.js';
 import { valueBytes, type TypeName } from './keyspace/values.js';
@@ -72,6 +73,8 @@ export class Engine {
   activeExpireEnabled = true;
   /** INFO sections supplied by the host (persistence, replication …), by lower-case name. */
   readonly infoProviders = new Map<string, InfoProvider>();
+  /** Function libraries (FUNCTION LOAD, RDB FUNCTION2 records); FLUSHALL leaves them. */
+  readonly functions = new FunctionStore();
   /** Counters for INFO. */
   readonly stats = { commandsProcessed: 0, expiredKeys: 0, startTime: 0 };
 

@@ -35,7 +35,7 @@ export class BackupVault {
 
   /** Takes a backup of `engine` as it is now (the snapshot is taken before any await). */
   async take(engine: Engine, now: number): Promise<BackupEntry> {
-    const chunks = [...rdbChunks(engine.dbs, { aofBase: false, compression: true, checksum: true, now, usedMemory: engine.estimatedMemory() })];
+    const chunks = [...rdbChunks(engine.dbs, { aofBase: false, compression: true, checksum: true, functions: engine.functions.codes(), now, usedMemory: engine.estimatedMemory() })];
     const keys = engine.dbs.reduce((sum, db) => sum + db.size, 0);
     const bytes = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
     let offset = 0;

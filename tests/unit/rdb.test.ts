@@ -174,13 +174,14 @@ describe('reading RDB files', () => {
     expect((await loadError(twice)).reason).toBe('Duplicated key "k" found in RDB file (db 0)');
   });
 
-  it('skips function libraries and module aux data, saying so', async () => {
+  it('keeps function libraries and skips module aux data, saying so', async () => {
     const lib = '#!lua name=mylib\nredis.register_function("f", function() return 1 end)';
     const bytes = binToBytes(`REDIS0010\xf5${bytesToBin(new Uint8Array([0x40, lib.length]))}${lib}\xf7\x05\x02\x02\x05\x02hi\x00\x00\x01k\x01v\xff${'\x00'.repeat(8)}`);
     const e = engine();
     const report = await loadRdb(e, inChunks(bytes, 5));
     expect(report.keys).toBe(1);
-    expect(report.notes).toEqual([expect.stringMatching(/function library .*mylib.*no scripting/), expect.stringMatching(/module aux data.*no modules/)]);
+    expect(report.notes).toEqual([expect.stringMatching(/module aux data.*no modules/)]);
+    expect(e.functions.get('mylib')?.functions.map((f) => f.name)).toEqual(['f']);
   });
 });
 

@@ -102,8 +102,9 @@ export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixM
   }
 }
 
-/** Every command of a RESP rewrite of `dbs`, in Redis's order. */
-export function* datasetRewriteCommands(dbs: readonly Database[]): Generator<Bin[]> {
+/** Every command of a RESP rewrite of `dbs`, in Redis's order: function libraries come first. */
+export function* datasetRewriteCommands(dbs: readonly Database[], functions: readonly Bin[] = []): Generator<Bin[]> {
+  for (const code of functions) yield ['FUNCTION', 'LOAD', code];
   for (const db of dbs) {
     if (db.dict.size === 0) continue;
     yield ['SELECT', String(db.id)];

@@ -13,6 +13,7 @@ import { streamReadCommands } from './stream-read.js';
 import { streamGroupCommands } from './stream-groups.js';
 import { streamInfoCommands } from './stream-info.js';
 import { blockingCommands } from './blocking.js';
+import { functionCommands } from './functions.js';
 
 const ALL: readonly CommandSpec[] = [
   ...stringCommands,
@@ -28,6 +29,7 @@ const ALL: readonly CommandSpec[] = [
   ...streamGroupCommands,
   ...streamInfoCommands,
   ...blockingCommands,
+  ...functionCommands,
 ];
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));

@@ -3,7 +3,7 @@
 // and answers them. Claims are propagated as the idempotent XCLAIM … FORCE JUSTID LASTID form.
 import type { Bin } from '../bytes.js';
 import type { CommandContext } from '../context.js';
-import { ERR } from '../errors.js';
+import { ERR, formatArg } from '../errors.js';
 import { compareIds, formatId, MIN_ID, parseStreamId, type StreamId } from '../keyspace/stream-id.js';
 import { ConsumerGroup, INVALID_ENTRIES_READ, StreamValue, type Nack } from '../keyspace/stream.js';
 import { array, bulk, EMPTY_ARRAY, int, NIL, NIL_ARRAY, OK, status, type Reply } from '../resp/reply.js';
@@ -16,13 +16,13 @@ export const GROUP_ERR = {
   entriesReadNegative: 'ERR value for ENTRIESREAD must be positive or -1',
   keyMissing:
     'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
-  noGroupForKey: (group: Bin, key: Bin) => `NOGROUP No such consumer group '${group}' for key name '${key}'`,
+  noGroupForKey: (group: Bin, key: Bin) => `NOGROUP No such consumer group '${formatArg(group)}' for key name '${formatArg(key)}'`,
   busyGroup: 'BUSYGROUP Consumer Group name already exists',
-  noKeyOrGroup: (key: Bin, group: Bin) => `NOGROUP No such key '${key}' or consumer group '${group}'`,
+  noKeyOrGroup: (key: Bin, group: Bin) => `NOGROUP No such key '${formatArg(key)}' or consumer group '${formatArg(group)}'`,
   minIdleXclaim: 'ERR Invalid min-idle-time argument for XCLAIM',
   minIdleXautoclaim: 'ERR Invalid min-idle-time argument for XAUTOCLAIM',
   xclaimOption: (name: string) => `ERR Invalid ${name} option argument for XCLAIM`,
-  unrecognizedXclaim: (opt: Bin) => `ERR Unrecognized XCLAIM option '${opt}'`,
+  unrecognizedXclaim: (opt: Bin) => `ERR Unrecognized XCLAIM option '${formatArg(opt)}'`,
   countPositive: 'ERR COUNT must be > 0',
 } as const;
 

@@ -4,7 +4,7 @@
 // block) the answer is a nil array. XREADGROUP is propagated only through what it changed.
 import type { Bin } from '../bytes.js';
 import type { CommandContext } from '../context.js';
-import { ERR } from '../errors.js';
+import { ERR, formatArg } from '../errors.js';
 import { compareIds, incrId, MAX_ID, MIN_ID, type StreamId } from '../keyspace/stream-id.js';
 import type { ConsumerGroup, StreamValue } from '../keyspace/stream.js';
 import { array, bulk, error, NIL_ARRAY, type Reply } from '../resp/reply.js';
@@ -18,7 +18,7 @@ const XREAD_ERR = {
   groupOnlyReadgroup: 'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
   noackOnlyReadgroup: 'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
   missingGroup: 'ERR Missing GROUP option for XREADGROUP',
-  noGroup: (key: Bin, group: Bin) => `NOGROUP No such key '${key}' or consumer group '${group}' in XREADGROUP with GROUP option`,
+  noGroup: (key: Bin, group: Bin) => `NOGROUP No such key '${formatArg(key)}' or consumer group '${formatArg(group)}' in XREADGROUP with GROUP option`,
   dollarInGroup:
     'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
   greaterOutsideGroup: 'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',

@@ -369,6 +369,8 @@ export class PersistentServer {
       }
     }
     this.engine.activeExpireCycle();
+    // Blocked clients whose timeout passed get their nil (none block unless their host allows it).
+    this.engine.expireBlockedClients();
     await this.beforeSleep();
   }
 
@@ -619,7 +621,8 @@ export class PersistentServer {
 
   private rewriteCommandsBytes(): { bytes: Uint8Array; commands: number } {
     const parts: string[] = [];
-    for (const argv of datasetRewriteCommands(this.engine.dbs)) parts.push(encodeCommand(argv));
+    // Function libraries first, as rewriteFunctions writes them (streams-blocking: the one change here).
+    for (const argv of datasetRewriteCommands(this.engine.dbs, this.engine.functions.codes())) parts.push(encodeCommand(argv));
     return { bytes: binToBytes(parts.join('')), commands: parts.length };
   }
 

@@ -184,6 +184,34 @@ class Cursor {
   }
 }
 
+/** One function library record (after its opcode): FUNCTION2's code, or the 7.0-rc layout. */
+function readFunctionRecord(c: Cursor, opcode: number): Bin {
+  if (opcode === OP.function2) return c.string('a function library');
+  const name = c.string('a function library name');
+  const engine = c.string('a function engine name');
+  if (c.plainLength('a function description flag')) c.string('a function description');
+  // rdbFunctionLoad turns the old layout into a payload with a shebang.
+  return `#!${engine} name=${name}\n${c.string('a function library body')}`;
+}
+
+/** FUNCTION RESTORE's payload (checksum already verified) as library codes, or why not. */
+export function parseFunctionPayload(payload: Uint8Array): Bin[] | string {
+  const c = new Cursor('payload');
+  c.buf = payload;
+  c.eof = true;
+  const codes: Bin[] = [];
+  try {
+    while (payload.length - c.pos > 10) {
+      const type = c.u8('a type');
+      if (type !== OP.function2 && type !== OP.functionPreGa) return 'ERR given type is not a function';
+      codes.push(readFunctionRecord(c, type));
+    }
+  } catch {
+    return 'ERR failed loading the given functions payload';
+  }
+  return codes;
+}
+
 /** Loads the RDB at the start of `chunks` into `engine`; keys land in their databases. */
 export async function loadRdb(engine: Engine, chunks: AsyncIterable<Uint8Array>, options: RdbLoadOptions = {}): Promise<RdbLoadReport> {
   const loader = new RdbLoad(engine, options);
@@ -342,18 +370,12 @@ class RdbLoad {
         this.skipModuleAux(at);
         this.label = 'MODULE_AUX (skipped)';
         return true;
-      case OP.function2: {
-        const code = c.string('a function library');
-        this.report.notes.push(`skipped a function library at byte ${at} (${firstLine(code)}): the lab has no scripting`);
-        this.label = 'FUNCTION2 library (skipped)';
-        return true;
-      }
+      case OP.function2:
       case OP.functionPreGa: {
-        const name = c.string('a function name');
-        c.string('a function engine');
-        if (c.plainLength('a function description flag')) c.string('a function description');
-        c.string('a function body');
-        this.report.notes.push(`skipped function ${quoteRepr(name)} at byte ${at}: the lab has no scripting`);
+        const code = readFunctionRecord(c, opcode);
+        const loaded = this.engine.functions.load(code, { replace: false, requireFunctions: false });
+        if (typeof loaded === 'string') return c.fail(`Failed loading library: ${loaded.replace(/^ERR /, '')}`, at);
+        if (this.options.onRecord) this.label = `FUNCTION${opcode === OP.function2 ? '2' : ' (7.0-rc layout)'} library ${quoteRepr(loaded.name)}`;
         return true;
       }
       default:
@@ -569,9 +591,4 @@ function zsetOf(entries: ZEntry[], encoding: 'listpack' | 'skiplist', bad: (reas
 
 function hex16(v: bigint): string {
   return v.toString(16).padStart(16, '0');
-}
-
-function firstLine(code: Bin): string {
-  const line = code.split('\n', 1)[0]!;
-  return quoteRepr(line.length > 60 ? `${line.slice(0, 60)}…` : line);
 }

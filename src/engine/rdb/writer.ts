@@ -24,6 +24,8 @@ export interface RdbWriteOptions {
   now: number;
   /** Written as used-mem. */
   usedMemory: number;
+  /** Function libraries (their code), written as FUNCTION2 records before the databases. */
+  functions?: readonly Bin[];
   /** Keys written so far and the total, after each chunk. */
   onProgress?: (keysDone: number, keysTotal: number) => void;
 }
@@ -183,6 +185,7 @@ export function* rdbChunks(dbs: readonly Database[], options: RdbWriteOptions): 
   aux('ctime', String(Math.floor(options.now / 1000)));
   aux('used-mem', String(options.usedMemory));
   aux('aof-base', options.aofBase ? '1' : '0');
+  writeFunctions(out, options.functions ?? []);
 
   for (const db of dbs) {
     if (db.size === 0) continue;
@@ -206,6 +209,28 @@ export function* rdbChunks(dbs: readonly Database[], options: RdbWriteOptions): 
   const body = emit();
   yield body;
   yield options.checksum ? crc.digestBytes() : new Uint8Array(8);
+}
+
+/** rdbSaveFunctions: one FUNCTION2 opcode and the library's code per library. */
+function writeFunctions(out: RdbOutput, codes: readonly Bin[]): void {
+  for (const code of codes) {
+    out.byte(OP.function2);
+    out.string(code);
+  }
+}
+
+/** FUNCTION DUMP's payload: the FUNCTION2 records, the RDB version (2 bytes LE), the CRC-64. */
+export function functionDumpPayload(codes: readonly Bin[], compression: boolean): Uint8Array {
+  const out = new RdbOutput(compression);
+  writeFunctions(out, codes);
+  out.fixed(2, BigInt(RDB_VERSION), true);
+  const body = out.take();
+  const crc = new Crc64();
+  crc.update(body);
+  const payload = new Uint8Array(body.length + 8);
+  payload.set(body);
+  payload.set(crc.digestBytes(), body.length);
+  return payload;
 }
 
 function writeKey(out: RdbOutput, key: Bin, value: RedisValue): void {
