@@ -40,7 +40,7 @@ export interface RdbLoadReport {
   emptyDropped: number;
   aux: Record<string, Bin>;
   checksum: 'verified' | 'disabled' | 'none';
-  /** What was skipped and why (functions, module aux data). */
+  /** What was skipped and why (module aux data). */
   notes: string[];
 }
 
