@@ -24,7 +24,7 @@ const idArb = fc.oneof(
 ).map(([ms, seq]) => ({ ms: BigInt(ms), seq: BigInt(seq) }));
 
 function info(reply: Reply): [unknown, unknown] {
-  const items = (reply as { value: Reply[] }).value;
+  const items = (reply as { value: readonly Reply[] }).value;
   return [items[3], items[5]];
 }
 

@@ -43,7 +43,7 @@ const byName = (items: readonly Reply[]) => [...items].sort((a, b) => (nameOf(a)
 function sortedList(reply: Reply): Reply {
   if (reply.kind !== 'array' || !reply.value || !reply.value.every((lib) => lib.kind === 'array' && lib.value?.[0]?.kind === 'bulk' && lib.value[0].value === 'library_name')) return reply;
   const libraries = reply.value.map((lib) => {
-    const fields = [...(lib as { value: Reply[] }).value];
+    const fields = [...(lib as { value: readonly Reply[] }).value];
     const functions = fields[5]!;
     if (functions.kind === 'array' && functions.value) fields[5] = { kind: 'array', value: byName(functions.value) };
     return { kind: 'array', value: fields } as Reply;

@@ -10,9 +10,9 @@ import { ListValue, type ZSetValue } from '../keyspace/values.js';
 import { array, bulk, bulkArray, NIL, NIL_ARRAY, type Reply } from '../resp/reply.js';
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { blockTimeout } from './blocking-args.js';
+import { parseEnd, type End } from './lists.js';
 import { command, fail, type CommandSpec } from './types.js';
 
-type End = 'left' | 'right';
 
 const MPOP_ERR = {
   numkeys: 'ERR numkeys should be greater than 0',
@@ -26,11 +26,6 @@ function positive(arg: Bin, message: string): number {
   return Number(value);
 }
 
-function listEnd(arg: Bin): End {
-  const where = arg.toLowerCase();
-  if (where !== 'left' && where !== 'right') fail(ERR.syntax);
-  return where;
-}
 
 // --- lists ---------------------------------------------------------------------------------
 
@@ -65,27 +60,62 @@ function listPop(ctx: CommandContext, key: Bin, list: ListValue, end: End, count
   return { reply: array([bulk(key), bulkArray(items)]), propagate: [popName(end), key, String(popped)] };
 }
 
-function blockingListPop(ctx: CommandContext, keys: readonly Bin[], end: End, timeoutArg: Bin, count: number | null): Reply {
+/** How a family of pops (lists or sorted sets) finds, pops and propagates. */
+interface PopFamily<T, E> {
+  readonly kind: 'list' | 'zset';
+  /** The first key holding data (WRONGTYPE on the first key of another type). */
+  first(ctx: CommandContext, keys: readonly Bin[]): [Bin, T] | null;
+  get(ctx: CommandContext, key: Bin): T;
+  pop(ctx: CommandContext, key: Bin, value: T, end: E, count: number | null): { reply: Reply; propagate: Bin[] };
+  end(arg: Bin): E;
+}
+
+/** The blocking pops: served at once (propagated as the plain pop), else blocked until a write. */
+function blockingPop<T, E>(ctx: CommandContext, family: PopFamily<T, E>, keys: readonly Bin[], end: E, timeoutArg: Bin, count: number | null): Reply {
   const timeout = blockTimeout(ctx, timeoutArg, 'seconds');
-  const found = firstList(ctx, keys);
+  const found = family.first(ctx, keys);
   if (found) {
-    const { reply, propagate } = listPop(ctx, found[0], found[1], end, count);
+    const { reply, propagate } = family.pop(ctx, found[0], found[1], end, count);
     ctx.rewriteArgv(propagate);
     return reply;
   }
   if (!ctx.mayBlock) return NIL_ARRAY;
   return ctx.engine.block(ctx.client, {
-    kind: 'list',
+    kind: family.kind,
     keys,
     timeout,
     stopsWhenDeleted: true,
     serve(receiver, key) {
-      const { reply, propagate } = listPop(receiver, key, receiver.getList(key)!, end, count);
+      const { reply, propagate } = family.pop(receiver, key, family.get(receiver, key), end, count);
       receiver.alsoPropagate(propagate);
       return reply;
     },
   });
 }
+
+/** LMPOP/ZMPOP numkeys key… <end> [COUNT n], and BLMPOP/BZMPOP with the timeout first. */
+function mpop<T, E>(ctx: CommandContext, argv: readonly Bin[], blocking: boolean, family: PopFamily<T, E>): Reply {
+  const numkeysAt = blocking ? 2 : 1;
+  const numkeys = positive(argv[numkeysAt]!, MPOP_ERR.numkeys);
+  const whereAt = numkeysAt + numkeys + 1;
+  if (whereAt >= argv.length) fail(ERR.syntax);
+  const end = family.end(argv[whereAt]!);
+  let count = -1;
+  for (let j = whereAt + 1; j < argv.length; j++) {
+    if (count === -1 && argv[j]!.toLowerCase() === 'count' && j < argv.length - 1) count = positive(argv[++j]!, MPOP_ERR.count);
+    else fail(ERR.syntax);
+  }
+  if (count === -1) count = 1;
+  const keys = argv.slice(numkeysAt + 1, whereAt);
+  if (blocking) return blockingPop(ctx, family, keys, end, argv[1]!, count);
+  const found = family.first(ctx, keys);
+  if (!found) return NIL_ARRAY;
+  const { reply, propagate } = family.pop(ctx, found[0], found[1], end, count);
+  ctx.rewriteArgv(propagate);
+  return reply;
+}
+
+const LISTS: PopFamily<ListValue, End> = { kind: 'list', first: firstList, get: (ctx, key) => ctx.getList(key)!, pop: listPop, end: parseEnd };
 
 /** LMOVE's push side: the destination list is created if needed (which readies it). */
 function pushTo(ctx: CommandContext, destination: Bin, value: Bin, to: End): void {
@@ -132,28 +162,6 @@ function blmove(ctx: CommandContext, argv: readonly Bin[], from: End, to: End, r
   });
 }
 
-/** LMPOP numkeys key… LEFT|RIGHT [COUNT n], and BLMPOP with the timeout first. */
-function lmpop(ctx: CommandContext, argv: readonly Bin[], blocking: boolean): Reply {
-  const numkeysAt = blocking ? 2 : 1;
-  const numkeys = positive(argv[numkeysAt]!, MPOP_ERR.numkeys);
-  const whereAt = numkeysAt + numkeys + 1;
-  if (whereAt >= argv.length) fail(ERR.syntax);
-  const end = listEnd(argv[whereAt]!);
-  let count = -1;
-  for (let j = whereAt + 1; j < argv.length; j++) {
-    if (count === -1 && argv[j]!.toLowerCase() === 'count' && j < argv.length - 1) count = positive(argv[++j]!, MPOP_ERR.count);
-    else fail(ERR.syntax);
-  }
-  if (count === -1) count = 1;
-  const keys = argv.slice(numkeysAt + 1, whereAt);
-  if (blocking) return blockingListPop(ctx, keys, end, argv[1]!, count);
-  const found = firstList(ctx, keys);
-  if (!found) return NIL_ARRAY;
-  const { reply, propagate } = listPop(ctx, found[0], found[1], end, count);
-  ctx.rewriteArgv(propagate);
-  return reply;
-}
-
 // --- sorted sets ---------------------------------------------------------------------------
 
 type ZEnd = 'min' | 'max';
@@ -183,69 +191,33 @@ function firstZset(ctx: CommandContext, keys: readonly Bin[]): [Bin, ZSetValue] 
   return null;
 }
 
-function blockingZsetPop(ctx: CommandContext, keys: readonly Bin[], end: ZEnd, timeoutArg: Bin, count: number | null): Reply {
-  const timeout = blockTimeout(ctx, timeoutArg, 'seconds');
-  const found = firstZset(ctx, keys);
-  if (found) {
-    const { reply, propagate } = zsetPop(ctx, found[0], found[1], end, count);
-    ctx.rewriteArgv(propagate);
-    return reply;
-  }
-  if (!ctx.mayBlock) return NIL_ARRAY;
-  return ctx.engine.block(ctx.client, {
-    kind: 'zset',
-    keys,
-    timeout,
-    stopsWhenDeleted: true,
-    serve(receiver, key) {
-      const { reply, propagate } = zsetPop(receiver, key, receiver.getZSet(key)!, end, count);
-      receiver.alsoPropagate(propagate);
-      return reply;
-    },
-  });
+function zsetEnd(arg: Bin): ZEnd {
+  const where = arg.toLowerCase();
+  if (where !== 'min' && where !== 'max') fail(ERR.syntax);
+  return where;
 }
 
-function zmpop(ctx: CommandContext, argv: readonly Bin[], blocking: boolean): Reply {
-  const numkeysAt = blocking ? 2 : 1;
-  const numkeys = positive(argv[numkeysAt]!, MPOP_ERR.numkeys);
-  const whereAt = numkeysAt + numkeys + 1;
-  if (whereAt >= argv.length) fail(ERR.syntax);
-  const where = argv[whereAt]!.toLowerCase();
-  if (where !== 'min' && where !== 'max') fail(ERR.syntax);
-  let count = -1;
-  for (let j = whereAt + 1; j < argv.length; j++) {
-    if (count === -1 && argv[j]!.toLowerCase() === 'count' && j < argv.length - 1) count = positive(argv[++j]!, MPOP_ERR.count);
-    else fail(ERR.syntax);
-  }
-  if (count === -1) count = 1;
-  const keys = argv.slice(numkeysAt + 1, whereAt);
-  if (blocking) return blockingZsetPop(ctx, keys, where, argv[1]!, count);
-  const found = firstZset(ctx, keys);
-  if (!found) return NIL_ARRAY;
-  const { reply, propagate } = zsetPop(ctx, found[0], found[1], where, count);
-  ctx.rewriteArgv(propagate);
-  return reply;
-}
+const ZSETS: PopFamily<ZSetValue, ZEnd> = { kind: 'zset', first: firstZset, get: (ctx, key) => ctx.getZSet(key)!, pop: zsetPop, end: zsetEnd };
 
 export const blockingCommands: readonly CommandSpec[] = [
-  command({ name: 'blpop', arity: -3, write: true, keys: [1, -2, 1], run: (ctx, argv) => blockingListPop(ctx, argv.slice(1, -1), 'left', argv[argv.length - 1]!, null) }),
-  command({ name: 'brpop', arity: -3, write: true, keys: [1, -2, 1], run: (ctx, argv) => blockingListPop(ctx, argv.slice(1, -1), 'right', argv[argv.length - 1]!, null) }),
+  command({ name: 'blpop', arity: -3, write: true, keys: [1, -2, 1], run: (ctx, argv) => blockingPop(ctx, LISTS, argv.slice(1, -1), 'left', argv[argv.length - 1]!, null) }),
+  command({ name: 'brpop', arity: -3, write: true, keys: [1, -2, 1], run: (ctx, argv) => blockingPop(ctx, LISTS, argv.slice(1, -1), 'right', argv[argv.length - 1]!, null) }),
   command({
     name: 'blmove',
     arity: 6,
     write: true,
     keys: [1, 2, 1],
     run: (ctx, argv) => {
-      const from = listEnd(argv[3]!);
-      const to = listEnd(argv[4]!);
+      const from = parseEnd(argv[3]!);
+      const to = parseEnd(argv[4]!);
       return blmove(ctx, argv, from, to, false);
     },
   }),
   command({ name: 'brpoplpush', arity: 4, write: true, keys: [1, 2, 1], run: (ctx, argv) => blmove(ctx, argv, 'right', 'left', true) }),
-  command({ name: 'blmpop', arity: -5, write: true, run: (ctx, argv) => lmpop(ctx, argv, true) }),
-  command({ name: 'lmpop', arity: -4, write: true, run: (ctx, argv) => lmpop(ctx, argv, false) }),
-  command({ name: 'bzpopmin', arity: -3, write: true, keys: [1, -2, 1], run: (ctx, argv) => blockingZsetPop(ctx, argv.slice(1, -1), 'min', argv[argv.length - 1]!, null) }),
-  command({ name: 'bzpopmax', arity: -3, write: true, keys: [1, -2, 1], run: (ctx, argv) => blockingZsetPop(ctx, argv.slice(1, -1), 'max', argv[argv.length - 1]!, null) }),
-  command({ name: 'bzmpop', arity: -5, write: true, run: (ctx, argv) => zmpop(ctx, argv, true) }),
-  command({ name: 'zmpop', arity: -4, write: true, run: (ctx, argv) => zmpop(ctx, argv, false) }),
+  command({ name: 'blmpop', arity: -5, write: true, run: (ctx, argv) => mpop(ctx, argv, true, LISTS) }),
+  command({ name: 'lmpop', arity: -4, write: true, run: (ctx, argv) => mpop(ctx, argv, false, LISTS) }),
+  command({ name: 'bzpopmin', arity: -3, write: true, keys: [1, -2, 1], run: (ctx, argv) => blockingPop(ctx, ZSETS, argv.slice(1, -1), 'min', argv[argv.length - 1]!, null) }),
+  command({ name: 'bzpopmax', arity: -3, write: true, keys: [1, -2, 1], run: (ctx, argv) => blockingPop(ctx, ZSETS, argv.slice(1, -1), 'max', argv[argv.length - 1]!, null) }),
+  command({ name: 'bzmpop', arity: -5, write: true, run: (ctx, argv) => mpop(ctx, argv, true, ZSETS) }),
+  command({ name: 'zmpop', arity: -4, write: true, run: (ctx, argv) => mpop(ctx, argv, false, ZSETS) }),
 ];
