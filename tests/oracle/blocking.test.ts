@@ -263,6 +263,7 @@ describe('blocking contract for hosts', () => {
     const blocked = lab.client('a');
     expect(await lab.server.execute(blocked, ['BLPOP', 'q', '5'])).toBe(BLOCKED);
     expect(lab.server.engine.nextBlockedTimeout()).toBe(lab.now + 5000);
+    expect(lab.server.engine.execute(client, ['INFO', 'clients'])).toMatchObject({ value: expect.stringContaining('blocked_clients:1') });
     expect(() => lab.server.engine.execute(blocked, ['PING'])).toThrow(/blocked/);
     lab.server.engine.disconnectClient(blocked);
     expect(lab.server.engine.blockedClients).toEqual([]);
