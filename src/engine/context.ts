@@ -10,11 +10,13 @@ import {
   ListValue,
   RawString,
   SetValue,
+  StreamValue,
   ZSetValue,
   type RedisValue,
+  type TypeName,
 } from './keyspace/values.js';
 
-type Collection = ListValue | HashValue | SetValue | ZSetValue;
+type Collection = ListValue | HashValue | SetValue | ZSetValue | StreamValue;
 type CollectionClass<T extends Collection> = abstract new (...args: never[]) => T;
 
 export class CommandContext {
@@ -83,6 +85,9 @@ export class CommandContext {
   getZSet(key: Bin): ZSetValue | undefined {
     return this.getTyped(key, ZSetValue);
   }
+  getStream(key: Bin): StreamValue | undefined {
+    return this.getTyped(key, StreamValue);
+  }
 
   /** Deletes a collection that a command emptied, as Redis never keeps empty collections. */
   deleteIfEmpty(key: Bin, size: number, db: Database = this.db): void {
@@ -97,6 +102,16 @@ export class CommandContext {
   /** Propagates an extra command (before this command's own), in database `dbIndex`. */
   alsoPropagate(argv: Bin[], dbIndex: number = this.client.db): void {
     this.engine.alsoPropagate(dbIndex, argv);
+  }
+
+  /** signalKeyAsReady: clients blocked on `key` may be served after this command. */
+  signalReady(key: Bin, type: TypeName, db: Database = this.db): void {
+    this.engine.signalKeyAsReady(db, key, type);
+  }
+
+  /** Whether this command may block its client (see Engine.mayBlock). */
+  get mayBlock(): boolean {
+    return this.engine.mayBlock(this.client);
   }
 
   rewriteArgv(argv: Bin[]): void {

@@ -29,7 +29,7 @@ function uint32be(n: number): Uint8Array {
   return new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
 }
 
-const TYPE_NUMBER = { string: 0, list: 1, set: 2, zset: 3, hash: 4 } as const;
+const TYPE_NUMBER = { string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6 } as const;
 const TYPE_BYTES = Object.fromEntries(
   Object.entries(TYPE_NUMBER).map(([name, n]) => [name, uint32be(n)]),
 ) as Record<keyof typeof TYPE_NUMBER, Uint8Array>;
@@ -53,6 +53,13 @@ function xorValueDigest(digest: Uint8Array, value: RedisValue, hasExpire: boolea
       mixDigest(element, member);
       mixDigest(element, formatDouble(score));
       xorDigest(digest, element);
+    }
+  } else if (value.type === 'stream') {
+    // Entries only ("ms.seq", then each field and value): consumer groups are not digested.
+    mixDigest(digest, TYPE_BYTES.stream);
+    for (const entry of value.range()) {
+      mixDigest(digest, `${entry.id.ms}.${entry.id.seq}`);
+      for (const item of entry.pairs) mixDigest(digest, item);
     }
   } else {
     mixDigest(digest, TYPE_BYTES.hash);

@@ -1,5 +1,6 @@
 // The Redis-like server core: 16 databases, command dispatch with Redis's arity and MULTI rules,
 // lazy and active expiry, and the stream of propagated writes that the AOF and replicas consume.
+import { BlockingRegistry, type BlockedState, type BlockSpec, type UnblockListener } from './blocking.js';
 import type { Bin } from './bytes.js';
 import { seededRng, type Clock, type Rng } from './clock.js';
 import { COMMANDS } from './commands/index.js';
@@ -7,10 +8,17 @@ import { CommandError, type CommandSpec } from './commands/types.js';
 import { CommandContext } from './context.js';
 import { ERR } from './errors.js';
 import { Database } from './keyspace/database.js';
+import { FunctionStore } from './functions/library.js';
 import { DEFAULT_LIMITS, type EncodingLimits } from './keyspace/limits.js';
 import type { InfoProvider } from './info.js';
-import { valueBytes } from './keyspace/values.js';
-import { error, QUEUED, type Reply } from './resp/reply.js';
+import { valueBytes, type TypeName } from './keyspace/values.js';
+import { error, NIL_ARRAY, QUEUED, type Reply } from './resp/reply.js';
+
+/**
+ * What `execute` returns when the command blocked its client: the reply comes later, through
+ * `onUnblocked`. A nil array, so a host that never opted in would at worst show a timeout.
+ */
+export const BLOCKED: Reply = Object.freeze({ kind: 'array', value: null });
 
 /** A write as it goes to the AOF and replicas; `db` -1 means "no SELECT needed" (MULTI/EXEC). */
 export interface PropagatedCommand {
@@ -32,6 +40,15 @@ export interface EngineOptions {
 
 export class Client {
   db = 0;
+  /**
+   * Set by a host that can hold a reply back (an event loop): blocking commands may then block
+   * this client. Otherwise they answer at once as inside MULTI (nil, or an empty result).
+   */
+  canBlock = false;
+  /** A master link or the AOF loader (mustObeyClient): commands are applied as written. */
+  obeys = false;
+  /** What the client is blocked on, or null. */
+  blocked: BlockedState | null = null;
   /** Queued commands while in MULTI, or null outside a transaction. */
   multi: { queue: { spec: CommandSpec; argv: readonly Bin[] }[]; aborted: boolean } | null = null;
   constructor(readonly id: number) {}
@@ -58,6 +75,8 @@ export class Engine {
   activeExpireEnabled = true;
   /** INFO sections supplied by the host (persistence, replication …), by lower-case name. */
   readonly infoProviders = new Map<string, InfoProvider>();
+  /** Function libraries (FUNCTION LOAD, RDB FUNCTION2 records); FLUSHALL leaves them. */
+  readonly functions = new FunctionStore();
   /** Counters for INFO. */
   readonly stats = { commandsProcessed: 0, expiredKeys: 0, startTime: 0 };
 
@@ -68,12 +87,14 @@ export class Engine {
   private nextClientId = 1;
   private commandTable: ReadonlyMap<string, CommandSpec> = COMMANDS;
   private expireCursor: { db: number; iterator: Iterator<Bin> | null } = { db: 0, iterator: null };
+  private readonly blocking = new BlockingRegistry();
 
   constructor(options: EngineOptions) {
     this.clock = options.clock;
     this.rng = options.rng ?? seededRng(1);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
+    for (const db of this.dbs) db.signal = (d, key, type) => this.blocking.signal(d, key, type);
     this.stats.startTime = this.clock.now();
   }
 
@@ -137,8 +158,19 @@ export class Engine {
     return bytes;
   }
 
-  /** Runs one command as a client connection would, MULTI queueing included. */
+  /**
+   * Runs one command as a client connection would, MULTI queueing included. Returns BLOCKED when
+   * the command blocked the client (only when `client.canBlock`); clients that this command's
+   * writes served get their replies through `onUnblocked` before this returns.
+   */
   execute(client: Client, argv: readonly Bin[]): Reply {
+    if (client.blocked) throw new Error(`client ${client.id} is blocked: it sends nothing until onUnblocked answers it`);
+    const reply = this.dispatch(client, argv);
+    if (this.blocking.ready.length > 0) this.serveReadyKeys();
+    return reply;
+  }
+
+  private dispatch(client: Client, argv: readonly Bin[]): Reply {
     if (argv.length === 0) return error(ERR.protocol('empty command'));
     const resolved = this.resolve(argv);
     if (typeof resolved === 'string') {
@@ -202,6 +234,109 @@ export class Engine {
     return reply;
   }
 
+  // --- blocking ------------------------------------------------------------------------------
+
+  /** Subscribes to the replies of blocked clients (served, timed out or unblocked). */
+  onUnblocked(listener: UnblockListener): () => void {
+    return this.blocking.onUnblocked(listener);
+  }
+
+  /** Whether the command running now may block its client (not inside EXEC, nor loading). */
+  mayBlock(client: Client): boolean {
+    return client.canBlock && this.callDepth === 1 && !this.loading;
+  }
+
+  /** blockForKeys, for a command's implementation: returns the BLOCKED marker. */
+  block(client: Client, spec: BlockSpec): Reply {
+    this.blocking.block(client, this.dbs[client.db]!, spec);
+    return BLOCKED;
+  }
+
+  signalKeyAsReady(db: Database, key: Bin, type: TypeName): void {
+    this.blocking.signal(db, key, type);
+  }
+
+  /** Blocked clients, in the order they blocked. */
+  get blockedClients(): readonly Client[] {
+    return [...this.blocking.clients];
+  }
+
+  /** The earliest absolute ms at which a blocked client times out (null: none can). */
+  nextBlockedTimeout(): number | null {
+    return this.blocking.nextTimeout();
+  }
+
+  /** Answers every blocked client whose timeout has passed (a nil array); returns how many. */
+  expireBlockedClients(now: number = this.clock.now()): number {
+    const due = this.blocking.timedOut(now);
+    for (const client of due) this.blocking.unblock(client, NIL_ARRAY);
+    return due.length;
+  }
+
+  /**
+   * CLIENT UNBLOCK: answers a blocked client as if it timed out, or with the UNBLOCKED error.
+   * False when the client was not blocked.
+   */
+  unblockClient(client: Client, how: 'timeout' | 'error' = 'timeout'): boolean {
+    if (!client.blocked) return false;
+    this.blocking.unblock(client, how === 'timeout' ? NIL_ARRAY : error('UNBLOCKED client unblocked via CLIENT UNBLOCK'));
+    return true;
+  }
+
+  /** A client that went away: it stops waiting, and nobody is told. */
+  disconnectClient(client: Client): void {
+    this.blocking.unblock(client, null);
+  }
+
+  /**
+   * handleClientsBlockedOnKeys: serves the clients blocked on each ready key, first blocked
+   * first served, until no key is ready (serving BLMOVE can ready its destination). Each served
+   * client's writes are propagated as their own unit, after those of the command that readied it.
+   */
+  private serveReadyKeys(): void {
+    while (this.blocking.ready.length > 0) {
+      const ready = this.blocking.ready;
+      this.blocking.ready = [];
+      for (const { db, key } of ready) {
+        db.readyKeys.delete(key);
+        this.callDepth++;
+        this.commandTime = this.clock.now();
+        try {
+          this.serveKey(db, key);
+        } finally {
+          this.callDepth--;
+        }
+        this.flushPropagation();
+      }
+    }
+  }
+
+  private serveKey(db: Database, key: Bin): void {
+    const probe = new CommandContext(this, Object.assign(new Client(0), { db: db.id }));
+    const value = probe.lookup(key, db);
+    const type = value === undefined ? null : typeof value === 'string' || !('type' in value) ? 'string' : value.type;
+    for (const receiver of [...(db.blocking.get(key) ?? [])]) {
+      const state = receiver.blocked;
+      if (!state) continue;
+      if (state.readgroup && type !== 'stream') {
+        this.blocking.unblock(receiver, error('UNBLOCKED the stream key no longer exists'));
+        continue;
+      }
+      if (state.kind !== type) continue;
+      const ctx = new CommandContext(this, receiver);
+      let reply: Reply | undefined;
+      try {
+        reply = state.serve(ctx, key);
+      } catch (e) {
+        reply = error(e instanceof CommandError ? e.reply : `ERR internal error: ${(e as Error).message}`);
+      }
+      if (reply === undefined) continue;
+      this.blocking.unblock(receiver, reply);
+      this.flushPropagation();
+      if (state.stopsWhenDeleted && !db.dict.has(key)) break;
+    }
+  }
+
   alsoPropagate(db: number, argv: readonly Bin[]): void {
     this.pending.push({ db, argv });
     if (this.callDepth === 0) this.flushPropagation();
@@ -258,8 +393,9 @@ export class Engine {
     const ops = this.pending;
     this.pending = [];
     const unit: PropagatedCommand[] =
-      // MULTI carries no db, so the SELECT (if any) lands inside the transaction, as in Redis.
-      ops.length > 1 ? [{ db: -1, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }] : ops;
+      // propagatePendingCommands: MULTI takes the first command's db (a SELECT goes before it),
+      // EXEC the last one's (so none is needed).
+      ops.length > 1 ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }] : ops;
     for (const sink of this.sinks) sink(unit);
   }
 }

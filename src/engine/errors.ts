@@ -1,5 +1,14 @@
 // Every error text the engine replies with, worded exactly as redis-server 7.0 words it, in one
 // place so the console, the CLI and the panels stay consistent.
+/**
+ * A client's bytes inside an error built with addReplyErrorFormat: "%s" stops at a NUL byte and
+ * the message has its CR and LF turned into spaces, so the reply stays one line.
+ */
+export function formatArg(s: string): string {
+  const nul = s.indexOf('\0');
+  return (nul < 0 ? s : s.slice(0, nul)).replace(/[\r\n]/g, ' ');
+}
+
 export const ERR = {
   syntax: 'ERR syntax error',
   invalidCursor: 'ERR invalid cursor',

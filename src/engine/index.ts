@@ -2,7 +2,8 @@
 // comes from here (lint forbids reaching past it). Tests may look inside; they test the parts.
 
 // The keyspace and its commands.
-export { Engine, Client, type EngineOptions, type PropagatedCommand, type PropagationSink } from './engine.js';
+export { Engine, Client, BLOCKED, type EngineOptions, type PropagatedCommand, type PropagationSink } from './engine.js';
+export type { BlockedState, UnblockListener } from './blocking.js';
 export { command, fail, type CommandSpec } from './commands/types.js';
 export { ERR } from './errors.js';
 export { stringBytes, typeOf, type RedisValue, type TypeName } from './keyspace/values.js';

@@ -23,7 +23,7 @@ function builtinSection(engine: Engine, name: string): InfoFields | null {
         ['hz', 10],
       ];
     case 'clients':
-      return [['connected_clients', 1], ['blocked_clients', 0]];
+      return [['connected_clients', 1], ['blocked_clients', engine.blockedClients.length]];
     case 'memory': {
       const bytes = engine.estimatedMemory();
       return [['used_memory', bytes], ['used_memory_human', humanBytes(bytes)], ['maxmemory', 0], ['maxmemory_policy', 'noeviction']];

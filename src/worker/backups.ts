@@ -1,7 +1,7 @@
 // Backups are not snapshots: a backup copies a consistent RDB of the whole dataset to storage
 // that stands for somewhere else (its own IndexedDB database, which survives losing the
 // machine's files), with an index of when, how big and how many keys.
-import { concatChunks, rdbChunks, type Engine } from '../engine/index.js';
+import { concatChunks, rdbCodec, type Engine } from '../engine/index.js';
 import type { FileStore } from '../storage/file-store.js';
 import { readAll, writeFileAtomically } from '../storage/file-store.js';
 import { IndexedDbStore } from '../storage/indexeddb-store.js';
@@ -34,7 +34,7 @@ export class BackupVault {
 
   /** Takes a backup of `engine` as it is now (the snapshot is taken before any await). */
   async take(engine: Engine, now: number): Promise<BackupEntry> {
-    const bytes = concatChunks([...rdbChunks(engine.dbs, { aofBase: false, compression: true, checksum: true, now, usedMemory: engine.estimatedMemory() })]);
+    const bytes = concatChunks(rdbCodec.snapshot(engine, { aofBase: false, compression: true, checksum: true }));
     const keys = engine.dbs.reduce((sum, db) => sum + db.size, 0);
     const entry: BackupEntry = { name: `backup-${new Date(now).toISOString().replace(/[:.]/g, '-')}.rdb`, at: now, bytes: bytes.length, keys };
     await writeFileAtomically(this.store, `files/${entry.name}`, bytes, `files/${entry.name}.tmp`);

@@ -27,6 +27,13 @@ const COMPACT_DATASET: string[][] = [
   ['HSET', 'hh', 'f', 'v'.repeat(65)],
   ['ZADD', 'z', '1', 'a', '2.5', 'b', 'inf', 'c'],
   ['ZADD', 'zz', '1', 'm'.repeat(65), '-2', 'n'],
+  ['XADD', 'x', '1-1', 'f', 'v', 'g', 'w'],
+  ['XADD', 'x', '1-2', 'f', '1', 'g', '2'],
+  ['XADD', 'x', '2-0', 'other', 'x'],
+  ['XGROUP', 'CREATE', 'x', 'grp', '0'],
+  ['XREADGROUP', 'GROUP', 'grp', 'c', 'COUNT', '2', 'STREAMS', 'x', '>'],
+  ['XDEL', 'x', '1-2'],
+  ['FUNCTION', 'LOAD', "#!lua name=lib\nredis.register_function('f', function() return 1 end)"],
   ['SELECT', '3'],
   ['SET', 'k3', 'db3'],
 ];
@@ -36,7 +43,7 @@ function labFile(compression: boolean): Uint8Array {
   const client = engine.createClient();
   for (const argv of COMPACT_DATASET) engine.execute(client, argv);
   // No checksum, so mutations that still parse run all the way through the loader.
-  return Buffer.concat([...rdbChunks(engine.dbs, { compression, checksum: false, aofBase: false, now: Date.now(), usedMemory: 1 })]);
+  return Buffer.concat([...rdbChunks(engine.dbs, { compression, checksum: false, aofBase: false, functions: engine.functions.codes(), now: Date.now(), usedMemory: 1 })]);
 }
 
 type Mutation =

@@ -15,6 +15,7 @@ import { rdbChunks } from '../../src/engine/rdb/writer.js';
 import type { Reply } from '../../src/engine/resp/reply.js';
 import { everyEncodingDataset } from '../support/datasets.js';
 import { RedisServer } from '../support/redis-server.js';
+import { inChunks, labWith } from '../support/lab.js';
 import { useScratch } from '../support/scratch.js';
 
 const { tempDir, servers } = useScratch('lab-rdb-');
@@ -25,19 +26,7 @@ async function startRedis(options: { dir?: string; args?: string[] } = {}): Prom
   return server;
 }
 
-function labWith(commands: readonly string[][]): Engine {
-  const engine = new Engine({ clock: systemClock });
-  const client = engine.createClient();
-  for (const argv of commands) {
-    const reply = engine.execute(client, argv);
-    expect(reply.kind, `${argv[0]} → ${JSON.stringify(reply)}`).not.toBe('error');
-  }
-  return engine;
-}
 
-async function* inChunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
-}
 
 async function labLoad(bytes: Uint8Array, chunkSize = 1 << 20, options: RdbLoadOptions = {}) {
   const engine = new Engine({ clock: systemClock });

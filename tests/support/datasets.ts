@@ -45,3 +45,63 @@ export function everyEncodingDataset(): string[][] {
     ['SELECT', '0'],
   ];
 }
+
+/**
+ * Streams in every shape a file can hold them: several listpack nodes (split by entry count and
+ * by bytes), tombstones, trimmed heads, empty streams with and without groups, extreme IDs, and
+ * consumer groups with pending entries, idle consumers and unknown read counters. IDs are
+ * explicit, so both sides hold the same entries.
+ */
+export function streamDataset(): string[][] {
+  const adds = range(250, (i) => String(i)).map((i) => {
+    const n = Number(i);
+    const fields = n % 7 === 0 ? ['other', i, 'extra', 'x'.repeat(n % 50)] : ['f', i, 'g', n % 3 === 0 ? '-12345' : `value-${i}`];
+    return ['XADD', 'stream:big', `${1000 + Math.floor(n / 3)}-${n % 3}`, ...fields];
+  });
+  return [
+    ...adds,
+    ['XADD', 'stream:big', '2000-0', 'blob', 'b'.repeat(3000)],
+    ['XADD', 'stream:big', '2000-1', 'blob', 'c'.repeat(3000)],
+    ['XADD', 'stream:big', '2001-*', 'f', 'after-blobs'],
+    ['XDEL', 'stream:big', '1000-0', '1010-1', '1050-2', '1051-0', '1051-1'],
+    ['XTRIM', 'stream:big', 'MAXLEN', '~', '200'],
+    ['XGROUP', 'CREATE', 'stream:big', 'g1', '0'],
+    ['XREADGROUP', 'GROUP', 'g1', 'alice', 'COUNT', '5', 'STREAMS', 'stream:big', '>'],
+    ['XREADGROUP', 'GROUP', 'g1', 'bob', 'COUNT', '3', 'STREAMS', 'stream:big', '>'],
+    ['XACK', 'stream:big', 'g1', '1034-1'],
+    ['XGROUP', 'CREATECONSUMER', 'stream:big', 'g1', 'carol'],
+    ['XGROUP', 'CREATE', 'stream:big', 'g2', '$', 'ENTRIESREAD', '7'],
+    ['XGROUP', 'CREATE', 'stream:big', 'g3', '1040-0'],
+    ['XREADGROUP', 'GROUP', 'g3', 'dave', 'NOACK', 'COUNT', '2', 'STREAMS', 'stream:big', '>'],
+    ['XCLAIM', 'stream:big', 'g1', 'erin', '0', '1035-0', 'RETRYCOUNT', '9'],
+    ['XGROUP', 'CREATE', 'stream:empty-group', 'g', '$', 'MKSTREAM'],
+    ['XADD', 'stream:emptied', '5-5', 'a', '1'],
+    ['XDEL', 'stream:emptied', '5-5'],
+    ['XADD', 'stream:trimmed', 'MAXLEN', '0', '7-0', 'a', '1'],
+    ['XADD', 'stream:extreme', '18446744073709551615-18446744073709551614', 'a', '1'],
+    ['XADD', 'stream:extreme', '18446744073709551615-*', '', ''],
+    ['XSETID', 'stream:extreme', '18446744073709551615-18446744073709551615', 'ENTRIESADDED', '9223372036854775807', 'MAXDELETEDID', '3-0'],
+    ['XADD', 'stream:same-fields', '1-1', 'a', '1', 'b', '2'],
+    ['XADD', 'stream:same-fields', '1-2', 'a', '3', 'b', '4'],
+    ['XADD', 'stream:same-fields', '1-3', 'b', '5', 'a', '6'],
+    ['XADD', 'stream:expiring', '1-1', 'k', 'v'],
+    ['PEXPIREAT', 'stream:expiring', '4102444800000'],
+    ['SELECT', '3'],
+    ['XADD', 'stream:db3', '9-9', 'in', 'db3'],
+    ['XGROUP', 'CREATE', 'stream:db3', 'grp', '0'],
+    ['XREADGROUP', 'GROUP', 'grp', 'c', 'STREAMS', 'stream:db3', '>'],
+    ['SELECT', '0'],
+  ];
+}
+
+/** XINFO STREAM FULL for every stream of a dataset: deterministic once loaded from one file. */
+export function streamInspection(dataset: readonly string[][]): string[][] {
+  const seen = new Map<string, string>();
+  let db = '0';
+  for (const argv of dataset) {
+    if (argv[0] === 'SELECT') db = argv[1]!;
+    const key = argv[0]!.startsWith('X') ? (argv[0] === 'XGROUP' ? argv[2]! : argv[0] === 'XREADGROUP' ? argv[argv.length - 2]! : argv[1]!) : null;
+    if (key?.startsWith('stream:')) seen.set(key, db);
+  }
+  return [...seen].flatMap(([key, keyDb]) => [['SELECT', keyDb], ['XINFO', 'STREAM', key, 'FULL'], ['XINFO', 'GROUPS', key]]).concat([['SELECT', '0']]);
+}

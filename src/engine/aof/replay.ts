@@ -33,6 +33,7 @@ export interface ReplayResult {
 export async function replayAof(engine: Engine, file: string, chunks: AsyncIterable<Uint8Array>, options: ReplayOptions): Promise<ReplayResult> {
   const reader = new AofCommandReader(options.startOffset ?? 0);
   const client = engine.createClient();
+  client.obeys = true;
   let commands = 0;
   let rejected = 0;
   let validUpTo = options.startOffset ?? 0;

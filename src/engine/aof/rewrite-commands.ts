@@ -1,9 +1,12 @@
 // The minimal command stream that rebuilds a dataset, as Redis's rewriteAppendOnlyFileRio emits
 // it for a RESP base (aof-use-rdb-preamble no): SELECT per non-empty db, then per key SET, or
-// RPUSH / SADD / ZADD / HMSET in batches of 64 items, then PEXPIREAT when the key has a TTL.
+// RPUSH / SADD / ZADD / HMSET in batches of 64 items, or a stream's XADD, XSETID, XGROUP and
+// XCLAIM commands, then PEXPIREAT when the key has a TTL.
 // Keys already past their expiry are still written, with their past time, as Redis does.
 import type { Bin } from '../bytes.js';
 import type { Database, UnixMs } from '../keyspace/database.js';
+import { formatId } from '../keyspace/stream-id.js';
+import type { StreamValue } from '../keyspace/stream.js';
 import { RawString, typeOf, type RedisValue } from '../keyspace/values.js';
 import { formatDouble } from '../util/numbers.js';
 
@@ -17,6 +20,7 @@ export interface KeyCounts {
   set: number;
   zset: number;
   hash: number;
+  stream: number;
   expires: number;
 }
 
@@ -46,6 +50,30 @@ function* hashItems(value: Extract<RedisValue, { type: 'hash' }>): Generator<Bin
   }
 }
 
+/** rewriteStreamObject: entries, XSETID, then each group, its pending entries and consumers. */
+function* streamCommands(key: Bin, stream: StreamValue): Generator<Bin[]> {
+  if (stream.length > 0) {
+    for (const entry of stream.range()) yield ['XADD', key, formatId(entry.id), ...entry.pairs];
+  } else {
+    // An empty stream can only be made by adding an entry and trimming it away.
+    yield ['XADD', key, 'MAXLEN', '0', '0-1', 'x', 'y'];
+  }
+  yield ['XSETID', key, formatId(stream.lastId), 'ENTRIESADDED', String(stream.entriesAdded), 'MAXDELETEDID', formatId(stream.maxDeletedId)];
+  for (const [name, group] of stream.sortedGroups()) {
+    yield ['XGROUP', 'CREATE', key, name, formatId(group.lastId), 'ENTRIESREAD', String(group.entriesRead)];
+    for (const consumer of group.sortedConsumers()) {
+      if (consumer.pel.size === 0) {
+        yield ['XGROUP', 'CREATECONSUMER', key, name, consumer.name];
+        continue;
+      }
+      for (let i = 0; i < consumer.pel.size; i++) {
+        const nack = consumer.pel.values[i]!;
+        yield ['XCLAIM', key, name, consumer.name, '0', formatId(consumer.pel.ids[i]!), 'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount), 'JUSTID', 'FORCE'];
+      }
+    }
+  }
+}
+
 /** The commands that recreate one key. */
 export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixMs | undefined): Generator<Bin[]> {
   if (typeof value === 'string' || value instanceof RawString) {
@@ -64,6 +92,9 @@ export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixM
       case 'hash':
         yield* batches('HMSET', key, hashItems(value), 2);
         break;
+      case 'stream':
+        yield* streamCommands(key, value);
+        break;
     }
   }
   if (expireAt !== undefined) {
@@ -71,8 +102,9 @@ export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixM
   }
 }
 
-/** Every command of a RESP rewrite of `dbs`, in Redis's order. */
-export function* datasetRewriteCommands(dbs: readonly Database[]): Generator<Bin[]> {
+/** Every command of a RESP rewrite of `dbs`, in Redis's order: function libraries come first. */
+export function* datasetRewriteCommands(dbs: readonly Database[], functions: readonly Bin[] = []): Generator<Bin[]> {
+  for (const code of functions) yield ['FUNCTION', 'LOAD', code];
   for (const db of dbs) {
     if (db.dict.size === 0) continue;
     yield ['SELECT', String(db.id)];
@@ -82,7 +114,7 @@ export function* datasetRewriteCommands(dbs: readonly Database[]): Generator<Bin
 
 /** Keys per type and keys with an expiry: what a rewrite or a snapshot holds. */
 export function countKeys(dbs: readonly Database[]): KeyCounts {
-  const counts: KeyCounts = { string: 0, list: 0, set: 0, zset: 0, hash: 0, expires: 0 };
+  const counts: KeyCounts = { string: 0, list: 0, set: 0, zset: 0, hash: 0, stream: 0, expires: 0 };
   for (const db of dbs) {
     for (const value of db.dict.values()) counts[typeOf(value)]++;
     counts.expires += db.expires.size;

@@ -8,6 +8,12 @@ import { setCommands } from './sets.js';
 import { zsetCommands } from './zsets.js';
 import { serverCommands } from './server.js';
 import { transactionCommands } from './transactions.js';
+import { streamCommands } from './streams.js';
+import { streamReadCommands } from './stream-read.js';
+import { streamGroupCommands } from './stream-groups.js';
+import { streamInfoCommands } from './stream-info.js';
+import { blockingCommands } from './blocking.js';
+import { functionCommands } from './functions.js';
 
 const ALL: readonly CommandSpec[] = [
   ...stringCommands,
@@ -18,6 +24,12 @@ const ALL: readonly CommandSpec[] = [
   ...zsetCommands,
   ...serverCommands,
   ...transactionCommands,
+  ...streamCommands,
+  ...streamReadCommands,
+  ...streamGroupCommands,
+  ...streamInfoCommands,
+  ...blockingCommands,
+  ...functionCommands,
 ];
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));

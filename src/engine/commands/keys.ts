@@ -67,6 +67,8 @@ export function copyValue(value: RedisValue): RedisValue {
       copy.encoding = value.encoding;
       return copy;
     }
+    case 'stream':
+      return value.clone();
   }
 }
 

@@ -8,7 +8,7 @@ import { bulk, bulkArray, EMPTY_ARRAY, int, NIL, NIL_ARRAY, OK, type Reply } fro
 import { INT64_MIN, parseInt64, parseIntArg } from '../util/numbers.js';
 import { command, fail, type CommandSpec } from './types.js';
 
-type End = 'left' | 'right';
+export type End = 'left' | 'right';
 
 function push(ctx: CommandContext, argv: readonly Bin[], end: End, onlyIfExists: boolean): Reply {
   const key = argv[1]!;
@@ -73,7 +73,8 @@ function listRange(start: number, end: number, length: number): [number, number]
   return [start, end];
 }
 
-function parseEnd(arg: Bin): End {
+/** LEFT or RIGHT (any case), else a syntax error: getListPositionFromObjectOrReply. */
+export function parseEnd(arg: Bin): End {
   const where = arg.toLowerCase();
   if (where !== 'left' && where !== 'right') fail(ERR.syntax);
   return where;

@@ -109,7 +109,7 @@ export const serverCommands: readonly CommandSpec[] = [
       if (value === undefined) return int(0);
       if (ctx.lookup(key, dst) !== undefined) return int(0);
       const expire = src.expires.get(key);
-      dst.dict.set(key, value);
+      dst.setKey(key, value);
       if (expire !== undefined) dst.expires.set(key, expire);
       src.delete(key);
       ctx.dirty();

@@ -1,7 +1,11 @@
 // One of the 16 numbered databases: the key → value dictionary and the key → expiry (unix ms)
 // table, kept apart as redis does so that most keys carry no expiry cost.
 import type { Bin } from '../bytes.js';
-import type { RedisValue } from './values.js';
+import type { Client } from '../engine.js';
+import { typeOf, type RedisValue, type TypeName } from './values.js';
+
+/** signalKeyAsReady, as the engine wires it: a key some client may be waiting for changed. */
+export type ReadySignal = (db: Database, key: Bin, type: TypeName) => void;
 
 /**
  * An expiry in unix ms. Redis accepts any int64; the few beyond 2^53 stay exact as bigint, and
@@ -16,8 +20,23 @@ export function unixMs(ms: bigint): UnixMs {
 export class Database {
   readonly dict = new Map<Bin, RedisValue>();
   readonly expires = new Map<Bin, UnixMs>();
+  /** db->blocking_keys: the clients blocked on each key, in the order they blocked. */
+  readonly blocking = new Map<Bin, Client[]>();
+  /** db->ready_keys: keys already queued as ready. */
+  readonly readyKeys = new Set<Bin>();
+  signal: ReadySignal | null = null;
 
   constructor(readonly id: number) {}
+
+  /**
+   * What dbAdd, dbOverwrite and dbDelete signal: a new key of a blocking type, or a stream
+   * replaced or deleted (so XREADGROUP clients learn it is gone). Free when nobody blocks here.
+   */
+  private changed(key: Bin, old: RedisValue | undefined, value: RedisValue | undefined): void {
+    if (old === undefined) {
+      if (value !== undefined) this.signal!(this, key, typeOf(value));
+    } else if (typeOf(old) === 'stream') this.signal!(this, key, 'stream');
+  }
 
   get size(): number {
     return this.dict.size;
@@ -25,27 +44,50 @@ export class Database {
 
   /** Sets the value and drops any expiry, as SET without KEEPTTL does. */
   setKey(key: Bin, value: RedisValue, keepTtl = false): void {
+    if (this.blocking.size > 0) this.changed(key, this.dict.get(key), value);
     this.dict.set(key, value);
     if (!keepTtl) this.expires.delete(key);
   }
 
   /** Replaces the value of an existing key in place, keeping its expiry. */
   overwrite(key: Bin, value: RedisValue): void {
+    if (this.blocking.size > 0) this.changed(key, this.dict.get(key), value);
     this.dict.set(key, value);
   }
 
   delete(key: Bin): boolean {
+    if (this.blocking.size > 0) this.changed(key, this.dict.get(key), undefined);
     this.expires.delete(key);
     return this.dict.delete(key);
   }
 
   clear(): void {
+    this.streamsGone(null);
     this.dict.clear();
     this.expires.clear();
   }
 
+  /** scanDatabaseForDeletedStreams: blocked-on streams that `next` (the new contents) lacks. */
+  private streamsGone(next: Database | null): void {
+    for (const key of this.blocking.keys()) {
+      const was = this.dict.get(key);
+      const is = next?.dict.get(key);
+      if (was !== undefined && typeOf(was) === 'stream' && (is === undefined || typeOf(is) !== 'stream')) this.signal!(this, key, 'stream');
+    }
+  }
+
+  /** scanDatabaseForReadyKeys: after SWAPDB every blocked-on key that exists may serve. */
+  private keysReady(): void {
+    for (const key of this.blocking.keys()) {
+      const value = this.dict.get(key);
+      if (value !== undefined) this.signal!(this, key, typeOf(value));
+    }
+  }
+
   /** Swaps contents with another database (SWAPDB). */
   swapWith(other: Database): void {
+    this.streamsGone(other);
+    other.streamsGone(this);
     const dict = [...this.dict];
     const expires = [...this.expires];
     this.clear();
@@ -54,5 +96,7 @@ export class Database {
     other.clear();
     for (const [k, v] of dict) other.dict.set(k, v);
     for (const [k, v] of expires) other.expires.set(k, v);
+    this.keysReady();
+    other.keysReady();
   }
 }

@@ -5,6 +5,9 @@ export interface EncodingLimits {
   setMaxIntsetEntries: number;
   zsetMaxListpackEntries: number;
   zsetMaxListpackValue: number;
+  /** stream-node-max-bytes / -entries: when XADD starts a new listpack node (0 = no limit). */
+  streamNodeMaxBytes: number;
+  streamNodeMaxEntries: number;
 }
 
 /** Defaults as redis-server 7.0.15 from Debian reports them with `CONFIG GET`. */
@@ -14,4 +17,6 @@ export const DEFAULT_LIMITS: EncodingLimits = {
   setMaxIntsetEntries: 512,
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
+  streamNodeMaxBytes: 4096,
+  streamNodeMaxEntries: 100,
 };

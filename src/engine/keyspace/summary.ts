@@ -32,7 +32,7 @@ export function summarizeKeyspace(dbs: readonly Database[], options: { prefix?: 
   const limit = options.limit ?? 100;
   const top = options.top ?? 20;
   const filter = options.prefix ?? '';
-  const byType = { string: { keys: 0, bytes: 0 }, list: { keys: 0, bytes: 0 }, hash: { keys: 0, bytes: 0 }, set: { keys: 0, bytes: 0 }, zset: { keys: 0, bytes: 0 } };
+  const byType = { string: { keys: 0, bytes: 0 }, list: { keys: 0, bytes: 0 }, hash: { keys: 0, bytes: 0 }, set: { keys: 0, bytes: 0 }, zset: { keys: 0, bytes: 0 }, stream: { keys: 0, bytes: 0 } };
   const prefixes = new Map<string, { keys: number; bytes: number }>();
   const biggest: KeyInfo[] = [];
   const matching: KeyInfo[] = [];

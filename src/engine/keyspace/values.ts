@@ -5,6 +5,9 @@ import type { Bin } from '../bytes.js';
 import { parseInt64 } from '../util/numbers.js';
 import { Deque } from './deque.js';
 import type { EncodingLimits } from './limits.js';
+import { StreamValue } from './stream.js';
+
+export { StreamValue };
 
 /**
  * A string whose encoding Redis will not reconsider: APPEND and SETRANGE results stay "raw"
@@ -167,8 +170,8 @@ export class ZSetValue {
   }
 }
 
-export type RedisValue = Bin | RawString | ListValue | HashValue | SetValue | ZSetValue;
-export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset';
+export type RedisValue = Bin | RawString | ListValue | HashValue | SetValue | ZSetValue | StreamValue;
+export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 
 export function typeOf(value: RedisValue): TypeName {
   return typeof value === 'string' || value instanceof RawString ? 'string' : value.type;
@@ -189,6 +192,7 @@ export function objectEncoding(value: RedisValue): string {
     return value.length <= 44 ? 'embstr' : 'raw';
   }
   if (value.type === 'list') return 'quicklist';
+  if (value.type === 'stream') return 'stream';
   return value.encoding;
 }
 
@@ -209,6 +213,10 @@ export function valueBytes(value: RedisValue): number {
       break;
     case 'zset':
       for (const { member } of value.sorted) bytes += member.length + (value.encoding === 'listpack' ? 12 : 64);
+      break;
+    case 'stream':
+      for (const node of value.nodes) bytes += node.bytes + 32;
+      for (const group of value.groups.values()) bytes += 64 + group.pel.size * 48 + group.consumers.size * 64;
       break;
   }
   return bytes;

@@ -5,7 +5,7 @@ import type { RdbCodec } from './codec.js';
 
 export const rdbCodec: RdbCodec = {
   snapshot(engine, options) {
-    return [...rdbChunks(engine.dbs, { ...options, now: engine.clock.now(), usedMemory: engine.estimatedMemory() })];
+    return [...rdbChunks(engine.dbs, { ...options, functions: engine.functions.codes(), now: engine.clock.now(), usedMemory: engine.estimatedMemory() })];
   },
   async load(engine, file, chunks, options) {
     const report = await loadRdb(engine, chunks, { file, ...options });

@@ -206,6 +206,8 @@ export class PersistentServer implements ServerCore {
       }
     }
     this.engine.activeExpireCycle();
+    // Blocked clients whose timeout passed get their nil (none block unless their host allows it).
+    this.engine.expireBlockedClients();
     await this.aofPart.beforeSleep();
   }
 

@@ -14,6 +14,7 @@ import { ENC, OP, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RDB_MAGIC, RDB_MI
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
+import { readStream } from './stream-codec.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
 export interface RdbLoadOptions {
@@ -39,7 +40,7 @@ export interface RdbLoadReport {
   emptyDropped: number;
   aux: Record<string, Bin>;
   checksum: 'verified' | 'disabled' | 'none';
-  /** What was skipped and why (functions, module aux data). */
+  /** What was skipped and why (module aux data). */
   notes: string[];
 }
 
@@ -99,6 +100,19 @@ class Cursor {
     if (b === 0x80) return { value: this.view(4, what).getUint32(0, false), encoded: false };
     if (b === 0x81) return { value: Number(this.view(8, what).getBigUint64(0, false)), encoded: false };
     return this.fail(`Unknown length encoding 0x${b.toString(16)} in ${what}`, at);
+  }
+
+  /** rdbLoadLen as the full uint64 (stream IDs and counters). */
+  length64(what: string): bigint {
+    const at = this.offset;
+    const b = this.buf[this.pos];
+    if (b === 0x81) {
+      this.pos++;
+      return this.view(8, what).getBigUint64(0, false);
+    }
+    const { value, encoded } = this.length(what);
+    if (encoded) this.fail(`${what}: expected a length, found a string encoding`, at);
+    return BigInt(value);
   }
 
   plainLength(what: string): number {
@@ -168,6 +182,34 @@ class Cursor {
     const value = parseStrtod(text);
     return value ?? this.fail(`${what}: ${quoteRepr(text)} is not a number`, at);
   }
+}
+
+/** One function library record (after its opcode): FUNCTION2's code, or the 7.0-rc layout. */
+function readFunctionRecord(c: Cursor, opcode: number): Bin {
+  if (opcode === OP.function2) return c.string('a function library');
+  const name = c.string('a function library name');
+  const engine = c.string('a function engine name');
+  if (c.plainLength('a function description flag')) c.string('a function description');
+  // rdbFunctionLoad turns the old layout into a payload with a shebang.
+  return `#!${engine} name=${name}\n${c.string('a function library body')}`;
+}
+
+/** FUNCTION RESTORE's payload (checksum already verified) as library codes, or why not. */
+export function parseFunctionPayload(payload: Uint8Array): Bin[] | string {
+  const c = new Cursor('payload');
+  c.buf = payload;
+  c.eof = true;
+  const codes: Bin[] = [];
+  try {
+    while (payload.length - c.pos > 10) {
+      const type = c.u8('a type');
+      if (type !== OP.function2 && type !== OP.functionPreGa) return 'ERR given type is not a function';
+      codes.push(readFunctionRecord(c, type));
+    }
+  } catch {
+    return 'ERR failed loading the given functions payload';
+  }
+  return codes;
 }
 
 /** Loads the RDB at the start of `chunks` into `engine`; keys land in their databases. */
@@ -328,18 +370,12 @@ class RdbLoad {
         this.skipModuleAux(at);
         this.label = 'MODULE_AUX (skipped)';
         return true;
-      case OP.function2: {
-        const code = c.string('a function library');
-        this.report.notes.push(`skipped a function library at byte ${at} (${firstLine(code)}): the lab has no scripting`);
-        this.label = 'FUNCTION2 library (skipped)';
-        return true;
-      }
+      case OP.function2:
       case OP.functionPreGa: {
-        const name = c.string('a function name');
-        c.string('a function engine');
-        if (c.plainLength('a function description flag')) c.string('a function description');
-        c.string('a function body');
-        this.report.notes.push(`skipped function ${quoteRepr(name)} at byte ${at}: the lab has no scripting`);
+        const code = readFunctionRecord(c, opcode);
+        const loaded = this.engine.functions.load(code, { replace: false, requireFunctions: false });
+        if (typeof loaded === 'string') return c.fail(`Failed loading library: ${loaded.replace(/^ERR /, '')}`, at);
+        if (this.options.onRecord) this.label = `FUNCTION${opcode === OP.function2 ? '2' : ' (7.0-rc layout)'} library ${quoteRepr(loaded.name)}`;
         return true;
       }
       default:
@@ -504,7 +540,7 @@ class RdbLoad {
       }
       case TYPE.streamListpacks:
       case TYPE.streamListpacks2:
-        return c.fail('Streams are not supported by the lab yet; this file holds a stream', at);
+        return readStream(c, type, at);
       case TYPE.module:
       case TYPE.module2:
         return c.fail('Module values cannot be loaded: the lab has no modules', at);
@@ -555,9 +591,4 @@ function zsetOf(entries: ZEntry[], encoding: 'listpack' | 'skiplist', bad: (reas
 
 function hex16(v: bigint): string {
   return v.toString(16).padStart(16, '0');
-}
-
-function firstLine(code: Bin): string {
-  const line = code.split('\n', 1)[0]!;
-  return quoteRepr(line.length > 60 ? `${line.slice(0, 60)}…` : line);
 }

@@ -11,6 +11,7 @@ import { OP, QUICKLIST_NODE_BYTES, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION
 import { encodeIntset } from './intset.js';
 import { ListpackBuilder } from './listpack.js';
 import { lzfCompress } from './lzf.js';
+import { writeStream, type StreamRdbOutput } from './stream-codec.js';
 
 export interface RdbWriteOptions {
   /** The aof-base AUX field: true inside an AOF base / preamble. */
@@ -23,6 +24,8 @@ export interface RdbWriteOptions {
   now: number;
   /** Written as used-mem. */
   usedMemory: number;
+  /** Function libraries (their code), written as FUNCTION2 records before the databases. */
+  functions?: readonly Bin[];
   /** Keys written so far and the total, after each chunk. */
   onProgress?: (keysDone: number, keysTotal: number) => void;
 }
@@ -32,7 +35,7 @@ const INT32_MIN = -2147483648n;
 const INT32_MAX = 2147483647n;
 
 /** A growable byte buffer with the RDB primitive encodings. */
-class RdbOutput {
+class RdbOutput implements StreamRdbOutput {
   buf = new Uint8Array(CHUNK_BYTES * 2);
   length = 0;
 
@@ -76,6 +79,14 @@ class RdbOutput {
     } else {
       this.byte(0x81);
       this.fixed(8, BigInt(n), false);
+    }
+  }
+
+  len64(n: bigint): void {
+    if (n <= 0xffffffffn) this.len(Number(n));
+    else {
+      this.byte(0x81);
+      this.fixed(8, n, false);
     }
   }
 
@@ -174,6 +185,7 @@ export function* rdbChunks(dbs: readonly Database[], options: RdbWriteOptions): 
   aux('ctime', String(Math.floor(options.now / 1000)));
   aux('used-mem', String(options.usedMemory));
   aux('aof-base', options.aofBase ? '1' : '0');
+  writeFunctions(out, options.functions ?? []);
 
   for (const db of dbs) {
     if (db.size === 0) continue;
@@ -199,6 +211,28 @@ export function* rdbChunks(dbs: readonly Database[], options: RdbWriteOptions): 
   yield options.checksum ? crc.digestBytes() : new Uint8Array(8);
 }
 
+/** rdbSaveFunctions: one FUNCTION2 opcode and the library's code per library. */
+function writeFunctions(out: RdbOutput, codes: readonly Bin[]): void {
+  for (const code of codes) {
+    out.byte(OP.function2);
+    out.string(code);
+  }
+}
+
+/** FUNCTION DUMP's payload: the FUNCTION2 records, the RDB version (2 bytes LE), the CRC-64. */
+export function functionDumpPayload(codes: readonly Bin[], compression: boolean): Uint8Array {
+  const out = new RdbOutput(compression);
+  writeFunctions(out, codes);
+  out.fixed(2, BigInt(RDB_VERSION), true);
+  const body = out.take();
+  const crc = new Crc64();
+  crc.update(body);
+  const payload = new Uint8Array(body.length + 8);
+  payload.set(body);
+  payload.set(crc.digestBytes(), body.length);
+  return payload;
+}
+
 function writeKey(out: RdbOutput, key: Bin, value: RedisValue): void {
   if (typeof value === 'string' || value instanceof RawString) {
     out.byte(TYPE.string);
@@ -220,6 +254,9 @@ function writeKey(out: RdbOutput, key: Bin, value: RedisValue): void {
       return;
     case 'zset':
       writeZset(out, key, value);
+      return;
+    case 'stream':
+      writeStream(out, key, value);
       return;
   }
 }

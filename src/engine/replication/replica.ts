@@ -26,6 +26,7 @@ export class Replica {
 
   constructor(readonly engine: Engine) {
     this.client = engine.createClient();
+    this.client.obeys = true;
   }
 
   /** Connects (or reconnects) to `primary` in the same process: PSYNC, then the live stream. */

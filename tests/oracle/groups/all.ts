@@ -8,6 +8,8 @@ import { serverCommandArb, serverRules } from './server.js';
 import { setCommandArb, setRules } from './sets.js';
 import { stringCommandArb, stringRules } from './strings.js';
 import { zsetCommandArb, zsetRules } from './zsets.js';
+import { streamCommandArb, streamRules } from './streams.js';
+import { blockingCommandArb, blockingRules } from './blocking.js';
 
 export const GROUPS = {
   strings: stringCommandArb,
@@ -17,9 +19,16 @@ export const GROUPS = {
   sets: setCommandArb,
   zsets: zsetCommandArb,
   server: serverCommandArb,
+  streams: streamCommandArb,
 } as const;
 
-export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules };
+/**
+ * Blocking commands among the writes that serve them. Redis answers a block that times out only
+ * at its next event-loop wake-up, so these run on a server of their own with a higher hz.
+ */
+export const blockingMixArb: fc.Arbitrary<string[]> = fc.oneof(blockingCommandArb, listCommandArb, zsetCommandArb, streamCommandArb);
+
+export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules, ...streamRules, ...blockingRules };
 
 /** Commands of every type on the same keys, with server commands (SELECT, MULTI …) less often. */
 export const mixedCommandArb: fc.Arbitrary<string[]> = fc.oneof(
@@ -30,4 +39,5 @@ export const mixedCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   { arbitrary: setCommandArb, weight: 3 },
   { arbitrary: zsetCommandArb, weight: 3 },
   { arbitrary: serverCommandArb, weight: 1 },
+  { arbitrary: streamCommandArb, weight: 3 },
 );

@@ -16,7 +16,7 @@ export const keyCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   fc.tuple(keyArb, keyArb).map(([a, b]) => ['RENAME', a, b]),
   fc.tuple(keyArb, keyArb).map(([a, b]) => ['RENAMENX', a, b]),
   patternArb.map((p) => ['KEYS', p]),
-  fc.tuple(patternArb, fc.constantFrom<string[]>([], ['TYPE', 'string'], ['TYPE', 'list'], ['TYPE', 'hash'], ['COUNT', '100'], ['COUNT', '0'], ['COUNT', 'x'], ['FOO', 'x'])).map(([p, o]) => ['SCAN', '0', 'MATCH', p, ...o]),
+  fc.tuple(patternArb, fc.constantFrom<string[]>([], ['TYPE', 'string'], ['TYPE', 'list'], ['TYPE', 'hash'], ['TYPE', 'stream'], ['COUNT', '100'], ['COUNT', '0'], ['COUNT', 'x'], ['FOO', 'x'])).map(([p, o]) => ['SCAN', '0', 'MATCH', p, ...o]),
   fc.constantFrom<string[]>(['SCAN', '0'], ['SCAN', 'x'], ['SCAN', '0', 'COUNT']),
   fc.tuple(keyArb, keyArb, fc.constantFrom<string[]>([], ['REPLACE'], ['DB', '1'], ['DB', '0', 'REPLACE'], ['DB', '16'], ['DB', 'x'], ['FOO'])).map(([a, b, o]) => ['COPY', a, b, ...o]),
   fc.tuple(fc.constantFrom('ENCODING', 'REFCOUNT', 'FREQ', 'NOPE'), keyArb).map(([s, k]) => ['OBJECT', s, k]),
