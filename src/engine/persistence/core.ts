@@ -74,7 +74,8 @@ export function snapshotRdb(core: ServerCore, aofBase: boolean): Uint8Array[] {
 /** The dataset as the commands of a RESP AOF base. */
 export function rewriteCommandsBytes(core: ServerCore): { bytes: Uint8Array; commands: number } {
   const parts: string[] = [];
-  for (const argv of datasetRewriteCommands(core.engine.dbs)) parts.push(encodeCommand(argv));
+  // Function libraries first, as rewriteFunctions writes them.
+  for (const argv of datasetRewriteCommands(core.engine.dbs, core.engine.functions.codes())) parts.push(encodeCommand(argv));
   return { bytes: binToBytes(parts.join('')), commands: parts.length };
 }
 
