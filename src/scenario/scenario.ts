@@ -27,7 +27,15 @@ export interface Workload {
   valueSize: number;
   /** Relative weights of each kind of write. */
   mix: WorkloadMix;
+  /** Connections writing at once (default 50): writes arrive on each in turn. */
+  clients?: number;
+  /** Writes a connection sends before it waits for their replies (default 1). */
+  pipeline?: number;
 }
+
+/** A typical small service: 50 connections, one request at a time on each. */
+export const DEFAULT_CLIENTS = 50;
+export const DEFAULT_PIPELINE = 1;
 
 export type ScenarioEvent =
   | { at: number; kind: 'crash'; crash: CrashKind }
@@ -71,6 +79,8 @@ export const LIMITS = {
   durationMs: 7 * 24 * 3600 * 1000,
   events: 100,
   configBytes: 4096,
+  clients: 10_000,
+  pipeline: 1_000,
 } as const;
 
 export type Validation = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
@@ -114,6 +124,8 @@ export function validateScenario(input: unknown): Validation {
     valueSize: num(w.valueSize ?? 32, 'workload.valueSize', 1, LIMITS.valueSize),
     mix,
   };
+  if (w.clients !== undefined) workload.clients = num(w.clients, 'workload.clients', 1, LIMITS.clients);
+  if (w.pipeline !== undefined) workload.pipeline = num(w.pipeline, 'workload.pipeline', 1, LIMITS.pipeline);
   const durationMs = num(root.durationMs, 'durationMs', 1, LIMITS.durationMs);
   const seed = num(root.seed ?? 1, 'seed', 0, 2 ** 31 - 1);
   const rawEvents = root.events ?? [];

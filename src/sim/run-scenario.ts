@@ -4,13 +4,14 @@
 // the acknowledged history and the policy's promise.
 import { applyConfigText, Config, datasetDigest, Engine, PersistentServer, type RdbCodec, Replica, ReplicationPrimary, seededRng } from '../engine/index.js';
 import type { CrashKind, Scenario } from '../scenario/scenario.js';
-import { crashOf, scenarioConfigText } from '../scenario/scenario.js';
+import { crashOf, DEFAULT_CLIENTS, DEFAULT_PIPELINE, scenarioConfigText } from '../scenario/scenario.js';
 import { listFilesIn, type FileStore } from '../storage/file-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import { fsyncModel } from './disk-model.js';
 import { WriteHistory } from './history.js';
 import { failoverPromise } from '../scenario/promises.js';
 import { judgeFailover, promiseFor } from './promise.js';
+import { ClientPool, LatencyHistogram } from './clients.js';
 import { ServerWatch } from './server-watch.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
 import { WorkloadGenerator } from './workload.js';
@@ -95,7 +96,21 @@ export interface RunReport {
   truncatedBytes: number;
   digest: string;
   lostKeys: string[];
-  stats: { bytesWritten: number; fsyncs: number; snapshots: number; rewrites: number; delayedFsyncs: number };
+  stats: {
+    bytesWritten: number;
+    fsyncs: number;
+    /** write(2) calls on the AOF: one per event-loop turn that had writes. */
+    aofWrites: number;
+    /** Event-loop turns that ran workload writes. */
+    turns: number;
+    snapshots: number;
+    rewrites: number;
+    delayedFsyncs: number;
+  };
+  /** Acknowledged writes per second of virtual time, up to the crash. */
+  throughput: number;
+  /** Virtual ms from a write's arrival at its client to its reply: median and 99th percentile. */
+  latencyMs: { p50: number | null; p99: number | null };
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunReport> {
@@ -138,9 +153,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const watch = new ServerWatch(server, () => history.length);
 
   const end = SIM_EPOCH_MS + crashAt;
-  let nextOp = SIM_EPOCH_MS + workload.nextGap();
+  const pool = new ClientPool(scenario.workload.clients ?? DEFAULT_CLIENTS, scenario.workload.pipeline ?? DEFAULT_PIPELINE);
+  const clients = Array.from({ length: pool.clients }, () => server.engine.createClient());
+  const latency = new LatencyHistogram();
+  let turns = 0;
+  let nextArrival = SIM_EPOCH_MS + workload.nextGap();
   let nextCron = SIM_EPOCH_MS + CRON_INTERVAL_MS;
   let nextWriteback = SIM_EPOCH_MS + WRITEBACK_INTERVAL_MS;
+  /** The event loop is busy until then (an fsync under appendfsync always holds the whole server). */
+  let serverFreeAt = SIM_EPOCH_MS;
   const events = scenario.events.filter((e) => e.kind !== 'crash').map((e) => ({ ...e, at: SIM_EPOCH_MS + e.at }));
   let lastProgress = 0;
   const traceEvery = Math.max(1, options.traceEveryMs ?? 1000);
@@ -148,8 +169,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const wallStart = performance.now();
   let lastBreath = wallStart;
   for (;;) {
-    const nextEvent = events[0]?.at ?? Infinity;
-    const t = Math.min(nextOp, nextCron, nextWriteback, nextEvent);
+    // Work of the server (a turn, cron, an event) waits while it is busy; arrivals do not.
+    const free = (at: number) => Math.max(at, serverFreeAt);
+    const nextEvent = events.length > 0 ? free(events[0]!.at) : Infinity;
+    const nextTurn = pool.hasSent ? serverFreeAt : Infinity;
+    const cronAt = free(nextCron);
+    const t = Math.min(nextArrival, nextTurn, cronAt, nextWriteback, nextEvent);
     if (t > end) break;
     if (options.signal?.aborted) throw new Error('The scenario run was cancelled.');
     if (options.speed) {
@@ -161,22 +186,32 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       lastBreath = performance.now();
     }
     clock.advanceTo(t);
-    if (t === nextEvent) {
+    if (t === nextArrival) {
+      pool.arrive(workload.next(), t);
+      nextArrival += workload.nextGap();
+    } else if (t === nextTurn) {
+      // One event-loop turn: every write sent so far runs, then one AOF write (and under
+      // appendfsync always one fsync) before any of their replies leaves.
+      const batch = pool.takeSent();
+      const replies = await server.executeTurn(batch.map((w) => ({ client: clients[w.client]!, argv: w.argv })));
+      const repliedAt = Math.max(clock.now(), server.busyUntil);
+      turns++;
+      batch.forEach((write, i) => {
+        if (replies[i]!.kind !== 'error') history.ack(write.argv, repliedAt);
+        latency.record(repliedAt - write.arrivedAt);
+        pool.replied(write.client);
+      });
+      serverFreeAt = repliedAt;
+    } else if (t === nextEvent) {
       const event = events.shift()!;
       await server.execute(client, [event.kind.toUpperCase()]);
-    } else if (t === nextCron) {
+    } else if (t === cronAt) {
       await server.cron();
-      nextCron += CRON_INTERVAL_MS;
-    } else if (t === nextWriteback) {
+      // A cron the busy server missed runs once, late, as serverCron does.
+      while (nextCron <= t) nextCron += CRON_INTERVAL_MS;
+    } else {
       await cache.writeback();
       nextWriteback += WRITEBACK_INTERVAL_MS;
-    } else {
-      const argv = workload.next();
-      const reply = await server.execute(client, argv);
-      // Under appendfsync always the reply leaves when the fsync returns; later arrivals queue.
-      const repliedAt = Math.max(clock.now(), server.busyUntil);
-      if (reply.kind !== 'error') history.ack(argv, repliedAt);
-      nextOp = Math.max(nextOp + workload.nextGap(), repliedAt);
     }
     replica?.pump(t);
     if (options.onTrace && t >= nextTrace) {
@@ -209,7 +244,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const rng = seededRng(seed ^ 0x7042);
     await cache.powerLoss({ torn: true, random: (bound) => Math.floor((rng.nextUint32() / 0x100000000) * bound) });
   }
-  const stats = { bytesWritten: cache.stats.bytesWritten, fsyncs: cache.stats.fsyncs, snapshots: watch.snapshots, rewrites: watch.rewrites, delayedFsyncs: server.status.aofDelayedFsync };
+  const stats = {
+    bytesWritten: cache.stats.bytesWritten,
+    fsyncs: cache.stats.fsyncs,
+    aofWrites: server.status.aofWrites,
+    turns,
+    snapshots: watch.snapshots,
+    rewrites: watch.rewrites,
+    delayedFsyncs: server.status.aofDelayedFsync,
+  };
 
   // Recovery: a failover to the replica's memory, or a new process on the same disk, as
   // redis-server restarting.
@@ -258,6 +301,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     lastSnapshotWrites: watch.lastSnapshotMark,
     lostKeys,
     stats,
+    throughput: crashAt > 0 ? Math.round((acknowledged * 1000) / crashAt) : 0,
+    latencyMs: { p50: latency.quantile(0.5), p99: latency.quantile(0.99) },
   };
 }
 
