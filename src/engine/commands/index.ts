@@ -6,6 +6,8 @@ import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
 import { zsetCommands } from './zsets.js';
+import { bitmapCommands } from './bitmaps.js';
+import { bitfieldCommands } from './bitfield.js';
 import { serverCommands } from './server.js';
 import { transactionCommands } from './transactions.js';
 
@@ -16,6 +18,8 @@ const ALL: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...bitmapCommands,
+  ...bitfieldCommands,
   ...serverCommands,
   ...transactionCommands,
 ];

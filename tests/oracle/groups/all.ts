@@ -1,6 +1,7 @@
 // Every generator and normalisation rule, for the mixed suites.
 import fc from 'fast-check';
 import type { Rules } from '../../support/differential.js';
+import { bitmapCommandArb, bitmapRules } from './bitmaps.js';
 import { hashCommandArb, hashRules } from './hashes.js';
 import { keyCommandArb, keyRules } from './keys.js';
 import { listCommandArb, listRules } from './lists.js';
@@ -17,9 +18,10 @@ export const GROUPS = {
   sets: setCommandArb,
   zsets: zsetCommandArb,
   server: serverCommandArb,
+  bitmaps: bitmapCommandArb,
 } as const;
 
-export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules };
+export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules, ...bitmapRules };
 
 /** Commands of every type on the same keys, with server commands (SELECT, MULTI …) less often. */
 export const mixedCommandArb: fc.Arbitrary<string[]> = fc.oneof(
