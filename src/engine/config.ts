@@ -54,6 +54,7 @@ const DIRECTIVES: readonly Directive[] = [
   { name: 'set-max-intset-entries', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '512' },
   { name: 'zset-max-listpack-entries', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '128', alias: 'zset-max-ziplist-entries' },
   { name: 'zset-max-listpack-value', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '64', alias: 'zset-max-ziplist-value' },
+  { name: 'hll-sparse-max-bytes', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '3000' },
   { name: 'lazyfree-lazy-expire', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'repl-diskless-sync', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'repl-backlog-size', kind: { type: 'memory', min: 1, max: LLONG_MAX }, defaultValue: '1048576' },
@@ -249,5 +250,6 @@ export function encodingLimits(config: Config): EncodingLimits {
     setMaxIntsetEntries: config.getNumber('set-max-intset-entries'),
     zsetMaxListpackEntries: config.getNumber('zset-max-listpack-entries'),
     zsetMaxListpackValue: config.getNumber('zset-max-listpack-value'),
+    hllSparseMaxBytes: config.getNumber('hll-sparse-max-bytes'),
   };
 }

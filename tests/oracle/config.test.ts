@@ -16,6 +16,7 @@ const DIRECTIVES = [
   'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'save', 'dbfilename', 'rdbcompression', 'rdbchecksum',
   'stop-writes-on-bgsave-error', 'appendfilename', 'appenddirname', 'databases', 'hz', 'hash-max-listpack-entries',
   'hash-max-ziplist-value', 'set-max-intset-entries', 'zset-max-listpack-entries', 'zset-max-listpack-value',
+  'hll-sparse-max-bytes',
 ];
 const VALUES = ['yes', 'no', 'always', 'everysec', 'bogus', '0', '1', '100', '-1', '64mb', '1gb', '10k', '3600 1', '', '900 1 300 10', '1 2 3', 'abc', 'dump2.rdb'];
 

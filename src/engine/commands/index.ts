@@ -8,6 +8,7 @@ import { setCommands } from './sets.js';
 import { zsetCommands } from './zsets.js';
 import { bitmapCommands } from './bitmaps.js';
 import { bitfieldCommands } from './bitfield.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { serverCommands } from './server.js';
 import { transactionCommands } from './transactions.js';
 
@@ -20,6 +21,7 @@ const ALL: readonly CommandSpec[] = [
   ...zsetCommands,
   ...bitmapCommands,
   ...bitfieldCommands,
+  ...hyperloglogCommands,
   ...serverCommands,
   ...transactionCommands,
 ];

@@ -1,10 +1,12 @@
-// The thresholds (redis.conf directives) that decide a collection's compact encoding.
+// The thresholds (redis.conf directives) that decide a value's compact encoding.
 export interface EncodingLimits {
   hashMaxListpackEntries: number;
   hashMaxListpackValue: number;
   setMaxIntsetEntries: number;
   zsetMaxListpackEntries: number;
   zsetMaxListpackValue: number;
+  /** The largest sparse HyperLogLog (header included) before PFADD makes it dense. */
+  hllSparseMaxBytes: number;
 }
 
 /** Defaults as redis-server 7.0.15 from Debian reports them with `CONFIG GET`. */
@@ -14,4 +16,5 @@ export const DEFAULT_LIMITS: EncodingLimits = {
   setMaxIntsetEntries: 512,
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
+  hllSparseMaxBytes: 3000,
 };

@@ -407,6 +407,8 @@ export class PersistentServer {
   // --- CONFIG SET side effects ---------------------------------------------------------------
 
   private configApplied(name: string, value: string): void {
+    // Encoding thresholds act on the next write, as in Redis.
+    Object.assign(this.engine.limits, encodingLimits(this.config));
     if (name !== 'appendonly') return;
     if (value === 'yes' && !this.aof) this.blocking = this.enqueue(() => this.startAppendOnly());
     if (value === 'no' && this.aof) this.blocking = this.enqueue(() => this.stopAppendOnly());

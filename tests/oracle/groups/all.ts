@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { Rules } from '../../support/differential.js';
 import { bitmapCommandArb, bitmapRules } from './bitmaps.js';
 import { hashCommandArb, hashRules } from './hashes.js';
+import { hyperloglogCommandArb, hyperloglogRules } from './hyperloglog.js';
 import { keyCommandArb, keyRules } from './keys.js';
 import { listCommandArb, listRules } from './lists.js';
 import { serverCommandArb, serverRules } from './server.js';
@@ -19,9 +20,10 @@ export const GROUPS = {
   zsets: zsetCommandArb,
   server: serverCommandArb,
   bitmaps: bitmapCommandArb,
+  hyperloglog: hyperloglogCommandArb,
 } as const;
 
-export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules, ...bitmapRules };
+export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules, ...bitmapRules, ...hyperloglogRules };
 
 /** Commands of every type on the same keys, with server commands (SELECT, MULTI …) less often. */
 export const mixedCommandArb: fc.Arbitrary<string[]> = fc.oneof(
