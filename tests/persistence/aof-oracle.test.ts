@@ -293,6 +293,15 @@ describe('propagation', () => {
     ['PFDEBUG', 'TODENSE', 'hll3'],
     ['PFDEBUG', 'TODENSE', 'hll3'],
     ['PFDEBUG', 'ENCODING', 'hll'],
+    // GEOADD is propagated as the ZADD it makes (options as given); searches only with STORE.
+    ['GEOADD', 'geo', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+    ['GEOADD', 'geo', 'NX', '13.361389', '38.115556', 'Palermo'],
+    ['geoadd', 'geo', 'CH', 'xx', '13.5', '38', 'Palermo'],
+    ['GEORADIUS', 'geo', '15', '37', '200', 'km', 'ASC'],
+    ['GEORADIUS', 'geo', '15', '37', '200', 'km', 'STORE', 'near'],
+    ['GEOSEARCHSTORE', 'near2', 'geo', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '300', 'km', 'STOREDIST'],
+    ['GEORADIUSBYMEMBER', 'nowhere', 'x', '1', 'km', 'STORE', 'near'],
+    ['GEORADIUSBYMEMBER', 'nowhere', 'x', '1', 'km', 'STORE', 'near'],
   ];
 
   /** Absolute ms in PEXPIREAT/PXAT arguments depend on when each server ran. */

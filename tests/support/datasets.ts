@@ -42,6 +42,10 @@ export function everyEncodingDataset(): string[][] {
     ['PFADD', 'hll:sparse', 'a', 'b', 'c'],
     ['PFADD', 'hll:dense', ...range(3000, (i) => `member:${i}`)],
     ['PFCOUNT', 'hll:dense'],
+    // Geo sets are sorted sets of geohash scores; a search stores one.
+    ['GEOADD', 'geo:small', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+    ['GEOADD', 'geo:big', ...Array.from({ length: 200 }, (_, i) => [String(-170 + i * 1.7), String(-80 + i * 0.8), `place:${i}`]).flat()],
+    ['GEOSEARCHSTORE', 'geo:stored', 'geo:big', 'FROMLONLAT', '0', '0', 'BYBOX', '8000', '8000', 'km', 'ASC', 'COUNT', '30'],
     ['PEXPIREAT', 'list:small', far],
     ['PEXPIREAT', 'zset:many', far],
     ['SELECT', '3'],

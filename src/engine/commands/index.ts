@@ -9,6 +9,7 @@ import { zsetCommands } from './zsets.js';
 import { bitmapCommands } from './bitmaps.js';
 import { bitfieldCommands } from './bitfield.js';
 import { hyperloglogCommands } from './hyperloglog.js';
+import { geoCommands } from './geo.js';
 import { serverCommands } from './server.js';
 import { transactionCommands } from './transactions.js';
 
@@ -22,6 +23,7 @@ const ALL: readonly CommandSpec[] = [
   ...bitmapCommands,
   ...bitfieldCommands,
   ...hyperloglogCommands,
+  ...geoCommands,
   ...serverCommands,
   ...transactionCommands,
 ];

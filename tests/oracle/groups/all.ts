@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import type { Rules } from '../../support/differential.js';
 import { bitmapCommandArb, bitmapRules } from './bitmaps.js';
+import { geoCommandArb, geoRules } from './geo.js';
 import { hashCommandArb, hashRules } from './hashes.js';
 import { hyperloglogCommandArb, hyperloglogRules } from './hyperloglog.js';
 import { keyCommandArb, keyRules } from './keys.js';
@@ -21,9 +22,10 @@ export const GROUPS = {
   server: serverCommandArb,
   bitmaps: bitmapCommandArb,
   hyperloglog: hyperloglogCommandArb,
+  geo: geoCommandArb,
 } as const;
 
-export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules, ...bitmapRules, ...hyperloglogRules };
+export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules, ...bitmapRules, ...hyperloglogRules, ...geoRules };
 
 /** Commands of every type on the same keys, with server commands (SELECT, MULTI …) less often. */
 export const mixedCommandArb: fc.Arbitrary<string[]> = fc.oneof(
