@@ -36,4 +36,7 @@ export const mixedCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   { arbitrary: setCommandArb, weight: 3 },
   { arbitrary: zsetCommandArb, weight: 3 },
   { arbitrary: serverCommandArb, weight: 1 },
+  { arbitrary: bitmapCommandArb, weight: 2 },
+  { arbitrary: hyperloglogCommandArb, weight: 1 },
+  { arbitrary: geoCommandArb, weight: 2 },
 );
