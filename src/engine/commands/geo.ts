@@ -43,22 +43,20 @@ function standardGeohash(longitude: number, latitude: number): string {
   return out + '0';
 }
 
+/** GEOPOS and GEOHASH: one reply per member of argv[2…], `missing` for a member not there. */
+function eachPosition(ctx: CommandContext, argv: readonly Bin[], missing: Reply, reply: (longitude: number, latitude: number) => Reply): Reply {
+  const zset = ctx.getZSet(argv[1]!);
+  return array(
+    argv.slice(2).map((member) => {
+      const score = zset?.scores.get(member);
+      return score === undefined ? missing : reply(...decodeScore(score));
+    }),
+  );
+}
+
 export const geoCommands: readonly CommandSpec[] = [
   command({ name: 'geoadd', arity: -5, write: true, keys: [1, 1, 1], run: geoadd }),
-  command({
-    name: 'geopos',
-    arity: -2,
-    keys: [1, 1, 1],
-    run(ctx, argv) {
-      const zset = ctx.getZSet(argv[1]!);
-      return array(
-        argv.slice(2).map((member) => {
-          const score = zset?.scores.get(member);
-          return score === undefined ? NIL_ARRAY : coordinateReply(...decodeScore(score));
-        }),
-      );
-    },
-  }),
+  command({ name: 'geopos', arity: -2, keys: [1, 1, 1], run: (ctx, argv) => eachPosition(ctx, argv, NIL_ARRAY, coordinateReply) }),
   command({
     name: 'geodist',
     arity: -4,
@@ -74,20 +72,7 @@ export const geoCommands: readonly CommandSpec[] = [
       return bulk(formatFixedPoint(geoDistance(...decodeScore(first), ...decodeScore(second)) / toMeters, 4));
     },
   }),
-  command({
-    name: 'geohash',
-    arity: -2,
-    keys: [1, 1, 1],
-    run(ctx, argv) {
-      const zset = ctx.getZSet(argv[1]!);
-      return array(
-        argv.slice(2).map((member) => {
-          const score = zset?.scores.get(member);
-          return score === undefined ? NIL : bulk(standardGeohash(...decodeScore(score)));
-        }),
-      );
-    },
-  }),
+  command({ name: 'geohash', arity: -2, keys: [1, 1, 1], run: (ctx, argv) => eachPosition(ctx, argv, NIL, (lon, lat) => bulk(standardGeohash(lon, lat))) }),
   command({ name: 'georadius', arity: -6, write: true, keys: [1, 1, 1], run: (ctx, argv) => georadiusGeneric(ctx, argv, 1, { byCoordinates: true }) }),
   command({ name: 'georadius_ro', arity: -6, keys: [1, 1, 1], run: (ctx, argv) => georadiusGeneric(ctx, argv, 1, { byCoordinates: true, noStore: true }) }),
   command({ name: 'georadiusbymember', arity: -5, write: true, keys: [1, 1, 1], run: (ctx, argv) => georadiusGeneric(ctx, argv, 1, { byMember: true }) }),
