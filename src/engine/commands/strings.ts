@@ -1,6 +1,6 @@
 // String commands. Values are stored as plain Bin; APPEND and SETRANGE change a RawString in
 // place, because Redis keeps those "raw" whatever their length (OBJECT ENCODING shows it).
-import { writeBin, type Bin } from '../bytes.js';
+import type { Bin } from '../bytes.js';
 import type { CommandContext } from '../context.js';
 import { ERR } from '../errors.js';
 import { RawString, stringBytes, type StringValue } from '../keyspace/values.js';
@@ -178,7 +178,9 @@ export const stringCommands: readonly CommandSpec[] = [
       }
       const length = current.length + tail.length;
       checkLength(length);
-      writeBin(ctx.unshareString(key, current).resize(length), length - tail.length, tail);
+      const raw = ctx.unshareString(key, current);
+      raw.resize(length);
+      raw.write(length - tail.length, tail);
       ctx.dirty();
       return int(length);
     },
@@ -243,7 +245,7 @@ export const stringCommands: readonly CommandSpec[] = [
         if (patch.length === 0) return int(0);
         checkLength(offset + patch.length);
         const created = RawString.ofBytes(new Uint8Array(offset + patch.length));
-        writeBin(created.writable(), offset, patch);
+        created.write(offset, patch);
         ctx.db.setKey(key, created);
         ctx.dirty();
         return int(created.length);
@@ -252,7 +254,8 @@ export const stringCommands: readonly CommandSpec[] = [
       checkLength(offset + patch.length);
       const raw = ctx.unshareString(key, current);
       // sdsgrowzero: only a longer string changes length.
-      writeBin(offset + patch.length > raw.length ? raw.resize(offset + patch.length) : raw.writable(), offset, patch);
+      if (offset + patch.length > raw.length) raw.resize(offset + patch.length);
+      raw.write(offset, patch);
       ctx.dirty();
       return int(raw.length);
     },

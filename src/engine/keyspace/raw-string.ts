@@ -75,6 +75,12 @@ export class RawString {
     return this.editable(this.size + 1);
   }
 
+  /** Copies `s` over the bytes from `at` (within the length). */
+  write(at: number, s: Bin): void {
+    const buffer = this.writable();
+    for (let i = 0; i < s.length; i++) buffer[at + i] = s.charCodeAt(i);
+  }
+
   /**
    * The byte after the end, where an sds keeps its terminator. It is 0 unless a write went past
    * the end (Redis's sparse HLL code does that on a corrupt HLL, and reads it back).
