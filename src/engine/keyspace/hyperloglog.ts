@@ -39,7 +39,7 @@ export function hllEncoding(value: StringValue): HllEncoding | null {
 export function emptyHll(): Uint8Array {
   const bytes = new Uint8Array(HLL_HEADER + 2);
   bytes.set([0x48, 0x59, 0x4c, 0x4c, SPARSE]);
-  setXzero(bytes, HLL_HEADER, HLL_REGISTERS);
+  bytes.set(xzeroOp(HLL_REGISTERS), HLL_HEADER);
   return bytes;
 }
 
@@ -54,14 +54,11 @@ const valValue = (op: number) => ((op >> 2) & 0x1f) + 1;
 const valLen = (op: number) => (op & 0x3) + 1;
 const valOp = (value: number, len: number) => (((value - 1) << 2) | (len - 1) | 0x80) & 0xff;
 
-function setXzero(bytes: Uint8Array, at: number, len: number): void {
-  bytes[at] = ((len - 1) >> 8) | 0x40;
-  bytes[at + 1] = (len - 1) & 0xff;
-}
+const xzeroOp = (len: number) => [((len - 1) >> 8) | 0x40, (len - 1) & 0xff];
 
 /** A zero run as ZERO (up to 64) or XZERO, appended to `seq`. */
 function pushZeros(seq: number[], len: number): void {
-  if (len > SPARSE_ZERO_MAX_LEN) seq.push(((len - 1) >> 8) | 0x40, (len - 1) & 0xff);
+  if (len > SPARSE_ZERO_MAX_LEN) seq.push(...xzeroOp(len));
   else seq.push(len - 1);
 }
 
@@ -86,28 +83,29 @@ function xzeroNext({ bytes, after }: HllBytes, p: number): number {
 }
 
 /**
- * Walks the sparse opcodes, calling `run(first, len, value)` for each run of registers. Returns
- * the number of registers covered, or -1 when a VAL run passes 16384 (where Redis's loops stop).
+ * Walks the sparse opcodes, calling `run(first, len, value, opcode)` for each. Returns the number
+ * of registers covered; with `stopPastEnd`, -1 as soon as a VAL run passes register 16383
+ * (where hllSparseToDense and hllMerge stop; the histogram and PFDEBUG DECODE read on).
  */
-function walkSparse(hll: HllBytes, run: (first: number, len: number, value: number) => void): number {
+function walkSparse(hll: HllBytes, stopPastEnd: boolean, run: (first: number, len: number, value: number, opcode: 'z' | 'Z' | 'v') => void): number {
   const { bytes } = hll;
   let index = 0;
   for (let p = HLL_HEADER; p < bytes.length; ) {
     const op = bytes[p]!;
     if (isZero(op)) {
       const len = zeroLen(op);
-      run(index, len, 0);
+      run(index, len, 0, 'z');
       index += len;
       p++;
     } else if (isXzero(op)) {
       const len = xzeroLen(op, xzeroNext(hll, p));
-      run(index, len, 0);
+      run(index, len, 0, 'Z');
       index += len;
       p += 2;
     } else {
       const len = valLen(op);
-      if (index + len > HLL_REGISTERS) return -1;
-      run(index, len, valValue(op));
+      if (stopPastEnd && index + len > HLL_REGISTERS) return -1;
+      run(index, len, valValue(op), 'v');
       index += len;
       p++;
     }
@@ -190,7 +188,7 @@ export function sparseToDense(raw: RawString): boolean {
   // The header (magic, cached cardinality) is kept; only the encoding changes.
   dense.set(sparse.bytes.subarray(0, HLL_HEADER));
   dense[ENCODING_BYTE] = DENSE;
-  const covered = walkSparse(sparse, (first, len, value) => {
+  const covered = walkSparse(sparse, true, (first, len, value) => {
     if (value) for (let i = first; i < first + len; i++) denseSet(dense, HLL_HEADER, i, value);
   });
   if (covered !== HLL_REGISTERS) return false;
@@ -332,7 +330,7 @@ export function mergeRegisters(max: Uint8Array, value: StringValue): boolean {
     }
     return true;
   }
-  const covered = walkSparse(hll, (first, len, value) => {
+  const covered = walkSparse(hll, true, (first, len, value) => {
     for (let i = first; i < first + len; i++) if (value > max[i]!) max[i] = value;
   });
   return covered === HLL_REGISTERS;
@@ -346,26 +344,10 @@ function histogram(hll: HllBytes): number[] | null {
     for (let i = 0; i < HLL_REGISTERS; i++) counts[denseGet(bytes, HLL_HEADER, i)]!++;
     return counts;
   }
-  // hllSparseRegHisto counts every run, VALs past the end included, and then checks the total.
-  let index = 0;
-  for (let p = HLL_HEADER; p < bytes.length; ) {
-    const op = bytes[p]!;
-    if (isZero(op)) {
-      counts[0]! += zeroLen(op);
-      index += zeroLen(op);
-      p++;
-    } else if (isXzero(op)) {
-      const len = xzeroLen(op, xzeroNext(hll, p));
-      counts[0]! += len;
-      index += len;
-      p += 2;
-    } else {
-      counts[valValue(op)]! += valLen(op);
-      index += valLen(op);
-      p++;
-    }
-  }
-  return index === HLL_REGISTERS ? counts : null;
+  const covered = walkSparse(hll, false, (_, len, value) => {
+    counts[value]! += len;
+  });
+  return covered === HLL_REGISTERS ? counts : null;
 }
 
 function sigma(x: number): number {
@@ -440,21 +422,7 @@ export function storeCardinality(raw: RawString, card: bigint): void {
 
 /** PFDEBUG DECODE's text of a sparse HLL: "Z:16384", "z:3 v:2,1 …". */
 export function describeSparse(value: StringValue): string {
-  const hll = readable(value);
-  const { bytes } = hll;
   const parts: string[] = [];
-  for (let p = HLL_HEADER; p < bytes.length; ) {
-    const op = bytes[p]!;
-    if (isZero(op)) {
-      parts.push(`z:${zeroLen(op)}`);
-      p++;
-    } else if (isXzero(op)) {
-      parts.push(`Z:${xzeroLen(op, xzeroNext(hll, p))}`);
-      p += 2;
-    } else {
-      parts.push(`v:${valValue(op)},${valLen(op)}`);
-      p++;
-    }
-  }
+  walkSparse(readable(value), false, (_, len, register, opcode) => parts.push(opcode === 'v' ? `v:${register},${len}` : `${opcode}:${len}`));
   return parts.join(' ');
 }
