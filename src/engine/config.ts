@@ -56,6 +56,7 @@ const DIRECTIVES: readonly Directive[] = [
   { name: 'zset-max-listpack-value', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '64', alias: 'zset-max-ziplist-value' },
   { name: 'stream-node-max-bytes', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '4096' },
   { name: 'stream-node-max-entries', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '100' },
+  { name: 'hll-sparse-max-bytes', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '3000' },
   { name: 'lazyfree-lazy-expire', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'repl-diskless-sync', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'repl-backlog-size', kind: { type: 'memory', min: 1, max: LLONG_MAX }, defaultValue: '1048576' },
@@ -253,5 +254,6 @@ export function encodingLimits(config: Config): EncodingLimits {
     zsetMaxListpackValue: config.getNumber('zset-max-listpack-value'),
     streamNodeMaxBytes: config.getNumber('stream-node-max-bytes'),
     streamNodeMaxEntries: config.getNumber('stream-node-max-entries'),
+    hllSparseMaxBytes: config.getNumber('hll-sparse-max-bytes'),
   };
 }

@@ -14,6 +14,7 @@ import {
   ZSetValue,
   type RedisValue,
   type TypeName,
+  type StringValue,
 } from './keyspace/values.js';
 
 type Collection = ListValue | HashValue | SetValue | ZSetValue | StreamValue;
@@ -58,11 +59,26 @@ export class CommandContext {
 
   /** The key's string bytes, undefined if missing, WRONGTYPE if it is another type. */
   getString(key: Bin, db: Database = this.db): Bin | undefined {
+    const value = this.getStringValue(key, db);
+    return typeof value === 'object' ? value.value : value;
+  }
+
+  /** The key's string value as stored (a raw one is not turned into a Bin), or undefined. */
+  getStringValue(key: Bin, db: Database = this.db): StringValue | undefined {
     const value = this.lookup(key, db);
-    if (value === undefined) return undefined;
-    if (typeof value === 'string') return value;
-    if (value instanceof RawString) return value.value;
+    if (value === undefined || typeof value === 'string' || value instanceof RawString) return value;
     throw new CommandError(ERR.wrongType);
+  }
+
+  /**
+   * dbUnshareStringValue: the existing string at `key` as a raw value of its own that may be
+   * changed in place (an int or embstr becomes raw, as in Redis, even if nothing changes).
+   */
+  unshareString(key: Bin, value: StringValue): RawString {
+    if (value instanceof RawString && value.encoding === 'raw') return value;
+    const raw = new RawString(typeof value === 'string' ? value : value.value);
+    this.db.overwrite(key, raw);
+    return raw;
   }
 
   /** The key's collection of class `type`, undefined if missing, WRONGTYPE otherwise. */

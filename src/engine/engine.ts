@@ -226,7 +226,7 @@ export class Engine {
     }
     this.stats.commandsProcessed++;
     // While loading a file nothing is propagated: the data is already on disk.
-    if (spec.write && !this.loading && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {
+    if ((spec.write || spec.mayReplicate) && !this.loading && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {
       this.pending.push({ db: client.db, argv: ctx.propagateAs ?? [...argv] });
     }
     this.callDepth--;

@@ -16,6 +16,7 @@ const DIRECTIVES = [
   'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'save', 'dbfilename', 'rdbcompression', 'rdbchecksum',
   'stop-writes-on-bgsave-error', 'appendfilename', 'appenddirname', 'databases', 'hz', 'hash-max-listpack-entries',
   'hash-max-ziplist-value', 'set-max-intset-entries', 'zset-max-listpack-entries', 'zset-max-listpack-value',
+  'hll-sparse-max-bytes',
 ];
 const VALUES = ['yes', 'no', 'always', 'everysec', 'bogus', '0', '1', '100', '-1', '64mb', '1gb', '10k', '3600 1', '', '900 1 300 10', '1 2 3', 'abc', 'dump2.rdb'];
 
@@ -79,5 +80,24 @@ describe('CONFIG vs redis-server', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('applies a CONFIG SET encoding threshold to the next write, as redis-server does', async () => {
+    const { server, client } = await lab();
+    const commands = [
+      ['CONFIG', 'SET', 'hash-max-listpack-entries', '1', 'zset-max-listpack-value', '2', 'set-max-intset-entries', '2'],
+      ['HSET', 'h', 'a', '1', 'b', '2'],
+      ['ZADD', 'z', '1', 'abc'],
+      ['SADD', 's', '1', '2', '3'],
+      ['OBJECT', 'ENCODING', 'h'],
+      ['OBJECT', 'ENCODING', 'z'],
+      ['OBJECT', 'ENCODING', 's'],
+    ];
+    const expected = await redis.pipeline([['FLUSHALL'], ...commands, ['CONFIG', 'SET', 'hash-max-listpack-entries', '512', 'zset-max-listpack-value', '64', 'set-max-intset-entries', '512']]);
+    const actual = [];
+    for (const argv of commands) actual.push(await server.execute(client, argv));
+    expect(actual).toEqual(expected.slice(1, -1));
+    expect(actual.slice(-3).map((r) => r.value)).toEqual(['hashtable', 'skiplist', 'hashtable']);
+    await server.shutdown();
   });
 });

@@ -122,8 +122,13 @@ export function describeReply(reply: Reply | undefined): string {
   return JSON.stringify(reply, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 }
 
+/** Structural equality (big replies such as PFDEBUG GETREG's 16384 integers compare fast). */
 function sameReply(a: Reply, b: Reply): boolean {
-  return describeReply(a) === describeReply(b);
+  if (a.kind !== b.kind) return false;
+  if (a.kind !== 'array' || b.kind !== 'array') return a.value === b.value;
+  if (a.value === null || b.value === null) return a.value === b.value;
+  if (a.value.length !== b.value.length) return false;
+  return a.value.every((item, i) => sameReply(item, b.value![i]!));
 }
 
 export interface DifferentialResult {

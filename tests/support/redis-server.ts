@@ -48,6 +48,19 @@ class ReplyReader {
   }
 
   private read(): Reply | undefined {
+    // Integers (PFDEBUG GETREG replies 16384 of them) are read from the bytes, without a string.
+    if (this.buffer[this.offset] === 0x3a) {
+      let at = this.offset + 1;
+      const negative = this.buffer[at] === 0x2d;
+      if (negative) at++;
+      let n = 0;
+      let digits = 0;
+      for (; at < this.buffer.length && this.buffer[at]! >= 0x30 && this.buffer[at]! <= 0x39; at++, digits++) n = n * 10 + this.buffer[at]! - 0x30;
+      if (at + 1 < this.buffer.length && this.buffer[at] === 0x0d && digits > 0 && digits <= 15) {
+        this.offset = at + 2;
+        return { kind: 'int', value: negative ? -n : n };
+      }
+    }
     const header = this.line();
     if (header === undefined) return undefined;
     const body = header.slice(1);
@@ -57,6 +70,8 @@ class ReplyReader {
       case '-':
         return { kind: 'error', value: body };
       case ':': {
+        // Up to 15 digits a number is exact; only longer ones need a bigint.
+        if (body.length <= 15) return { kind: 'int', value: Number(body) };
         const n = BigInt(body);
         return { kind: 'int', value: n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n };
       }

@@ -6,6 +6,10 @@ import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
 import { zsetCommands } from './zsets.js';
+import { bitmapCommands } from './bitmaps.js';
+import { bitfieldCommands } from './bitfield.js';
+import { hyperloglogCommands } from './hyperloglog.js';
+import { geoCommands } from './geo.js';
 import { serverCommands } from './server.js';
 import { transactionCommands } from './transactions.js';
 import { streamCommands } from './streams.js';
@@ -22,6 +26,10 @@ const ALL: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...bitmapCommands,
+  ...bitfieldCommands,
+  ...hyperloglogCommands,
+  ...geoCommands,
   ...serverCommands,
   ...transactionCommands,
   ...streamCommands,

@@ -42,7 +42,7 @@ function rename(ctx: CommandContext, argv: readonly Bin[], nx: boolean): Reply {
 export function copyValue(value: RedisValue): RedisValue {
   // dupStringObject gives a shared integer a private object of its own.
   if (typeof value === 'string') return refCount(value) === 1 ? value : new RawString(value, 'int');
-  if (!('type' in value)) return value;
+  if (value instanceof RawString) return value.copy();
   switch (value.type) {
     case 'list':
       return new ListValue(value.items);

@@ -13,7 +13,7 @@ import { collectionScan, scanItems, scanReply } from './scan.js';
 import { command, fail, type CommandSpec } from './types.js';
 import { entriesReply, zcount, zlexcount, zrangeCommand, zrangestore, zremrange } from './zset-range-commands.js';
 
-function zadd(ctx: CommandContext, argv: readonly Bin[], incrOnly: boolean): Reply {
+export function zadd(ctx: CommandContext, argv: readonly Bin[], incrOnly: boolean): Reply {
   const flags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrOnly };
   let scoreIndex = 2;
   if (!incrOnly) {

@@ -5,24 +5,12 @@ import type { Bin } from '../bytes.js';
 import { parseInt64 } from '../util/numbers.js';
 import { Deque } from './deque.js';
 import type { EncodingLimits } from './limits.js';
+import { RawString } from './raw-string.js';
 import { StreamValue } from './stream.js';
 
 export { StreamValue };
 
-/**
- * A string whose encoding Redis will not reconsider: APPEND and SETRANGE results stay "raw"
- * whatever their length; INCRBYFLOAT results are never turned into "int".
- */
-/**
- * A string whose encoding is not the one Redis would pick for its bytes today: INCRBYFLOAT's
- * raw/embstr numbers, or COPY's private copy of a shared integer ('int', refcount 1).
- */
-export class RawString {
-  constructor(
-    readonly value: Bin,
-    readonly encoding: 'raw' | 'embstr' | 'int' = 'raw',
-  ) {}
-}
+export { RawString };
 
 export class ListValue {
   readonly type = 'list';
@@ -171,6 +159,8 @@ export class ZSetValue {
 }
 
 export type RedisValue = Bin | RawString | ListValue | HashValue | SetValue | ZSetValue | StreamValue;
+/** A string value: both kinds have `length`, `charCodeAt` and `slice`, so readers need not care. */
+export type StringValue = Bin | RawString;
 export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 
 export function typeOf(value: RedisValue): TypeName {
@@ -198,8 +188,7 @@ export function objectEncoding(value: RedisValue): string {
 
 /** An estimate of the memory a value takes, for INFO and copy-on-write accounting. */
 export function valueBytes(value: RedisValue): number {
-  if (typeof value === 'string') return value.length;
-  if (value instanceof RawString) return value.value.length;
+  if (typeof value === 'string' || value instanceof RawString) return value.length;
   let bytes = 64;
   switch (value.type) {
     case 'list':

@@ -265,6 +265,8 @@ export class PersistentServer implements ServerCore {
 
   /** CONFIG SET appendonly acts at once: the reply waits until the AOF is on or off. */
   private configApplied(name: string, value: string): void {
+    // Encoding thresholds act on the next write, as in Redis.
+    Object.assign(this.engine.limits, encodingLimits(this.config));
     if (name !== 'appendonly') return;
     if (value === 'yes' && !this.aof) this.block(this.aofPart.enable());
     if (value === 'no' && this.aof) this.block(this.aofPart.disable());

@@ -122,3 +122,23 @@ export function formatDouble(d: number): string {
   }
   return negative ? '-' + out : out;
 }
+
+/**
+ * Redis's fixedpoint_d2string: llrint(d × 10^digits) (half to even; out of the int64 range
+ * x86 gives INT64_MIN) printed with the point `digits` from the right, as GEODIST replies.
+ */
+export function formatFixedPoint(d: number, digits: number): string {
+  if (d === 0) return '0.' + '0'.repeat(digits);
+  const x = d * 10 ** digits;
+  let scaled: bigint;
+  if (!(Math.abs(x) < 2 ** 63)) {
+    scaled = INT64_MIN;
+  } else {
+    const floor = Math.floor(x);
+    const rest = x - floor;
+    scaled = BigInt(rest > 0.5 || (rest === 0.5 && floor % 2 !== 0) ? floor + 1 : floor);
+  }
+  const negative = scaled < 0n;
+  const text = (negative ? -scaled : scaled).toString().padStart(digits + 1, '0');
+  return `${negative ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}

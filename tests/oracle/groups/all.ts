@@ -1,7 +1,10 @@
 // Every generator and normalisation rule, for the mixed suites.
 import fc from 'fast-check';
 import type { Rules } from '../../support/differential.js';
+import { bitmapCommandArb, bitmapRules } from './bitmaps.js';
+import { geoCommandArb, geoRules } from './geo.js';
 import { hashCommandArb, hashRules } from './hashes.js';
+import { hyperloglogCommandArb, hyperloglogRules } from './hyperloglog.js';
 import { keyCommandArb, keyRules } from './keys.js';
 import { listCommandArb, listRules } from './lists.js';
 import { serverCommandArb, serverRules } from './server.js';
@@ -20,6 +23,9 @@ export const GROUPS = {
   zsets: zsetCommandArb,
   server: serverCommandArb,
   streams: streamCommandArb,
+  bitmaps: bitmapCommandArb,
+  hyperloglog: hyperloglogCommandArb,
+  geo: geoCommandArb,
 } as const;
 
 /**
@@ -28,7 +34,7 @@ export const GROUPS = {
  */
 export const blockingMixArb: fc.Arbitrary<string[]> = fc.oneof(blockingCommandArb, listCommandArb, zsetCommandArb, streamCommandArb);
 
-export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules, ...streamRules, ...blockingRules };
+export const allRules: Rules = { ...stringRules, ...keyRules, ...listRules, ...hashRules, ...setRules, ...zsetRules, ...serverRules, ...streamRules, ...blockingRules, ...bitmapRules, ...hyperloglogRules, ...geoRules };
 
 /** Commands of every type on the same keys, with server commands (SELECT, MULTI …) less often. */
 export const mixedCommandArb: fc.Arbitrary<string[]> = fc.oneof(
@@ -40,4 +46,7 @@ export const mixedCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   { arbitrary: zsetCommandArb, weight: 3 },
   { arbitrary: serverCommandArb, weight: 1 },
   { arbitrary: streamCommandArb, weight: 3 },
+  { arbitrary: bitmapCommandArb, weight: 2 },
+  { arbitrary: hyperloglogCommandArb, weight: 1 },
+  { arbitrary: geoCommandArb, weight: 2 },
 );
