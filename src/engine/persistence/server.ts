@@ -211,6 +211,19 @@ export class PersistentServer implements ServerCore {
     await this.aofPart.beforeSleep();
   }
 
+  /**
+   * The earliest time (server clock) at which serverCron can do anything, if no command runs
+   * before it: a simulator may skip the ticks before it, which would each have done nothing.
+   */
+  nextCronWork(): number {
+    const now = this.engine.clock.now();
+    if (this.job || this.status.rewriteScheduled || this.status.bgsaveScheduled) return now;
+    if (this.engine.dbs.some((db) => db.expires.size > 0)) return now;
+    const aof = this.aof;
+    if (aof && this.autoRewriteDue(aof)) return now;
+    return Math.min(this.aofPart.nextCronWork(now), this.snapshots.nextSavePoint(now), this.engine.nextBlockedTimeout() ?? Infinity);
+  }
+
   /** SHUTDOWN: background work finishes, the AOF is written and fsynced, save points save. */
   async shutdown(): Promise<void> {
     while (this.job) {
