@@ -177,7 +177,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     // Work of the server (a turn, cron, an event) waits while it is busy; arrivals do not.
     const nextEvent = events.length > 0 ? Math.max(events[0]!.at, serverFreeAt) : Infinity;
     const nextTurn = pool.hasSent ? serverFreeAt : Infinity;
-    const other = Math.min(nextArrival, nextTurn, nextWriteback, nextEvent);
+    const sample = options.onTrace ? nextTrace : Infinity;
+    const other = Math.min(nextArrival, nextTurn, nextWriteback, nextEvent, sample);
     if (!options.everyCronTick && nextCron >= serverFreeAt && nextCron <= other) {
       // Until the next other step nothing changes the server: the ticks before the first one
       // that can find cron work would each do nothing, so they are skipped.
@@ -223,14 +224,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       await server.cron();
       // A cron the busy server missed runs once, late, as serverCron does.
       while (nextCron <= t) nextCron += CRON_INTERVAL_MS;
-    } else {
+    } else if (t === nextWriteback) {
       await cache.writeback();
       nextWriteback += WRITEBACK_INTERVAL_MS;
-    }
-    replica?.pump(t);
-    if (options.onTrace && t >= nextTrace) {
+    } else {
+      // A sample of the run's state, after everything else that happened at this instant.
       nextTrace += traceEvery;
-      options.onTrace({
+      options.onTrace!({
         atMs: t - SIM_EPOCH_MS,
         acknowledgedWrites: history.length,
         keys: server.engine.dbs.reduce((sum, db) => sum + db.size, 0),
@@ -243,6 +243,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         job: server.job?.kind ?? null,
       });
     }
+    replica?.pump(t);
     if (options.onProgress && t - lastProgress >= 1000) {
       lastProgress = t;
       options.onProgress(t - SIM_EPOCH_MS, crashAt);
