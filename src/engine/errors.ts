@@ -55,6 +55,12 @@ export const ERR = {
   hashNotFloat: 'ERR hash value is not a float',
   nanOrInfinityValue: 'ERR value is NaN or Infinity',
   valueOutOfRange: 'ERR value is out of range',
+  /**
+   * The lab's own: Redis has no reply here, it grows the client's output buffer until memory
+   * runs out (SRANDMEMBER / HRANDFIELD / ZRANDMEMBER with a huge negative count).
+   */
+  randomReplyTooLarge: (limit: number) =>
+    `ERR the lab refuses a reply of more than ${limit} random elements (redis-server would build it until it runs out of memory)`,
   numkeysPositive: 'ERR numkeys should be greater than 0',
   numkeysTooMany: "ERR Number of keys can't be greater than number of args",
   limitNegative: "ERR LIMIT can't be negative",
