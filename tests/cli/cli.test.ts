@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from '../support/redis-server.js';
+import { RedisServer, redisRefusal } from '../support/redis-server.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 
@@ -139,6 +139,62 @@ describe('npm run cli -- digest PATH', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^.*bad\.rdb, offset \d+: Short read.*\n$/);
     expect(result.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it('loads a data directory holding appendonlydir/ to the digest redis-server has for it', async () => {
+    const dir = tempDir();
+    const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes'] });
+    let expected;
+    try {
+      await redis.pipeline([['SET', 'a', '1'], ['RPUSH', 'l', 'x', 'y'], ['HSET', 'h', 'f', 'v']]);
+      expected = await redis.pipeline([['DBSIZE'], ['DEBUG', 'DIGEST']]);
+    } finally {
+      await redis.stop();
+    }
+    const result = runCli(['digest', dir], '');
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ keys: expected[0]!.value, digest: expected[1]!.value, loadMs: expect.any(Number) });
+  });
+
+  it('refuses what redis-server refuses to load: an empty dump.rdb, a .rdb that is no RDB, devices', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'dump.rdb'), '');
+    const redisLog = await redisRefusal(dir);
+    expect(redisLog).toContain('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+    expect(redisLog).toContain('Unexpected EOF reading RDB file');
+    const empty = runCli(['digest', join(dir, 'dump.rdb')], '');
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toBe('error: dump.rdb, offset 0: Short read or OOM loading DB (Unexpected EOF reading RDB file): the file is empty\n');
+
+    writeFileSync(join(dir, 'dump.rdb'), 'this is not an RDB file\n');
+    expect(await redisRefusal(dir)).toContain('Wrong signature trying to load DB from file');
+    const notRdb = runCli(['digest', join(dir, 'dump.rdb')], '');
+    expect(notRdb.status).toBe(1);
+    expect(notRdb.stderr).toMatch(/^error: dump\.rdb, offset 0: Wrong signature trying to load DB from file/);
+
+    for (const device of ['/dev/null', '/dev/zero']) {
+      const result = runCli(['digest', device], '');
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(`error: ${device}: not a regular file or directory\n`);
+    }
+  });
+
+  it('words a checksum mismatch as redis-server does, expected and got in its order', async () => {
+    const dir = tempDir();
+    const redis = await RedisServer.start({ dir });
+    try {
+      await redis.pipeline([['SET', 'a', '1'], ['SAVE']]);
+    } finally {
+      await redis.stop();
+    }
+    const file = readFileSync(join(dir, 'dump.rdb'));
+    file[file.length - 1] ^= 0xff;
+    writeFileSync(join(dir, 'dump.rdb'), file);
+    const line = /Wrong RDB checksum expected: .*\. Aborting now\./.exec(await redisRefusal(dir))?.[0];
+    expect(line).toBeDefined();
+    const result = runCli(['digest', join(dir, 'dump.rdb')], '');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`error: dump.rdb, offset ${file.length - 8}: ${line}\n`);
   });
 
   it('exec --dir saves a dump.rdb that redis-server loads, and loads it again on the next run', async () => {
