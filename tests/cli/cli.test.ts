@@ -188,7 +188,7 @@ describe('npm run cli -- digest PATH', () => {
       await redis.stop();
     }
     const file = readFileSync(join(dir, 'dump.rdb'));
-    file[file.length - 1] ^= 0xff;
+    file[file.length - 1] = file[file.length - 1]! ^ 0xff;
     writeFileSync(join(dir, 'dump.rdb'), file);
     const line = /Wrong RDB checksum expected: .*\. Aborting now\./.exec(await redisRefusal(dir))?.[0];
     expect(line).toBeDefined();
