@@ -67,7 +67,3 @@ export async function runStdin(runner: CommandRunner, print: ((text: string) => 
   if (print && out.length > 0) await print(out.join(''));
   await runner.finish();
 }
-
-export async function writeStdout(text: string): Promise<void> {
-  if (!process.stdout.write(text, 'latin1')) await new Promise((resolve) => process.stdout.once('drain', resolve));
-}

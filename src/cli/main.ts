@@ -7,9 +7,10 @@ import { applyConfigText, Config } from '../engine/config.js';
 import { datasetDigest } from '../engine/digest.js';
 import type { Engine } from '../engine/engine.js';
 import { rdbCodec } from '../engine/persistence/rdb-codec.js';
-import { openRunner, runStdin, writeStdout } from './exec.js';
+import { openRunner, runStdin } from './exec.js';
 import { loadPath } from './load-path.js';
 import { runScenarioCommand, SCENARIO_OPTIONS, type ScenarioCliOptions } from './scenario.js';
+import { Output } from './stdout.js';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
 
@@ -101,6 +102,8 @@ function digestLine(engine: Engine, loadMs: number | null): string {
 }
 
 async function run(options: Options): Promise<void> {
+  const stdout = new Output(process.stdout, (line) => process.stderr.write(`warning: ${line}\n`));
+  const writeStdout = (text: string) => stdout.write(text);
   if (options.scenario) {
     await runScenarioCommand(options.scenario, writeStdout);
     return;

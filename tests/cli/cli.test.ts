@@ -1,6 +1,6 @@
 // The headless CLI against the real thing: the same stdin through `redis-cli` (talking to
 // redis-server) and through `npm run cli -- exec` must print the same bytes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,32 @@ describe('npm run cli -- exec', () => {
     expect(actual.stderr).toBe('');
     expect(actual.status).toBe(0);
     expect(actual.stdout).toBe(expected);
+  });
+
+  it('keeps executing and saves as configured when the reader of its output goes away (| head -1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    try {
+      const input = Array.from({ length: 100_000 }, (_, i) => `SET key:${i} value${i}\n`).join('');
+      const child = spawn(process.execPath, [...CLI, 'exec', '--dir', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const firstLine = new Promise<string>((resolve) =>
+        child.stdout.once('data', (d: Buffer) => {
+          child.stdout.destroy();
+          resolve(d.toString().split('\n')[0]!);
+        }),
+      );
+      // Before the fix the child died of the EPIPE and stopped reading its input.
+      child.stdin.on('error', () => {});
+      child.stdin.end(input);
+      const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(await firstLine).toBe('OK');
+      expect(stderr).toBe('# Saving the final RDB snapshot before exiting.\n');
+      expect(status).toBe(0);
+      expect(JSON.parse(runCli(['digest', join(dir, 'dump.rdb')], '').stdout)).toMatchObject({ keys: 100_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers a line with unbalanced quotes with the server protocol error and carries on', () => {
