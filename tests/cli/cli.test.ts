@@ -96,6 +96,13 @@ describe('npm run cli -- exec', () => {
     }
   });
 
+  it('splits a 10 MB inline line in a 100 MB heap (appending byte by byte needs more than 200 MB)', () => {
+    const input = `SET k ${'x'.repeat(10_000_000)}\nSTRLEN k\nSET q "${'y'.repeat(1_000_000)}\\n"\nSTRLEN q\n`;
+    const result = spawnSync(process.execPath, ['--max-old-space-size=100', ...CLI, 'exec'], { input: Buffer.from(input, 'latin1'), encoding: 'latin1' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('OK\n10000000\nOK\n1000001\n');
+  });
+
   it('answers a line with unbalanced quotes with the server protocol error and carries on', () => {
     const result = runCli(['exec'], 'SET a "b\nPING\n');
     expect(result.stdout).toBe('ERR Protocol error: unbalanced quotes in request\n\nPONG\n');
