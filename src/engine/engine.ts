@@ -52,6 +52,8 @@ export class Engine {
   loading = false;
   /** Set by a persistence host: the MISCONF error that refuses writes now, or null. */
   writeRefusal: (() => string | null) | null = null;
+  /** server.in_exec: EXEC is running its queue (BGSAVE and BGREWRITEAOF only schedule then). */
+  inExec = false;
   /** DEBUG SET-ACTIVE-EXPIRE 0 turns the background expiry cycle off. */
   activeExpireEnabled = true;
   /** INFO sections supplied by the host (persistence, replication …), by lower-case name. */
@@ -126,17 +128,18 @@ export class Engine {
       if (client.multi) client.multi.aborted = true;
       return error(resolved);
     }
-    // processCommand refuses writes (and PING) while the disk is failing, before queueing.
+    // processCommand's order: NO_MULTI commands first, then writes (and PING) while the disk is
+    // failing, both refused before queueing and both failing the transaction.
+    if (client.multi && resolved.noMulti) {
+      client.multi.aborted = true;
+      return error(ERR.notAllowedInMulti);
+    }
     const refusal = this.writeRefusal && (resolved.write || resolved.name === 'ping') ? this.writeRefusal() : null;
     if (refusal) {
       if (client.multi) client.multi.aborted = true;
       return error(refusal);
     }
     if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
-      if (resolved.noMulti) {
-        client.multi.aborted = true;
-        return error(ERR.notAllowedInMulti);
-      }
       client.multi.queue.push({ spec: resolved, argv });
       return QUEUED;
     }
@@ -236,8 +239,8 @@ export class Engine {
     const ops = this.pending;
     this.pending = [];
     const unit: PropagatedCommand[] =
-      // MULTI carries no db, so the SELECT (if any) lands inside the transaction, as in Redis.
-      ops.length > 1 ? [{ db: -1, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }] : ops;
+      // MULTI takes the first command's db, so a SELECT comes before it, as propagatePendingCommands does.
+      ops.length > 1 ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }] : ops;
     for (const sink of this.sinks) sink(unit);
   }
 }

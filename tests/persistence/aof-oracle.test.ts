@@ -273,6 +273,22 @@ describe('propagation', () => {
     ['PEXPIREAT', 'gone', '1'],
     ['ZADD', 'z', 'INCR', '2', 'm'],
     ['SETRANGE', 'r', '3', 'abc'],
+    // GET is a read: the AOF gets the SET without it.
+    ['SET', 'b', 'v3', 'GET'],
+    ['SET', 'a', '6', 'XX', 'GET'],
+    ['SET', 'b', 'v4', 'get', 'GET'],
+    ['SET', 'p', 'v', 'PXAT', '4102444800000', 'NX', 'GET'],
+    // A transaction straight after a SELECT: the SELECT comes before MULTI.
+    ['SELECT', '6'],
+    ['MULTI'],
+    ['SET', 'm', '1'],
+    ['INCR', 'm'],
+    ['EXEC'],
+    ['SELECT', '0'],
+    ['MULTI'],
+    ['SET', 'back-in-0', '1'],
+    ['SET', 'again', '1'],
+    ['EXEC'],
   ];
 
   /** Absolute ms in PEXPIREAT/PXAT arguments depend on when each server ran. */
