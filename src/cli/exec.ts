@@ -1,13 +1,13 @@
-// `exec`: inline commands from stdin, replies printed as redis-cli prints them into a pipe. With
-// --dir the commands run on a persistent server over that directory: it loads what the directory
-// holds at start, writes AOF/RDB files as configured, and shuts down like SHUTDOWN at the end.
+// `exec`: lines from stdin handled as redis-cli handles them, replies printed as it prints them
+// into a pipe. With --dir the commands run on a persistent server over that directory: it loads
+// what the directory holds at start, writes AOF/RDB files as configured, and shuts down like
+// SHUTDOWN at the end.
 import { systemClock } from '../engine/clock.js';
 import { type Config, encodingLimits } from '../engine/config.js';
 import { Engine } from '../engine/engine.js';
 import { PersistentServer } from '../engine/persistence/server.js';
 import { rdbCodec } from '../engine/persistence/rdb-codec.js';
-import { formatReplyRaw } from '../engine/resp/cli-format.js';
-import { splitCommandLine } from '../engine/resp/inline.js';
+import { runCliLine } from '../engine/resp/cli-session.js';
 import type { Reply } from '../engine/resp/reply.js';
 import { NodeFsStore } from '../storage/node-fs-store.js';
 import { binaryLines } from './stdin-lines.js';
@@ -50,19 +50,19 @@ export async function openRunner(config: Config, dir: string | undefined): Promi
   };
 }
 
-/** Runs every stdin line; `print` receives each reply (exec) or nothing (digest). */
+/**
+ * Runs every stdin line as redis-cli's prompt does (quit and exit end the input); `print`
+ * receives what redis-cli prints into a pipe (exec), or nothing (digest).
+ */
 export async function runStdin(runner: CommandRunner, print: ((text: string) => Promise<void>) | null): Promise<void> {
   const out: string[] = [];
   for await (const line of binaryLines(process.stdin)) {
-    const split = splitCommandLine(line);
-    let reply: Reply | null;
-    if (!split.ok) reply = { kind: 'error', value: split.error };
-    else if (split.argv.length === 0) reply = null;
-    else reply = await runner.run(split.argv);
-    if (reply && print) {
-      out.push(formatReplyRaw(reply) + '\n');
+    const result = await runCliLine(line, 'raw', (argv) => runner.run(argv));
+    if (print && result.output !== '') {
+      out.push(result.output);
       if (out.length >= 256) await print(out.splice(0).join(''));
     }
+    if (result.exit) break;
   }
   if (print && out.length > 0) await print(out.join(''));
   await runner.finish();

@@ -150,7 +150,7 @@ export class Engine {
   resolve(argv: readonly Bin[]): CommandSpec | string {
     const name = argv[0]!.toLowerCase();
     let spec = this.commandTable.get(name);
-    if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1, 20));
+    if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1));
     if (spec.subcommands && argv.length >= 2) {
       const sub = spec.subcommands[argv[1]!.toLowerCase()];
       if (!sub) return ERR.unknownSubcommand(argv[1]!, name);

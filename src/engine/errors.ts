@@ -1,5 +1,12 @@
 // Every error text the engine replies with, worded exactly as redis-server 7.0 words it, in one
 // place so the console, the CLI and the panels stay consistent.
+import { cString } from './bytes.js';
+
+/** An error quoting what a client sent: CR and LF become spaces, as sdsmapchars makes them. */
+function oneLine(message: string): string {
+  return message.replace(/[\r\n]/g, ' ');
+}
+
 export const ERR = {
   syntax: 'ERR syntax error',
   invalidCursor: 'ERR invalid cursor',
@@ -17,14 +24,17 @@ export const ERR = {
   sameObject: 'ERR source and destination objects are the same',
   invalidExpire: (command: string) => `ERR invalid expire time in '${command}' command`,
   wrongArity: (command: string) => `ERR wrong number of arguments for '${command}' command`,
-  unknownCommand: (name: string, args: readonly string[]) =>
-    `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ` +
-    args.map((a) => `'${a.slice(0, 128)}' `).join(''),
+  /** commandCheckExistence: the arguments quoted until the list reaches 128 bytes, cut to fit. */
+  unknownCommand: (name: string, args: readonly string[]) => {
+    let list = '';
+    for (let i = 0; i < args.length && list.length < 128; i++) list += `'${cString(args[i]!).slice(0, 128 - list.length)}' `;
+    return oneLine(`ERR unknown command '${cString(name).slice(0, 128)}', with args beginning with: ${list}`);
+  },
   unknownSubcommand: (sub: string, command: string) =>
-    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
+    oneLine(`ERR unknown subcommand '${cString(sub).slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`),
   /** addReplySubcommandSyntaxError, for commands that parse their own subcommands (DEBUG). */
   subcommandSyntax: (sub: string, command: string) =>
-    `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
+    oneLine(`ERR unknown subcommand or wrong number of arguments for '${cString(sub).slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`),
   multiNested: 'ERR MULTI calls can not be nested',
   execWithoutMulti: 'ERR EXEC without MULTI',
   discardWithoutMulti: 'ERR DISCARD without MULTI',
@@ -41,7 +51,7 @@ export const ERR = {
   nanOrInfinity: 'ERR increment would produce NaN or Infinity',
   decrementOverflow: 'ERR decrement would overflow',
   offsetOutOfRange: 'ERR offset is out of range',
-  unsupportedOption: (option: string) => `ERR Unsupported option ${option}`,
+  unsupportedOption: (option: string) => oneLine(`ERR Unsupported option ${cString(option)}`),
   expireNxIncompatible: 'ERR NX and XX, GT or LT options at the same time are not compatible',
   expireGtLtIncompatible: 'ERR GT and LT options at the same time are not compatible',
   lfuNotSelected:

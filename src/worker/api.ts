@@ -3,9 +3,7 @@
 import { binToText, textToBin } from '../engine/bytes.js';
 import { applyConfigText, Config } from '../engine/config.js';
 import { summarizeKeyspace } from '../engine/keyspace/summary.js';
-import { formatReplyTty } from '../engine/resp/cli-format.js';
-import { splitCommandLine } from '../engine/resp/inline.js';
-import type { Reply } from '../engine/resp/reply.js';
+import { runCliLine } from '../engine/resp/cli-session.js';
 import type { PresetId } from '../scenario/presets.js';
 import type { CrashKind, Scenario, Workload } from '../scenario/scenario.js';
 import type { LiveCrashRecord } from '../sim/live-crash.js';
@@ -19,12 +17,18 @@ export interface ConsoleResult {
   db: number;
   /** Inside MULTI (redis-cli shows "(TX)" in the prompt). */
   inTransaction: boolean;
+  /** `clear`: redis-cli cleared the screen. */
+  clearScreen: boolean;
   elapsedMs: number;
 }
 
-/** redis-cli prints bytes as they are; the console shows them as UTF-8 text when they are. */
+/**
+ * redis-cli prints bytes as they are; the console shows them as UTF-8 text when they are, without
+ * the terminal's colour codes (help's bold, grey and yellow).
+ */
 function display(formatted: string): string {
-  return binToText(formatted) ?? formatted;
+  const plain = formatted.replace(/\x1b\[[0-9;]*m/g, '');
+  return binToText(plain) ?? plain;
 }
 
 export function makeApi(host: LabHost, now: () => number) {
@@ -41,22 +45,21 @@ export function makeApi(host: LabHost, now: () => number) {
     },
     async execute(line: string): Promise<ConsoleResult | null> {
       const started = now();
-      const split = splitCommandLine(textToBin(line));
-      let reply: Reply;
-      if (!split.ok) reply = { kind: 'error', value: split.error };
-      else if (split.argv.length === 0) return null;
-      else {
+      // The line goes through redis-cli's own handling (help, repeat counts, quoting errors).
+      const result = await runCliLine(textToBin(line), 'tty', async (argv) => {
         try {
-          reply = await server().execute(client!, split.argv);
+          return await server().execute(client!, argv);
         } catch (e) {
           // An unrecoverable error ends the server as it ends redis-server; nothing more runs.
           host.server = null;
           throw new Error(`The server exited: ${(e as Error).message}. Reload to restart it from its files.`);
         }
-      }
+      });
+      if (result.output === '' && !result.clearScreen) return null;
       return {
-        text: display(formatReplyTty(reply)).replace(/\n$/, ''),
-        isError: reply.kind === 'error',
+        text: display(result.output).replace(/\n$/, ''),
+        isError: result.isError,
+        clearScreen: result.clearScreen,
         db: client?.db ?? 0,
         inTransaction: (client?.multi ?? null) !== null,
         elapsedMs: now() - started,

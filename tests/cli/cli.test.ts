@@ -60,6 +60,49 @@ const SCRIPT = [
   'ECHO \'single\\\'s\'',
 ].join('\n') + '\n';
 
+/** Lines redis-cli answers itself, or changes before sending. */
+const REPL_SCRIPT = [
+  'SET a "b',
+  "SET a 'b",
+  'ECHO "a"b',
+  'SET a 1',
+  'INFO keyspace',
+  '3 INCR c',
+  '0 INCR c',
+  '-2 INCR c',
+  '"" INCR c',
+  '+2 PING',
+  '99999999999999999999 PING',
+  '3abc PING',
+  '5',
+  'MULTI',
+  '2 INCR c',
+  'help SET',
+  'EXEC',
+  'help SET',
+  'HELP config get',
+  'help config',
+  'help @hash',
+  'help @sorted-set',
+  'help @server',
+  'help @generic',
+  'help @stream',
+  '? GET',
+  '3 help INCR',
+  'help nosuch',
+  'help config get x',
+  'help',
+  ':set hints',
+  ':set colours',
+  ':nope',
+  'restart',
+  'clear',
+  `nosuch ${'x'.repeat(150)} y`,
+  'GET c',
+  'quit',
+  'SET after-quit 1',
+].join('\n') + '\n';
+
 describe('npm run cli -- exec', () => {
   it('prints what redis-cli prints into a pipe for the same commands', () => {
     redisCli('FLUSHALL\n');
@@ -103,9 +146,14 @@ describe('npm run cli -- exec', () => {
     expect(result.stdout).toBe('OK\n10000000\nOK\n1000001\n');
   });
 
-  it('answers a line with unbalanced quotes with the server protocol error and carries on', () => {
-    const result = runCli(['exec'], 'SET a "b\nPING\n');
-    expect(result.stdout).toBe('ERR Protocol error: unbalanced quotes in request\n\nPONG\n');
+  it("handles what redis-cli handles itself as redis-cli does: quoting errors, repeat counts, help, its own commands, quit", () => {
+    redisCli('FLUSHALL\n');
+    const expected = redisCli(REPL_SCRIPT);
+    const actual = runCli(['exec'], REPL_SCRIPT);
+    expect(actual.stderr).toBe('');
+    expect(actual.stdout).toBe(expected);
+    expect(actual.stdout).toContain('Invalid argument(s)\n');
+    expect(actual.stdout).not.toContain('after-quit');
   });
 });
 

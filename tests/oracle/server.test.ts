@@ -59,6 +59,26 @@ describe('server commands against redis-server', () => {
     expect(result.message).toBe('');
   });
 
+  it('quotes an unknown command and its arguments as redis does: 128 bytes, CR and LF as spaces, up to a NUL', async () => {
+    const long = 'a'.repeat(100);
+    const result = await runDifferential(server, [
+      ['nosuch', long, long, long],
+      ['nosuch', ...Array.from({ length: 40 }, (_, i) => `arg${i}`)],
+      ['n'.repeat(200), 'x'],
+      ['no\r\nsuch', 'a\rb', 'c\nd'],
+      ['nul\x00cut', 'before\x00after', 'x'],
+      ['nosuch', 'y'.repeat(126), 'z'],
+      ['nosuch', 'y'.repeat(125), 'z'],
+      ['DEBUG', 'a\r\nb'],
+      ['OBJECT', 'no\r\nsuch\x00cut'],
+      ['EXPIRE', 'k', '10', 'what\r\never'],
+      ['MULTI'],
+      ['nosuch', long, long],
+      ['EXEC'],
+    ]);
+    expect(result.message).toBe('');
+  });
+
   it('random server command sequences match', async () => {
     await assertDifferential(server, serverCommandArb, { runs: 60, minLength: 20, maxLength: 50 });
   });

@@ -3,7 +3,7 @@
 // take only \'; a closing quote must be followed by a blank or the end of the line.
 // Runs of ordinary bytes are sliced, not appended byte by byte, so a 100 MB argument costs one
 // pass and one copy.
-import type { Bin } from '../bytes.js';
+import { type Bin, cString } from '../bytes.js';
 import { ERR } from '../errors.js';
 
 export type SplitResult = { ok: true; argv: Bin[] } | { ok: false; error: string };
@@ -34,8 +34,7 @@ function isHex(code: number): boolean {
 
 export function splitCommandLine(line: Bin): SplitResult {
   // The C code stops at a NUL byte: the rest of the line is never seen.
-  const nul = line.indexOf('\0');
-  const s = nul >= 0 ? line.slice(0, nul) : line;
+  const s = cString(line);
   const n = s.length;
   const code = (i: number) => (i < n ? s.charCodeAt(i) : -1);
   /** After a closing quote: the end of the line or a blank. */
