@@ -37,6 +37,9 @@ export class Client {
   constructor(readonly id: number) {}
 }
 
+/** ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP at the default active-expire-effort. */
+const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
+
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 export class Engine {
@@ -203,16 +206,26 @@ export class Engine {
 
   /**
    * Redis's active expiry, made deterministic: walks the expires tables from a saved cursor,
-   * checking at most `budget` keys. Returns the number of keys deleted.
+   * checking at most `budget` keys. Every loop of up to 20 keys in a database feeds the average
+   * TTL of those not yet expired into its avg_ttl, as activeExpireCycle does. Returns the number
+   * of keys deleted.
    */
   activeExpireCycle(budget = 200): number {
     if (!this.activeExpireEnabled) return 0;
+    const now = this.clock.now();
     let deleted = 0;
     let checked = 0;
     let dbsVisited = 0;
-    while (checked < budget && dbsVisited <= this.dbs.length) {
+    let loop = { db: null as Database | null, sampled: 0, ttlSum: 0, ttlSamples: 0 };
+    const endLoop = () => {
+      if (loop.db && loop.ttlSamples > 0) loop.db.recordTtlSample(Math.floor(loop.ttlSum / loop.ttlSamples));
+      loop = { db: null, sampled: 0, ttlSum: 0, ttlSamples: 0 };
+    };
+    // Each database at most once per call, as a cron call goes over CRON_DBS_PER_CALL (16) of them.
+    while (checked < budget && dbsVisited < this.dbs.length) {
       const db = this.dbs[this.expireCursor.db]!;
       if (db.expires.size === 0) {
+        db.avgTtl = 0;
         this.advanceExpireCursor();
         dbsVisited++;
         continue;
@@ -225,8 +238,19 @@ export class Engine {
         continue;
       }
       checked++;
-      if (db.dict.has(next.value) && this.expireIfNeeded(db, next.value)) deleted++;
+      if (loop.db !== db || loop.sampled === ACTIVE_EXPIRE_KEYS_PER_LOOP) endLoop();
+      loop.db = db;
+      loop.sampled++;
+      const when = db.expires.get(next.value);
+      if (when === undefined || !db.dict.has(next.value)) continue;
+      const ttl = Number(when) - now;
+      if (ttl > 0) {
+        loop.ttlSum += ttl;
+        loop.ttlSamples++;
+      }
+      if (this.expireIfNeeded(db, next.value)) deleted++;
     }
+    endLoop();
     return deleted;
   }
 

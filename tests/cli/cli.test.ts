@@ -22,6 +22,26 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/**
+ * Sends `first`, waits for its output, lets 1.5 s of wall time pass with stdin open and quiet,
+ * then sends `then` and ends stdin; returns everything printed.
+ */
+async function afterPause(command: string, args: string[], first: string, firstOutput: string, then: string): Promise<string> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.stdin.write(first);
+  for (let waited = 0; out !== firstOutput; waited += 20) {
+    if (waited > 30_000) throw new Error(`${command} printed ${JSON.stringify(out)}, not ${JSON.stringify(firstOutput)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  child.stdin.end(then);
+  await exited;
+  return out;
+}
+
 function redisCli(input: string): string {
   const result = spawnSync('redis-cli', ['-p', String(server.port)], { input: Buffer.from(input, 'latin1'), encoding: 'latin1' });
   if (result.status !== 0) throw new Error(`redis-cli failed: ${result.stderr}`);
@@ -134,6 +154,21 @@ describe('npm run cli -- exec', () => {
       expect(stderr).toBe('# Saving the final RDB snapshot before exiting.\n');
       expect(status).toBe(0);
       expect(JSON.parse(runCli(['digest', join(dir, 'dump.rdb')], '').stdout)).toMatchObject({ keys: 100_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('expires keys in the background while stdin is quiet, with and without --dir, as redis-server does', async () => {
+    const first = 'SET k v PX 200\nSET a b\n';
+    const then = 'DBSIZE\nGET k\n';
+    redisCli('FLUSHALL\n');
+    const expected = await afterPause('redis-cli', ['-p', String(server.port)], first, 'OK\nOK\n', then);
+    expect(expected).toBe('OK\nOK\n1\n\n');
+    expect(await afterPause(process.execPath, [...CLI, 'exec'], first, 'OK\nOK\n', then)).toBe(expected);
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    try {
+      expect(await afterPause(process.execPath, [...CLI, 'exec', '--dir', dir, '--config', 'save ""'], first, 'OK\nOK\n', then)).toBe(expected);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
