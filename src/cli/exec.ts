@@ -2,6 +2,7 @@
 // into a pipe. With --dir the commands run on a persistent server over that directory: it loads
 // what the directory holds at start, writes AOF/RDB files as configured, and shuts down like
 // SHUTDOWN at the end.
+import { statSync } from 'node:fs';
 import { systemClock } from '../engine/clock.js';
 import { type Config, encodingLimits } from '../engine/config.js';
 import { Engine } from '../engine/engine.js';
@@ -35,6 +36,7 @@ export async function openRunner(config: Config, dir: string | undefined): Promi
     const client = engine.createClient();
     return withCron({ engine, run: async (argv) => engine.execute(client, argv), cron: async () => void engine.activeExpireCycle(), finish: async () => {} });
   }
+  checkDataDir(dir);
   const { server } = await PersistentServer.start({
     disk: new NodeFsStore(dir),
     config,
@@ -44,6 +46,17 @@ export async function openRunner(config: Config, dir: string | undefined): Promi
   });
   const client = server.engine.createClient();
   return withCron({ engine: server.engine, run: (argv) => server.execute(client, argv), cron: () => server.cron(), finish: () => server.shutdown() });
+}
+
+/** redis-server refuses a `dir` it cannot chdir to, with strerror's words; so does the CLI. */
+function checkDataDir(dir: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    throw new Error(`--dir ${dir}: No such file or directory`);
+  }
+  if (!isDirectory) throw new Error(`--dir ${dir}: Not a directory`);
 }
 
 /**

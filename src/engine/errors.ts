@@ -48,6 +48,9 @@ export const ERR = {
     "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
   rewriteInProgress: 'ERR Background append only file rewriting already in progress',
   stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  /** The lab's own: redis-server would build the string; a JavaScript string cannot hold it. */
+  stringTooLongForLab: (limit: number, redisLimit: number) =>
+    `ERR string exceeds the lab's maximum size (${limit} bytes, the JavaScript engine's limit; redis-server allows ${redisLimit})`,
   nanOrInfinity: 'ERR increment would produce NaN or Infinity',
   decrementOverflow: 'ERR decrement would overflow',
   offsetOutOfRange: 'ERR offset is out of range',

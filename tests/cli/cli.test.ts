@@ -313,6 +313,17 @@ describe('npm run cli -- digest PATH', () => {
     expect(result.stderr).toBe(`error: dump.rdb, offset ${file.length - 8}: ${line}\n`);
   });
 
+  it('exec --dir refuses a regular file or a missing directory as redis-server refuses its dir', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), '');
+    for (const [target, reason] of [[join(dir, 'file'), 'Not a directory'], [join(dir, 'missing'), 'No such file or directory']] as const) {
+      expect(await redisRefusal(dir, ['--dir', target])).toContain(reason);
+      const result = runCli(['exec', '--dir', target], 'PING\n');
+      expect(result).toEqual({ status: 1, stdout: '', stderr: `error: --dir ${target}: ${reason}\n` });
+    }
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+
   it('exec --dir saves a dump.rdb that redis-server loads, and loads it again on the next run', async () => {
     const dir = tempDir();
     const first = runCli(['exec', '--dir', dir], 'SET a 1\nRPUSH l x y z\nZADD z 1.5 m\nSAVE\n');

@@ -316,6 +316,20 @@ describe('propagation', () => {
 });
 
 describe('CONFIG SET appendonly at runtime', () => {
+  it('counts the rewrite that starts the AOF in INFO aof_rewrites, as redis-server does', async () => {
+    const rewrites = (info: { kind: string; value: unknown }) => Number(/aof_rewrites:(\d+)/.exec(String(info.value))?.[1]);
+    const redis = await RedisServer.start({ args: ['--appendonly', 'no'] });
+    servers.push(redis);
+    await redis.pipeline([['SET', 'a', '1'], ['CONFIG', 'SET', 'appendonly', 'yes']]);
+    await redis.waitForBackgroundJobs();
+    const { server } = await labServer(tempDir(), 'appendonly no\nsave ""', rdbCodec);
+    await runOnLab(server, [['SET', 'a', '1'], ['CONFIG', 'SET', 'appendonly', 'yes']]);
+    const client = server.engine.createClient();
+    expect(rewrites(await server.execute(client, ['INFO', 'persistence']))).toBe(rewrites(await redis.command('INFO', 'persistence')));
+    expect(rewrites(await server.execute(client, ['INFO', 'persistence']))).toBe(1);
+    await server.shutdown();
+  });
+
   it('starts an AOF from the live dataset, stops it, and starts again over the old files; redis-server loads the result', async () => {
     const dir = tempDir();
     const { server } = await labServer(dir, 'appendonly no\nsave ""\naof-use-rdb-preamble yes', rdbCodec);

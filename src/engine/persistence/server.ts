@@ -418,6 +418,8 @@ export class PersistentServer {
    * become history and are deleted.
    */
   private async startAppendOnly(): Promise<void> {
+    // Redis starts this with a background rewrite, and counts it as one.
+    this.status.aofRewrites++;
     const location = this.aofLocation;
     const preamble = this.config.getBool('aof-use-rdb-preamble');
     const base = preamble ? concat(this.snapshotRdb(true)) : this.rewriteCommandsBytes().bytes;
