@@ -8,6 +8,8 @@ export class Output {
   constructor(
     private readonly stream: Writable,
     private readonly warn: (line: string) => void,
+    /** Told once when the reader goes away. */
+    private readonly onClose: () => void = () => {},
   ) {
     stream.on('error', (e: NodeJS.ErrnoException) => this.close(e));
   }
@@ -37,6 +39,7 @@ export class Output {
   private close(e: NodeJS.ErrnoException): void {
     if (this.closed) return;
     this.closed = true;
+    this.onClose();
     // A reader that stops reading is normal in a pipeline; anything else deserves a line.
     if (e.code !== 'EPIPE') this.warn(`standard output failed (${e.message}); the rest is not printed`);
   }

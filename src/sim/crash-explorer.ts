@@ -33,7 +33,14 @@ export async function exploreCrashes(scenario: Scenario, options: ExploreOptions
     const crashAtMs = Math.round((scenario.durationMs * i) / options.points);
     for (const crash of kinds) {
       if (options.signal?.aborted) return out;
-      const report = await runScenario(scenario, { backend: options.backend(), rdb: options.rdb, crash, crashAtMs });
+      let report;
+      try {
+        report = await runScenario(scenario, { backend: options.backend(), rdb: options.rdb, crash, crashAtMs, ...(options.signal ? { signal: options.signal } : {}) });
+      } catch (e) {
+        // Cancelled inside a run: the curve so far, as between runs.
+        if (options.signal?.aborted) return out;
+        throw e;
+      }
       out.push({ crash, crashAtMs, acknowledgedWrites: report.acknowledgedWrites, lostWrites: report.lostWrites, lostWindowMs: report.lostWindowMs, promiseHeld: report.promiseHeld });
       options.onProgress?.(out.length, total);
     }

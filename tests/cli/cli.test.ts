@@ -366,6 +366,50 @@ describe('npm run cli -- scenario', () => {
     expect(report).toMatchObject({ seed: 7, policy: 'aof-always', crash: 'torn', lostWrites: 0, promiseHeld: true });
   });
 
+  it('shows progress on stderr and stops at Ctrl-C with exit code 130, printing no half-done report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    const file = join(dir, 'long.json');
+    // 400,000 writes: tens of seconds of work.
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync('public/scenarios/aof-everysec.json', 'utf8')), events: [], workload: { rate: 20_000, keys: 1000, distribution: 'uniform', valueSize: 32, mix: { set: 1 } } }));
+    try {
+      const child = spawn(process.execPath, [...CLI, 'scenario', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      await new Promise<void>((resolve) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (/of virtual time \(\d+%\)\n/.test(stderr)) resolve();
+        }),
+      );
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stdout).toBe('');
+      const lines = stderr.trim().split('\n');
+      expect(lines[0]).toMatch(/^scenario: run, [\d.]+ s of 20\.0 s of virtual time \(\d+%\)$/);
+      expect(lines.at(-1)).toMatch(/^interrupted: run stopped at [\d.]+ s of virtual time; it has no report \(0 runs reported\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops quietly when the reader of its reports goes away (| head -1)', async () => {
+    const child = spawn(process.execPath, [...CLI, 'scenario', 'public/scenarios/replica-failover.json', '--runs', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const first = new Promise<string>((resolve) =>
+      child.stdout.once('data', (d: Buffer) => {
+        child.stdout.destroy();
+        resolve(d.toString());
+      }),
+    );
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(JSON.parse((await first).split('\n')[0]!)).toMatchObject({ seed: expect.any(Number) });
+    expect(stderr.split('\n').filter((l) => l !== '' && !l.startsWith('scenario: '))).toEqual([]);
+    expect(status).toBe(0);
+  });
+
   it('rejects a bad scenario file with one line naming the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ version: 1, preset: 'aof-sometimes' }));
@@ -377,7 +421,7 @@ describe('npm run cli -- scenario', () => {
 });
 
 describe('command-line errors', () => {
-  it.each([[[]], [['bogus']], [['exec', '--nope']], [['exec', 'extra']], [['exec', '--config', 'appendfsync sometimes']], [['scenario']], [['scenario', 'x.json', '--crash', 'meteor']], [['scenario', 'x.json', '--runs', '0']]])(
+  it.each([[[]], [['bogus']], [['exec', '--nope']], [['exec', 'extra']], [['exec', '--config', 'appendfsync sometimes']], [['scenario']], [['scenario', 'x.json', '--crash', 'meteor']], [['scenario', 'x.json', '--runs', '0']], [['scenario', 'x.json', '--seed', '4294967296']], [['scenario', 'x.json', '--seed', '2147483647', '--runs', '2']]])(
     '%j exits 2 with a usage message',
     (args) => {
       const result = runCli(args, '');
