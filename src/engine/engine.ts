@@ -54,6 +54,9 @@ export class Client {
   constructor(readonly id: number) {}
 }
 
+/** ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP at the default active-expire-effort. */
+const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
+
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 export class Engine {
@@ -71,6 +74,8 @@ export class Engine {
   diskErrorRefusal: (() => string | null) | null = null;
   /** Set by a replication host: the READONLY error that refuses client writes now, or null. */
   readOnlyRefusal: (() => string | null) | null = null;
+  /** server.in_exec: EXEC is running its queue (BGSAVE and BGREWRITEAOF only schedule then). */
+  inExec = false;
   /** DEBUG SET-ACTIVE-EXPIRE 0 turns the background expiry cycle off. */
   activeExpireEnabled = true;
   /** INFO sections supplied by the host (persistence, replication …), by lower-case name. */
@@ -177,8 +182,12 @@ export class Engine {
       if (client.multi) client.multi.aborted = true;
       return error(resolved);
     }
-    // processCommand refuses writes (and PING) while the disk is failing, and writes on a
-    // read-only replica, before queueing.
+    // processCommand's order: NO_MULTI commands first, then writes (and PING) while the disk is
+    // failing, and writes on a read-only replica — all refused before queueing, failing the transaction.
+    if (client.multi && resolved.noMulti) {
+      client.multi.aborted = true;
+      return error(ERR.notAllowedInMulti);
+    }
     const refusal =
       (this.diskErrorRefusal && (resolved.write || resolved.name === 'ping') ? this.diskErrorRefusal() : null) ??
       (this.readOnlyRefusal && resolved.write ? this.readOnlyRefusal() : null);
@@ -187,10 +196,6 @@ export class Engine {
       return error(refusal);
     }
     if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
-      if (resolved.noMulti) {
-        client.multi.aborted = true;
-        return error(ERR.notAllowedInMulti);
-      }
       client.multi.queue.push({ spec: resolved, argv });
       return QUEUED;
     }
@@ -201,7 +206,7 @@ export class Engine {
   resolve(argv: readonly Bin[]): CommandSpec | string {
     const name = argv[0]!.toLowerCase();
     let spec = this.commandTable.get(name);
-    if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1, 20));
+    if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1));
     if (spec.subcommands && argv.length >= 2) {
       const sub = spec.subcommands[argv[1]!.toLowerCase()];
       if (!sub) return ERR.unknownSubcommand(argv[1]!, name);
@@ -357,16 +362,26 @@ export class Engine {
 
   /**
    * Redis's active expiry, made deterministic: walks the expires tables from a saved cursor,
-   * checking at most `budget` keys. Returns the number of keys deleted.
+   * checking at most `budget` keys. Every loop of up to 20 keys in a database feeds the average
+   * TTL of those not yet expired into its avg_ttl, as activeExpireCycle does. Returns the number
+   * of keys deleted.
    */
   activeExpireCycle(budget = 200): number {
     if (!this.activeExpireEnabled) return 0;
+    const now = this.clock.now();
     let deleted = 0;
     let checked = 0;
     let dbsVisited = 0;
-    while (checked < budget && dbsVisited <= this.dbs.length) {
+    let loop = { db: null as Database | null, sampled: 0, ttlSum: 0, ttlSamples: 0 };
+    const endLoop = () => {
+      if (loop.db && loop.ttlSamples > 0) loop.db.recordTtlSample(Math.floor(loop.ttlSum / loop.ttlSamples));
+      loop = { db: null, sampled: 0, ttlSum: 0, ttlSamples: 0 };
+    };
+    // Each database at most once per call, as a cron call goes over CRON_DBS_PER_CALL (16) of them.
+    while (checked < budget && dbsVisited < this.dbs.length) {
       const db = this.dbs[this.expireCursor.db]!;
       if (db.expires.size === 0) {
+        db.avgTtl = 0;
         this.advanceExpireCursor();
         dbsVisited++;
         continue;
@@ -379,8 +394,19 @@ export class Engine {
         continue;
       }
       checked++;
-      if (db.dict.has(next.value) && this.expireIfNeeded(db, next.value)) deleted++;
+      if (loop.db !== db || loop.sampled === ACTIVE_EXPIRE_KEYS_PER_LOOP) endLoop();
+      loop.db = db;
+      loop.sampled++;
+      const when = db.expires.get(next.value);
+      if (when === undefined || !db.dict.has(next.value)) continue;
+      const ttl = Number(when) - now;
+      if (ttl > 0) {
+        loop.ttlSum += ttl;
+        loop.ttlSamples++;
+      }
+      if (this.expireIfNeeded(db, next.value)) deleted++;
     }
+    endLoop();
     return deleted;
   }
 

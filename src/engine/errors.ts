@@ -1,12 +1,18 @@
 // Every error text the engine replies with, worded exactly as redis-server 7.0 words it, in one
 // place so the console, the CLI and the panels stay consistent.
+import { cString } from './bytes.js';
+
+/** An error quoting what a client sent: CR and LF become spaces, as sdsmapchars makes them. */
+function oneLine(message: string): string {
+  return message.replace(/[\r\n]/g, ' ');
+}
+
 /**
  * A client's bytes inside an error built with addReplyErrorFormat: "%s" stops at a NUL byte and
  * the message has its CR and LF turned into spaces, so the reply stays one line.
  */
 export function formatArg(s: string): string {
-  const nul = s.indexOf('\0');
-  return (nul < 0 ? s : s.slice(0, nul)).replace(/[\r\n]/g, ' ');
+  return oneLine(cString(s));
 }
 
 export const ERR = {
@@ -26,14 +32,17 @@ export const ERR = {
   sameObject: 'ERR source and destination objects are the same',
   invalidExpire: (command: string) => `ERR invalid expire time in '${command}' command`,
   wrongArity: (command: string) => `ERR wrong number of arguments for '${command}' command`,
-  unknownCommand: (name: string, args: readonly string[]) =>
-    `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ` +
-    args.map((a) => `'${a.slice(0, 128)}' `).join(''),
+  /** commandCheckExistence: the arguments quoted until the list reaches 128 bytes, cut to fit. */
+  unknownCommand: (name: string, args: readonly string[]) => {
+    let list = '';
+    for (let i = 0; i < args.length && list.length < 128; i++) list += `'${cString(args[i]!).slice(0, 128 - list.length)}' `;
+    return oneLine(`ERR unknown command '${cString(name).slice(0, 128)}', with args beginning with: ${list}`);
+  },
   unknownSubcommand: (sub: string, command: string) =>
-    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
+    oneLine(`ERR unknown subcommand '${cString(sub).slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`),
   /** addReplySubcommandSyntaxError, for commands that parse their own subcommands (DEBUG). */
   subcommandSyntax: (sub: string, command: string) =>
-    `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`,
+    oneLine(`ERR unknown subcommand or wrong number of arguments for '${cString(sub).slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`),
   multiNested: 'ERR MULTI calls can not be nested',
   execWithoutMulti: 'ERR EXEC without MULTI',
   discardWithoutMulti: 'ERR DISCARD without MULTI',
@@ -47,10 +56,13 @@ export const ERR = {
     "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
   rewriteInProgress: 'ERR Background append only file rewriting already in progress',
   stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  /** The lab's own: redis-server would build the string; a JavaScript string cannot hold it. */
+  stringTooLongForLab: (limit: number, redisLimit: number) =>
+    `ERR string exceeds the lab's maximum size (${limit} bytes, the JavaScript engine's limit; redis-server allows ${redisLimit})`,
   nanOrInfinity: 'ERR increment would produce NaN or Infinity',
   decrementOverflow: 'ERR decrement would overflow',
   offsetOutOfRange: 'ERR offset is out of range',
-  unsupportedOption: (option: string) => `ERR Unsupported option ${option}`,
+  unsupportedOption: (option: string) => oneLine(`ERR Unsupported option ${cString(option)}`),
   expireNxIncompatible: 'ERR NX and XX, GT or LT options at the same time are not compatible',
   expireGtLtIncompatible: 'ERR GT and LT options at the same time are not compatible',
   lfuNotSelected:
@@ -64,6 +76,12 @@ export const ERR = {
   hashNotFloat: 'ERR hash value is not a float',
   nanOrInfinityValue: 'ERR value is NaN or Infinity',
   valueOutOfRange: 'ERR value is out of range',
+  /**
+   * The lab's own: Redis has no reply here, it grows the client's output buffer until memory
+   * runs out (SRANDMEMBER / HRANDFIELD / ZRANDMEMBER with a huge negative count).
+   */
+  randomReplyTooLarge: (limit: number) =>
+    `ERR the lab refuses a reply of more than ${limit} random elements (redis-server would build it until it runs out of memory)`,
   numkeysPositive: 'ERR numkeys should be greater than 0',
   numkeysTooMany: "ERR Number of keys can't be greater than number of args",
   limitNegative: "ERR LIMIT can't be negative",

@@ -18,6 +18,7 @@ export { parseIntArg } from './util/numbers.js';
 // The wire: replies, inline command lines, redis-cli's formatting.
 export { type Reply, int, status, error, bulk, array, OK } from './resp/reply.js';
 export { splitCommandLine } from './resp/inline.js';
+export { runCliLine } from './resp/cli-session.js';
 export { formatReplyTty, formatReplyRaw } from './resp/cli-format.js';
 export { encodeCommand } from './resp/encoder.js';
 

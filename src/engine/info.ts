@@ -43,7 +43,7 @@ function builtinSection(engine: Engine, name: string): InfoFields | null {
     case 'keyspace':
       return engine.dbs
         .filter((db) => db.size > 0)
-        .map((db) => [`db${db.id}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=0`] as const);
+        .map((db) => [`db${db.id}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${db.avgTtl}`] as const);
     default:
       return null;
   }

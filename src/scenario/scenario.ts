@@ -81,6 +81,12 @@ export const LIMITS = {
   configBytes: 4096,
   clients: 10_000,
   pipeline: 1_000,
+  /**
+   * The run's budget: it keeps every acknowledged write (with the key's state after it) to judge
+   * recovery, about 1.3 KB each, and holds the files it writes in memory.
+   */
+  operations: 1_000_000,
+  valueBytes: 256 * 2 ** 20,
 } as const;
 
 export type Validation = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
@@ -154,11 +160,26 @@ export function validateScenario(input: unknown): Validation {
   }
   const disk = root.disk ?? 'fast';
   if (disk !== 'fast' && disk !== 'ssd' && disk !== 'slow') errors.push('disk must be fast, ssd or slow');
+  if (errors.length === 0) errors.push(...budgetProblems(workload, durationMs));
   if (errors.length > 0) return { ok: false, errors };
   const scenario: Scenario = { version: 1, preset: preset as Scenario['preset'], config: config as string, workload, events: events.sort((a, b) => a.at - b.at), seed, durationMs };
   if (root.disk !== undefined) scenario.disk = disk as DiskKind;
   if (replica) scenario.replica = replica;
   return { ok: true, scenario };
+}
+
+/** What a run of `durationMs` at the workload's rate would cost beyond the budget, if anything. */
+function budgetProblems(workload: Workload, durationMs: number): string[] {
+  const operations = Math.ceil((workload.rate * durationMs) / 1000);
+  if (operations > LIMITS.operations) {
+    return [`workload.rate × durationMs comes to ${operations.toLocaleString('en-US')} writes; a run holds at most ${LIMITS.operations.toLocaleString('en-US')} (lower the rate or the duration)`];
+  }
+  const bytes = operations * workload.valueSize;
+  if (bytes > LIMITS.valueBytes) {
+    const mib = (b: number) => `${(b / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
+    return [`workload.rate × durationMs × workload.valueSize comes to ${mib(bytes)} of values; a run writes at most ${mib(LIMITS.valueBytes)} (lower the value size, the rate or the duration)`];
+  }
+  return [];
 }
 
 /** The redis.conf text the scenario runs with: the preset's directives, then its own. */

@@ -91,6 +91,8 @@ export interface RunReport {
   explanation: string;
   /** Recovered data equals the state after a prefix of the acknowledged writes. */
   consistent: boolean;
+  /** Why the restarted server refused to load the files (nothing came back), or null. */
+  recoveryError: string | null;
   files: { name: string; bytes: number }[];
   /** Where the data came back from: the primary's disk, or the replica's memory (failover). */
   recoveredFrom: 'disk' | 'replica';
@@ -273,8 +275,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   // redis-server restarting.
   clock.advanceTo(end + 1);
   const started = performance.now();
-  const restarted = failover ? null : await PersistentServer.start({ disk: options.backend, config, clock, rdb: options.rdb, log });
-  const recovered = failover ? replica!.engine : restarted!.server.engine;
+  // A restart can refuse the files (a torn AOF under aof-load-truncated no): redis-server exits,
+  // and nothing comes back until someone repairs them.
+  let restarted: Awaited<ReturnType<typeof PersistentServer.start>> | null = null;
+  let recoveryError: string | null = null;
+  if (!failover) {
+    try {
+      restarted = await PersistentServer.start({ disk: options.backend, config, clock, rdb: options.rdb, log });
+    } catch (e) {
+      recoveryError = (e as Error).message;
+    }
+  }
+  const recovered = failover ? replica!.engine : restarted?.server.engine ?? new Engine({ clock });
   const recoveryMs = performance.now() - started;
   const files = await listFiles(options.backend, config.get('appenddirname'));
   // Without an AOF, what should come back is the last snapshot (all of it after a clean shutdown that saves).
@@ -283,7 +295,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const lostWindowMs = analysis.lost.length > 0 ? Math.round(end - analysis.lost[0]!.at) : 0;
   const acknowledged = analysis.acknowledged;
   const facts = { crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged, lostWindowMs, lastSnapshotSeq: watch.lastSnapshotMark };
-  const judged = failover ? judgeFailover(facts, scenario.replica!.linkDelayMs) : promise.judge(facts);
+  const judged =
+    recoveryError !== null
+      ? { held: false, verdict: `The restarted server refused to load its files, so none of the ${acknowledged.toLocaleString('en-US')} acknowledged writes came back: ${recoveryError}` }
+      : failover
+        ? judgeFailover(facts, scenario.replica!.linkDelayMs)
+        : promise.judge(facts);
   const lostKeys = [...new Set(analysis.lost.map((w) => w.argv[1]!))].slice(0, MAX_LOST_KEYS);
   return {
     policy: failover ? `${promise.policy}+replica` : promise.policy,
@@ -291,23 +308,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     crash,
     crashAtMs: crashAt,
     acknowledgedWrites: acknowledged,
-    recoveredWrites: Math.min(analysis.prefix ?? 0, acknowledged),
-    lostWrites: analysis.prefix === null ? acknowledged : analysis.lost.length,
+    // Refused files bring nothing back, even where an empty dataset equals a prefix (a first DEL).
+    recoveredWrites: recoveryError !== null ? 0 : Math.min(analysis.prefix ?? 0, acknowledged),
+    lostWrites: recoveryError !== null || analysis.prefix === null ? acknowledged : analysis.lost.length,
     lostWindowMs,
     promiseHeld: judged.held,
     verdict: judged.verdict,
     explanation: explain({
       crash,
       crashAt,
-      lost: analysis.lost.length,
+      lost: recoveryError !== null ? acknowledged : analysis.lost.length,
       firstLostAt: analysis.lost[0] ? analysis.lost[0].at - SIM_EPOCH_MS : null,
       lastFsyncAt: watch.lastFsyncEnd === null ? null : watch.lastFsyncEnd - SIM_EPOCH_MS,
       lastSnapshotAt: watch.lastSnapshotAt === null ? null : watch.lastSnapshotAt - SIM_EPOCH_MS,
       aof: config.getBool('appendonly'),
       fsync: config.get('appendfsync'),
       promise: promise.text,
+      recoveryError,
     }),
     consistent: analysis.prefix !== null,
+    recoveryError,
     files,
     recoveryMs: Math.round(recoveryMs * 100) / 100,
     truncatedBytes: restarted?.report.truncation?.droppedBytes ?? 0,
@@ -335,6 +355,7 @@ interface ExplainFacts {
   aof: boolean;
   fsync: string;
   promise: string;
+  recoveryError: string | null;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -344,7 +365,9 @@ const count = (n: number) => n.toLocaleString('en-US');
 export function explain(f: ExplainFacts): string {
   const crash = f.crash === 'none' ? `a clean shutdown at ${seconds(f.crashAt)}` : f.crash === 'process' ? `a process crash at ${seconds(f.crashAt)}` : `a power loss at ${seconds(f.crashAt)}${f.crash === 'torn' ? ' that tore the last write' : ''}`;
   const parts = [`The run ended with ${crash}.`];
-  if (f.aof) {
+  if (f.recoveryError !== null) {
+    parts.push(`The restarted server refused to load its files (${f.recoveryError}), so none of the ${count(f.lost)} acknowledged writes came back until the files are repaired.`);
+  } else if (f.aof) {
     if (f.lastFsyncAt !== null) parts.push(`The last fsync of the AOF completed at ${seconds(f.lastFsyncAt)}.`);
     if (f.lost === 0) parts.push(f.crash === 'process' ? 'Every acknowledged write had been handed to the kernel, which still wrote it to disk.' : 'Every acknowledged write was on disk or recovered from the file.');
     else parts.push(`The ${count(f.lost)} writes acknowledged from ${seconds(f.firstLostAt ?? f.crashAt)} on ${f.crash === 'process' ? 'were still waiting in the AOF buffer behind a busy fsync' : 'were only in the page cache when the power went'}, so they were lost.`);

@@ -302,6 +302,22 @@ describe('propagation', () => {
     ['GEOSEARCHSTORE', 'near2', 'geo', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '300', 'km', 'STOREDIST'],
     ['GEORADIUSBYMEMBER', 'nowhere', 'x', '1', 'km', 'STORE', 'near'],
     ['GEORADIUSBYMEMBER', 'nowhere', 'x', '1', 'km', 'STORE', 'near'],
+    // GET is a read: the AOF gets the SET without it.
+    ['SET', 'b', 'v3', 'GET'],
+    ['SET', 'a', '6', 'XX', 'GET'],
+    ['SET', 'b', 'v4', 'get', 'GET'],
+    ['SET', 'p', 'v', 'PXAT', '4102444800000', 'NX', 'GET'],
+    // A transaction straight after a SELECT: the SELECT comes before MULTI.
+    ['SELECT', '6'],
+    ['MULTI'],
+    ['SET', 'm', '1'],
+    ['INCR', 'm'],
+    ['EXEC'],
+    ['SELECT', '0'],
+    ['MULTI'],
+    ['SET', 'back-in-0', '1'],
+    ['SET', 'again', '1'],
+    ['EXEC'],
   ];
 
   /** Absolute ms in PEXPIREAT/PXAT arguments depend on when each server ran. */
@@ -329,6 +345,20 @@ describe('propagation', () => {
 });
 
 describe('CONFIG SET appendonly at runtime', () => {
+  it('counts the rewrite that starts the AOF in INFO aof_rewrites, as redis-server does', async () => {
+    const rewrites = (info: { kind: string; value: unknown }) => Number(/aof_rewrites:(\d+)/.exec(String(info.value))?.[1]);
+    const redis = await RedisServer.start({ args: ['--appendonly', 'no'] });
+    servers.push(redis);
+    await redis.pipeline([['SET', 'a', '1'], ['CONFIG', 'SET', 'appendonly', 'yes']]);
+    await redis.waitForBackgroundJobs();
+    const { server } = await labServer(tempDir(), 'appendonly no\nsave ""', rdbCodec);
+    await runOnLab(server, [['SET', 'a', '1'], ['CONFIG', 'SET', 'appendonly', 'yes']]);
+    const client = server.engine.createClient();
+    expect(rewrites(await server.execute(client, ['INFO', 'persistence']))).toBe(rewrites(await redis.command('INFO', 'persistence')));
+    expect(rewrites(await server.execute(client, ['INFO', 'persistence']))).toBe(1);
+    await server.shutdown();
+  });
+
   it('starts an AOF from the live dataset, stops it, and starts again over the old files; redis-server loads the result', async () => {
     const dir = tempDir();
     const { server } = await labServer(dir, 'appendonly no\nsave ""\naof-use-rdb-preamble yes', rdbCodec);

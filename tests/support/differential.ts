@@ -47,6 +47,14 @@ export const valueArb: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('x'.repeat(65), 'y'.repeat(45), 'z'.repeat(21)),
 );
 
+/**
+ * Counts at the edges of the random-element commands' ranges. None asks for a huge reply with
+ * repeats from an existing key: redis-server would build it until it runs out of memory.
+ */
+export const HUGE_COUNTS = ['9223372036854775807', '-9223372036854775808', '9223372036854775808'];
+/** Around LONG_MAX / 2, the bound for WITHVALUES / WITHSCORES (only the positive side is safe). */
+export const HUGE_PAIR_COUNTS = ['4611686018427387903', '4611686018427387904', '-4611686018427387904', '-9223372036854775807'];
+
 export function sortArray(reply: Reply): Reply {
   if (reply.kind !== 'array' || !reply.value) return reply;
   return { kind: 'array', value: [...reply.value].sort((a, b) => compareKey(a, b)) };

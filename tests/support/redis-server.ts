@@ -1,7 +1,7 @@
 // Starts a real redis-server 7.0 on loopback for oracle tests and talks RESP2 to it. Arguments
 // and bulk replies are Bin strings (one char per byte), so replies compare directly with the
 // engine's. Every server gets its own port and temp dir and must be stopped by the test.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -255,6 +255,17 @@ export class RedisServer {
     this.connection.close();
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Starts redis-server on `dir` expecting it to refuse (a file it cannot load) and returns what
+ * it logged; throws if it keeps running.
+ */
+export async function redisRefusal(dir: string, args: readonly string[] = []): Promise<string> {
+  const port = await freePort();
+  const result = spawnSync(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--logfile', '', ...args], { encoding: 'utf8', timeout: 10_000 });
+  if (result.status === 0 || result.signal !== null) throw new Error(`redis-server did not refuse to start on ${dir}`);
+  return result.stdout + result.stderr;
 }
 
 async function waitForPort(port: number, child: ChildProcess): Promise<boolean> {

@@ -1,6 +1,6 @@
 // Server and database commands: SELECT, MOVE, SWAPDB, FLUSHDB, FLUSHALL, DBSIZE, PING, ECHO,
 // TIME, INFO, DEBUG (DIGEST, DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, SLEEP) and COMMAND.
-import type { Bin } from '../bytes.js';
+import { type Bin, cString } from '../bytes.js';
 import { datasetDigest, valueDigest } from '../digest.js';
 import { ERR } from '../errors.js';
 import { infoText } from '../info.js';
@@ -24,62 +24,80 @@ function checkFlushFlags(argv: readonly Bin[]): void {
 
 const PONG = status('PONG');
 
-const debugSubcommands: Record<string, (ctx: Parameters<CommandSpec['run']>[0], argv: readonly Bin[]) => Reply> = {
-  digest: (ctx, argv) => {
-    if (argv.length !== 2) fail(ERR.syntax);
-    return status(datasetDigest(ctx.engine));
+type DebugHandler = (ctx: Parameters<CommandSpec['run']>[0], argv: readonly Bin[]) => Reply;
+
+/** C's atoi: optional blanks and sign, then digits; anything else ends the number (0 if none). */
+function atoi(s: Bin): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?[0-9]+)/.exec(s);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * DEBUG's subcommands with the argument counts debugCommand accepts for each; any other count
+ * falls through to its "unknown subcommand or wrong number of arguments" error.
+ */
+const debugSubcommands: Record<string, { argc: (n: number) => boolean; run: DebugHandler }> = {
+  digest: { argc: (n) => n === 2, run: (ctx) => status(datasetDigest(ctx.engine)) },
+  'digest-value': { argc: (n) => n >= 2, run: (ctx, argv) => array(argv.slice(2).map((key) => status(valueDigest(ctx.db, key)))) },
+  populate: {
+    argc: (n) => n >= 3 && n <= 5,
+    run(ctx, argv) {
+      const count = parseIntArg(argv[2]!);
+      if (count === null || count < 0) fail(ERR.outOfRangePositive);
+      // snprintf("%s:%lu") into a 128-byte buffer: the prefix ends at a NUL, the key at 127 bytes.
+      const prefix = argv.length >= 4 ? cString(argv[3]!) : 'key';
+      let size = 0;
+      if (argv.length === 5) {
+        const parsed = parseIntArg(argv[4]!);
+        if (parsed === null || parsed < 0) fail(ERR.outOfRangePositive);
+        size = parsed;
+      }
+      const db = ctx.db;
+      for (let i = 0; i < count; i++) {
+        const key = `${prefix}:${i}`.slice(0, 127);
+        if (ctx.exists(key)) continue;
+        let value = `value:${i}`;
+        if (size > 0) value = value.length >= size ? value.slice(0, size) : value + '\0'.repeat(size - value.length);
+        db.dict.set(key, value);
+      }
+      return OK;
+    },
   },
-  'digest-value': (ctx, argv) => array(argv.slice(2).map((key) => status(valueDigest(ctx.db, key)))),
-  populate: (ctx, argv) => {
-    if (argv.length < 3 || argv.length > 5) fail(ERR.syntax);
-    const count = parseIntArg(argv[2]!);
-    if (count === null || count < 0) fail(ERR.outOfRangePositive);
-    const prefix = argv.length >= 4 ? argv[3]! : 'key';
-    let size = 0;
-    if (argv.length === 5) {
-      const parsed = parseIntArg(argv[4]!);
-      if (parsed === null || parsed < 0) fail(ERR.outOfRangePositive);
-      size = parsed;
-    }
-    const db = ctx.db;
-    for (let i = 0; i < count; i++) {
-      const key = `${prefix}:${i}`;
-      if (ctx.exists(key)) continue;
-      let value = `value:${i}`;
-      if (size > 0) value = value.length >= size ? value.slice(0, size) : value + '\0'.repeat(size - value.length);
-      db.dict.set(key, value);
-    }
-    return OK;
+  'set-active-expire': {
+    argc: (n) => n === 3,
+    run(ctx, argv) {
+      ctx.engine.activeExpireEnabled = atoi(argv[2]!) !== 0;
+      return OK;
+    },
   },
-  'set-active-expire': (ctx, argv) => {
-    if (argv.length !== 3) fail(ERR.syntax);
-    ctx.engine.activeExpireEnabled = argv[2] !== '0';
-    return OK;
+  // The lab's server never blocks: the sleep is only acknowledged.
+  sleep: { argc: (n) => n === 3, run: () => OK },
+  help: {
+    argc: (n) => n === 2,
+    run: () =>
+      array(
+        [
+          'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+          'DIGEST',
+          '    Output a hex signature representing the current DB content.',
+          'DIGEST-VALUE <key> [<key> ...]',
+          '    Output a hex signature of the values of all the specified keys.',
+          'POPULATE <count> [<prefix>] [<size>]',
+          '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+          '    it is used instead of the \'key\' prefix. These are not propagated to',
+          '    replicas. Cluster slots are not respected so keys not belonging to the',
+          '    current node can be created in cluster mode.',
+          'SET-ACTIVE-EXPIRE <0|1>',
+          '    Setting it to 0 disables expiring keys in background when they are not',
+          '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+          '    default.',
+          'SLEEP <seconds>',
+          '    Stop the server for <seconds>. Decimals allowed.',
+          'HELP',
+          '    Prints this help.',
+        ].map(status),
+      ),
   },
-  sleep: () => OK,
-  help: () =>
-    array(
-      [
-        'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-        'DIGEST',
-        '    Output a hex signature representing the current DB content.',
-        'DIGEST-VALUE <key> [<key> ...]',
-        '    Output a hex signature of the values of all the specified keys.',
-        'POPULATE <count> [<prefix>] [<size>]',
-        '    Create <count> string keys named key:<num>. If <prefix> is specified then',
-        '    it is used instead of the \'key\' prefix. These are not propagated to',
-        '    replicas. Cluster slots are not respected so keys not belonging to the',
-        '    current node can be created in cluster mode.',
-        'SET-ACTIVE-EXPIRE <0|1>',
-        '    Setting it to 0 disables expiring keys in background when they are not',
-        '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
-        '    default.',
-        'SLEEP <seconds>',
-        '    Stop the server for <seconds>. Decimals allowed.',
-        'HELP',
-        '    Prints this help.',
-      ].map(status),
-    ),
 };
 
 export const serverCommands: readonly CommandSpec[] = [
@@ -183,10 +201,9 @@ export const serverCommands: readonly CommandSpec[] = [
     name: 'debug',
     arity: -2,
     run(ctx, argv) {
-      const sub = argv[1]!.toLowerCase();
-      const handler = debugSubcommands[sub];
-      if (!handler) fail(ERR.subcommandSyntax(argv[1]!, 'debug'));
-      return handler(ctx, argv);
+      const handler = debugSubcommands[cString(argv[1]!).toLowerCase()];
+      if (!handler || !handler.argc(argv.length)) fail(ERR.subcommandSyntax(argv[1]!, 'debug'));
+      return handler.run(ctx, argv);
     },
   }),
   command({

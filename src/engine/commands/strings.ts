@@ -13,8 +13,16 @@ import { command, fail, type CommandSpec } from './types.js';
 /** proto-max-bulk-len: the largest string APPEND and SETRANGE may build. */
 export const MAX_STRING_LENGTH = 512 * 1024 * 1024;
 
+/**
+ * The longest string V8 can hold (2^29 - 24 chars on 64-bit builds): 24 bytes short of
+ * proto-max-bulk-len, and a Bin is one char per byte.
+ */
+export const MAX_JS_STRING_LENGTH = 2 ** 29 - 24;
+
+/** checkStringLength, then the lab's own ceiling just below it. */
 function checkLength(length: number): void {
   if (length > MAX_STRING_LENGTH) fail(ERR.stringTooLong);
+  if (length > MAX_JS_STRING_LENGTH) fail(ERR.stringTooLongForLab(MAX_JS_STRING_LENGTH, MAX_STRING_LENGTH));
 }
 
 function incrBy(ctx: CommandContext, key: Bin, increment: bigint): Reply {

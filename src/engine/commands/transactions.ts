@@ -31,8 +31,12 @@ export const transactionCommands: readonly CommandSpec[] = [
       if (!multi) fail(ERR.execWithoutMulti);
       ctx.client.multi = null;
       if (multi.aborted) fail(ERR.execAbort);
-      const replies: Reply[] = multi.queue.map(({ spec, argv }) => ctx.engine.call(ctx.client, spec, argv));
-      return array(replies);
+      ctx.engine.inExec = true;
+      try {
+        return array(multi.queue.map(({ spec, argv }): Reply => ctx.engine.call(ctx.client, spec, argv)));
+      } finally {
+        ctx.engine.inExec = false;
+      }
     },
   }),
 ];

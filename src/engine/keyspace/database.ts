@@ -25,6 +25,11 @@ export class Database {
   /** db->ready_keys: keys already queued as ready. */
   readonly readyKeys = new Set<Bin>();
   signal: ReadySignal | null = null;
+  /**
+   * INFO keyspace's avg_ttl: a running estimate of the TTL left, fed by active expiry's samples
+   * (0 when nothing has been sampled or the db has no volatile keys).
+   */
+  avgTtl = 0;
 
   constructor(readonly id: number) {}
 
@@ -36,6 +41,12 @@ export class Database {
     if (old === undefined) {
       if (value !== undefined) this.signal!(this, key, typeOf(value));
     } else if (typeOf(old) === 'stream') this.signal!(this, key, 'stream');
+  }
+
+  /** One active-expiry loop's average TTL, weighed in as expire.c does (2% new, 98% old). */
+  recordTtlSample(average: number): void {
+    if (this.avgTtl === 0) this.avgTtl = average;
+    this.avgTtl = Math.floor(this.avgTtl / 50) * 49 + Math.floor(average / 50);
   }
 
   get size(): number {
@@ -65,6 +76,7 @@ export class Database {
     this.streamsGone(null);
     this.dict.clear();
     this.expires.clear();
+    this.avgTtl = 0;
   }
 
   /** scanDatabaseForDeletedStreams: blocked-on streams that `next` (the new contents) lacks. */
@@ -84,12 +96,13 @@ export class Database {
     }
   }
 
-  /** Swaps contents with another database (SWAPDB). */
+  /** Swaps contents with another database (SWAPDB), its TTL estimate included. */
   swapWith(other: Database): void {
     this.streamsGone(other);
     other.streamsGone(this);
     const dict = [...this.dict];
     const expires = [...this.expires];
+    const [mine, theirs] = [this.avgTtl, other.avgTtl];
     this.clear();
     for (const [k, v] of other.dict) this.dict.set(k, v);
     for (const [k, v] of other.expires) this.expires.set(k, v);
@@ -98,5 +111,7 @@ export class Database {
     for (const [k, v] of expires) other.expires.set(k, v);
     this.keysReady();
     other.keysReady();
+    this.avgTtl = theirs;
+    other.avgTtl = mine;
   }
 }

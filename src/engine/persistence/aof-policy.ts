@@ -174,6 +174,8 @@ export class AofPersistence {
 
   private async startFromDataset(): Promise<void> {
     const core = this.core;
+    // Redis starts this with a background rewrite, and counts it as one.
+    core.status.aofRewrites++;
     const location = core.aofLocation;
     const preamble = core.config.getBool('aof-use-rdb-preamble');
     const base = preamble ? concatChunks(snapshotRdb(core, true)) : rewriteCommandsBytes(core).bytes;

@@ -68,8 +68,10 @@ class Cursor {
 
   need(n: number, what: string): void {
     if (this.pos + n <= this.buf.length) return;
-    if (this.eof) this.fail(`Short read: the file ends at byte ${this.base + this.buf.length} but ${what} needs ${n} bytes here`);
-    throw NEED_MORE;
+    if (!this.eof) throw NEED_MORE;
+    const end = this.base + this.buf.length;
+    // Redis's words (rdbLoad's eoferr, then rdbReportReadError), then where it happened.
+    this.fail(`Short read or OOM loading DB (Unexpected EOF reading RDB file): ${end === 0 ? 'the file is empty' : `the file ends at byte ${end} but ${what} needs ${n} bytes here`}`);
   }
 
   u8(what: string): number {
@@ -578,7 +580,8 @@ class RdbLoad {
       return;
     }
     const computed = this.crc.value();
-    if (stored !== computed) c.fail(`Wrong RDB checksum expected: (${hex16(stored)}) but got (${hex16(computed)}). Aborting now.`, at);
+    // As rdbLoad words it: "expected" is the CRC of the bytes read, "got" the stored trailer.
+    if (stored !== computed) c.fail(`Wrong RDB checksum expected: (${computed.toString(16)}) but got (${stored.toString(16)}). Aborting now.`, at);
     this.report.checksum = 'verified';
   }
 }
@@ -589,6 +592,4 @@ function zsetOf(entries: ZEntry[], encoding: 'listpack' | 'skiplist', bad: (reas
   return zset;
 }
 
-function hex16(v: bigint): string {
-  return v.toString(16).padStart(16, '0');
-}
+

@@ -7,14 +7,12 @@ import {
   applyConfigText,
   binToText,
   Config,
-  formatReplyTty,
   PersistentServer,
   rdbCodec,
-  splitCommandLine,
+  runCliLine,
   summarizeKeyspace,
   textToBin,
   type KeyspaceSummary,
-  type Reply,
   type StartReport,
 } from '../../engine/index.js';
 import type { CrashKind } from '../../scenario/scenario.js';
@@ -59,6 +57,8 @@ export interface ConsoleResult {
   db: number;
   /** Inside MULTI (redis-cli shows "(TX)" in the prompt). */
   inTransaction: boolean;
+  /** `clear`: redis-cli cleared the screen. */
+  clearScreen: boolean;
   elapsedMs: number;
 }
 
@@ -107,27 +107,26 @@ export class LiveService {
     /** Starts the server on the chosen storage, recovering what the files hold. */
     start: async (options: StartOptions, call: CallContext): Promise<StartInfo> => this.start(options, call),
 
-    /** A console line: redis-cli's inline syntax in, redis-cli's terminal output back. */
+    /** A console line, through redis-cli's own handling (help, repeat counts, quoting errors), its terminal output back. */
     execute: async (line: string): Promise<ConsoleResult | null> => {
       const server = this.require();
       const started = performance.now();
-      const split = splitCommandLine(textToBin(line));
-      let reply: Reply;
-      if (!split.ok) reply = { kind: 'error', value: split.error };
-      else if (split.argv.length === 0) return null;
-      else {
+      const result = await runCliLine(textToBin(line), 'tty', async (argv) => {
         try {
-          reply = await server.execute(this.console!, split.argv);
+          return await server.execute(this.console!, argv);
         } catch (e) {
           // An unrecoverable error ends the server as it ends redis-server; nothing more runs.
           this.dropServer();
           throw new Error(`The server exited: ${(e as Error).message}. Reload to restart it from its files.`);
         }
-      }
-      const formatted = formatReplyTty(reply);
+      });
+      if (result.output === '' && !result.clearScreen) return null;
+      // The terminal's colour codes (help's bold, grey and yellow) are not for a page.
+      const plain = result.output.replace(/\x1b\[[0-9;]*m/g, '');
       return {
-        text: (binToText(formatted) ?? formatted).replace(/\n$/, ''),
-        isError: reply.kind === 'error',
+        text: (binToText(plain) ?? plain).replace(/\n$/, ''),
+        isError: result.isError,
+        clearScreen: result.clearScreen,
         db: this.console!.db,
         inTransaction: this.console!.multi !== null,
         elapsedMs: performance.now() - started,
