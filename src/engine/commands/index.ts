@@ -8,6 +8,7 @@ import { setCommands } from './sets.js';
 import { zsetCommands } from './zsets.js';
 import { serverCommands } from './server.js';
 import { transactionCommands } from './transactions.js';
+import { introspectionCommands } from './command-introspection.js';
 
 const ALL: readonly CommandSpec[] = [
   ...stringCommands,
@@ -18,6 +19,7 @@ const ALL: readonly CommandSpec[] = [
   ...zsetCommands,
   ...serverCommands,
   ...transactionCommands,
+  ...introspectionCommands,
 ];
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));

@@ -1,5 +1,5 @@
 // Server and database commands: SELECT, MOVE, SWAPDB, FLUSHDB, FLUSHALL, DBSIZE, PING, ECHO,
-// TIME, INFO, DEBUG (DIGEST, DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, SLEEP) and COMMAND.
+// TIME, INFO and DEBUG (DIGEST, DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, SLEEP).
 import type { Bin } from '../bytes.js';
 import { datasetDigest, valueDigest } from '../digest.js';
 import { ERR } from '../errors.js';
@@ -188,38 +188,5 @@ export const serverCommands: readonly CommandSpec[] = [
       if (!handler) fail(ERR.subcommandSyntax(argv[1]!, 'debug'));
       return handler(ctx, argv);
     },
-  }),
-  command({
-    name: 'command',
-    arity: -1,
-    subcommands: {
-      count: command({ name: 'command|count', arity: 2, run: (ctx) => int(ctx.engine.commands.size) }),
-      list: command({
-        name: 'command|list',
-        arity: -2,
-        run: (ctx) => array([...ctx.engine.commands.keys()].map((name) => bulk(name))),
-      }),
-      info: command({
-        name: 'command|info',
-        arity: -2,
-        run: (ctx, argv) =>
-          array(
-            argv.slice(2).map((name) => {
-              const spec = ctx.engine.commands.get(name.toLowerCase());
-              if (!spec) return bulk(null);
-              const [first, last, step] = spec.keys ?? [0, 0, 0];
-              return array([
-                bulk(spec.name),
-                int(spec.arity),
-                array([status(spec.write ? 'write' : 'readonly')]),
-                int(first),
-                int(last),
-                int(step),
-              ]);
-            }),
-          ),
-      }),
-    },
-    run: (ctx) => array([...ctx.engine.commands.keys()].map((name) => bulk(name))),
   }),
 ];
