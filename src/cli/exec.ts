@@ -2,7 +2,7 @@
 // --dir the commands run on a persistent server over that directory: it loads what the directory
 // holds at start, writes AOF/RDB files as configured, and shuts down like SHUTDOWN at the end.
 import { systemClock } from '../engine/clock.js';
-import { type Config, encodingLimits } from '../engine/config.js';
+import type { Config } from '../engine/config.js';
 import { Engine } from '../engine/engine.js';
 import { PersistentServer } from '../engine/persistence/server.js';
 import { rdbCodec } from '../engine/persistence/rdb-codec.js';
@@ -23,7 +23,7 @@ export interface CommandRunner {
 
 export async function openRunner(config: Config, dir: string | undefined): Promise<CommandRunner> {
   if (dir === undefined) {
-    const engine = new Engine({ clock: systemClock, limits: encodingLimits(config), databases: config.getNumber('databases') });
+    const engine = new Engine({ clock: systemClock, config, databases: config.getNumber('databases') });
     const client = engine.createClient();
     return { engine, run: async (argv) => engine.execute(client, argv), finish: async () => {} };
   }

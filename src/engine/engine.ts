@@ -3,11 +3,12 @@
 import type { Bin } from './bytes.js';
 import { seededRng, type Clock, type Rng } from './clock.js';
 import { COMMANDS } from './commands/index.js';
+import { Config, encodingLimits } from './config.js';
 import { CommandError, type CommandSpec } from './commands/types.js';
 import { CommandContext } from './context.js';
 import { ERR } from './errors.js';
 import { Database } from './keyspace/database.js';
-import { DEFAULT_LIMITS, type EncodingLimits } from './keyspace/limits.js';
+import type { EncodingLimits } from './keyspace/limits.js';
 import type { InfoProvider } from './info.js';
 import { valueBytes } from './keyspace/values.js';
 import { error, QUEUED, type Reply } from './resp/reply.js';
@@ -21,14 +22,27 @@ export interface PropagatedCommand {
 export type PropagationSink = (unit: readonly PropagatedCommand[]) => void;
 
 /** Things that happened in the keyspace that a persistence layer reacts to. */
-export type EngineEvent = 'flushall';
+export type EngineEvent = 'flushall' | 'resetstat';
 
 export interface EngineOptions {
   clock: Clock;
   rng?: Rng;
   databases?: number;
+  /** The live configuration (CONFIG GET/SET); a fresh default one when absent. */
+  config?: Config;
+  /** Encoding thresholds to start from, written into the configuration. */
   limits?: Partial<EncodingLimits>;
 }
+
+const LIMIT_DIRECTIVES: Readonly<Record<keyof EncodingLimits, string>> = {
+  hashMaxListpackEntries: 'hash-max-listpack-entries',
+  hashMaxListpackValue: 'hash-max-listpack-value',
+  setMaxIntsetEntries: 'set-max-intset-entries',
+  zsetMaxListpackEntries: 'zset-max-listpack-entries',
+  zsetMaxListpackValue: 'zset-max-listpack-value',
+  listMaxListpackSize: 'list-max-listpack-size',
+  listCompressDepth: 'list-compress-depth',
+};
 
 export class Client {
   db = 0;
@@ -43,6 +57,8 @@ export class Engine {
   readonly dbs: Database[];
   readonly clock: Clock;
   readonly rng: Rng;
+  readonly config: Config;
+  /** The encoding thresholds, kept equal to the configuration's (CONFIG SET applies at once). */
   readonly limits: EncodingLimits;
   /** Changes since the last save (Redis's server.dirty). */
   dirty = 0;
@@ -70,7 +86,12 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.clock = options.clock;
     this.rng = options.rng ?? seededRng(1);
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.config = options.config ?? new Config();
+    for (const [field, value] of Object.entries(options.limits ?? {})) {
+      this.config.set(LIMIT_DIRECTIVES[field as keyof EncodingLimits], String(value), true);
+    }
+    this.limits = encodingLimits(this.config);
+    this.config.onChange(() => Object.assign(this.limits, encodingLimits(this.config)));
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
     this.stats.startTime = this.clock.now();
   }
@@ -102,6 +123,13 @@ export class Engine {
 
   onEvent(listener: (event: EngineEvent) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** CONFIG RESETSTAT: the counters INFO reports start again from zero. */
+  resetStats(): void {
+    this.stats.commandsProcessed = 0;
+    this.stats.expiredKeys = 0;
+    this.emit('resetstat');
   }
 
   emit(event: EngineEvent): void {

@@ -26,7 +26,7 @@ function builtinSection(engine: Engine, name: string): InfoFields | null {
       return [['connected_clients', 1], ['blocked_clients', 0]];
     case 'memory': {
       const bytes = engine.estimatedMemory();
-      return [['used_memory', bytes], ['used_memory_human', humanBytes(bytes)], ['maxmemory', 0], ['maxmemory_policy', 'noeviction']];
+      return [['used_memory', bytes], ['used_memory_human', humanBytes(bytes)], ['maxmemory', engine.config.get('maxmemory')], ['maxmemory_policy', engine.config.get('maxmemory-policy')]];
     }
     case 'persistence':
       return [['loading', engine.loading ? 1 : 0], ['rdb_changes_since_last_save', engine.dirty], ['aof_enabled', 0]];

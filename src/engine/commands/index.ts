@@ -9,6 +9,7 @@ import { zsetCommands } from './zsets.js';
 import { serverCommands } from './server.js';
 import { transactionCommands } from './transactions.js';
 import { introspectionCommands } from './command-introspection.js';
+import { configCommands } from './config.js';
 
 const ALL: readonly CommandSpec[] = [
   ...stringCommands,
@@ -20,6 +21,7 @@ const ALL: readonly CommandSpec[] = [
   ...serverCommands,
   ...transactionCommands,
   ...introspectionCommands,
+  ...configCommands,
 ];
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));

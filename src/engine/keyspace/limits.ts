@@ -5,6 +5,10 @@ export interface EncodingLimits {
   setMaxIntsetEntries: number;
   zsetMaxListpackEntries: number;
   zsetMaxListpackValue: number;
+  /** list-max-listpack-size: a quicklist node's size in bytes (-1 … -5) or entries (> 0). */
+  listMaxListpackSize: number;
+  /** list-compress-depth: quicklist nodes left uncompressed at each end (0: none compressed). */
+  listCompressDepth: number;
 }
 
 /** Defaults as redis-server 7.0.15 from Debian reports them with `CONFIG GET`. */
@@ -14,4 +18,6 @@ export const DEFAULT_LIMITS: EncodingLimits = {
   setMaxIntsetEntries: 512,
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
+  listMaxListpackSize: -2,
+  listCompressDepth: 0,
 };

@@ -5,7 +5,7 @@
 import { ERR } from '../errors.js';
 import { binToBytes } from '../bytes.js';
 import type { Clock, Rng } from '../clock.js';
-import { type Config, encodingLimits } from '../config.js';
+import type { Config } from '../config.js';
 import { Engine, type Client } from '../engine.js';
 import { valueBytes } from '../keyspace/values.js';
 import { AofFeed } from '../aof/feed.js';
@@ -19,7 +19,6 @@ import type { RdbCodec } from './codec.js';
 import { type Disk, joinPath, readChunks } from './disk.js';
 import { BackgroundJob, totalLength } from './jobs.js';
 import { persistenceCommands } from './commands.js';
-import { configCommand } from './config-command.js';
 import { persistenceInfo } from './info.js';
 import { migrateOldAof } from './migrate.js';
 
@@ -150,18 +149,19 @@ export class PersistentServer {
     const config = options.config;
     this.engine = new Engine({
       clock: options.clock,
-      limits: encodingLimits(config),
+      config,
       databases: config.getNumber('databases'),
       ...(options.rng ? { rng: options.rng } : {}),
     });
     this.engine.registerCommands([
       ...persistenceCommands(this),
-      configCommand({ config: this.options.config, applied: (name, value) => this.configApplied(name, value), resetStats: () => this.resetStats() }),
     ]);
+    config.onChange((name, value) => this.configApplied(name, value));
     this.engine.writeRefusal = () => this.writeRefusal();
     this.engine.onPropagate((unit) => this.trackCopyOnWrite(unit));
     this.engine.infoProviders.set('persistence', () => persistenceInfo(this));
     this.engine.onEvent((event) => {
+      if (event === 'resetstat') this.status.aofDelayedFsync = 0;
       // FLUSHALL saves at once when save points exist, so the empty dataset is what survives.
       if (event === 'flushall' && this.savePoints().length > 0 && !this.job) this.requestBlockingSave();
     });
@@ -446,12 +446,6 @@ export class PersistentServer {
     this.feed?.close();
     this.feed = null;
     this.aof = null;
-  }
-
-  private resetStats(): void {
-    this.engine.stats.commandsProcessed = 0;
-    this.engine.stats.expiredKeys = 0;
-    this.status.aofDelayedFsync = 0;
   }
 
   // --- SAVE / BGSAVE ---------------------------------------------------------------------
