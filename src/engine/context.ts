@@ -23,6 +23,8 @@ export class CommandContext {
   propagationPrevented = false;
   /** Propagate even though nothing changed (FLUSHDB on an empty db, as Redis forces it). */
   propagationForced = false;
+  /** The command signalled its modified keys itself (the engine's automatic signal is off). */
+  signalledKeys = false;
 
   constructor(
     readonly engine: Engine,
@@ -42,16 +44,27 @@ export class CommandContext {
     return this.engine.limits;
   }
 
-  /** Looks a key up, deleting it first (and propagating a DEL) if it has expired. */
+  /**
+   * Looks a key up, deleting it first (and propagating a DEL) if it has expired; a key found
+   * counts as accessed (its LRU/LFU field is updated).
+   */
   lookup(key: Bin, db: Database = this.db): RedisValue | undefined {
+    const value = this.peek(key, db);
+    if (value !== undefined && this.engine.accessTracked) this.engine.touchKey(db, key);
+    return value;
+  }
+
+  /** lookup without the access update (LOOKUP_NOTOUCH: EXISTS, TYPE, TTL, OBJECT …). */
+  peek(key: Bin, db: Database = this.db): RedisValue | undefined {
     const value = db.dict.get(key);
     if (value === undefined) return undefined;
     if (db.expires.size > 0 && this.engine.expireIfNeeded(db, key)) return undefined;
     return value;
   }
 
+  /** Whether the key exists (expiring it if due), without counting as an access. */
   exists(key: Bin, db: Database = this.db): boolean {
-    return this.lookup(key, db) !== undefined;
+    return this.peek(key, db) !== undefined;
   }
 
   /** The key's string bytes, undefined if missing, WRONGTYPE if it is another type. */
@@ -101,6 +114,20 @@ export class CommandContext {
 
   rewriteArgv(argv: Bin[]): void {
     this.propagateAs = argv;
+  }
+
+  /**
+   * signalModifiedKey, for a command that says itself which keys it changed (when its key specs
+   * would say too much or too little): the engine then signals nothing on its behalf.
+   */
+  signalModified(key: Bin, db: Database = this.db): void {
+    this.signalledKeys = true;
+    this.engine.signalModifiedKey(db, key);
+  }
+
+  /** The command changes no key by itself (so no automatic signal), e.g. FLUSHDB. */
+  signalNothing(): void {
+    this.signalledKeys = true;
   }
 
   preventPropagation(): void {

@@ -2,16 +2,20 @@
 // lazy and active expiry, and the stream of propagated writes that the AOF and replicas consume.
 import type { Bin } from './bytes.js';
 import { seededRng, type Clock, type Rng } from './clock.js';
+import { commandFlags } from './commands/command-introspection.js';
+import { commandFacts, keysFromSpecs } from './commands/command-table.js';
 import { COMMANDS } from './commands/index.js';
 import { Config, encodingLimits } from './config.js';
 import { CommandError, type CommandSpec } from './commands/types.js';
 import { CommandContext } from './context.js';
 import { ERR } from './errors.js';
+import { estimateMemory, MemoryMeter, performEvictions } from './eviction.js';
+import { type AccessPolicy, freshAccess, touchedAccess } from './keyspace/access.js';
 import { Database } from './keyspace/database.js';
 import type { EncodingLimits } from './keyspace/limits.js';
 import type { InfoProvider } from './info.js';
-import { valueBytes } from './keyspace/values.js';
 import { error, QUEUED, type Reply } from './resp/reply.js';
+import { type WatchedKey, type Watcher, WatchRegistry } from './watch.js';
 
 /** A write as it goes to the AOF and replicas; `db` -1 means "no SELECT needed" (MULTI/EXEC). */
 export interface PropagatedCommand {
@@ -44,14 +48,33 @@ const LIMIT_DIRECTIVES: Readonly<Record<keyof EncodingLimits, string>> = {
   listCompressDepth: 'list-compress-depth',
 };
 
-export class Client {
+export interface MultiState {
+  readonly queue: { spec: CommandSpec; argv: readonly Bin[] }[];
+  /** An error while queueing: EXEC replies EXECABORT (CLIENT_DIRTY_EXEC). */
+  aborted: boolean;
+  /** A queued command may use memory: EXEC itself is refused when out of memory. */
+  denyoom: boolean;
+}
+
+export class Client implements Watcher {
   db = 0;
   /** Queued commands while in MULTI, or null outside a transaction. */
-  multi: { queue: { spec: CommandSpec; argv: readonly Bin[] }[]; aborted: boolean } | null = null;
+  multi: MultiState | null = null;
+  dirtyCas = false;
+  readonly watched: WatchedKey[] = [];
   constructor(readonly id: number) {}
 }
 
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Inside MULTI every other command is refused when out of memory (queueing uses memory). */
+const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
+const KEY_WRITE_FLAGS = ['RW', 'OW', 'RM'];
+
+/** A key a write command may change, and whether it existed before the command ran. */
+interface WriteKey {
+  readonly key: Bin;
+  readonly existed: boolean;
+}
 
 export class Engine {
   readonly dbs: Database[];
@@ -73,7 +96,15 @@ export class Engine {
   /** INFO sections supplied by the host (persistence, replication …), by lower-case name. */
   readonly infoProviders = new Map<string, InfoProvider>();
   /** Counters for INFO. */
-  readonly stats = { commandsProcessed: 0, expiredKeys: 0, startTime: 0 };
+  readonly stats = { commandsProcessed: 0, expiredKeys: 0, evictedKeys: 0, startTime: 0 };
+  readonly watches = new WatchRegistry((db, key) => this.keyIsExpired(db, key));
+  /** Random evictions visit the databases in turn (evict.c's static next_db). */
+  evictionNextDb = 0;
+  /** Key access fields are kept from the first time something needs them (see access.ts). */
+  accessTracked = false;
+  /** The field of keys that were not touched since tracking began. */
+  private accessDefault = 0;
+  private meter: MemoryMeter | null = null;
 
   private callDepth = 0;
   private pending: PropagatedCommand[] = [];
@@ -91,7 +122,12 @@ export class Engine {
       this.config.set(LIMIT_DIRECTIVES[field as keyof EncodingLimits], String(value), true);
     }
     this.limits = encodingLimits(this.config);
-    this.config.onChange(() => Object.assign(this.limits, encodingLimits(this.config)));
+    this.config.onChange((name, value) => {
+      Object.assign(this.limits, encodingLimits(this.config));
+      if (name === 'maxmemory-policy' && /lru|lfu/.test(value)) this.trackAccess();
+      if (name === 'maxmemory' && value === '0') this.meter = null;
+    });
+    if (/lru|lfu/.test(this.config.get('maxmemory-policy'))) this.trackAccess();
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
     this.stats.startTime = this.clock.now();
   }
@@ -138,34 +174,38 @@ export class Engine {
 
   /** A rough used_memory: payload bytes plus a per-entry overhead like Redis's allocator. */
   estimatedMemory(): number {
-    let bytes = 1_000_000;
-    for (const db of this.dbs) {
-      for (const [key, value] of db.dict) bytes += 48 + key.length + valueBytes(value);
-      bytes += db.expires.size * 32;
-    }
-    return bytes;
+    return this.meter ? this.meter.used() : estimateMemory(this.dbs);
+  }
+
+  /** The incremental memory measure maxmemory needs (created when first asked for). */
+  memoryMeter(): MemoryMeter {
+    return (this.meter ??= new MemoryMeter(this.dbs));
   }
 
   /** Runs one command as a client connection would, MULTI queueing included. */
   execute(client: Client, argv: readonly Bin[]): Reply {
     if (argv.length === 0) return error(ERR.protocol('empty command'));
     const resolved = this.resolve(argv);
-    if (typeof resolved === 'string') {
+    // processCommand's checks, in its order; each refusal also aborts an open transaction.
+    const refuse = (message: string): Reply => {
       if (client.multi) client.multi.aborted = true;
-      return error(resolved);
+      return error(message);
+    };
+    if (typeof resolved === 'string') return refuse(resolved);
+    const flags = commandFlags(resolved);
+    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(ERR.notAllowedInMulti);
+    const denyoom = flags.has('denyoom') || (resolved.name === 'exec' && client.multi?.denyoom === true);
+    if (this.config.get('maxmemory') !== '0' && !this.loading) {
+      if (this.callDepth === 0) this.commandTime = this.clock.now();
+      const outOfMemory = performEvictions(this) === 'fail';
+      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(ERR.oom);
     }
-    // processCommand refuses writes (and PING) while the disk is failing, before queueing.
+    // Writes (and PING) are refused while the disk is failing.
     const refusal = this.writeRefusal && (resolved.write || resolved.name === 'ping') ? this.writeRefusal() : null;
-    if (refusal) {
-      if (client.multi) client.multi.aborted = true;
-      return error(refusal);
-    }
+    if (refusal) return refuse(refusal);
     if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
-      if (resolved.noMulti) {
-        client.multi.aborted = true;
-        return error(ERR.notAllowedInMulti);
-      }
       client.multi.queue.push({ spec: resolved, argv });
+      if (flags.has('denyoom')) client.multi.denyoom = true;
       return QUEUED;
     }
     return this.call(client, resolved, argv);
@@ -192,11 +232,17 @@ export class Engine {
     this.callDepth++;
     const ctx = new CommandContext(this, client);
     const dirtyBefore = this.dirty;
+    const db = this.dbs[client.db]!;
+    const writeKeys = spec.write && (this.watches.active || this.meter) ? this.writeKeys(spec, argv, db) : null;
     let reply: Reply;
     try {
       reply = spec.run(ctx, argv);
     } catch (e) {
       reply = error(e instanceof CommandError ? e.reply : `ERR internal error: ${(e as Error).message}`);
+    }
+    // signalModifiedKey for the keys a write changed, unless the command named them itself.
+    if (writeKeys && this.dirty > dirtyBefore && !ctx.signalledKeys) {
+      for (const { key, existed } of writeKeys) if (existed || db.dict.has(key)) this.signalModifiedKey(db, key);
     }
     this.stats.commandsProcessed++;
     // While loading a file nothing is propagated: the data is already on disk.
@@ -206,6 +252,80 @@ export class Engine {
     this.callDepth--;
     if (this.callDepth === 0) this.flushPropagation();
     return reply;
+  }
+
+  /** The keys of a call its key specs mark as written (RW, OW, RM). */
+  private writeKeys(spec: CommandSpec, argv: readonly Bin[], db: Database): WriteKey[] {
+    const facts = commandFacts(spec.name);
+    if (!facts) return [];
+    const out: WriteKey[] = [];
+    for (const ref of keysFromSpecs(facts, argv, true) ?? []) {
+      if (!ref.flags.some((f) => KEY_WRITE_FLAGS.includes(f))) continue;
+      const key = argv[ref.pos]!;
+      out.push({ key, existed: db.dict.has(key) });
+    }
+    return out;
+  }
+
+  /** signalModifiedKey: WATCHers of the key fail their EXEC; the memory measure looks again. */
+  signalModifiedKey(db: Database, key: Bin): void {
+    this.watches.touch(db, key);
+    this.meter?.invalidate(db, key);
+  }
+
+  /** A database is emptied (FLUSHDB/FLUSHALL) or swapped with another (SWAPDB): before it happens. */
+  signalFlushedDb(db: Database, replacedWith: Database | null = null): void {
+    this.watches.touchAllInDb(db, replacedWith);
+    this.meter?.reset();
+  }
+
+  /** keyIsExpired: past its expiry (never while loading), at the command's time. */
+  keyIsExpired(db: Database, key: Bin): boolean {
+    const when = db.expires.get(key);
+    if (when === undefined || this.loading) return false;
+    const now = this.callDepth > 0 ? this.commandTime : this.clock.now();
+    return now > when;
+  }
+
+  /** Starts keeping key access fields (OBJECT IDLETIME/FREQ, LRU/LFU policies, DEBUG OBJECT). */
+  trackAccess(): void {
+    if (this.accessTracked) return;
+    this.accessTracked = true;
+    this.accessDefault = freshAccess(this.accessPolicy());
+    const field = () => freshAccess(this.accessPolicy());
+    for (const db of this.dbs) db.accessField = field;
+  }
+
+  accessPolicy(): AccessPolicy {
+    return {
+      lfu: this.config.get('maxmemory-policy').endsWith('lfu'),
+      nowMs: this.callDepth > 0 ? this.commandTime : this.clock.now(),
+      logFactor: this.config.getNumber('lfu-log-factor'),
+      decayTime: this.config.getNumber('lfu-decay-time'),
+      rng: this.rng,
+    };
+  }
+
+  /** The key's access field (robj->lru). */
+  keyAccess(db: Database, key: Bin): number {
+    return db.access.get(key) ?? this.accessDefault;
+  }
+
+  /** lookupKey's update of the access field. */
+  touchKey(db: Database, key: Bin): void {
+    if (!this.accessTracked) return;
+    db.access.set(key, touchedAccess(this.keyAccess(db, key), this.accessPolicy()));
+  }
+
+  /** Sets a key's access field (RESTORE IDLETIME / FREQ, RENAME and MOVE keeping it). */
+  setKeyAccess(db: Database, key: Bin, field: number): void {
+    if (this.accessTracked) db.access.set(key, field);
+  }
+
+  /** Propagates a write on its own, never wrapped in MULTI (evictions, as propagate_no_multi). */
+  propagateAlone(db: number, argv: readonly Bin[]): void {
+    const unit = [{ db, argv }];
+    for (const sink of this.sinks) sink(unit);
   }
 
   alsoPropagate(db: number, argv: readonly Bin[]): void {
@@ -222,7 +342,8 @@ export class Engine {
     if (this.loading) return false;
     db.delete(key);
     this.stats.expiredKeys++;
-    this.alsoPropagate(db.id, ['DEL', key]);
+    this.signalModifiedKey(db, key);
+    this.alsoPropagate(db.id, [this.config.getBool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
     return true;
   }
 
@@ -259,7 +380,8 @@ export class Engine {
     this.expireCursor = { db: (this.expireCursor.db + 1) % this.dbs.length, iterator: null };
   }
 
-  private flushPropagation(): void {
+  flushPropagation(): void {
+    if (this.callDepth > 0) return;
     if (this.pending.length === 0) return;
     const ops = this.pending;
     this.pending = [];

@@ -67,4 +67,18 @@ export const ERR = {
   minMaxNotFloat: 'ERR min or max is not a float',
   minMaxNotLex: 'ERR min or max not valid string range item',
   protocol: (detail: string) => `ERR Protocol error: ${detail}`,
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
+  lfuSelected:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  watchInsideMulti: 'ERR WATCH inside MULTI is not allowed',
+  busyKey: 'BUSYKEY Target key name already exists.',
+  dumpPayload: 'ERR DUMP payload version or checksum are wrong',
+  badDataFormat: 'ERR Bad data format',
+  invalidTtl: 'ERR Invalid TTL value, must be >= 0',
+  invalidIdletime: 'ERR Invalid IDLETIME value, must be >= 0',
+  invalidFreq: 'ERR Invalid FREQ value, must be >= 0 and <= 255',
+  weightNotFloat: 'ERR weight value is not a float',
+  atLeastOneKey: (command: string) => `ERR at least 1 input key is needed for '${command}' command`,
+  sortScores: "ERR One or more scores can't be converted into double",
+  lcsTooLong: 'ERR String too long for LCS',
 } as const;

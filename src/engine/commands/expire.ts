@@ -41,7 +41,7 @@ function expireGeneric(ctx: CommandContext, argv: readonly Bin[], seconds: boole
   const base = relative ? BigInt(ctx.now) : 0n;
   if (when > INT64_MAX - base) fail(ERR.invalidExpire(name));
   when += base;
-  if (!ctx.exists(key)) return int(0);
+  if (ctx.lookup(key) === undefined) return int(0);
   const current = ctx.db.expires.get(key);
   if (flags.nx && current !== undefined) return int(0);
   if (flags.xx && current === undefined) return int(0);
@@ -88,7 +88,7 @@ export const expireCommands: readonly CommandSpec[] = [
     write: true,
     keys: [1, 1, 1],
     run(ctx, argv) {
-      if (!ctx.exists(argv[1]!) || !ctx.db.expires.delete(argv[1]!)) return int(0);
+      if (ctx.lookup(argv[1]!) === undefined || !ctx.db.expires.delete(argv[1]!)) return int(0);
       ctx.dirty();
       return int(1);
     },

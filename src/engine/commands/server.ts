@@ -109,9 +109,13 @@ export const serverCommands: readonly CommandSpec[] = [
       if (value === undefined) return int(0);
       if (ctx.lookup(key, dst) !== undefined) return int(0);
       const expire = src.expires.get(key);
+      const access = ctx.engine.keyAccess(src, key);
       dst.dict.set(key, value);
+      ctx.engine.setKeyAccess(dst, key, access);
       if (expire !== undefined) dst.expires.set(key, expire);
       src.delete(key);
+      ctx.signalModified(key, src);
+      ctx.signalModified(key, dst);
       ctx.dirty();
       return int(1);
     },
@@ -125,7 +129,12 @@ export const serverCommands: readonly CommandSpec[] = [
       const b = parseDbIndex(argv[2]!, ERR.invalidSecondDbIndex);
       const count = ctx.engine.dbs.length;
       if (a < 0 || a >= count || b < 0 || b >= count) fail(ERR.dbIndexOutOfRange);
-      if (a !== b) ctx.engine.dbs[a]!.swapWith(ctx.engine.dbs[b]!);
+      if (a !== b) {
+        const [first, second] = [ctx.engine.dbs[a]!, ctx.engine.dbs[b]!];
+        ctx.engine.signalFlushedDb(first, second);
+        ctx.engine.signalFlushedDb(second, first);
+        first.swapWith(second);
+      }
       ctx.dirty();
       return OK;
     },
@@ -137,6 +146,7 @@ export const serverCommands: readonly CommandSpec[] = [
     run(ctx, argv) {
       checkFlushFlags(argv);
       ctx.dirty(ctx.db.size);
+      ctx.engine.signalFlushedDb(ctx.db);
       ctx.db.clear();
       ctx.forcePropagation();
       return OK;
@@ -149,6 +159,7 @@ export const serverCommands: readonly CommandSpec[] = [
     run(ctx, argv) {
       checkFlushFlags(argv);
       let removed = 0;
+      for (const db of ctx.engine.dbs) ctx.engine.signalFlushedDb(db);
       for (const db of ctx.engine.dbs) {
         removed += db.size;
         db.clear();

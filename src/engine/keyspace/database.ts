@@ -16,6 +16,13 @@ export function unixMs(ms: bigint): UnixMs {
 export class Database {
   readonly dict = new Map<Bin, RedisValue>();
   readonly expires = new Map<Bin, UnixMs>();
+  /**
+   * Redis's per-value access field (see access.ts), kept only once the engine tracks access
+   * (`accessField` set); a key without an entry counts as touched when tracking began.
+   */
+  readonly access = new Map<Bin, number>();
+  /** The field a value created now gets, or null while access is not tracked. */
+  accessField: (() => number) | null = null;
 
   constructor(readonly id: number) {}
 
@@ -27,32 +34,35 @@ export class Database {
   setKey(key: Bin, value: RedisValue, keepTtl = false): void {
     this.dict.set(key, value);
     if (!keepTtl) this.expires.delete(key);
+    if (this.accessField) this.access.set(key, this.accessField());
   }
 
-  /** Replaces the value of an existing key in place, keeping its expiry. */
+  /** Replaces the value of an existing key with a new object, keeping its expiry. */
   overwrite(key: Bin, value: RedisValue): void {
     this.dict.set(key, value);
+    if (this.accessField) this.access.set(key, this.accessField());
   }
 
   delete(key: Bin): boolean {
     this.expires.delete(key);
+    if (this.access.size > 0) this.access.delete(key);
     return this.dict.delete(key);
   }
 
   clear(): void {
     this.dict.clear();
     this.expires.clear();
+    this.access.clear();
   }
 
   /** Swaps contents with another database (SWAPDB). */
   swapWith(other: Database): void {
-    const dict = [...this.dict];
-    const expires = [...this.expires];
-    this.clear();
-    for (const [k, v] of other.dict) this.dict.set(k, v);
-    for (const [k, v] of other.expires) this.expires.set(k, v);
-    other.clear();
-    for (const [k, v] of dict) other.dict.set(k, v);
-    for (const [k, v] of expires) other.expires.set(k, v);
+    for (const field of ['dict', 'expires', 'access'] as const) {
+      const mine = [...this[field]];
+      this[field].clear();
+      for (const [k, v] of other[field]) (this[field] as Map<Bin, unknown>).set(k, v);
+      other[field].clear();
+      for (const [k, v] of mine) (other[field] as Map<Bin, unknown>).set(k, v);
+    }
   }
 }

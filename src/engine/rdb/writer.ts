@@ -7,7 +7,7 @@ import type { Database } from '../keyspace/database.js';
 import { RawString, type HashValue, type ListValue, type RedisValue, type SetValue, type ZSetValue } from '../keyspace/values.js';
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { Crc64 } from './crc64.js';
-import { OP, QUICKLIST_NODE_BYTES, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION, REDIS_VERSION, TYPE } from './format.js';
+import { OP, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION, REDIS_VERSION, TYPE } from './format.js';
 import { encodeIntset } from './intset.js';
 import { ListpackBuilder } from './listpack.js';
 import { lzfCompress } from './lzf.js';
@@ -224,22 +224,15 @@ function writeKey(out: RdbOutput, key: Bin, value: RedisValue): void {
   }
 }
 
-/** Quicklist nodes of listpacks of at most 8 KiB, as list-max-listpack-size -2 makes them. */
+/** One listpack per quicklist node, as the list's nodes are in memory. */
 function writeList(out: RdbOutput, list: ListValue): void {
-  const nodes: Uint8Array[] = [];
-  let node = new ListpackBuilder();
-  for (const item of list.items.slice()) {
-    if (node.count > 0 && node.size + ListpackBuilder.entrySize(item) > QUICKLIST_NODE_BYTES) {
-      nodes.push(node.finish());
-      node = new ListpackBuilder();
-    }
-    node.add(item);
-  }
-  if (node.count > 0) nodes.push(node.finish());
+  const nodes = list.items.nodeList();
   out.len(nodes.length);
-  for (const blob of nodes) {
+  for (const node of nodes) {
+    const lp = new ListpackBuilder(node.sz);
+    for (const item of node.items) lp.add(item);
     out.len(QUICKLIST_NODE_PACKED);
-    out.blob(blob);
+    out.blob(lp.finish());
   }
 }
 
