@@ -71,6 +71,7 @@ const DIRECTIVES: readonly Directive[] = [
   // The lab's files live at the root of its storage; redis refuses to move them at run time.
   { name: 'dir', kind: { type: 'string' }, defaultValue: '/', protectedConfig: true },
   { name: 'lazyfree-lazy-expire', kind: { type: 'bool' }, defaultValue: 'no' },
+  { name: 'lazyfree-lazy-eviction', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'repl-diskless-sync', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'repl-backlog-size', kind: { type: 'memory', min: 1, max: LLONG_MAX }, defaultValue: '1048576' },
 ];

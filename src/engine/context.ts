@@ -125,11 +125,6 @@ export class CommandContext {
     this.engine.signalModifiedKey(db, key);
   }
 
-  /** The command changes no key by itself (so no automatic signal), e.g. FLUSHDB. */
-  signalNothing(): void {
-    this.signalledKeys = true;
-  }
-
   preventPropagation(): void {
     this.propagationPrevented = true;
   }

@@ -6,6 +6,7 @@ export const ERR = {
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   notInteger: 'ERR value is not an integer or out of range',
   notFloat: 'ERR value is not a valid float',
+  intRange: 'ERR value is out of range, value must between -2147483648 and 2147483647',
   overflow: 'ERR increment or decrement would overflow',
   noSuchKey: 'ERR no such key',
   indexOutOfRange: 'ERR index out of range',

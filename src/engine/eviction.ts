@@ -120,6 +120,21 @@ class Candidates {
     return this.keys[randomBelow(engine.rng, this.keys.length)]!;
   }
 
+  /** Up to `count` distinct keys (dictGetSomeKeys): all of them when there are no more. */
+  sample(engine: Engine, count: number): Bin[] {
+    const keys = this.keys;
+    if (keys.length <= count) return [...keys];
+    const out: Bin[] = [];
+    const taken = new Set<number>();
+    while (out.length < count) {
+      const i = randomBelow(engine.rng, keys.length);
+      if (taken.has(i)) continue;
+      taken.add(i);
+      out.push(keys[i]!);
+    }
+    return out;
+  }
+
   remove(key: Bin): void {
     const i = this.keys.indexOf(key);
     if (i < 0) return;
@@ -188,8 +203,7 @@ function poolPick(engine: Engine, policy: Policy, candidates: Candidates[], pool
       if (c.size === 0) continue;
       total += c.size;
       const db = engine.dbs[i]!;
-      for (let s = 0; s < Math.min(samples, c.size); s++) {
-        const key = c.random(engine);
+      for (const key of c.sample(engine, samples)) {
         if (pool.some((p) => p.db === i && p.key === key)) continue;
         let idle: number;
         if (policy === 'volatile-ttl') idle = -Number(db.expires.get(key) ?? 0);

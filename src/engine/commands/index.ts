@@ -10,6 +10,10 @@ import { serverCommands } from './server.js';
 import { transactionCommands } from './transactions.js';
 import { introspectionCommands } from './command-introspection.js';
 import { configCommands } from './config.js';
+import { dumpCommands } from './dump.js';
+import { zsetAlgebraCommands } from './zset-algebra.js';
+import { sortCommands } from './sort.js';
+import { lcsCommands } from './lcs.js';
 
 const ALL: readonly CommandSpec[] = [
   ...stringCommands,
@@ -18,10 +22,14 @@ const ALL: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...zsetAlgebraCommands,
+  ...sortCommands,
+  ...lcsCommands,
   ...serverCommands,
   ...transactionCommands,
   ...introspectionCommands,
   ...configCommands,
+  ...dumpCommands,
 ];
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));

@@ -9,8 +9,9 @@ import { idleMs, lfuCounter } from '../keyspace/access.js';
 import { HashValue, ListValue, objectEncoding, RawString, SetValue, typeOf, ZSetValue, type RedisValue } from '../keyspace/values.js';
 import { array, bulk, bulkArray, int, NIL, OK, status, type Reply } from '../resp/reply.js';
 import { stringMatch } from '../util/glob.js';
-import { parseInt64, parseIntArg } from '../util/numbers.js';
+import { parseInt64 } from '../util/numbers.js';
 import { expireCommands } from './expire.js';
+import { parseDbIndex } from './db-index.js';
 import { parseScan, scanItems, scanReply } from './scan.js';
 import { command, fail, type CommandSpec } from './types.js';
 
@@ -83,8 +84,7 @@ function copyCommand(ctx: CommandContext, argv: readonly Bin[]): Reply {
     const opt = argv[j]!.toLowerCase();
     if (opt === 'replace') replace = true;
     else if (opt === 'db' && j + 1 < argv.length) {
-      const id = parseIntArg(argv[j + 1]!);
-      if (id === null || id < -(2 ** 31) || id > 2 ** 31 - 1) fail(ERR.notInteger);
+      const id = parseDbIndex(argv[j + 1]!);
       const db = ctx.engine.dbs[id];
       if (!db || id < 0) fail(ERR.dbIndexOutOfRange);
       dst = db;

@@ -5,16 +5,16 @@ import { datasetDigest, valueDigest } from '../digest.js';
 import { ERR } from '../errors.js';
 import { infoText } from '../info.js';
 import { array, bulk, int, OK, status, type Reply } from '../resp/reply.js';
-import { parseIntArg } from '../util/numbers.js';
+import { idleMs } from '../keyspace/access.js';
+import { ListValue, objectEncoding } from '../keyspace/values.js';
+import { serializedLength } from '../rdb/writer.js';
+import { formatFixed, parseIntArg } from '../util/numbers.js';
+import { parseDbIndex } from './db-index.js';
+import { refCount } from './keys.js';
 import { command, fail, type CommandSpec } from './types.js';
 
-const INT32_MAX = 2 ** 31 - 1;
 
-function parseDbIndex(arg: Bin, message: string = ERR.notInteger): number {
-  const id = parseIntArg(arg);
-  if (id === null || id < -(2 ** 31) || id > INT32_MAX) fail(message);
-  return id;
-}
+
 
 /** FLUSHDB/FLUSHALL take an optional SYNC or ASYNC; both flush at once here. */
 function checkFlushFlags(argv: readonly Bin[]): void {
@@ -23,6 +23,38 @@ function checkFlushFlags(argv: readonly Bin[]): void {
 }
 
 const PONG = status('PONG');
+
+/**
+ * DEBUG OBJECT's line as redis 7.0 formats it. The value is read without expiring it; its
+ * address is the lab's invention (an object number), everything else is computed as redis does.
+ */
+function debugObject(ctx: Parameters<CommandSpec['run']>[0], key: Bin): string {
+  const value = ctx.db.dict.get(key);
+  if (value === undefined) fail(ERR.noSuchKey);
+  const engine = ctx.engine;
+  engine.trackAccess();
+  const field = engine.keyAccess(ctx.db, key);
+  let extra = '';
+  if (value instanceof ListValue) {
+    const nodes = value.items.nodeList();
+    const bytes = nodes.reduce((sum, n) => sum + n.sz, 0);
+    extra =
+      ` ql_nodes:${nodes.length} ql_avg_node:${formatFixed(value.items.length / nodes.length, 2)}` +
+      ` ql_listpack_max:${value.items.fill} ql_compressed:${value.items.compress !== 0 ? 1 : 0} ql_uncompressed_size:${bytes}`;
+  }
+  const address = `0x7f${(0x10000000 + ctx.db.id * 0x1000000 + (hashKey(key) & 0xffffff) * 16).toString(16)}`;
+  return (
+    `Value at:${address} refcount:${refCount(value, engine)} encoding:${objectEncoding(value)} ` +
+    `serializedlength:${serializedLength(value, engine.config.getBool('rdbcompression'))} ` +
+    `lru:${field} lru_seconds_idle:${Math.floor(idleMs(field, ctx.now) / 1000)}${extra}`
+  );
+}
+
+function hashKey(key: Bin): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
 
 const debugSubcommands: Record<string, (ctx: Parameters<CommandSpec['run']>[0], argv: readonly Bin[]) => Reply> = {
   digest: (ctx, argv) => {
@@ -50,6 +82,10 @@ const debugSubcommands: Record<string, (ctx: Parameters<CommandSpec['run']>[0], 
       db.dict.set(key, value);
     }
     return OK;
+  },
+  object: (ctx, argv) => {
+    if (argv.length !== 3) fail(ERR.subcommandSyntax(argv[1]!, 'debug'));
+    return status(debugObject(ctx, argv[2]!));
   },
   'set-active-expire': (ctx, argv) => {
     if (argv.length !== 3) fail(ERR.syntax);

@@ -177,6 +177,14 @@ export async function loadRdb(engine: Engine, chunks: AsyncIterable<Uint8Array>,
   return loader.run(chunks[Symbol.asyncIterator]());
 }
 
+/**
+ * RESTORE's rdbLoadObjectType + rdbLoadObject over a DUMP payload (its footer is not read): the
+ * value, or null for an empty collection; a malformed payload throws a LoadError.
+ */
+export function readDumpValue(engine: Engine, payload: Uint8Array): RedisValue | null {
+  return new RdbLoad(engine, { file: 'DUMP payload' }).valueOf(payload);
+}
+
 class RdbLoad {
   private readonly c: Cursor;
   private readonly crc = new Crc64();
@@ -378,6 +386,16 @@ class RdbLoad {
     if (db.dict.size === size) c.fail(`Duplicated key ${quoteRepr(key)} found in RDB file (db ${this.db})`, at);
     if (expire !== null) db.expires.set(key, expire);
     this.report.keys++;
+  }
+
+  valueOf(payload: Uint8Array): RedisValue | null {
+    const c = this.c;
+    c.buf = payload;
+    c.eof = true;
+    const type = c.u8('a value type');
+    // rdbIsObjectType: 0–7 and 9–19.
+    if (type === 8 || type > TYPE.streamListpacks2) c.fail(`Unknown RDB encoding type ${type}`, 0);
+    return this.value(type, 0);
   }
 
   /** rdbLoadObject; null for an empty collection, which Redis skips. */

@@ -200,26 +200,44 @@ export function* rdbChunks(dbs: readonly Database[], options: RdbWriteOptions): 
 }
 
 function writeKey(out: RdbOutput, key: Bin, value: RedisValue): void {
+  out.byte(valueType(value));
+  out.string(key);
+  writeValue(out, value);
+}
+
+/** rdbSaveObjectType: the type byte redis writes for the value as it is encoded now. */
+export function valueType(value: RedisValue): number {
+  if (typeof value === 'string' || value instanceof RawString) return TYPE.string;
+  switch (value.type) {
+    case 'list':
+      return TYPE.listQuicklist2;
+    case 'set':
+      return value.encoding === 'intset' ? TYPE.setIntset : TYPE.set;
+    case 'hash':
+      return value.encoding === 'listpack' ? TYPE.hashListpack : TYPE.hash;
+    case 'zset':
+      return value.encoding === 'listpack' ? TYPE.zsetListpack : TYPE.zset2;
+  }
+}
+
+/** rdbSaveObject: the value's bytes after its type byte. */
+function writeValue(out: RdbOutput, value: RedisValue): void {
   if (typeof value === 'string' || value instanceof RawString) {
-    out.byte(TYPE.string);
-    out.string(key);
     out.string(typeof value === 'string' ? value : value.value);
     return;
   }
   switch (value.type) {
     case 'list':
-      out.byte(TYPE.listQuicklist2);
-      out.string(key);
       writeList(out, value);
       return;
     case 'set':
-      writeSet(out, key, value);
+      writeSet(out, value);
       return;
     case 'hash':
-      writeHash(out, key, value);
+      writeHash(out, value);
       return;
     case 'zset':
-      writeZset(out, key, value);
+      writeZset(out, value);
       return;
   }
 }
@@ -236,39 +254,30 @@ function writeList(out: RdbOutput, list: ListValue): void {
   }
 }
 
-function writeSet(out: RdbOutput, key: Bin, set: SetValue): void {
+function writeSet(out: RdbOutput, set: SetValue): void {
   if (set.encoding === 'intset') {
-    out.byte(TYPE.setIntset);
-    out.string(key);
     out.blob(encodeIntset(set.members));
     return;
   }
-  out.byte(TYPE.set);
-  out.string(key);
   out.len(set.members.size);
   for (const member of set.members) out.string(member);
 }
 
 /** A hash or zset as one listpack of pairs (types 16 and 17). */
-function writeListpackValue<A, B>(out: RdbOutput, type: number, key: Bin, pairs: Iterable<readonly [A, B]>, entries: (a: A, b: B) => [Bin, Bin]): void {
-  out.byte(type);
-  out.string(key);
+function writePairsListpack(out: RdbOutput, pairs: Iterable<readonly [Bin, Bin]>): void {
   const lp = new ListpackBuilder();
-  for (const [a, b] of pairs) {
-    const [first, second] = entries(a, b);
+  for (const [first, second] of pairs) {
     lp.add(first);
     lp.add(second);
   }
   out.blob(lp.finish());
 }
 
-function writeHash(out: RdbOutput, key: Bin, hash: HashValue): void {
+function writeHash(out: RdbOutput, hash: HashValue): void {
   if (hash.encoding === 'listpack') {
-    writeListpackValue(out, TYPE.hashListpack, key, hash.fields, (field, value) => [field, value]);
+    writePairsListpack(out, hash.fields);
     return;
   }
-  out.byte(TYPE.hash);
-  out.string(key);
   out.len(hash.fields.size);
   for (const [field, value] of hash.fields) {
     out.string(field);
@@ -276,14 +285,12 @@ function writeHash(out: RdbOutput, key: Bin, hash: HashValue): void {
   }
 }
 
-function writeZset(out: RdbOutput, key: Bin, zset: ZSetValue): void {
+function writeZset(out: RdbOutput, zset: ZSetValue): void {
   if (zset.encoding === 'listpack') {
-    writeListpackValue(out, TYPE.zsetListpack, key, zset.sorted.map((e) => [e.member, e.score] as const), (member, score) => [member, scoreText(score)]);
+    writePairsListpack(out, zset.sorted.map((e) => [e.member, scoreText(e.score)] as const));
     return;
   }
   // ZSET_2, from the highest score down, as Redis walks its skiplist from the tail.
-  out.byte(TYPE.zset2);
-  out.string(key);
   out.len(zset.size);
   for (let i = zset.sorted.length - 1; i >= 0; i--) {
     const { member, score } = zset.sorted[i]!;
@@ -292,7 +299,34 @@ function writeZset(out: RdbOutput, key: Bin, zset: ZSetValue): void {
   }
 }
 
-/** d2string: integers in integer form, other values as "%.17g". */
-function scoreText(score: number): string {
-  return Number.isInteger(score) && Math.abs(score) < 2 ** 52 && !Object.is(score, -0) ? String(score) : formatDouble(score);
+/** d2string: integral values within ±2^62 as integers, others as "%.17g". */
+export function scoreText(score: number): string {
+  if (Object.is(score, -0)) return '-0';
+  return Number.isInteger(score) && Math.abs(score) <= 2 ** 62 ? BigInt(score).toString() : formatDouble(score);
+}
+
+/**
+ * DUMP's payload (createDumpPayload): the type byte, the value, RDB version 10 (2 bytes,
+ * little-endian) and the CRC-64 of all that (8 bytes, little-endian).
+ */
+export function dumpPayload(value: RedisValue, compression: boolean): Uint8Array {
+  const out = new RdbOutput(compression);
+  out.byte(valueType(value));
+  writeValue(out, value);
+  out.byte(RDB_VERSION & 0xff);
+  out.byte(RDB_VERSION >> 8);
+  const body = out.take();
+  const crc = new Crc64();
+  crc.update(body);
+  const payload = new Uint8Array(body.length + 8);
+  payload.set(body);
+  payload.set(crc.digestBytes(), body.length);
+  return payload;
+}
+
+/** rdbSavedObjectLen: how many bytes the value takes in an RDB (DEBUG OBJECT's serializedlength). */
+export function serializedLength(value: RedisValue, compression: boolean): number {
+  const out = new RdbOutput(compression);
+  writeValue(out, value);
+  return out.length;
 }
