@@ -62,9 +62,9 @@ export class CommandContext {
     return value;
   }
 
-  /** Whether the key exists (expiring it if due), without counting as an access. */
+  /** Whether the key exists (expiring it if due); like lookupKeyRead/Write, it counts as an access. */
   exists(key: Bin, db: Database = this.db): boolean {
-    return this.peek(key, db) !== undefined;
+    return this.lookup(key, db) !== undefined;
   }
 
   /** The key's string bytes, undefined if missing, WRONGTYPE if it is another type. */

@@ -165,6 +165,7 @@ export class Engine {
   resetStats(): void {
     this.stats.commandsProcessed = 0;
     this.stats.expiredKeys = 0;
+    this.stats.evictedKeys = 0;
     this.emit('resetstat');
   }
 
@@ -292,8 +293,12 @@ export class Engine {
     if (this.accessTracked) return;
     this.accessTracked = true;
     this.accessDefault = freshAccess(this.accessPolicy());
-    const field = () => freshAccess(this.accessPolicy());
-    for (const db of this.dbs) db.accessField = field;
+    for (const db of this.dbs) {
+      db.accessField = (key, replacing) => {
+        const policy = this.accessPolicy();
+        return replacing && policy.lfu ? this.keyAccess(db, key) : freshAccess(policy);
+      };
+    }
   }
 
   accessPolicy(): AccessPolicy {

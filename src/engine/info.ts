@@ -34,7 +34,7 @@ function builtinSection(engine: Engine, name: string): InfoFields | null {
       return [
         ['total_commands_processed', engine.stats.commandsProcessed],
         ['expired_keys', engine.stats.expiredKeys],
-        ['evicted_keys', 0],
+        ['evicted_keys', engine.stats.evictedKeys],
       ];
     case 'replication':
       return [['role', 'master'], ['connected_slaves', 0]];

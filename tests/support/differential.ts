@@ -176,7 +176,7 @@ export async function runDifferential(
   const clientCount = Math.max(1, ...steps.map((s) => s.client + 1));
   // A failed run may have left the connection inside MULTI or watching keys.
   // Active expiry runs on redis's own timer; off, so logically expired keys stay as in the lab.
-  await server.pipeline([['DISCARD'], ['UNWATCH'], ['CONFIG', 'SET', ...RESET_CONFIG.flat()], ['SELECT', '0'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']]);
+  await server.pipeline([['DISCARD'], ['UNWATCH'], ['CONFIG', 'SET', ...RESET_CONFIG.flat()], ['CONFIG', 'RESETSTAT'], ['SELECT', '0'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']]);
   const extra = await Promise.all(Array.from({ length: clientCount - 1 }, () => RedisConnection.open(server.port)));
   try {
     const engine = new Engine({ clock: systemClock });
@@ -216,15 +216,18 @@ export async function runDifferential(
       else if ((name === 'exec' || name === 'discard') && client.multi === null) queued[c] = null;
       else if (open && labReply.kind === 'status' && labReply.value === 'QUEUED') open.push(argv);
     }
-    return await compareDigests(server, engine, steps);
+    return await compareDigests(server, engine, clients[0]!, steps);
   } finally {
     for (const connection of extra) connection.close();
   }
 }
 
-async function compareDigests(server: RedisServer, engine: Engine, steps: readonly ClientCommand[]): Promise<DifferentialResult> {
-  // Leave any open transaction so DEBUG DIGEST is not queued.
+async function compareDigests(server: RedisServer, engine: Engine, client: Client, steps: readonly ClientCommand[]): Promise<DifferentialResult> {
+  // Leave any open transaction so DEBUG DIGEST is not queued. The lab runs the same two commands
+  // first: with maxmemory set, each evicts before it runs, on both sides.
   const [, redisDigest] = await server.pipeline([['DISCARD'], ['DEBUG', 'DIGEST']]);
+  engine.execute(client, ['DISCARD']);
+  engine.execute(client, ['DEBUG', 'DIGEST']);
   const labDigest = datasetDigest(engine);
   if (redisDigest?.kind !== 'status' || redisDigest.value !== labDigest) {
     return {

@@ -41,7 +41,7 @@ function expireGeneric(ctx: CommandContext, argv: readonly Bin[], seconds: boole
   const base = relative ? BigInt(ctx.now) : 0n;
   if (when > INT64_MAX - base) fail(ERR.invalidExpire(name));
   when += base;
-  if (ctx.lookup(key) === undefined) return int(0);
+  if (!ctx.exists(key)) return int(0);
   const current = ctx.db.expires.get(key);
   if (flags.nx && current !== undefined) return int(0);
   if (flags.xx && current === undefined) return int(0);
@@ -59,7 +59,7 @@ function expireGeneric(ctx: CommandContext, argv: readonly Bin[], seconds: boole
 }
 
 function ttlGeneric(ctx: CommandContext, key: Bin, ms: boolean, absolute: boolean): Reply {
-  if (!ctx.exists(key)) return int(-2);
+  if (ctx.peek(key) === undefined) return int(-2);
   const expire = ctx.db.expires.get(key);
   if (expire === undefined) return int(-1);
   let ttl = absolute ? BigInt(expire) : BigInt(expire) - BigInt(ctx.now);
@@ -88,7 +88,7 @@ export const expireCommands: readonly CommandSpec[] = [
     write: true,
     keys: [1, 1, 1],
     run(ctx, argv) {
-      if (ctx.lookup(argv[1]!) === undefined || !ctx.db.expires.delete(argv[1]!)) return int(0);
+      if (!ctx.exists(argv[1]!) || !ctx.db.expires.delete(argv[1]!)) return int(0);
       ctx.dirty();
       return int(1);
     },

@@ -179,8 +179,8 @@ function accessReply(ctx: CommandContext, key: Bin, want: 'idle' | 'freq'): Repl
 export const keyCommands: readonly CommandSpec[] = [
   command({ name: 'del', arity: -2, write: true, keys: [1, -1, 1], run: (ctx, argv) => deleteKeys(ctx, argv.slice(1)) }),
   command({ name: 'unlink', arity: -2, write: true, keys: [1, -1, 1], run: (ctx, argv) => deleteKeys(ctx, argv.slice(1)) }),
-  command({ name: 'exists', arity: -2, keys: [1, -1, 1], run: (ctx, argv) => int(argv.slice(1).filter((k) => ctx.exists(k)).length) }),
-  command({ name: 'touch', arity: -2, keys: [1, -1, 1], run: (ctx, argv) => int(argv.slice(1).filter((k) => ctx.lookup(k) !== undefined).length) }),
+  command({ name: 'exists', arity: -2, keys: [1, -1, 1], run: (ctx, argv) => int(argv.slice(1).filter((k) => ctx.peek(k) !== undefined).length) }),
+  command({ name: 'touch', arity: -2, keys: [1, -1, 1], run: (ctx, argv) => int(argv.slice(1).filter((k) => ctx.exists(k)).length) }),
   command({
     name: 'type',
     arity: 2,

@@ -21,8 +21,11 @@ export class Database {
    * (`accessField` set); a key without an entry counts as touched when tracking began.
    */
   readonly access = new Map<Bin, number>();
-  /** The field a value created now gets, or null while access is not tracked. */
-  accessField: (() => number) | null = null;
+  /**
+   * The field a value stored now gets (`replacing` an existing key, which under LFU keeps its
+   * counter, as dbOverwrite does), or null while access is not tracked.
+   */
+  accessField: ((key: Bin, replacing: boolean) => number) | null = null;
 
   constructor(readonly id: number) {}
 
@@ -32,15 +35,15 @@ export class Database {
 
   /** Sets the value and drops any expiry, as SET without KEEPTTL does. */
   setKey(key: Bin, value: RedisValue, keepTtl = false): void {
+    if (this.accessField) this.access.set(key, this.accessField(key, this.dict.has(key)));
     this.dict.set(key, value);
     if (!keepTtl) this.expires.delete(key);
-    if (this.accessField) this.access.set(key, this.accessField());
   }
 
   /** Replaces the value of an existing key with a new object, keeping its expiry. */
   overwrite(key: Bin, value: RedisValue): void {
+    if (this.accessField) this.access.set(key, this.accessField(key, true));
     this.dict.set(key, value);
-    if (this.accessField) this.access.set(key, this.accessField());
   }
 
   delete(key: Bin): boolean {

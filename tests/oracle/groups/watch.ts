@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import type { ClientCommand, Rules } from '../../support/differential.js';
 
 const keyArb = fc.constantFrom('w1', 'w2', 'w3');
+/** What WATCH names: the string keys, and the list and sets the other writes use. */
+const watchedArb = fc.constantFrom('w1', 'w2', 'w3', 'lw1', 'sw1', 'sw2');
 const valueArb = fc.constantFrom('1', 'v', '');
 
 /** Writes that change a key, and "writes" that leave it as it was (no signal in redis). */
@@ -19,10 +21,10 @@ const writeArb: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 1, arbitrary: keyArb.map((k) => ['EXPIRE', k, '1000']) },
   { weight: 1, arbitrary: keyArb.map((k) => ['PERSIST', k]) },
   { weight: 1, arbitrary: keyArb.map((k) => ['PEXPIRE', k, '40']) },
-  { weight: 1, arbitrary: keyArb.map((k) => ['RPUSH', `l${k}`, 'a', 'b']) },
-  { weight: 1, arbitrary: keyArb.map((k) => ['LTRIM', `l${k}`, '0', '-1']) },
-  { weight: 1, arbitrary: fc.tuple(keyArb, keyArb).map(([a, b]) => ['SMOVE', `s${a}`, `s${b}`, 'm']) },
-  { weight: 1, arbitrary: keyArb.map((k) => ['SADD', `s${k}`, 'm']) },
+  { weight: 1, arbitrary: fc.constant<string[]>(['RPUSH', 'lw1', 'a', 'b']) },
+  { weight: 2, arbitrary: fc.constantFrom<string[]>(['LTRIM', 'lw1', '0', '-1'], ['LTRIM', 'lw1', '1', '-1']) },
+  { weight: 2, arbitrary: fc.constantFrom<string[]>(['SMOVE', 'sw1', 'sw2', 'm'], ['SMOVE', 'sw2', 'sw1', 'm']) },
+  { weight: 1, arbitrary: fc.constantFrom('sw1', 'sw2').map((k) => ['SADD', k, 'm']) },
   { weight: 1, arbitrary: fc.tuple(keyArb, keyArb).map(([a, b]) => ['RENAME', a, b]) },
   { weight: 1, arbitrary: fc.tuple(keyArb, fc.constantFrom('0', '1')).map(([k, db]) => ['MOVE', k, db]) },
   { weight: 1, arbitrary: fc.tuple(keyArb, keyArb, fc.constantFrom('0', '1')).map(([a, b, db]) => ['COPY', a, b, 'DB', db, 'REPLACE']) },
@@ -40,7 +42,7 @@ const second = (argv: string[]): ClientCommand => ({ client: 1, argv });
 /** A transaction of the first client: WATCH, maybe interference, MULTI, queued commands, EXEC. */
 const transactionArb: fc.Arbitrary<ClientCommand[]> = fc
   .tuple(
-    fc.array(keyArb, { minLength: 1, maxLength: 2 }),
+    fc.array(watchedArb, { minLength: 1, maxLength: 2 }),
     fc.array(fc.oneof(writeArb.map(second), writeArb.map(first), passArb.map(second), passArb.map(first)), { maxLength: 3 }),
     fc.array(fc.oneof(writeArb, readArb, fc.constantFrom<string[]>(['WATCH', 'w1'], ['UNWATCH'])), { maxLength: 3 }),
     fc.array(fc.oneof(writeArb.map(second), passArb.map(second)), { maxLength: 2 }),
