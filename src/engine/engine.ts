@@ -274,6 +274,11 @@ export class Engine {
     this.meter?.invalidate(db, key);
   }
 
+  /** A value changed size without changing (SORT converting a sorted set): no WATCH is touched. */
+  noteResized(db: Database, key: Bin): void {
+    this.meter?.invalidate(db, key);
+  }
+
   /** A database is emptied (FLUSHDB/FLUSHALL) or swapped with another (SWAPDB): before it happens. */
   signalFlushedDb(db: Database, replacedWith: Database | null = null): void {
     this.watches.touchAllInDb(db, replacedWith);

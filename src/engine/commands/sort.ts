@@ -103,7 +103,10 @@ function sort(ctx: CommandContext, argv: readonly Bin[], readonly: boolean): Rep
     alpha = true;
     by = null;
   }
-  if (source instanceof ZSetValue) source.encoding = 'skiplist';
+  if (source instanceof ZSetValue && source.encoding !== 'skiplist') {
+    source.encoding = 'skiplist';
+    ctx.engine.noteResized(ctx.db, argv[1]!);
+  }
 
   const length = source === undefined ? 0 : source instanceof ListValue ? source.items.length : source instanceof SetValue ? source.members.size : source.size;
   let start = Math.min(Math.max(options.start, 0), length);
