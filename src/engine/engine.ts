@@ -70,6 +70,12 @@ const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'res
 const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
 const KEY_WRITE_FLAGS = ['RW', 'OW', 'RM'];
 
+/** rejectCommand: the error, and an open transaction aborted (flagTransaction). */
+function refuse(client: Client, message: string): Reply {
+  if (client.multi) client.multi.aborted = true;
+  return error(message);
+}
+
 /** A key a write command may change, and whether it existed before the command ran. */
 interface WriteKey {
   readonly key: Bin;
@@ -105,6 +111,8 @@ export class Engine {
   /** The field of keys that were not touched since tracking began. */
   private accessDefault = 0;
   private meter: MemoryMeter | null = null;
+  /** maxmemory in bytes (0: no limit), kept from the configuration for the per-command check. */
+  private maxmemory = 0;
 
   private callDepth = 0;
   private pending: PropagatedCommand[] = [];
@@ -125,8 +133,12 @@ export class Engine {
     this.config.onChange((name, value) => {
       Object.assign(this.limits, encodingLimits(this.config));
       if (name === 'maxmemory-policy' && /lru|lfu/.test(value)) this.trackAccess();
-      if (name === 'maxmemory' && value === '0') this.meter = null;
+      if (name === 'maxmemory') {
+        this.maxmemory = Number(value);
+        if (this.maxmemory === 0) this.meter = null;
+      }
     });
+    this.maxmemory = Number(this.config.get('maxmemory'));
     if (/lru|lfu/.test(this.config.get('maxmemory-policy'))) this.trackAccess();
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
     this.stats.startTime = this.clock.now();
@@ -188,22 +200,18 @@ export class Engine {
     if (argv.length === 0) return error(ERR.protocol('empty command'));
     const resolved = this.resolve(argv);
     // processCommand's checks, in its order; each refusal also aborts an open transaction.
-    const refuse = (message: string): Reply => {
-      if (client.multi) client.multi.aborted = true;
-      return error(message);
-    };
-    if (typeof resolved === 'string') return refuse(resolved);
+    if (typeof resolved === 'string') return refuse(client, resolved);
     const flags = commandFlags(resolved);
-    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(ERR.notAllowedInMulti);
+    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(client, ERR.notAllowedInMulti);
     const denyoom = flags.has('denyoom') || (resolved.name === 'exec' && client.multi?.denyoom === true);
-    if (this.config.get('maxmemory') !== '0' && !this.loading) {
+    if (this.maxmemory !== 0 && !this.loading) {
       if (this.callDepth === 0) this.commandTime = this.clock.now();
       const outOfMemory = performEvictions(this) === 'fail';
-      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(ERR.oom);
+      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(client, ERR.oom);
     }
     // Writes (and PING) are refused while the disk is failing.
     const refusal = this.writeRefusal && (resolved.write || resolved.name === 'ping') ? this.writeRefusal() : null;
-    if (refusal) return refuse(refusal);
+    if (refusal) return refuse(client, refusal);
     if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
       client.multi.queue.push({ spec: resolved, argv });
       if (flags.has('denyoom')) client.multi.denyoom = true;

@@ -214,6 +214,19 @@ const NATIVE_GETKEYS: Readonly<Record<string, (argv: readonly Bin[]) => KeyRefer
   },
 };
 
+/** COMMAND GETKEYS / GETKEYSANDFLAGS: each key of the call, rendered by `reply`. */
+function keysCommand(name: string, reply: (key: Bin, flags: readonly string[]) => Reply): CommandSpec {
+  return command({
+    name,
+    arity: -4,
+    run(ctx, argv) {
+      const found = getKeys(ctx.engine, argv);
+      if (typeof found === 'string') fail(found);
+      return array(found.keys.map((k) => reply(argv[k.pos + 2]!, k.flags)));
+    },
+  });
+}
+
 /** The facts-based flags of a command the engine runs (for OOM checks, WATCH, …). */
 export function commandFlags(spec: CommandSpec): ReadonlySet<string> {
   const facts = commandFacts(spec.name);
@@ -280,24 +293,8 @@ export const introspectionCommands: readonly CommandSpec[] = [
           return map(entries.map((e) => [e.facts.name, docsReply(e)]));
         },
       }),
-      getkeys: command({
-        name: 'command|getkeys',
-        arity: -4,
-        run(ctx, argv) {
-          const found = getKeys(ctx.engine, argv);
-          if (typeof found === 'string') fail(found);
-          return array(found.keys.map((k) => bulk(argv[k.pos + 2]!)));
-        },
-      }),
-      getkeysandflags: command({
-        name: 'command|getkeysandflags',
-        arity: -4,
-        run(ctx, argv) {
-          const found = getKeys(ctx.engine, argv);
-          if (typeof found === 'string') fail(found);
-          return array(found.keys.map((k) => array([bulk(argv[k.pos + 2]!), keyFlags(k.flags)])));
-        },
-      }),
+      getkeys: keysCommand('command|getkeys', (key) => bulk(key)),
+      getkeysandflags: keysCommand('command|getkeysandflags', (key, flags) => array([bulk(key), keyFlags(flags)])),
       help: command({ name: 'command|help', arity: 2, run: () => helpReply('command', HELP) }),
     },
   }),

@@ -16,7 +16,8 @@ export interface QuicklistOptions {
 }
 
 export interface QuicklistNode {
-  readonly items: Bin[];
+  /** A ring buffer: pops and pushes at either end are O(1), as lpDelete at an end is cheap. */
+  readonly items: Deque<Bin>;
   /** The node's listpack size in bytes (lpBytes). */
   sz: number;
 }
@@ -34,7 +35,7 @@ const COMPRESS_MAX = (1 << 16) - 1;
 const entrySize = (item: Bin): number => ListpackBuilder.entrySize(item);
 
 function newNode(): QuicklistNode {
-  return { items: [], sz: LISTPACK_OVERHEAD };
+  return { items: new Deque(), sz: LISTPACK_OVERHEAD };
 }
 
 function sizeMeetsOptimization(sz: number, fill: number): boolean {
@@ -61,10 +62,10 @@ function allowMerge(a: QuicklistNode | undefined, b: QuicklistNode | undefined, 
   return a.items.length + b.items.length <= fill;
 }
 
-function nodeOf(items: Bin[]): QuicklistNode {
+function nodeOf(items: readonly Bin[]): QuicklistNode {
   let sz = LISTPACK_OVERHEAD;
   for (const item of items) sz += entrySize(item);
-  return { items, sz };
+  return { items: new Deque(items), sz };
 }
 
 export class Quicklist implements Iterable<Bin> {
@@ -95,7 +96,7 @@ export class Quicklist implements Iterable<Bin> {
   /** A copy with the same nodes and options, as quicklistDup makes it (COPY). */
   clone(): Quicklist {
     const list = new Quicklist({ fill: this.fill, compress: this.compress });
-    for (const node of this.nodes) list.nodes.pushBack({ items: [...node.items], sz: node.sz });
+    for (const node of this.nodes) list.nodes.pushBack({ items: new Deque(node.items), sz: node.sz });
     list.count = this.count;
     return list;
   }
@@ -114,30 +115,25 @@ export class Quicklist implements Iterable<Bin> {
   }
 
   pushFront(item: Bin): void {
-    const head = this.nodes.length > 0 ? this.nodes.get(0) : undefined;
-    if (head && allowInsert(head, this.fill, item.length)) {
-      head.items.unshift(item);
-      head.sz += entrySize(item);
-    } else {
-      const node = newNode();
-      node.items.push(item);
-      node.sz += entrySize(item);
-      this.nodes.pushFront(node);
-    }
-    this.count++;
+    this.push(item, true);
     this.invalidate();
   }
 
   pushBack(item: Bin): void {
-    const tail = this.nodes.length > 0 ? this.nodes.get(this.nodes.length - 1) : undefined;
-    if (tail && allowInsert(tail, this.fill, item.length)) {
-      tail.items.push(item);
-      tail.sz += entrySize(item);
+    this.push(item, false);
+  }
+
+  /** quicklistPushHead / PushTail: into the end node if it allows, else into a new end node. */
+  private push(item: Bin, head: boolean): void {
+    const end = this.nodes.length === 0 ? undefined : this.nodes.get(head ? 0 : this.nodes.length - 1);
+    if (end && allowInsert(end, this.fill, item.length)) {
+      if (head) end.items.pushFront(item);
+      else end.items.pushBack(item);
+      end.sz += entrySize(item);
     } else {
-      const node = newNode();
-      node.items.push(item);
-      node.sz += entrySize(item);
-      this.nodes.pushBack(node);
+      const node = nodeOf([item]);
+      if (head) this.nodes.pushFront(node);
+      else this.nodes.pushBack(node);
     }
     this.count++;
   }
@@ -145,7 +141,7 @@ export class Quicklist implements Iterable<Bin> {
   popFront(): Bin | undefined {
     if (this.count === 0) return undefined;
     const head = this.nodes.get(0);
-    const item = head.items.shift()!;
+    const item = head.items.popFront()!;
     this.afterRemoval(head, 0, item);
     this.invalidate();
     return item;
@@ -155,22 +151,22 @@ export class Quicklist implements Iterable<Bin> {
     if (this.count === 0) return undefined;
     const last = this.nodes.length - 1;
     const tail = this.nodes.get(last);
-    const item = tail.items.pop()!;
+    const item = tail.items.popBack()!;
     this.afterRemoval(tail, last, item);
     return item;
   }
 
   get(index: number): Bin {
     const { node, offset } = this.locate(index);
-    return this.nodes.get(node).items[offset]!;
+    return this.nodes.get(node).items.get(offset);
   }
 
   /** LSET: lpReplace in place; the node keeps its place whatever the new size. */
   set(index: number, item: Bin): void {
     const { node, offset } = this.locate(index);
     const n = this.nodes.get(node);
-    n.sz += entrySize(item) - entrySize(n.items[offset]!);
-    n.items[offset] = item;
+    n.sz += entrySize(item) - entrySize(n.items.get(offset));
+    n.items.set(offset, item);
   }
 
   /** Removes the element at `index` (quicklistDelIndex): an emptied node goes, nothing merges. */
@@ -228,7 +224,7 @@ export class Quicklist implements Iterable<Bin> {
       this.insertNode(after ? at + 1 : at, fresh);
     } else {
       // Split: the new node takes the elements after (or before) the offset, plus the new one.
-      const moved = after ? node.items.splice(offset + 1) : node.items.splice(0, offset);
+      const moved = after ? node.items.splice(offset + 1, node.items.length - offset - 1) : node.items.splice(0, offset);
       for (const m of moved) node.sz -= entrySize(m);
       const fresh = nodeOf(moved);
       add(fresh, after ? 0 : fresh.items.length);
@@ -247,7 +243,7 @@ export class Quicklist implements Iterable<Bin> {
     let { node, offset } = this.locate(start);
     while (out.length < end - start) {
       const items = this.nodes.get(node).items;
-      for (let i = offset; i < items.length && out.length < end - start; i++) out.push(items[i]!);
+      for (let i = offset; i < items.length && out.length < end - start; i++) out.push(items.get(i));
       node++;
       offset = 0;
     }
@@ -274,7 +270,7 @@ export class Quicklist implements Iterable<Bin> {
   *reversed(): Generator<Bin> {
     for (let n = this.nodes.length - 1; n >= 0; n--) {
       const items = this.nodes.get(n).items;
-      for (let i = items.length - 1; i >= 0; i--) yield items[i]!;
+      for (let i = items.length - 1; i >= 0; i--) yield items.get(i);
     }
   }
 
@@ -300,7 +296,7 @@ export class Quicklist implements Iterable<Bin> {
   private mergeInto(i: number): void {
     const a = this.nodes.get(i);
     const b = this.nodes.get(i + 1);
-    a.items.push(...b.items);
+    for (const item of b.items) a.items.pushBack(item);
     a.sz += b.sz - LISTPACK_OVERHEAD;
     this.removeNode(i + 1);
   }
