@@ -2,7 +2,10 @@
 // the engine's estimate (a 1 MB base plus, per key, its bytes and a per-entry overhead like
 // redis's allocator's), not redis's used_memory: eviction triggers on that estimate. Victims are
 // chosen as redis chooses them (a pool of sampled keys by idle time, LFU counter or TTL, or a
-// random key per database in turn), with the engine's Rng for the randomness.
+// random key per database in turn), with the engine's Rng for the randomness. They run before
+// each command; CONFIG SET maxmemory only starts redis's eviction timer, which fires after the
+// commands already received, so the lab's "before the next command" is when redis evicts too.
+// Evicted keys propagate as lone DELs (UNLINK with lazyfree-lazy-eviction).
 import type { Bin } from './bytes.js';
 import { randomBelow } from './clock.js';
 import type { Engine } from './engine.js';
