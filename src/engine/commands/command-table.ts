@@ -6,7 +6,7 @@
 // its COMMAND INFO from here without further work.
 import type { Bin } from '../bytes.js';
 import { parseInt64 } from '../util/numbers.js';
-import table from './redis-commands.json';
+import table from './redis-commands.json' with { type: 'json' };
 
 export interface KeySpecFacts {
   readonly notes?: string;
