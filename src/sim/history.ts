@@ -9,7 +9,15 @@ export interface AckedWrite {
   seq: number;
   /** Virtual ms when the reply was released. */
   at: number;
-  argv: readonly string[];
+  /** The key it wrote. */
+  key: string;
+}
+
+/** One key's writes: the seq of each and the key's fingerprint after it. */
+interface KeyWrites {
+  key: string;
+  seqs: number[];
+  prints: number[];
 }
 
 export interface PrefixAnalysis {
@@ -29,23 +37,27 @@ export interface PrefixAnalysis {
 }
 
 export class WriteHistory {
-  readonly writes: AckedWrite[] = [];
+  // Columns rather than an object per write, and each write's key as the one entry its key has
+  // (not the write's own strings): a long run acknowledges millions of writes, and what lives to
+  // the end of the run is what the garbage collector pays for.
+  private readonly keyOf: KeyWrites[] = [];
+  private readonly ats: number[] = [];
   private readonly prints = new KeyPrints();
-  /** Per key: the seq of each write to it and the key's fingerprint after it. */
-  private readonly perKey = new Map<string, { seq: number; print: number }[]>();
+  private readonly perKey = new Map<string, KeyWrites>();
 
   get length(): number {
-    return this.writes.length;
+    return this.ats.length;
   }
 
   /** Records a write whose reply the client has received. */
   ack(argv: readonly string[], at: number): void {
-    const seq = this.writes.length + 1;
-    this.writes.push({ seq, at, argv });
     const key = argv[1]!;
     let entries = this.perKey.get(key);
-    if (!entries) this.perKey.set(key, (entries = []));
-    entries.push({ seq, print: this.prints.apply(argv) });
+    if (!entries) this.perKey.set(key, (entries = { key, seqs: [], prints: [] }));
+    this.keyOf.push(entries);
+    this.ats.push(at);
+    entries.seqs.push(this.ats.length);
+    entries.prints.push(this.prints.apply(argv));
   }
 
   /**
@@ -55,9 +67,9 @@ export class WriteHistory {
    * the one reported, so counts and verdicts tell the same story.
    */
   analyze(recovered: Engine, crashAt = Infinity, expected: number | null = null): PrefixAnalysis {
-    const n = this.writes.length;
+    const n = this.ats.length;
     let acknowledged = n;
-    while (acknowledged > 0 && this.writes[acknowledged - 1]!.at > crashAt) acknowledged--;
+    while (acknowledged > 0 && this.ats[acknowledged - 1]! > crashAt) acknowledged--;
     const client = recovered.createClient();
     // Feasible prefixes as sorted, disjoint [lo, hi] intervals, narrowed key by key.
     let feasible: [number, number][] = [[0, n]];
@@ -65,19 +77,19 @@ export class WriteHistory {
     const keys = new Set([...this.perKey.keys(), ...recovered.dbs[0]!.dict.keys()]);
     for (const key of keys) {
       const print = recoveredPrint(recovered, client, key);
-      const entries = this.perKey.get(key) ?? [];
+      const { seqs, prints } = this.perKey.get(key) ?? { seqs: [], prints: [] };
       const allowed: [number, number][] = [];
-      if (print === ABSENT) allowed.push([0, (entries[0]?.seq ?? n + 1) - 1]);
-      entries.forEach((e, i) => {
-        if (e.print === print) allowed.push([e.seq, (entries[i + 1]?.seq ?? n + 1) - 1]);
-      });
+      if (print === ABSENT) allowed.push([0, (seqs[0] ?? n + 1) - 1]);
+      for (let i = 0; i < seqs.length; i++) if (prints[i] === print) allowed.push([seqs[i]!, (seqs[i + 1] ?? n + 1) - 1]);
       const narrowed = intersect(feasible, allowed);
       if (narrowed.length === 0) inconsistentKeys.push(key);
       else feasible = narrowed;
     }
     if (inconsistentKeys.length > 0) return { prefix: null, feasible: [], inconsistentKeys, lost: [], acknowledged };
     const prefix = expected !== null && feasible.some(([lo, hi]) => lo <= expected && expected <= hi) ? expected : feasible.at(-1)![1];
-    return { prefix, feasible, inconsistentKeys, lost: this.writes.slice(prefix, Math.max(prefix, acknowledged)), acknowledged };
+    const lost: AckedWrite[] = [];
+    for (let i = prefix; i < acknowledged; i++) lost.push({ seq: i + 1, at: this.ats[i]!, key: this.keyOf[i]!.key });
+    return { prefix, feasible, inconsistentKeys, lost, acknowledged };
   }
 }
 

@@ -161,8 +161,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const watch = new ServerWatch(server, () => history.length);
 
   const end = SIM_EPOCH_MS + crashAt;
-  const pool = new ClientPool(scenario.workload.clients ?? DEFAULT_CLIENTS, scenario.workload.pipeline ?? DEFAULT_PIPELINE);
-  const clients = Array.from({ length: pool.clients }, () => server.engine.createClient());
+  const connections = Array.from({ length: scenario.workload.clients ?? DEFAULT_CLIENTS }, () => server.engine.createClient());
+  const pool = new ClientPool(connections, scenario.workload.pipeline ?? DEFAULT_PIPELINE);
   const latency = new LatencyHistogram();
   let turns = 0;
   let nextArrival = SIM_EPOCH_MS + workload.nextGap();
@@ -208,16 +208,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       // One event-loop turn: every write sent so far runs, then one AOF write (and under
       // appendfsync always one fsync) before any of their replies leaves.
       const batch = pool.takeSent();
-      const commands = [];
-      for (const write of batch) commands.push({ client: clients[write.client]!, argv: write.argv });
-      const replies = await server.executeTurn(commands);
+      // While a fork child writes, its writes interleave with the loop's awaits: the turn awaits
+      // as it always has, so they land at the same virtual instants. Otherwise a turn that needs
+      // no disk runs without a promise.
+      const turn = server.job === null ? server.runTurn(batch) : server.executeTurn(batch);
+      const replies = Array.isArray(turn) ? turn : await turn;
       const repliedAt = Math.max(clock.now(), server.busyUntil);
       turns++;
       for (let i = 0; i < batch.length; i++) {
         const write = batch[i]!;
         if (replies[i]!.kind !== 'error') history.ack(write.argv, repliedAt);
         latency.record(repliedAt - write.arrivedAt);
-        pool.replied(write.client);
+        pool.replied(write.slot);
       }
       serverFreeAt = repliedAt;
     } else if (t === nextEvent) {
@@ -302,7 +304,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       : failover
         ? judgeFailover(facts, scenario.replica!.linkDelayMs)
         : promise.judge(facts);
-  const lostKeys = [...new Set(analysis.lost.map((w) => w.argv[1]!))].slice(0, MAX_LOST_KEYS);
+  const lostKeys = [...new Set(analysis.lost.map((w) => w.key))].slice(0, MAX_LOST_KEYS);
   return {
     policy: failover ? `${promise.policy}+replica` : promise.policy,
     promise: failover ? failoverPromise(scenario.replica!.linkDelayMs) : promise.text,
