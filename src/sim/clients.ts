@@ -17,6 +17,8 @@ export class ClientPool<C> {
   private readonly inFlight: number[];
   private readonly waiting: { argv: string[]; arrivedAt: number }[][];
   private sent: SentWrite<C>[] = [];
+  /** The array the last turn took, reused by the next: a run takes one per turn. */
+  private taken: SentWrite<C>[] = [];
   private next = 0;
 
   constructor(
@@ -46,10 +48,12 @@ export class ClientPool<C> {
     return this.sent.length > 0;
   }
 
-  /** Everything sent so far, for one turn. */
+  /** Everything sent so far, for one turn: the array is the pool's again at the next call. */
   takeSent(): SentWrite<C>[] {
     const taken = this.sent;
-    this.sent = [];
+    this.taken.length = 0;
+    this.sent = this.taken;
+    this.taken = taken;
     return taken;
   }
 
