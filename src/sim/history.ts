@@ -13,13 +13,6 @@ export interface AckedWrite {
   key: string;
 }
 
-/** One key's writes: the seq of each and the key's fingerprint after it. */
-interface KeyWrites {
-  key: string;
-  seqs: number[];
-  prints: number[];
-}
-
 export interface PrefixAnalysis {
   /** The longest prefix of acknowledged writes whose state equals the recovered dataset. */
   prefix: number | null;
@@ -37,27 +30,63 @@ export interface PrefixAnalysis {
 }
 
 export class WriteHistory {
-  // Columns rather than an object per write, and each write's key as the one entry its key has
-  // (not the write's own strings): a long run acknowledges millions of writes, and what lives to
-  // the end of the run is what the garbage collector pays for.
-  private readonly keyOf: KeyWrites[] = [];
-  private readonly ats: number[] = [];
-  private readonly prints = new KeyPrints();
-  private readonly perKey = new Map<string, KeyWrites>();
+  // Columns in typed arrays, one entry per write: a run acknowledges up to a million writes, and
+  // arrays of JS values that live to the end of the run are what the garbage collector copies
+  // again and again; typed arrays' bytes are not on its heap. A key's writes are chained from
+  // its last one backwards.
+  private ats = new Float64Array(1024);
+  private keyIds = new Int32Array(1024);
+  private prints = new Float64Array(1024);
+  private previousOfKey = new Int32Array(1024);
+  private count = 0;
+  /** Keys in the order of their first write, and each one's id and last write (-1: none). */
+  private readonly keys: string[] = [];
+  private readonly idOf = new Map<string, number>();
+  private readonly lastOfKey: number[] = [];
+  private readonly keyPrints = new KeyPrints();
 
   get length(): number {
-    return this.ats.length;
+    return this.count;
   }
 
   /** Records a write whose reply the client has received. */
   ack(argv: readonly string[], at: number): void {
     const key = argv[1]!;
-    let entries = this.perKey.get(key);
-    if (!entries) this.perKey.set(key, (entries = { key, seqs: [], prints: [] }));
-    this.keyOf.push(entries);
-    this.ats.push(at);
-    entries.seqs.push(this.ats.length);
-    entries.prints.push(this.prints.apply(argv));
+    let id = this.idOf.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.idOf.set(key, id);
+      this.keys.push(key);
+      this.lastOfKey.push(-1);
+    }
+    if (this.count === this.ats.length) this.grow();
+    const i = this.count++;
+    this.ats[i] = at;
+    this.keyIds[i] = id;
+    this.prints[i] = this.keyPrints.apply(argv);
+    this.previousOfKey[i] = this.lastOfKey[id]!;
+    this.lastOfKey[id] = i;
+  }
+
+  private grow(): void {
+    const size = this.ats.length * 2;
+    const grown = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.ats = grown(this.ats, (n) => new Float64Array(n));
+    this.prints = grown(this.prints, (n) => new Float64Array(n));
+    this.keyIds = grown(this.keyIds, (n) => new Int32Array(n));
+    this.previousOfKey = grown(this.previousOfKey, (n) => new Int32Array(n));
+  }
+
+  /** The 0-based positions of a key's writes, in order. */
+  private writesOf(key: string): number[] {
+    const id = this.idOf.get(key);
+    const positions: number[] = [];
+    for (let i = id === undefined ? -1 : this.lastOfKey[id]!; i >= 0; i = this.previousOfKey[i]!) positions.push(i);
+    return positions.reverse();
   }
 
   /**
@@ -67,20 +96,21 @@ export class WriteHistory {
    * the one reported, so counts and verdicts tell the same story.
    */
   analyze(recovered: Engine, crashAt = Infinity, expected: number | null = null): PrefixAnalysis {
-    const n = this.ats.length;
+    const n = this.count;
     let acknowledged = n;
     while (acknowledged > 0 && this.ats[acknowledged - 1]! > crashAt) acknowledged--;
     const client = recovered.createClient();
     // Feasible prefixes as sorted, disjoint [lo, hi] intervals, narrowed key by key.
     let feasible: [number, number][] = [[0, n]];
     const inconsistentKeys: string[] = [];
-    const keys = new Set([...this.perKey.keys(), ...recovered.dbs[0]!.dict.keys()]);
+    const keys = new Set([...this.keys, ...recovered.dbs[0]!.dict.keys()]);
     for (const key of keys) {
       const print = recoveredPrint(recovered, client, key);
-      const { seqs, prints } = this.perKey.get(key) ?? { seqs: [], prints: [] };
+      // The key's writes as 1-based seqs: after write seq the key holds that write's print until its next write.
+      const writes = this.writesOf(key);
       const allowed: [number, number][] = [];
-      if (print === ABSENT) allowed.push([0, (seqs[0] ?? n + 1) - 1]);
-      for (let i = 0; i < seqs.length; i++) if (prints[i] === print) allowed.push([seqs[i]!, (seqs[i + 1] ?? n + 1) - 1]);
+      if (print === ABSENT) allowed.push([0, (writes.length > 0 ? writes[0]! + 1 : n + 1) - 1]);
+      for (let w = 0; w < writes.length; w++) if (this.prints[writes[w]!] === print) allowed.push([writes[w]! + 1, (w + 1 < writes.length ? writes[w + 1]! + 1 : n + 1) - 1]);
       const narrowed = intersect(feasible, allowed);
       if (narrowed.length === 0) inconsistentKeys.push(key);
       else feasible = narrowed;
@@ -88,7 +118,7 @@ export class WriteHistory {
     if (inconsistentKeys.length > 0) return { prefix: null, feasible: [], inconsistentKeys, lost: [], acknowledged };
     const prefix = expected !== null && feasible.some(([lo, hi]) => lo <= expected && expected <= hi) ? expected : feasible.at(-1)![1];
     const lost: AckedWrite[] = [];
-    for (let i = prefix; i < acknowledged; i++) lost.push({ seq: i + 1, at: this.ats[i]!, key: this.keyOf[i]!.key });
+    for (let i = prefix; i < acknowledged; i++) lost.push({ seq: i + 1, at: this.ats[i]!, key: this.keys[this.keyIds[i]!]! });
     return { prefix, feasible, inconsistentKeys, lost, acknowledged };
   }
 }
