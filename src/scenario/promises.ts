@@ -1,6 +1,7 @@
 // What each persistence policy promises about acknowledged writes, in one table: the presets,
 // the recovery judge, the panels and the README all read it, so they cannot disagree.
 // The bounds are Redis's documented ones plus the kernel's writeback timing.
+import { groupDigits } from './words.js';
 
 /** The policy a configuration amounts to, as far as acknowledged writes are concerned. */
 export type PolicyKind = 'none' | 'rdb' | 'aof-always' | 'aof-everysec' | 'aof-no';
@@ -79,5 +80,5 @@ export function policyLabel(settings: PolicySettings): string {
 }
 
 export function failoverPromise(linkDelayMs: number): string {
-  return `A failover keeps every write the replica had received: at most the last ${linkDelayMs.toLocaleString('en-US')} ms (the link delay) is lost.`;
+  return `A failover keeps every write the replica had received: at most the last ${groupDigits(linkDelayMs)} ms (the link delay) is lost.`;
 }

@@ -3,55 +3,68 @@
 // their replies, and a write it cannot send yet waits in its own queue. What has been sent waits
 // for the server's next event-loop turn, in the order it was sent.
 
-export interface SentWrite {
-  client: number;
+export interface SentWrite<C> {
+  /** The connection it was sent on: a turn's command as the server takes it. */
+  client: C;
   argv: string[];
+  /** Which of the pool's clients, 0-based. */
+  slot: number;
   /** Virtual ms the write arrived at its client: latency is measured from here. */
   arrivedAt: number;
 }
 
-export class ClientPool {
+export class ClientPool<C> {
   private readonly inFlight: number[];
   private readonly waiting: { argv: string[]; arrivedAt: number }[][];
-  private sent: SentWrite[] = [];
+  private sent: SentWrite<C>[] = [];
+  /** The array the last turn took, reused by the next: a run takes one per turn. */
+  private taken: SentWrite<C>[] = [];
   private next = 0;
 
   constructor(
-    readonly clients: number,
+    /** One connection per client. */
+    private readonly connections: readonly C[],
     readonly pipeline: number,
   ) {
-    this.inFlight = new Array<number>(clients).fill(0);
-    this.waiting = Array.from({ length: clients }, () => []);
+    this.inFlight = new Array<number>(connections.length).fill(0);
+    this.waiting = Array.from({ length: connections.length }, () => []);
+  }
+
+  get clients(): number {
+    return this.connections.length;
   }
 
   /** A write arrives at the next client: sent now if its pipeline has room, else queued. */
   arrive(argv: string[], at: number): void {
-    const client = this.next;
-    this.next = (this.next + 1) % this.clients;
-    if (this.inFlight[client]! < this.pipeline) {
-      this.inFlight[client]!++;
-      this.sent.push({ client, argv, arrivedAt: at });
-    } else this.waiting[client]!.push({ argv, arrivedAt: at });
+    const slot = this.next;
+    this.next = slot + 1 === this.connections.length ? 0 : slot + 1;
+    if (this.inFlight[slot]! < this.pipeline) {
+      this.inFlight[slot]!++;
+      this.sent.push({ client: this.connections[slot]!, argv, slot, arrivedAt: at });
+    } else this.waiting[slot]!.push({ argv, arrivedAt: at });
   }
 
   get hasSent(): boolean {
     return this.sent.length > 0;
   }
 
-  /** Everything sent so far, for one turn. */
-  takeSent(): SentWrite[] {
+  /** Everything sent so far, for one turn: the array is the pool's again at the next call. */
+  takeSent(): SentWrite<C>[] {
     const taken = this.sent;
-    this.sent = [];
+    this.taken.length = 0;
+    this.sent = this.taken;
+    this.taken = taken;
     return taken;
   }
 
-  /** A reply reached `client`: its slot frees, and its next queued write is sent. */
-  replied(client: number): void {
-    this.inFlight[client]!--;
-    const queued = this.waiting[client]!.shift();
-    if (queued) {
-      this.inFlight[client]!++;
-      this.sent.push({ client, ...queued });
+  /** A reply reached the client in `slot`: its slot frees, and its next queued write is sent. */
+  replied(slot: number): void {
+    this.inFlight[slot]!--;
+    const waiting = this.waiting[slot]!;
+    if (waiting.length > 0) {
+      const queued = waiting.shift()!;
+      this.inFlight[slot]!++;
+      this.sent.push({ client: this.connections[slot]!, argv: queued.argv, slot, arrivedAt: queued.arrivedAt });
     }
   }
 }
@@ -61,12 +74,14 @@ export class ClientPool {
  * a bounded memory and its quantiles are the same on every machine.
  */
 export class LatencyHistogram {
-  private readonly counts = new Map<number, number>();
+  /** Counts by bucket (an array: the bucket index is small and recording is per write). */
+  private readonly counts: number[] = [];
   private total = 0;
 
   record(ms: number): void {
     const bucket = ms <= 0 ? 0 : Math.floor(Math.log2(ms * 1000 + 1) * 16) + 1;
-    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
+    while (this.counts.length <= bucket) this.counts.push(0);
+    this.counts[bucket]!++;
     this.total++;
   }
 
@@ -79,8 +94,8 @@ export class LatencyHistogram {
     if (this.total === 0) return null;
     const rank = Math.max(1, Math.ceil(q * this.total));
     let seen = 0;
-    for (const bucket of [...this.counts.keys()].sort((a, b) => a - b)) {
-      seen += this.counts.get(bucket)!;
+    for (let bucket = 0; bucket < this.counts.length; bucket++) {
+      seen += this.counts[bucket]!;
       if (seen >= rank) return bucket === 0 ? 0 : Math.round(2 ** (bucket / 16) - 1) / 1000;
     }
     return null;

@@ -9,7 +9,8 @@ export interface AckedWrite {
   seq: number;
   /** Virtual ms when the reply was released. */
   at: number;
-  argv: readonly string[];
+  /** The key it wrote. */
+  key: string;
 }
 
 export interface PrefixAnalysis {
@@ -29,23 +30,63 @@ export interface PrefixAnalysis {
 }
 
 export class WriteHistory {
-  readonly writes: AckedWrite[] = [];
-  private readonly prints = new KeyPrints();
-  /** Per key: the seq of each write to it and the key's fingerprint after it. */
-  private readonly perKey = new Map<string, { seq: number; print: number }[]>();
+  // Columns in typed arrays, one entry per write: a run acknowledges up to a million writes, and
+  // arrays of JS values that live to the end of the run are what the garbage collector copies
+  // again and again; typed arrays' bytes are not on its heap. A key's writes are chained from
+  // its last one backwards.
+  private ats = new Float64Array(1024);
+  private keyIds = new Int32Array(1024);
+  private prints = new Float64Array(1024);
+  private previousOfKey = new Int32Array(1024);
+  private count = 0;
+  /** Keys in the order of their first write, and each one's id and last write (-1: none). */
+  private readonly keys: string[] = [];
+  private readonly idOf = new Map<string, number>();
+  private readonly lastOfKey: number[] = [];
+  private readonly keyPrints = new KeyPrints();
 
   get length(): number {
-    return this.writes.length;
+    return this.count;
   }
 
   /** Records a write whose reply the client has received. */
   ack(argv: readonly string[], at: number): void {
-    const seq = this.writes.length + 1;
-    this.writes.push({ seq, at, argv });
     const key = argv[1]!;
-    let entries = this.perKey.get(key);
-    if (!entries) this.perKey.set(key, (entries = []));
-    entries.push({ seq, print: this.prints.apply(argv) });
+    let id = this.idOf.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.idOf.set(key, id);
+      this.keys.push(key);
+      this.lastOfKey.push(-1);
+    }
+    if (this.count === this.ats.length) this.grow();
+    const i = this.count++;
+    this.ats[i] = at;
+    this.keyIds[i] = id;
+    this.prints[i] = this.keyPrints.apply(argv);
+    this.previousOfKey[i] = this.lastOfKey[id]!;
+    this.lastOfKey[id] = i;
+  }
+
+  private grow(): void {
+    const size = this.ats.length * 2;
+    const grown = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old);
+      return next;
+    };
+    this.ats = grown(this.ats, (n) => new Float64Array(n));
+    this.prints = grown(this.prints, (n) => new Float64Array(n));
+    this.keyIds = grown(this.keyIds, (n) => new Int32Array(n));
+    this.previousOfKey = grown(this.previousOfKey, (n) => new Int32Array(n));
+  }
+
+  /** The 0-based positions of a key's writes, in order. */
+  private writesOf(key: string): number[] {
+    const id = this.idOf.get(key);
+    const positions: number[] = [];
+    for (let i = id === undefined ? -1 : this.lastOfKey[id]!; i >= 0; i = this.previousOfKey[i]!) positions.push(i);
+    return positions.reverse();
   }
 
   /**
@@ -55,29 +96,30 @@ export class WriteHistory {
    * the one reported, so counts and verdicts tell the same story.
    */
   analyze(recovered: Engine, crashAt = Infinity, expected: number | null = null): PrefixAnalysis {
-    const n = this.writes.length;
+    const n = this.count;
     let acknowledged = n;
-    while (acknowledged > 0 && this.writes[acknowledged - 1]!.at > crashAt) acknowledged--;
+    while (acknowledged > 0 && this.ats[acknowledged - 1]! > crashAt) acknowledged--;
     const client = recovered.createClient();
     // Feasible prefixes as sorted, disjoint [lo, hi] intervals, narrowed key by key.
     let feasible: [number, number][] = [[0, n]];
     const inconsistentKeys: string[] = [];
-    const keys = new Set([...this.perKey.keys(), ...recovered.dbs[0]!.dict.keys()]);
+    const keys = new Set([...this.keys, ...recovered.dbs[0]!.dict.keys()]);
     for (const key of keys) {
       const print = recoveredPrint(recovered, client, key);
-      const entries = this.perKey.get(key) ?? [];
+      // The key's writes as 1-based seqs: after write seq the key holds that write's print until its next write.
+      const writes = this.writesOf(key);
       const allowed: [number, number][] = [];
-      if (print === ABSENT) allowed.push([0, (entries[0]?.seq ?? n + 1) - 1]);
-      entries.forEach((e, i) => {
-        if (e.print === print) allowed.push([e.seq, (entries[i + 1]?.seq ?? n + 1) - 1]);
-      });
+      if (print === ABSENT) allowed.push([0, (writes.length > 0 ? writes[0]! + 1 : n + 1) - 1]);
+      for (let w = 0; w < writes.length; w++) if (this.prints[writes[w]!] === print) allowed.push([writes[w]! + 1, (w + 1 < writes.length ? writes[w + 1]! + 1 : n + 1) - 1]);
       const narrowed = intersect(feasible, allowed);
       if (narrowed.length === 0) inconsistentKeys.push(key);
       else feasible = narrowed;
     }
     if (inconsistentKeys.length > 0) return { prefix: null, feasible: [], inconsistentKeys, lost: [], acknowledged };
     const prefix = expected !== null && feasible.some(([lo, hi]) => lo <= expected && expected <= hi) ? expected : feasible.at(-1)![1];
-    return { prefix, feasible, inconsistentKeys, lost: this.writes.slice(prefix, Math.max(prefix, acknowledged)), acknowledged };
+    const lost: AckedWrite[] = [];
+    for (let i = prefix; i < acknowledged; i++) lost.push({ seq: i + 1, at: this.ats[i]!, key: this.keys[this.keyIds[i]!]! });
+    return { prefix, feasible, inconsistentKeys, lost, acknowledged };
   }
 }
 

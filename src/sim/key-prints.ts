@@ -10,19 +10,45 @@ export const ABSENT = 0;
 
 type Pair = [number, number];
 
-function hashPair(text: string, tag: number): Pair {
-  let a = 0x811c9dc5 ^ tag;
-  let b = 0x9747b28c ^ Math.imul(tag, 0x85ebca6b);
+// The running hash: two 32-bit lanes fed text piece by piece, so a member made of several parts
+// is hashed without building its string (the recorder runs once per acknowledged write).
+let laneA = 0;
+let laneB = 0;
+
+function hashStart(tag: number): void {
+  laneA = 0x811c9dc5 ^ tag;
+  laneB = 0x9747b28c ^ Math.imul(tag, 0x85ebca6b);
+}
+
+function hashFeed(text: string): void {
+  let a = laneA;
+  let b = laneB;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  return [a >>> 0, b >>> 0];
+  laneA = a;
+  laneB = b;
 }
 
-function print([a, b]: Pair, type: number): number {
+/** Feeds `${part.length}:${part}`, one part of a member. */
+function hashPart(part: string): void {
+  hashFeed(String(part.length));
+  hashFeed(':');
+  hashFeed(part);
+}
+
+function hashPair(text: string, tag: number): Pair {
+  hashStart(tag);
+  hashFeed(text);
+  return [laneA >>> 0, laneB >>> 0];
+}
+
+const printPair = ([a, b]: Pair, type: number): number => print(a, b, type);
+
+function print(a: number, b: number, type: number): number {
   // Never ABSENT: the type is folded in and the low bit set.
   return ((a ^ Math.imul(type, 0x27d4eb2d)) & 0x1fffff) * 0x100000000 + ((b | 1) >>> 0);
 }
@@ -33,13 +59,19 @@ const HASH = 3;
 const SET = 4;
 const ZSET = 5;
 
-/** What is kept per key between writes: enough to fold in the next write. */
-type KeyState =
-  | { type: typeof STRING; value: string }
-  | { type: typeof LIST; acc: Pair }
-  | { type: typeof HASH; acc: Pair; fields: Map<string, string> }
-  | { type: typeof SET; acc: Pair }
-  | { type: typeof ZSET; acc: Pair; scores: Map<string, number> };
+/**
+ * What is kept per key between writes: enough to fold in the next write. One shape for every
+ * type, changed in place: `a`/`b` are the accumulated lanes of a collection.
+ */
+interface KeyState {
+  type: number;
+  value: string;
+  a: number;
+  b: number;
+  /** A hash's fields, or a sorted set's scores by member. */
+  fields: Map<string, string> | null;
+  scores: Map<string, number> | null;
+}
 
 const xor = (acc: Pair, h: Pair): Pair => [(acc[0] ^ h[0]) >>> 0, (acc[1] ^ h[1]) >>> 0];
 const fold = (acc: Pair, h: Pair): Pair => [Math.imul(acc[0] ^ h[0], 0x01000193) >>> 0, Math.imul((acc[1] ^ h[1]) >>> 0, 0x5bd1e995) >>> 0];
@@ -53,67 +85,92 @@ export class KeyPrints {
   /** Applies one workload write; returns the key's fingerprint after it. */
   apply(argv: readonly string[]): number {
     const key = argv[1]!;
-    const state = this.states.get(key);
-    let next: KeyState | null;
-    switch (argv[0]!.toUpperCase()) {
-      case 'SET':
-        next = { type: STRING, value: argv[2]! };
-        break;
-      case 'INCR':
-        next = { type: STRING, value: String((state?.type === STRING ? Number(state.value) : 0) + 1) };
-        break;
-      case 'DEL':
-        next = null;
-        break;
-      case 'RPUSH': {
-        let acc: Pair = state?.type === LIST ? state.acc : [0, 0];
-        for (const element of argv.slice(2)) acc = fold(acc, hashPair(element, LIST));
-        next = { type: LIST, acc };
-        break;
-      }
-      case 'HSET': {
-        const fields = state?.type === HASH ? state.fields : new Map<string, string>();
-        let acc: Pair = state?.type === HASH ? state.acc : [0, 0];
-        for (let i = 2; i + 1 < argv.length; i += 2) {
-          const old = fields.get(argv[i]!);
-          if (old !== undefined) acc = xor(acc, hashPair(member(argv[i]!, old), HASH));
-          fields.set(argv[i]!, argv[i + 1]!);
-          acc = xor(acc, hashPair(member(argv[i]!, argv[i + 1]!), HASH));
+    const old = this.states.get(key);
+    const command = argv[0]!.toUpperCase();
+    if (command === 'DEL') {
+      this.states.delete(key);
+      return ABSENT;
+    }
+    const type = typeOfWrite(command);
+    // A write that makes a key of another type starts from nothing, as after a DEL.
+    const state = old !== undefined && old.type === type ? old : { type, value: '', a: 0, b: 0, fields: null, scores: null };
+    if (state !== old) this.states.set(key, state);
+    switch (type) {
+      case STRING:
+        state.value = command.length === 3 ? argv[2]! : String((state.value === '' ? 0 : Number(state.value)) + 1);
+        hashStart(STRING);
+        hashFeed(state.value);
+        return print(laneA >>> 0, laneB >>> 0, STRING);
+      case LIST:
+        for (let i = 2; i < argv.length; i++) {
+          hashStart(LIST);
+          hashFeed(argv[i]!);
+          state.a = Math.imul(state.a ^ (laneA >>> 0), 0x01000193) >>> 0;
+          state.b = Math.imul((state.b ^ (laneB >>> 0)) >>> 0, 0x5bd1e995) >>> 0;
         }
-        next = { type: HASH, acc, fields };
+        break;
+      case HASH: {
+        const fields = (state.fields ??= new Map());
+        for (let i = 2; i + 1 < argv.length; i += 2) {
+          const field = argv[i]!;
+          const previous = fields.get(field);
+          if (previous !== undefined) this.xorMember(state, HASH, field, previous);
+          fields.set(field, argv[i + 1]!);
+          this.xorMember(state, HASH, field, argv[i + 1]!);
+        }
         break;
       }
-      case 'SADD': {
+      case SET:
         // The workload's members are unique: each one is new.
-        let acc: Pair = state?.type === SET ? state.acc : [0, 0];
-        for (const m of argv.slice(2)) acc = xor(acc, hashPair(m, SET));
-        next = { type: SET, acc };
+        for (let i = 2; i < argv.length; i++) {
+          hashStart(SET);
+          hashFeed(argv[i]!);
+          state.a = (state.a ^ laneA) >>> 0;
+          state.b = (state.b ^ laneB) >>> 0;
+        }
         break;
-      }
-      case 'ZADD': {
-        const scores = state?.type === ZSET ? state.scores : new Map<string, number>();
-        let acc: Pair = state?.type === ZSET ? state.acc : [0, 0];
+      case ZSET: {
+        const scores = (state.scores ??= new Map());
         for (let i = 2; i + 1 < argv.length; i += 2) {
           const m = argv[i + 1]!;
-          const old = scores.get(m);
-          if (old !== undefined) acc = xor(acc, hashPair(member(m, String(old)), ZSET));
+          const previous = scores.get(m);
+          if (previous !== undefined) this.xorMember(state, ZSET, m, String(previous));
           scores.set(m, Number(argv[i]));
-          acc = xor(acc, hashPair(member(m, score(argv[i]!)), ZSET));
+          this.xorMember(state, ZSET, m, score(argv[i]!));
         }
-        next = { type: ZSET, acc, scores };
         break;
       }
-      default:
-        throw new Error(`the recovery analysis does not know ${argv[0]}`);
     }
-    if (next) this.states.set(key, next);
-    else this.states.delete(key);
-    return next ? printOf(next) : ABSENT;
+    return print(state.a, state.b, type);
+  }
+
+  /** XORs the hash of a two-part member (field and value, member and score) into the state. */
+  private xorMember(state: KeyState, type: number, first: string, second: string): void {
+    hashStart(type);
+    hashPart(first);
+    hashPart(second);
+    state.a = (state.a ^ laneA) >>> 0;
+    state.b = (state.b ^ laneB) >>> 0;
   }
 }
 
-function printOf(state: KeyState): number {
-  return state.type === STRING ? print(hashPair(state.value, STRING), STRING) : print(state.acc, state.type);
+/** The type a workload write makes its key. */
+function typeOfWrite(command: string): number {
+  switch (command) {
+    case 'SET':
+    case 'INCR':
+      return STRING;
+    case 'RPUSH':
+      return LIST;
+    case 'HSET':
+      return HASH;
+    case 'SADD':
+      return SET;
+    case 'ZADD':
+      return ZSET;
+    default:
+      throw new Error(`the recovery analysis does not know ${command}`);
+  }
 }
 
 /** The fingerprint of `key` in a recovered dataset (db 0), read through commands. */
@@ -126,23 +183,23 @@ export function recoveredPrint(engine: Engine, client: Client, key: string): num
       return ABSENT;
     case 'string': {
       const value = run('GET', key);
-      return print(hashPair(value.kind === 'bulk' ? (value.value ?? '') : '', STRING), STRING);
+      return printPair(hashPair(value.kind === 'bulk' ? (value.value ?? '') : '', STRING), STRING);
     }
     case 'list':
-      return print(items(run('LRANGE', key, '0', '-1')).reduce<Pair>((acc, e) => fold(acc, hashPair(e, LIST)), [0, 0]), LIST);
+      return printPair(items(run('LRANGE', key, '0', '-1')).reduce<Pair>((acc, e) => fold(acc, hashPair(e, LIST)), [0, 0]), LIST);
     case 'hash': {
       const flat = items(run('HGETALL', key));
       let acc: Pair = [0, 0];
       for (let i = 0; i + 1 < flat.length; i += 2) acc = xor(acc, hashPair(member(flat[i]!, flat[i + 1]!), HASH));
-      return print(acc, HASH);
+      return printPair(acc, HASH);
     }
     case 'set':
-      return print(items(run('SMEMBERS', key)).reduce<Pair>((acc, m) => xor(acc, hashPair(m, SET)), [0, 0]), SET);
+      return printPair(items(run('SMEMBERS', key)).reduce<Pair>((acc, m) => xor(acc, hashPair(m, SET)), [0, 0]), SET);
     case 'zset': {
       const flat = items(run('ZRANGE', key, '0', '-1', 'WITHSCORES'));
       let acc: Pair = [0, 0];
       for (let i = 0; i + 1 < flat.length; i += 2) acc = xor(acc, hashPair(member(flat[i]!, score(flat[i + 1]!)), ZSET));
-      return print(acc, ZSET);
+      return printPair(acc, ZSET);
     }
     default:
       // A type the workload never writes: no prefix of its writes can have made it.

@@ -3,8 +3,9 @@
 import { type Config } from '../engine/index.js';
 import { PROMISES, policyLabel, policyOf, type LossBound } from '../scenario/promises.js';
 import type { CrashKind } from '../scenario/scenario.js';
+import { groupDigits } from '../scenario/words.js';
 
-const n = (value: number) => value.toLocaleString('en-US');
+const n = groupDigits;
 
 export interface Judgement {
   held: boolean;

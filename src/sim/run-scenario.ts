@@ -12,15 +12,13 @@ import { WriteHistory } from './history.js';
 import { failoverPromise } from '../scenario/promises.js';
 import { judgeFailover, promiseFor } from './promise.js';
 import { ClientPool, LatencyHistogram } from './clients.js';
+import { ScenarioLoop, Step } from './scenario-loop.js';
 import { ServerWatch } from './server-watch.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
 import { WorkloadGenerator } from './workload.js';
 import { explain } from './report-story.js';
+import { groupDigits } from '../scenario/words.js';
 
-/** serverCron runs at hz 10. */
-const CRON_INTERVAL_MS = 100;
-/** The kernel flusher wakes every dirty_writeback_centisecs (5 s). */
-const WRITEBACK_INTERVAL_MS = 5_000;
 /** A fork child writes 200 MB/s of virtual time. */
 const CHILD_BYTES_PER_MS = 200_000;
 const MAX_LOST_KEYS = 100;
@@ -161,96 +159,71 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const watch = new ServerWatch(server, () => history.length);
 
   const end = SIM_EPOCH_MS + crashAt;
-  const pool = new ClientPool(scenario.workload.clients ?? DEFAULT_CLIENTS, scenario.workload.pipeline ?? DEFAULT_PIPELINE);
-  const clients = Array.from({ length: pool.clients }, () => server.engine.createClient());
+  const connections = Array.from({ length: scenario.workload.clients ?? DEFAULT_CLIENTS }, () => server.engine.createClient());
+  const pool = new ClientPool(connections, scenario.workload.pipeline ?? DEFAULT_PIPELINE);
   const latency = new LatencyHistogram();
-  let turns = 0;
-  let nextArrival = SIM_EPOCH_MS + workload.nextGap();
-  let nextCron = SIM_EPOCH_MS + CRON_INTERVAL_MS;
-  let nextWriteback = SIM_EPOCH_MS + WRITEBACK_INTERVAL_MS;
-  /** The event loop is busy until then (an fsync under appendfsync always holds the whole server). */
-  let serverFreeAt = SIM_EPOCH_MS;
-  const events = scenario.events.filter((e) => e.kind !== 'crash').map((e) => ({ ...e, at: SIM_EPOCH_MS + e.at }));
   let lastProgress = 0;
-  const traceEvery = Math.max(1, options.traceEveryMs ?? 1000);
-  let nextTrace = SIM_EPOCH_MS;
-  const wallStart = performance.now();
-  let lastBreath = wallStart;
-  for (;;) {
-    // Work of the server (a turn, cron, an event) waits while it is busy; arrivals do not.
-    const nextEvent = events.length > 0 ? Math.max(events[0]!.at, serverFreeAt) : Infinity;
-    const nextTurn = pool.hasSent ? serverFreeAt : Infinity;
-    const sample = options.onTrace ? nextTrace : Infinity;
-    const other = Math.min(nextArrival, nextTurn, nextWriteback, nextEvent, sample);
-    if (!options.everyCronTick && nextCron >= serverFreeAt && nextCron <= other) {
-      // Until the next other step nothing changes the server: the ticks before the first one
-      // that can find cron work would each do nothing, so they are skipped.
-      const until = Math.min(server.nextCronWork(), other, end + CRON_INTERVAL_MS);
-      if (until > nextCron) nextCron = SIM_EPOCH_MS + Math.ceil((until - SIM_EPOCH_MS) / CRON_INTERVAL_MS) * CRON_INTERVAL_MS;
-    }
-    const cronAt = Math.max(nextCron, serverFreeAt);
-    const t = Math.min(other, cronAt);
-    if (t > end) break;
-    if (options.signal?.aborted) throw new Error('The scenario run was cancelled.');
-    if (options.speed) {
-      const due = wallStart + (t - SIM_EPOCH_MS) / options.speed;
-      const wait = due - performance.now();
-      if (wait > 4) await new Promise((resolve) => setTimeout(resolve, wait));
-    } else if (options.breathe && performance.now() - lastBreath > 50) {
-      await options.breathe();
-      lastBreath = performance.now();
-    }
-    clock.advanceTo(t);
-    if (t === nextArrival) {
-      pool.arrive(workload.next(), t);
-      nextArrival += workload.nextGap();
-    } else if (t === nextTurn) {
-      // One event-loop turn: every write sent so far runs, then one AOF write (and under
-      // appendfsync always one fsync) before any of their replies leaves.
-      const batch = pool.takeSent();
-      const commands = [];
-      for (const write of batch) commands.push({ client: clients[write.client]!, argv: write.argv });
-      const replies = await server.executeTurn(commands);
-      const repliedAt = Math.max(clock.now(), server.busyUntil);
-      turns++;
-      for (let i = 0; i < batch.length; i++) {
-        const write = batch[i]!;
-        if (replies[i]!.kind !== 'error') history.ack(write.argv, repliedAt);
-        latency.record(repliedAt - write.arrivedAt);
-        pool.replied(write.client);
+  const loop = new ScenarioLoop({
+    server,
+    clock,
+    pool,
+    workload,
+    history,
+    latency,
+    events: scenario.events.filter((e) => e.kind !== 'crash').map((e) => ({ ...e, at: SIM_EPOCH_MS + e.at })),
+    end,
+    everyCronTick: options.everyCronTick === true,
+    tracing: options.onTrace !== undefined,
+    traceEveryMs: Math.max(1, options.traceEveryMs ?? 1000),
+    speed: options.speed ?? 0,
+    breathing: options.breathe !== undefined,
+    signal: options.signal,
+    afterStep: (t) => {
+      replica?.pump(t);
+      if (options.onProgress && t - lastProgress >= 1000) {
+        lastProgress = t;
+        options.onProgress(t - SIM_EPOCH_MS, crashAt);
       }
-      serverFreeAt = repliedAt;
-    } else if (t === nextEvent) {
-      const event = events.shift()!;
-      await server.execute(client, [event.kind.toUpperCase()]);
-    } else if (t === cronAt) {
-      await server.cron();
-      // A cron the busy server missed runs once, late, as serverCron does.
-      while (nextCron <= t) nextCron += CRON_INTERVAL_MS;
-    } else if (t === nextWriteback) {
-      await cache.writeback();
-      nextWriteback += WRITEBACK_INTERVAL_MS;
-    } else {
-      // A sample of the run's state, after everything else that happened at this instant.
-      nextTrace += traceEvery;
-      options.onTrace!({
-        atMs: t - SIM_EPOCH_MS,
-        acknowledgedWrites: history.length,
-        keys: server.engine.dbs.reduce((sum, db) => sum + db.size, 0),
-        aofBytes: server.aof?.currentSize ?? 0,
-        rdbBytes: (await cache.size(config.get('dbfilename'))) ?? 0,
-        unsyncedBytes: (await cache.state()).unsyncedBytes,
-        fsyncs: cache.stats.fsyncs,
-        lastFsyncAtMs: watch.lastFsyncEnd === null ? null : watch.lastFsyncEnd - SIM_EPOCH_MS,
-        lastSnapshotAtMs: watch.lastSnapshotAt === null ? null : watch.lastSnapshotAt - SIM_EPOCH_MS,
-        job: server.job?.kind ?? null,
-      });
+    },
+  });
+  for (let step = loop.advance(); step !== Step.End; step = loop.advance()) {
+    switch (step) {
+      case Step.Pace:
+        await new Promise((resolve) => setTimeout(resolve, loop.waitMs));
+        continue;
+      case Step.Breathe:
+        await options.breathe!();
+        loop.breathed();
+        continue;
+      case Step.Turn:
+        loop.finishTurn(await loop.turn!);
+        break;
+      case Step.Event:
+        await server.execute(client, [loop.event!.kind.toUpperCase()]);
+        break;
+      case Step.Cron:
+        await server.cron();
+        loop.cronRan();
+        break;
+      case Step.Writeback:
+        await cache.writeback();
+        break;
+      case Step.Trace:
+        options.onTrace!({
+          atMs: loop.t - SIM_EPOCH_MS,
+          acknowledgedWrites: history.length,
+          keys: server.engine.dbs.reduce((sum, db) => sum + db.size, 0),
+          aofBytes: server.aof?.currentSize ?? 0,
+          rdbBytes: (await cache.size(config.get('dbfilename'))) ?? 0,
+          unsyncedBytes: (await cache.state()).unsyncedBytes,
+          fsyncs: cache.stats.fsyncs,
+          lastFsyncAtMs: watch.lastFsyncEnd === null ? null : watch.lastFsyncEnd - SIM_EPOCH_MS,
+          lastSnapshotAtMs: watch.lastSnapshotAt === null ? null : watch.lastSnapshotAt - SIM_EPOCH_MS,
+          job: server.job?.kind ?? null,
+        });
+        break;
     }
-    replica?.pump(t);
-    if (options.onProgress && t - lastProgress >= 1000) {
-      lastProgress = t;
-      options.onProgress(t - SIM_EPOCH_MS, crashAt);
-    }
+    loop.stepDone();
   }
   clock.advanceTo(end);
   replica?.pump(end);
@@ -266,7 +239,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     bytesWritten: cache.stats.bytesWritten,
     fsyncs: cache.stats.fsyncs,
     aofWrites: server.status.aofWrites,
-    turns,
+    turns: loop.turns,
     snapshots: watch.snapshots,
     rewrites: watch.rewrites,
     delayedFsyncs: server.status.aofDelayedFsync,
@@ -298,11 +271,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const facts = { crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged, lostWindowMs, lastSnapshotSeq: watch.lastSnapshotMark };
   const judged =
     recoveryError !== null
-      ? { held: false, verdict: `The restarted server refused to load its files, so none of the ${acknowledged.toLocaleString('en-US')} acknowledged writes came back: ${recoveryError}` }
+      ? { held: false, verdict: `The restarted server refused to load its files, so none of the ${groupDigits(acknowledged)} acknowledged writes came back: ${recoveryError}` }
       : failover
         ? judgeFailover(facts, scenario.replica!.linkDelayMs)
         : promise.judge(facts);
-  const lostKeys = [...new Set(analysis.lost.map((w) => w.argv[1]!))].slice(0, MAX_LOST_KEYS);
+  const lostKeys = [...new Set(analysis.lost.map((w) => w.key))].slice(0, MAX_LOST_KEYS);
   return {
     policy: failover ? `${promise.policy}+replica` : promise.policy,
     promise: failover ? failoverPromise(scenario.replica!.linkDelayMs) : promise.text,

@@ -73,9 +73,14 @@ export class WorkloadGenerator {
   }
 }
 
+// The padding of each length, made once: a run writes up to a million values.
+const padding: string[] = [];
+
 function valueOf(seq: number, size: number): string {
   const head = `v${seq}:`;
-  return head.length >= size ? head : head + 'x'.repeat(size - head.length);
+  if (head.length >= size) return head;
+  const length = size - head.length;
+  return head + (padding[length] ??= 'x'.repeat(length));
 }
 
 /** Zipf with exponent 1: key i is chosen with weight 1/(i+1). */

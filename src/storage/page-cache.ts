@@ -15,6 +15,20 @@ export interface PageCacheOptions {
   dirtyExpireMs?: number;
   /** The file system journal commit interval for directory operations (ext4: 5 s). */
   metadataCommitMs?: number;
+  /** Told of every call the process makes, as it makes it: a storage trace (strace, in effect). */
+  trace?: (call: StorageCall) => void;
+}
+
+/** One call of the process to the kernel. */
+export interface StorageCall {
+  op: 'write' | 'append' | 'truncate' | 'flush' | 'rename' | 'delete' | 'flushDir';
+  path: string;
+  /** A rename's new name. */
+  to?: string;
+  /** Bytes written (write, append); the new size (truncate); 0 otherwise. */
+  bytes: number;
+  /** The model's time when the call was made. */
+  at: number;
 }
 
 export interface PowerLossOptions {
@@ -84,7 +98,12 @@ export class PageCacheStore implements FileStore {
     return this.backend.read(path, offset, length);
   }
 
+  private traced(op: StorageCall['op'], path: string, bytes = 0, to?: string): void {
+    this.options.trace?.({ op, path, bytes, at: this.options.now(), ...(to === undefined ? {} : { to }) });
+  }
+
   async write(path: string, offset: number, data: Uint8Array): Promise<void> {
+    this.traced('write', path, data.length);
     const inode = await this.inodeForWrite(path);
     if (offset < inode.durableSize && data.length > 0) await this.saveDurableBytes(path, inode, offset, Math.min(offset + data.length, inode.durableSize));
     await this.backend.write(path, offset, data);
@@ -92,6 +111,7 @@ export class PageCacheStore implements FileStore {
   }
 
   async append(path: string, data: Uint8Array): Promise<number> {
+    this.traced('append', path, data.length);
     const inode = await this.inodeForWrite(path);
     const size = (await this.backend.size(path)) ?? 0;
     // After a truncation below the durable size, an append overwrites durable bytes.
@@ -101,6 +121,7 @@ export class PageCacheStore implements FileStore {
   }
 
   async truncate(path: string, size: number): Promise<void> {
+    this.traced('truncate', path, size);
     const inode = await this.lookup(path);
     if (inode && size < inode.durableSize) await this.saveDurableBytes(path, inode, size, inode.durableSize);
     await this.backend.truncate(path, size);
@@ -109,6 +130,7 @@ export class PageCacheStore implements FileStore {
 
   /** fsync: the file's data is durable; on ext4 so is the directory entry of a new file. */
   async flush(path: string): Promise<void> {
+    this.traced('flush', path);
     this.stats.fsyncs++;
     const inode = await this.lookup(path);
     await this.backend.flush(path);
@@ -119,6 +141,7 @@ export class PageCacheStore implements FileStore {
   }
 
   async rename(from: string, to: string): Promise<void> {
+    this.traced('rename', from, 0, to);
     const moving = await this.lookup(from);
     const replaced = from === to ? null : await this.lookup(to);
     if (replaced) await this.keepIfStillNeeded(to, replaced);
@@ -130,6 +153,7 @@ export class PageCacheStore implements FileStore {
   }
 
   async delete(path: string): Promise<void> {
+    this.traced('delete', path);
     const inode = await this.lookup(path);
     if (!inode) return;
     await this.keepIfStillNeeded(path, inode);
@@ -140,6 +164,7 @@ export class PageCacheStore implements FileStore {
 
   /** fsync of a directory: the journal commits up to the last operation inside it. */
   async flushDir(dir: string): Promise<void> {
+    this.traced('flushDir', dir);
     await this.backend.flushDir(dir);
     let last = -1;
     this.journal.forEach((entry, i) => {

@@ -5,10 +5,16 @@
 // how many acknowledged writes survived (the AOF keeps transactions whole).
 import { seededRng, stringBytes, type Client, type Engine, type PersistentServer, type TurnCommand } from '../engine/index.js';
 import type { Workload } from '../scenario/scenario.js';
+import { LatencyHistogram } from '../sim/clients.js';
 import { AckLog, type LiveCrashRecord } from '../sim/live-crash.js';
 import { WorkloadGenerator } from '../sim/workload.js';
+import { yieldToEvents } from './yield.js';
 
 export const ACKED_KEY = 'workload:acked';
+// The transaction around each write, shared by every write (the engine never changes an argv).
+const MULTI: readonly string[] = ['MULTI'];
+const COUNT: readonly string[] = ['INCR', ACKED_KEY];
+const EXEC: readonly string[] = ['EXEC'];
 /** Let the worker answer messages and run its cron at least this often while writing flat out. */
 const YIELD_EVERY_MS = 8;
 
@@ -35,7 +41,7 @@ export interface WorkloadStats {
   acked: number;
   /** Writes acknowledged since the last take, and their latencies (real ms, arrival to reply). */
   ackedSinceTake: number;
-  latencies: number[];
+  latency: LatencyHistogram;
 }
 
 export class LiveWorkload {
@@ -47,7 +53,8 @@ export class LiveWorkload {
   private readonly ackLog = new AckLog();
   /** Real ms at which owed writes arrived (rate-limited mode), oldest first. */
   private arrivals: number[] = [];
-  private latencies: number[] = [];
+  // Bucketed, as in scenario reports: flat out, a tick acknowledges tens of thousands of writes.
+  private latency = new LatencyHistogram();
   private ackedSinceTake = 0;
   private lastRefill = 0;
   acked = 0;
@@ -99,8 +106,8 @@ export class LiveWorkload {
 
   /** What telemetry shows; the latencies and the per-tick count start over. */
   take(): WorkloadStats {
-    const stats = { running: this.running, paused: this.paused, acked: this.acked, ackedSinceTake: this.ackedSinceTake, latencies: this.latencies };
-    this.latencies = [];
+    const stats = { running: this.running, paused: this.paused, acked: this.acked, ackedSinceTake: this.ackedSinceTake, latency: this.latency };
+    this.latency = new LatencyHistogram();
     this.ackedSinceTake = 0;
     return stats;
   }
@@ -118,18 +125,19 @@ export class LiveWorkload {
         const replies = await this.server.executeTurn(batch.commands);
         const repliedAt = performance.now();
         const now = this.server.engine.clock.now();
-        batch.writes.forEach((write, i) => {
+        for (let i = 0; i < batch.writes.length; i++) {
           const exec = replies[i * 4 + 3];
           const counter = exec?.kind === 'array' ? exec.value?.[1] : undefined;
-          if (counter?.kind !== 'int') return;
+          if (counter?.kind !== 'int') continue;
+          const write = batch.writes[i]!;
           this.acked = Number(counter.value);
           this.ackedSinceTake++;
           this.ackLog.record(this.acked, now, write.key);
-          this.latencies.push(repliedAt - write.arrivedAt);
-        });
+          this.latency.record(repliedAt - write.arrivedAt);
+        }
         // A turn on storage that answers synchronously (OPFS) never leaves the microtask queue.
         if (repliedAt - lastYield >= YIELD_EVERY_MS) {
-          await sleep(0);
+          await yieldToEvents();
           lastYield = performance.now();
         }
       }
@@ -158,7 +166,7 @@ export class LiveWorkload {
     for (let i = 0; i < count; i++) {
       const client = this.clients[i % this.clients.length]!;
       const argv = this.generator!.next();
-      commands.push({ client, argv: ['MULTI'] }, { client, argv }, { client, argv: ['INCR', ACKED_KEY] }, { client, argv: ['EXEC'] });
+      commands.push({ client, argv: MULTI }, { client, argv }, { client, argv: COUNT }, { client, argv: EXEC });
       writes.push({ key: argv[1] ?? '', arrivedAt: spec.ratePerSecond === null ? now : this.arrivals[i]! });
     }
     if (spec.ratePerSecond !== null) this.arrivals.splice(0, count);

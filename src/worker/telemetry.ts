@@ -61,8 +61,6 @@ export class TelemetryTicker {
   private workload(): WorkloadTelemetry {
     const stats = this.lab.live.workload?.take();
     if (!stats) return { running: false, paused: false, acked: 0, ackedInTick: 0, latencyP50Ms: null, latencyP99Ms: null };
-    const sorted = stats.latencies.sort((a, b) => a - b);
-    const at = (q: number) => (sorted.length === 0 ? null : Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! * 100) / 100);
-    return { running: stats.running, paused: stats.paused, acked: stats.acked, ackedInTick: stats.ackedSinceTake, latencyP50Ms: at(0.5), latencyP99Ms: at(0.99) };
+    return { running: stats.running, paused: stats.paused, acked: stats.acked, ackedInTick: stats.ackedSinceTake, latencyP50Ms: stats.latency.quantile(0.5), latencyP99Ms: stats.latency.quantile(0.99) };
   }
 }

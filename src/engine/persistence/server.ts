@@ -144,10 +144,32 @@ export class PersistentServer implements ServerCore {
    * in Redis), then beforeSleep writes the turn's AOF bytes with one write — and under
    * appendfsync always one fsync — before any of the turn's replies is released.
    */
-  async executeTurn(batch: readonly TurnCommand[]): Promise<Reply[]> {
-    const replies: (Reply | Promise<Reply>)[] = [];
-    for (const { client, argv } of batch) {
-      let reply: Reply = this.engine.execute(client, argv);
+  executeTurn(batch: readonly TurnCommand[]): Promise<Reply[]> {
+    return this.finishTurn(batch, 0, [], null);
+  }
+
+  /**
+   * The same turn without a promise when it needs none: the replies come back at once when no
+   * command blocked and aof_buf was empty, which saves a simulator millions of microtask hops.
+   */
+  runTurn(batch: readonly TurnCommand[]): Reply[] | Promise<Reply[]> {
+    const replies: Reply[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const { client, argv } = batch[i]!;
+      const reply = this.engine.execute(client, argv);
+      if (this.blocking !== null || this.deferred !== null) return this.finishTurn(batch, i, replies, reply);
+      replies.push(reply);
+    }
+    const aof = this.aofPart.writer;
+    return aof !== null && aof.pendingBytes > 0 ? this.aofPart.beforeSleep().then(() => replies) : replies;
+  }
+
+  /** The turn from command `from` on (its reply already in `executed`, if it ran), then beforeSleep. */
+  private async finishTurn(batch: readonly TurnCommand[], from: number, done: readonly Reply[], executed: Reply | null): Promise<Reply[]> {
+    const replies: (Reply | Promise<Reply>)[] = [...done];
+    for (let i = from; i < batch.length; i++) {
+      const { client, argv } = batch[i]!;
+      let reply: Reply = i === from && executed !== null ? executed : this.engine.execute(client, argv);
       const blocking = this.blocking;
       this.blocking = null;
       if (blocking) {

@@ -5,8 +5,9 @@
 const W = new Int32Array(80);
 const BLOCK = new Uint8Array(64);
 
-/** SHA-1 of `length` bytes given by `byteAt`; the 20-byte result is written into `out`. */
-function sha1Generic(length: number, byteAt: (i: number) => number, out: Uint8Array): void {
+/** SHA-1 of a Bin string's bytes or of a byte array; the 20-byte result is written into `out`. */
+function sha1(text: string | null, bytes: Uint8Array | null, out: Uint8Array): void {
+  const length = text !== null ? text.length : bytes!.length;
   let h0 = 0x67452301;
   let h1 = 0xefcdab89 | 0;
   let h2 = 0x98badcfe | 0;
@@ -15,10 +16,11 @@ function sha1Generic(length: number, byteAt: (i: number) => number, out: Uint8Ar
   const totalBlocks = Math.floor((length + 8) / 64) + 1;
   for (let block = 0; block < totalBlocks; block++) {
     const base = block * 64;
-    for (let i = 0; i < 64; i++) {
-      const p = base + i;
-      BLOCK[i] = p < length ? byteAt(p) : p === length ? 0x80 : 0;
-    }
+    // The message's bytes, then 0x80 and zeros (no per-byte callback: most inputs are one block).
+    const end = Math.min(64, length - base);
+    if (text !== null) for (let i = 0; i < end; i++) BLOCK[i] = text.charCodeAt(base + i);
+    else for (let i = 0; i < end; i++) BLOCK[i] = bytes![base + i]!;
+    for (let i = Math.max(0, end); i < 64; i++) BLOCK[i] = base + i === length ? 0x80 : 0;
     if (block === totalBlocks - 1) {
       const bits = length * 8;
       const high = Math.floor(bits / 0x100000000);
@@ -43,23 +45,33 @@ function sha1Generic(length: number, byteAt: (i: number) => number, out: Uint8Ar
     let c = h2;
     let d = h3;
     let e = h4;
-    for (let i = 0; i < 80; i++) {
-      let f: number;
-      let k: number;
-      if (i < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5a827999;
-      } else if (i < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (i < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8f1bbcdc | 0;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xca62c1d6 | 0;
-      }
-      const t = (((a << 5) | (a >>> 27)) + f + e + k + W[i]!) | 0;
+    // The four rounds as four loops: no test of the round number in each step.
+    for (let i = 0; i < 20; i++) {
+      const t = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + W[i]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = t;
+    }
+    for (let i = 20; i < 40; i++) {
+      const t = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + W[i]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = t;
+    }
+    for (let i = 40; i < 60; i++) {
+      const t = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + (0x8f1bbcdc | 0) + W[i]!) | 0;
+      e = d;
+      d = c;
+      c = (b << 30) | (b >>> 2);
+      b = a;
+      a = t;
+    }
+    for (let i = 60; i < 80; i++) {
+      const t = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + (0xca62c1d6 | 0) + W[i]!) | 0;
       e = d;
       d = c;
       c = (b << 30) | (b >>> 2);
@@ -72,21 +84,27 @@ function sha1Generic(length: number, byteAt: (i: number) => number, out: Uint8Ar
     h3 = (h3 + d) | 0;
     h4 = (h4 + e) | 0;
   }
-  const words = [h0, h1, h2, h3, h4];
-  for (let i = 0; i < 5; i++) {
-    out[i * 4] = words[i]! >>> 24;
-    out[i * 4 + 1] = words[i]! >>> 16;
-    out[i * 4 + 2] = words[i]! >>> 8;
-    out[i * 4 + 3] = words[i]!;
-  }
+  writeWord(out, 0, h0);
+  writeWord(out, 4, h1);
+  writeWord(out, 8, h2);
+  writeWord(out, 12, h3);
+  writeWord(out, 16, h4);
+}
+
+function writeWord(out: Uint8Array, at: number, word: number): void {
+  out[at] = word >>> 24;
+  out[at + 1] = word >>> 16;
+  out[at + 2] = word >>> 8;
+  out[at + 3] = word;
 }
 
 export function sha1Bin(s: string, out: Uint8Array): void {
-  sha1Generic(s.length, (i) => s.charCodeAt(i) & 0xff, out);
+  sha1(s, null, out);
 }
 
 export function sha1Bytes(bytes: Uint8Array, out: Uint8Array): void {
-  sha1Generic(bytes.length, (i) => bytes[i]!, out);
+  // `out` may be `bytes` (the digest hashes its own output): it is written after the last block.
+  sha1(null, bytes, out);
 }
 
 export function toHex(bytes: Uint8Array): string {

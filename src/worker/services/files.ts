@@ -8,6 +8,7 @@ import { MemoryStore } from '../../storage/memory-store.js';
 import { tarArchive } from '../../storage/tar.js';
 import type { CallContext } from '../protocol.js';
 import type { LiveService } from './live.js';
+import { yieldToEvents } from '../yield.js';
 
 const UPLOAD_CHUNK = 1 << 20;
 
@@ -66,7 +67,7 @@ export class FileService {
       for (let at = 0; at < bytes.length; at += UPLOAD_CHUNK) yield bytes.subarray(at, at + UPLOAD_CHUNK);
     }
     const report = await unlessCancelled(
-      loadRdb(scratch, chunks(), { file: file.name, signal: call.signal, onProgress: (done) => call.progress(done, bytes.length), breathe: () => new Promise((r) => setTimeout(r, 0)) }),
+      loadRdb(scratch, chunks(), { file: file.name, signal: call.signal, onProgress: (done) => call.progress(done, bytes.length), breathe: yieldToEvents }),
       call.signal,
     );
     await replaceDataset(server, scratch);
@@ -114,7 +115,7 @@ export async function replaceDataset(server: PersistentServer, scratch: Engine):
 /** An uploaded AOF directory in memory, whose reads let messages in (a Cancel) between chunks. */
 class BreathingStore extends MemoryStore {
   override async read(path: string, offset: number, length: number): Promise<Uint8Array> {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await yieldToEvents();
     return super.read(path, offset, length);
   }
 }

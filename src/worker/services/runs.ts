@@ -12,13 +12,14 @@ import { listFilesIn, readAll, type FileStore } from '../../storage/file-store.j
 import { MemoryStore } from '../../storage/memory-store.js';
 import type { CallContext } from '../protocol.js';
 import { openStore, type BackendChoice } from '../stores.js';
+import { yieldToEvents } from '../yield.js';
 
 /** Where a single run's files are left for the Files panel. */
 export const SCENARIO_DATABASE = 'persistence-lab-scenario';
 const COPY_CHUNK = 4 << 20;
 
 /** Lets messages (a Cancel) and telemetry in between stretches of simulation. */
-const breathe = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const breathe = yieldToEvents;
 
 export class RunService {
   private turn: Promise<unknown> = Promise.resolve();
