@@ -4,12 +4,15 @@
 
 const LOCK_WAIT_MS = 3_000;
 
-/** Resolves true when this context holds the lock (until it ends), false when another kept it. */
-export function acquireLock(name: string): Promise<boolean> {
+/**
+ * Resolves true when this context holds the lock (until it ends), false when another kept it.
+ * A page replacing its own worker knows the holder is ending and may wait longer.
+ */
+export function acquireLock(name: string, waitMs = LOCK_WAIT_MS): Promise<boolean> {
   if (typeof navigator === 'undefined' || !navigator.locks) return Promise.resolve(true);
   return new Promise((resolve) => {
     navigator.locks
-      .request(name, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, () => {
+      .request(name, { signal: AbortSignal.timeout(waitMs) }, () => {
         resolve(true);
         // Held until the worker ends: a terminated worker releases it.
         return new Promise<void>(() => {});

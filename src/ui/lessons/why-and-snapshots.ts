@@ -67,7 +67,7 @@ export const SNAPSHOTS: Lesson = {
       see: { view: 'files', label: 'See dump.rdb in Files' },
       async play(context) {
         const { call } = context;
-        await execute(context, 'DEBUG POPULATE 100000 lesson:snapshot 64');
+        await execute(context, 'DEBUG POPULATE 50000 lesson:snapshot 64');
         const keys = (await execute(context, 'DBSIZE')).replace(/\D/g, '');
         const saveStarted = performance.now();
         await execute(context, 'SAVE');

@@ -53,6 +53,8 @@ export class LabSession {
   readonly api: LabClient;
   private worker: EngineWorker | null = null;
   private keys = 0;
+  /** This page has started an engine before (the next start replaces it). */
+  private started = false;
   /** The storage and configuration the running engine was started or reconfigured with. */
   private applied: { backend: BackendChoice; config: string; backups: number | null } | null = null;
 
@@ -109,7 +111,11 @@ export class LabSession {
     this.worker = worker;
     try {
       await worker.ready;
-      const options = { backend: this.backend, config: this.configText, speed: this.speed, ...(this.database ? { database: this.database } : {}) };
+      // A worker this page ended (a crash, a restart) releases the files' lock once it is gone,
+      // which a busy machine can take seconds to do; a second tab's lock is never released.
+      const lockWaitMs = this.started ? 30_000 : undefined;
+      this.started = true;
+      const options = { backend: this.backend, config: this.configText, speed: this.speed, ...(lockWaitMs ? { lockWaitMs } : {}), ...(this.database ? { database: this.database } : {}) };
       this.info = await this.recovery.run((call) => worker.api.live.start(options, call));
       this.keys = this.info.recovery.keys;
       this.paused = false;

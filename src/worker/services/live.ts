@@ -41,6 +41,8 @@ export interface StartOptions {
   database?: string;
   /** Server seconds per real second (1: real time; 360: an hour in 10 s). */
   speed?: number;
+  /** How long to wait for the files' lock: longer when the page just ended the worker holding it. */
+  lockWaitMs?: number;
 }
 
 export interface StartInfo {
@@ -252,7 +254,7 @@ export class LiveService {
       const opened = await openStore(backend, this.database);
       if (opened.notice) notice = opened.notice;
       backend = opened.backend;
-      if (!(await acquireLock(`${this.database}:${backend}`))) {
+      if (!(await acquireLock(`${this.database}:${backend}`, options.lockWaitMs))) {
         notice = `Another tab is already using the lab's ${storeLabel(backend)} files. This tab runs in memory only: nothing it does is saved. Close the other tab and reload to use the files here.`;
         backend = 'memory';
         store = new MemoryStore();
