@@ -1,12 +1,9 @@
 // `exec`: inline commands from stdin, replies printed as redis-cli prints them into a pipe. With
 // --dir the commands run on a persistent server over that directory: it loads what the directory
 // holds at start, writes AOF/RDB files as configured, and shuts down like SHUTDOWN at the end.
-import { type Config, encodingLimits, Engine, formatReplyRaw, PersistentServer, rdbCodec, type Reply, splitCommandLine, systemClock } from '../engine/index.js';
-import { NodeFsStore } from '../storage/node-fs-store.js';
+import { type Config, encodingLimits, Engine, formatReplyRaw, type Reply, splitCommandLine, systemClock } from '../engine/index.js';
+import { CRON_INTERVAL_MS, startPersistentServer } from './persistent-server.js';
 import { binaryLines } from './stdin-lines.js';
-
-/** How often serverCron runs (hz 10), in wall-clock ms. */
-const CRON_INTERVAL_MS = 100;
 
 export interface CommandRunner {
   engine: Engine;
@@ -20,13 +17,7 @@ export async function openRunner(config: Config, dir: string | undefined): Promi
     const client = engine.createClient();
     return { engine, run: async (argv) => engine.execute(client, argv), finish: async () => {} };
   }
-  const { server } = await PersistentServer.start({
-    disk: new NodeFsStore(dir),
-    config,
-    clock: systemClock,
-    rdb: rdbCodec,
-    log: (line) => process.stderr.write(`# ${line}\n`),
-  });
+  const server = await startPersistentServer(config, dir);
   const client = server.engine.createClient();
   let lastCron = Date.now();
   return {

@@ -7,6 +7,7 @@ import { applyConfigText, Config, datasetDigest, type Engine, rdbCodec } from '.
 import { openRunner, runStdin, writeStdout } from './exec.js';
 import { loadPath } from './load-path.js';
 import { runScenarioCommand, SCENARIO_OPTIONS, type ScenarioCliOptions } from './scenario.js';
+import { serve } from './serve/serve.js';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
 
@@ -19,6 +20,10 @@ commands:
          Print {"keys": N, "digest": "<40 hex>", "loadMs": T}: the DEBUG DIGEST of the
          dataset loaded from PATH (an .rdb file, an AOF directory or manifest, a data
          directory, or a single .aof file), or of the commands read from stdin.
+  serve  [--port N] [--bind ADDR] [--dir DIR] [--config "directive value" ...]
+         Serve the engine over RESP2 on ADDR:N (default 127.0.0.1:6379) for redis-cli,
+         redis-benchmark and client libraries; with --dir, persist into DIR as exec --dir
+         does. SHUTDOWN, SIGINT or SIGTERM stop it as they stop redis-server.
   scenario FILE_OR_URL [--runs N] [--seed N] [--crash process|power|torn|none] [--crash-at MS]
            [--explore N]
          Run a scenario (a JSON file or a lab URL) on the virtual clock and print one JSON
@@ -29,8 +34,9 @@ commands:
 class UsageError extends Error {}
 
 interface Options {
-  command: 'exec' | 'digest' | 'scenario';
+  command: 'exec' | 'digest' | 'scenario' | 'serve';
   dir: string | undefined;
+  listen?: { port: number; bind: string };
   path: string | undefined;
   config: Config;
   scenario?: ScenarioCliOptions;
@@ -39,14 +45,18 @@ interface Options {
 function parseCommandLine(args: string[]): Options {
   const [command, ...rest] = args;
   if (command === 'scenario') return { command, dir: undefined, path: undefined, config: new Config(), scenario: parseScenarioArgs(rest) };
-  if (command !== 'exec' && command !== 'digest') {
+  if (command !== 'exec' && command !== 'digest' && command !== 'serve') {
     throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
   }
   let parsed;
   try {
     parsed = parseArgs({
       args: rest,
-      options: { dir: { type: 'string' }, config: { type: 'string', multiple: true } },
+      options: {
+        dir: { type: 'string' },
+        config: { type: 'string', multiple: true },
+        ...(command === 'serve' ? { port: { type: 'string' }, bind: { type: 'string' } } : {}),
+      },
       strict: true,
       allowPositionals: command === 'digest',
     });
@@ -61,7 +71,13 @@ function parseCommandLine(args: string[]): Options {
   if (problems.length > 0) {
     throw new UsageError(problems.map((p) => `--config "${directives[p.line - 1]}": ${p.message}`).join('\n'));
   }
-  return { command, dir: parsed.values.dir, path: parsed.positionals[0], config };
+  const options: Options = { command, dir: parsed.values.dir, path: parsed.positionals[0], config };
+  if (command === 'serve') {
+    const port = (parsed.values as { port?: string }).port ?? '6379';
+    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError('--port must be an integer from 0 to 65535');
+    options.listen = { port: Number(port), bind: (parsed.values as { bind?: string }).bind ?? '127.0.0.1' };
+  }
+  return options;
 }
 
 function parseScenarioArgs(rest: string[]): ScenarioCliOptions {
@@ -106,6 +122,11 @@ async function run(options: Options): Promise<void> {
     const started = performance.now();
     const engine = await loadPath(options.path, rdbCodec);
     await writeStdout(digestLine(engine, Math.round(performance.now() - started)));
+    return;
+  }
+  if (options.listen) {
+    const running = await serve({ ...options.listen, dir: options.dir, config: options.config, signals: true });
+    await running.done;
     return;
   }
   const runner = await openRunner(options.config, options.dir);

@@ -12,6 +12,7 @@ import { FunctionStore } from './functions/library.js';
 import { DEFAULT_LIMITS, type EncodingLimits } from './keyspace/limits.js';
 import type { InfoProvider } from './info.js';
 import { valueBytes, type TypeName } from './keyspace/values.js';
+import { WatchRegistry, type WatchedKey } from './watch.js';
 import { error, NIL_ARRAY, QUEUED, type Reply } from './resp/reply.js';
 
 /**
@@ -51,6 +52,10 @@ export class Client {
   blocked: BlockedState | null = null;
   /** Queued commands while in MULTI, or null outside a transaction. */
   multi: { queue: { spec: CommandSpec; argv: readonly Bin[] }[]; aborted: boolean } | null = null;
+  /** The keys this client WATCHes. */
+  watched: WatchedKey[] = [];
+  /** CLIENT_DIRTY_CAS: a watched key changed, so the next EXEC fails. */
+  dirtyCas = false;
   constructor(readonly id: number) {}
 }
 
@@ -77,6 +82,8 @@ export class Engine {
   readonly infoProviders = new Map<string, InfoProvider>();
   /** Function libraries (FUNCTION LOAD, RDB FUNCTION2 records); FLUSHALL leaves them. */
   readonly functions = new FunctionStore();
+  /** Set by a host with MONITOR clients: every command call() ran, after it ran. */
+  commandObserver: ((client: Client, spec: CommandSpec, argv: readonly Bin[]) => void) | null = null;
   /** Counters for INFO. */
   readonly stats = { commandsProcessed: 0, expiredKeys: 0, startTime: 0 };
 
@@ -88,6 +95,8 @@ export class Engine {
   private commandTable: ReadonlyMap<string, CommandSpec> = COMMANDS;
   private expireCursor: { db: number; iterator: Iterator<Bin> | null } = { db: 0, iterator: null };
   private readonly blocking = new BlockingRegistry();
+  /** WATCHed keys and their clients. */
+  readonly watches = new WatchRegistry((db, key) => this.keyIsExpired(db, key));
 
   constructor(options: EngineOptions) {
     this.clock = options.clock;
@@ -225,10 +234,12 @@ export class Engine {
       reply = error(e instanceof CommandError ? e.reply : `ERR internal error: ${(e as Error).message}`);
     }
     this.stats.commandsProcessed++;
+    if (this.commandObserver && !this.loading) this.commandObserver(client, spec, argv);
     // While loading a file nothing is propagated: the data is already on disk.
     if (spec.write && !this.loading && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {
       this.pending.push({ db: client.db, argv: ctx.propagateAs ?? [...argv] });
     }
+    if (this.watches.active && spec.write && this.dirty > dirtyBefore) this.watches.touchCommand(client, this.dbs, spec, argv);
     this.callDepth--;
     if (this.callDepth === 0) this.flushPropagation();
     return reply;
@@ -283,9 +294,10 @@ export class Engine {
     return true;
   }
 
-  /** A client that went away: it stops waiting, and nobody is told. */
+  /** A client that went away: it stops waiting and watching, and nobody is told. */
   disconnectClient(client: Client): void {
     this.blocking.unblock(client, null);
+    this.watches.unwatchAll(client);
   }
 
   /**
@@ -331,6 +343,7 @@ export class Engine {
         reply = error(e instanceof CommandError ? e.reply : `ERR internal error: ${(e as Error).message}`);
       }
       if (reply === undefined) continue;
+      this.watches.touch(db, key);
       this.blocking.unblock(receiver, reply);
       this.flushPropagation();
       if (state.stopsWhenDeleted && !db.dict.has(key)) break;
@@ -351,8 +364,17 @@ export class Engine {
     if (this.loading) return false;
     db.delete(key);
     this.stats.expiredKeys++;
+    this.watches.touch(db, key);
     this.alsoPropagate(db.id, ['DEL', key]);
     return true;
+  }
+
+  /** keyIsExpired: the key has a time to live that has passed (it may not be deleted yet). */
+  keyIsExpired(db: Database, key: Bin): boolean {
+    if (this.loading) return false;
+    const when = db.expires.get(key);
+    if (when === undefined) return false;
+    return (this.callDepth > 0 ? this.commandTime : this.clock.now()) > when;
   }
 
   /**

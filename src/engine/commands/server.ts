@@ -125,7 +125,12 @@ export const serverCommands: readonly CommandSpec[] = [
       const b = parseDbIndex(argv[2]!, ERR.invalidSecondDbIndex);
       const count = ctx.engine.dbs.length;
       if (a < 0 || a >= count || b < 0 || b >= count) fail(ERR.dbIndexOutOfRange);
-      if (a !== b) ctx.engine.dbs[a]!.swapWith(ctx.engine.dbs[b]!);
+      if (a !== b) {
+        const [dbA, dbB] = [ctx.engine.dbs[a]!, ctx.engine.dbs[b]!];
+        ctx.engine.watches.touchAllInDb(dbA, dbB);
+        ctx.engine.watches.touchAllInDb(dbB, dbA);
+        dbA.swapWith(dbB);
+      }
       ctx.dirty();
       return OK;
     },
@@ -137,6 +142,7 @@ export const serverCommands: readonly CommandSpec[] = [
     run(ctx, argv) {
       checkFlushFlags(argv);
       ctx.dirty(ctx.db.size);
+      ctx.engine.watches.touchAllInDb(ctx.db, null);
       ctx.db.clear();
       ctx.forcePropagation();
       return OK;
@@ -151,6 +157,7 @@ export const serverCommands: readonly CommandSpec[] = [
       let removed = 0;
       for (const db of ctx.engine.dbs) {
         removed += db.size;
+        ctx.engine.watches.touchAllInDb(db, null);
         db.clear();
       }
       ctx.dirty(removed);

@@ -146,8 +146,11 @@ export class PersistentServer implements ServerCore {
    * in Redis), then beforeSleep writes the turn's AOF bytes with one write — and under
    * appendfsync always one fsync — before any of the turn's replies is released.
    */
-  async executeTurn(batch: readonly TurnCommand[]): Promise<Reply[]> {
+  async executeTurn(batch: Iterable<TurnCommand>): Promise<Reply[]> {
     const replies: (Reply | Promise<Reply>)[] = [];
+    let deferred = false;
+    // An iterable, so a host can decide what comes next after each command ran (a client that
+    // blocked or asked to be closed sends nothing more this turn).
     for (const { client, argv } of batch) {
       let reply: Reply = this.engine.execute(client, argv);
       const blocking = this.blocking;
@@ -161,11 +164,14 @@ export class PersistentServer implements ServerCore {
         }
       }
       // A blocked client (WAIT): its reply comes when the condition is met, after the writes.
-      replies.push(this.deferred ?? reply);
-      this.deferred = null;
+      if (this.deferred) {
+        deferred = true;
+        replies.push(this.deferred);
+        this.deferred = null;
+      } else replies.push(reply);
     }
     await this.aofPart.beforeSleep();
-    return Promise.all(replies);
+    return deferred ? Promise.all(replies) : (replies as Reply[]);
   }
 
   /** beforeSleep alone: aof_buf written (and fsynced under always). */
@@ -211,15 +217,19 @@ export class PersistentServer implements ServerCore {
     await this.aofPart.beforeSleep();
   }
 
-  /** SHUTDOWN: background work finishes, the AOF is written and fsynced, save points save. */
-  async shutdown(): Promise<void> {
+  /**
+   * SHUTDOWN: background work finishes, the AOF is written and fsynced, and the final snapshot is
+   * saved when save points exist ('default'), always ('save', SHUTDOWN SAVE) or never ('nosave').
+   * A failed save rejects, and the server can go on serving, as Redis refuses to exit then.
+   */
+  async shutdown(save: 'default' | 'save' | 'nosave' = 'default'): Promise<void> {
     while (this.job) {
       await this.job.finished;
       await this.finishJob(this.job);
       if (this.status.rewriteScheduled) this.startRewrite();
     }
     await this.aofPart.flushAndSync();
-    if (this.savePoints().length > 0) {
+    if (save === 'save' || (save === 'default' && this.savePoints().length > 0)) {
       this.log('Saving the final RDB snapshot before exiting.');
       await this.snapshots.save();
     }

@@ -1,0 +1,20 @@
+// The persistent server the CLI runs (`exec --dir`, `serve`): Redis's files in a directory on the
+// real file system — or, without a directory, in memory for the life of the process — on the
+// system clock, logging to stderr as redis-server logs.
+import { type Config, PersistentServer, rdbCodec, systemClock } from '../engine/index.js';
+import { MemoryStore } from '../storage/memory-store.js';
+import { NodeFsStore } from '../storage/node-fs-store.js';
+
+/** How often serverCron runs (hz 10), in wall-clock ms. */
+export const CRON_INTERVAL_MS = 100;
+
+export async function startPersistentServer(config: Config, dir: string | undefined): Promise<PersistentServer> {
+  const { server } = await PersistentServer.start({
+    disk: dir === undefined ? new MemoryStore() : new NodeFsStore(dir),
+    config,
+    clock: systemClock,
+    rdb: rdbCodec,
+    log: (line) => process.stderr.write(`# ${line}\n`),
+  });
+  return server;
+}

@@ -1,0 +1,177 @@
+// One client connection: its socket, the commands parsed from what it sent (held while the client
+// is blocked — they run in order, later), its per-connection state (name, CLIENT REPLY, MONITOR)
+// and its output, written once per event-loop turn.
+import type { Socket } from 'node:net';
+import { type Bin, type Client, RequestParser } from '../../engine/index.js';
+
+/** Past this many parsed commands waiting to run, reading pauses until the loop catches up. */
+const MAX_QUEUED_COMMANDS = 4096;
+
+export interface ConnectionHooks {
+  /** Commands (or a protocol error) wait to be run. */
+  readable(conn: Connection): void;
+  /** The socket is gone, for whatever reason. */
+  closed(conn: Connection): void;
+}
+
+export class Connection {
+  readonly createdAt = Date.now();
+  lastInteraction = this.createdAt;
+  /** CLIENT SETNAME; null when unnamed. */
+  name: Bin | null = null;
+  /** The last command this client sent that ran (CLIENT LIST's cmd). */
+  lastCommand: readonly Bin[] | null = null;
+  /** ERR Protocol error: … — sent after the commands before it ran, then the connection closes. */
+  protocolError: string | null = null;
+  /** CLIENT_CLOSE_AFTER_REPLY: QUIT, a protocol error, CLIENT KILL of itself. */
+  closeAfterReply = false;
+  closed = false;
+  /** CLIENT REPLY OFF. */
+  repliesOff = false;
+  /** CLIENT REPLY SKIP: the next command's reply is dropped. */
+  skipNextReply = false;
+  /** The reply of the command running now is dropped (it follows a CLIENT REPLY SKIP). */
+  skippingReply = false;
+  monitor = false;
+  /** When the output first stayed above the soft limit (0: it is below). */
+  softLimitSince = 0;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+  private readonly parser = new RequestParser();
+  private queue: Bin[][] = [];
+  private head = 0;
+  private out: string[] = [];
+  private paused = false;
+
+  constructor(
+    readonly socket: Socket,
+    readonly client: Client,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.addr = peerId(socket.remoteAddress, socket.remotePort);
+    this.laddr = peerId(socket.localAddress, socket.localPort);
+    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
+    // A reset or a broken pipe: 'close' follows, which is all that matters.
+    socket.on('error', () => {});
+    socket.on('close', () => this.gone());
+  }
+
+  get id(): number {
+    return this.client.id;
+  }
+
+  /** Commands parsed and not yet run. */
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Bytes received that do not make a complete command yet (CLIENT LIST's qbuf). */
+  get pendingInput(): number {
+    return this.parser.pending;
+  }
+
+  /** Bytes written to the socket that the kernel has not taken yet. */
+  get pendingOutput(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Whether the loop has something to do for this client now. */
+  get runnable(): boolean {
+    return !this.closed && !this.closeAfterReply && !this.client.blocked && (this.head < this.queue.length || this.protocolError !== null);
+  }
+
+  /** The next command, in the order they were sent. */
+  nextCommand(): Bin[] | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const argv = this.queue[this.head++]!;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    }
+    if (this.paused && this.queued < MAX_QUEUED_COMMANDS / 2) {
+      this.paused = false;
+      if (this.protocolError === null) this.socket.resume();
+    }
+    return argv;
+  }
+
+  /** Returns a command taken with nextCommand to the front of the queue (it must wait). */
+  putBack(argv: Bin[]): void {
+    if (this.head > 0) this.queue[--this.head] = argv;
+    else this.queue.unshift(argv);
+  }
+
+  /** Queues bytes to send; they leave with `flush()`, once per turn. */
+  send(text: string): void {
+    if (!this.closed) this.out.push(text);
+  }
+
+  /** Writes what the turn produced with one write(), then closes if asked to. */
+  flush(): void {
+    if (this.closed) return;
+    if (this.out.length > 0) {
+      const text = this.out.length === 1 ? this.out[0]! : this.out.join('');
+      this.out = [];
+      this.socket.write(text, 'latin1');
+    }
+    if (this.closeAfterReply) this.closeGracefully();
+  }
+
+  /** Sends what is queued, then closes (the client sees its last replies). */
+  closeGracefully(): void {
+    if (this.closed) return;
+    this.markClosed();
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  /** freeClient: closed at once, whatever is pending. */
+  close(): void {
+    if (this.closed) return;
+    this.markClosed();
+    this.socket.destroy();
+  }
+
+  private markClosed(): void {
+    this.closed = true;
+    this.out = [];
+    this.queue = [];
+    this.head = 0;
+    this.hooks.closed(this);
+  }
+
+  private received(chunk: Buffer): void {
+    if (this.closed || this.protocolError !== null) return;
+    this.lastInteraction = Date.now();
+    this.parser.push(chunk.toString('latin1'));
+    for (;;) {
+      const parsed = this.parser.next();
+      if (parsed.kind === 'incomplete') break;
+      if (parsed.kind === 'error') {
+        // Nothing after a protocol error is read: the client is closed once answered.
+        this.protocolError = parsed.message;
+        this.socket.pause();
+        break;
+      }
+      this.queue.push(parsed.value);
+    }
+    if (this.queued >= MAX_QUEUED_COMMANDS && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+    if (this.runnable) this.hooks.readable(this);
+  }
+
+  private gone(): void {
+    if (this.closed) return;
+    this.markClosed();
+  }
+}
+
+/** getClientPeerId: "ip:port", IPv6 in brackets. */
+function peerId(address: string | undefined, port: number | undefined): string {
+  const ip = (address ?? '?').replace(/^::ffff:/, '');
+  return ip.includes(':') ? `[${ip}]:${port ?? 0}` : `${ip}:${port ?? 0}`;
+}

@@ -1,0 +1,310 @@
+// The server's event loop, as redis-server's: sockets that became readable feed their commands
+// to a queue; one turn takes what is ready from every connection (in each one's order, none from
+// a blocked client) and runs it with PersistentServer.executeTurn — whose beforeSleep writes the
+// turn's AOF bytes with one write() (and one fsync under `always`) — and only then are the turn's
+// replies written, one write() per connection. serverCron runs at hz 10 between turns, blocked
+// clients time out on time, and SHUTDOWN happens once the turn that asked for it has answered.
+import { BLOCKED, type Client, encodeReply, error, ERR, type PersistentServer, type Reply, type TurnCommand } from '../../engine/index.js';
+import type { ShutdownRequest } from './connection-commands.js';
+import type { Connection } from './connection.js';
+import { monitorLine } from './monitor.js';
+import { NO_REPLY } from './no-reply.js';
+import type { OutputLimits } from './output-limits.js';
+import type { ClientRegistry } from './registry.js';
+
+/** A reply owed to a connection, in the order the turn produced them. */
+interface Delivery {
+  readonly conn: Connection;
+  /** Set for replies that are not the result of one of the turn's commands (null: the next one). */
+  reply: Reply | null;
+  /** CLIENT REPLY OFF/SKIP dropped it. */
+  suppressed: boolean;
+}
+
+export interface EventLoopOptions {
+  server: PersistentServer;
+  clients: ClientRegistry;
+  limits: OutputLimits;
+  cronIntervalMs: number;
+  log(line: string): void;
+  /** The loop stopped: after a successful shutdown (null) or a fatal error. */
+  stopped(failure: Error | null): void;
+}
+
+export class EventLoop {
+  private readonly server: PersistentServer;
+  private readonly clients: ClientRegistry;
+  private readonly ready = new Set<Connection>();
+  private deliveries: Delivery[] | null = null;
+  private pumping = false;
+  private wakeScheduled = false;
+  private cronDue = false;
+  private timeoutsDue = false;
+  private shutdown: ShutdownRequest | null = null;
+  private stoppedAlready = false;
+  private pausedUntil = 0;
+  private pauseWritesOnly = false;
+  private readonly cronTimer: NodeJS.Timeout;
+  private timeoutTimer: { at: number; timer: NodeJS.Timeout } | null = null;
+
+  constructor(private readonly options: EventLoopOptions) {
+    this.server = options.server;
+    this.clients = options.clients;
+    this.server.engine.onUnblocked((client, reply) => this.unblocked(client, reply));
+    this.cronTimer = setInterval(() => {
+      this.cronDue = true;
+      this.wake();
+    }, options.cronIntervalMs);
+  }
+
+  /** A connection has commands (or a protocol error) to process. */
+  markReady(conn: Connection): void {
+    this.ready.add(conn);
+    this.wake();
+  }
+
+  /** SHUTDOWN or a signal: no more commands run; the shutdown follows the current turn. */
+  requestShutdown(request: ShutdownRequest): void {
+    if (this.shutdown) return;
+    this.shutdown = request;
+    this.wake();
+  }
+
+  get shuttingDown(): boolean {
+    return this.shutdown !== null;
+  }
+
+  pause(untilMs: number, writesOnly: boolean): void {
+    this.pausedUntil = untilMs;
+    this.pauseWritesOnly = writesOnly;
+    if (untilMs > 0) setTimeout(() => this.wake(), Math.max(0, untilMs - Date.now()) + 1).unref();
+  }
+
+  unpause(): void {
+    this.pausedUntil = 0;
+    this.wake();
+  }
+
+  /** MONITOR: every command that runs is shown to the monitors (installed only while there are some). */
+  monitorsChanged(any: boolean): void {
+    this.server.engine.commandObserver = any
+      ? (client, spec, argv) => {
+          const from = this.clients.of(client);
+          const line = monitorLine(spec.name, argv, client.db, from?.addr ?? 'lua', Date.now());
+          if (line === null) return;
+          for (const monitor of this.clients.monitors) monitor.send(line);
+        }
+      : null;
+  }
+
+  private wake(): void {
+    if (this.pumping || this.wakeScheduled || this.stoppedAlready) return;
+    this.wakeScheduled = true;
+    setImmediate(() => void this.pump());
+  }
+
+  /** One pass: cron if due, timeouts if due, a turn if anything is ready, then a shutdown if asked. */
+  private async pump(): Promise<void> {
+    this.wakeScheduled = false;
+    if (this.pumping || this.stoppedAlready) return;
+    this.pumping = true;
+    try {
+      if (this.cronDue) {
+        this.cronDue = false;
+        await this.cron();
+      }
+      if (this.timeoutsDue) {
+        this.timeoutsDue = false;
+        await this.collect(async () => void this.server.engine.expireBlockedClients(Date.now()));
+      }
+      if (this.ready.size > 0 && !this.shutdown) await this.turn();
+      if (this.shutdown) await this.shutDown(this.shutdown);
+    } catch (e) {
+      this.stop(e as Error);
+    } finally {
+      this.pumping = false;
+    }
+    if (this.stoppedAlready) return;
+    this.armTimeoutTimer();
+    if (this.cronDue || this.timeoutsDue || (this.ready.size > 0 && !this.paused())) this.wake();
+  }
+
+  private paused(): boolean {
+    if (this.pausedUntil === 0) return false;
+    if (Date.now() < this.pausedUntil) return true;
+    this.pausedUntil = 0;
+    return false;
+  }
+
+  /** One event-loop turn over every connection that has something to run. */
+  private async turn(): Promise<void> {
+    const conns = [...this.ready];
+    this.ready.clear();
+    const deliveries: Delivery[] = [];
+    this.deliveries = deliveries;
+    let replies: Reply[];
+    try {
+      replies = await this.server.executeTurn(this.commands(conns, deliveries));
+    } finally {
+      this.deliveries = null;
+    }
+    this.deliver(deliveries, replies);
+  }
+
+  /**
+   * The turn's commands, pulled one at a time by executeTurn: after each one ran, the next is
+   * taken only if its client is still runnable (not blocked by it, not closing), as
+   * processInputBuffer stops reading a client's buffer.
+   */
+  private *commands(conns: readonly Connection[], deliveries: Delivery[]): Generator<TurnCommand> {
+    const paused = this.paused();
+    for (const conn of conns) {
+      while (conn.runnable && !this.shutdown) {
+        const argv = conn.nextCommand();
+        if (argv === undefined) {
+          // Everything before the protocol error ran; now the error, then the client goes.
+          deliveries.push({ conn, reply: error(conn.protocolError!), suppressed: false });
+          conn.closeAfterReply = true;
+          break;
+        }
+        if (paused && this.holdWhilePaused(conn, argv)) break;
+        conn.lastCommand = argv;
+        const delivery: Delivery = { conn, reply: null, suppressed: false };
+        deliveries.push(delivery);
+        yield { client: conn.client, argv };
+        // CLIENT REPLY: decided once the command ran (it may be the CLIENT REPLY itself).
+        delivery.suppressed = conn.repliesOff || conn.skippingReply;
+        conn.skippingReply = conn.skipNextReply;
+        conn.skipNextReply = false;
+      }
+      // Stopped early (a pause, a shutdown) or sent more meanwhile: another turn is needed.
+      if (conn.runnable) this.ready.add(conn);
+    }
+  }
+
+  /** CLIENT PAUSE: the command waits (put back in front) when the pause covers it. */
+  private holdWhilePaused(conn: Connection, argv: string[]): boolean {
+    if (this.pauseWritesOnly) {
+      const spec = this.server.engine.resolve(argv);
+      if (typeof spec === 'string' || !spec.write) return false;
+    }
+    conn.putBack(argv);
+    return true;
+  }
+
+  /** Sends each reply the turn owes, then writes each connection's output once. */
+  private deliver(deliveries: readonly Delivery[], replies: readonly Reply[]): void {
+    const touched = new Set<Connection>();
+    let next = 0;
+    for (const d of deliveries) {
+      const reply = d.reply ?? replies[next++]!;
+      if (d.conn.closed || d.suppressed || reply === BLOCKED || reply === NO_REPLY) {
+        if (d.conn.closeAfterReply) touched.add(d.conn);
+        continue;
+      }
+      d.conn.send(encodeReply(reply));
+      touched.add(d.conn);
+    }
+    for (const monitor of this.clients.monitors) touched.add(monitor);
+    const now = Date.now();
+    for (const conn of touched) {
+      conn.flush();
+      if (!conn.closed && this.options.limits.exceeded(conn, now)) this.closeOverLimit(conn);
+    }
+  }
+
+  /** A blocked client got its reply (served, timed out, CLIENT UNBLOCK): it leaves with its turn. */
+  private unblocked(client: Client, reply: Reply): void {
+    const conn = this.clients.of(client);
+    if (!conn) return;
+    const delivery = { conn, reply, suppressed: conn.repliesOff };
+    if (this.deliveries) this.deliveries.push(delivery);
+    else this.deliver([delivery], []);
+    // What it sent while blocked can run now.
+    if (conn.runnable) this.markReady(conn);
+  }
+
+  /** Runs `work` (no commands of its own) and delivers the replies of clients it unblocked. */
+  private async collect(work: () => Promise<void>): Promise<void> {
+    const deliveries: Delivery[] = [];
+    this.deliveries = deliveries;
+    try {
+      await work();
+    } finally {
+      this.deliveries = null;
+    }
+    this.deliver(deliveries, []);
+  }
+
+  /** serverCron, then clientsCron's idle timeouts and soft output limits. */
+  private async cron(): Promise<void> {
+    await this.collect(() => this.server.cron());
+    const now = Date.now();
+    const idleMs = this.server.config.getNumber('timeout') * 1000;
+    for (const conn of [...this.clients.all()]) {
+      if (idleMs > 0 && !conn.client.blocked && !conn.monitor && now - conn.lastInteraction > idleMs) {
+        this.options.log('Closing idle client');
+        conn.close();
+      } else if (this.options.limits.exceeded(conn, now)) this.closeOverLimit(conn);
+    }
+  }
+
+  private closeOverLimit(conn: Connection): void {
+    this.options.log(`Client id=${conn.id} addr=${conn.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+    conn.close();
+  }
+
+  /** A timer for the earliest blocked client's timeout, so it gets its nil on time. */
+  private armTimeoutTimer(): void {
+    const next = this.server.engine.nextBlockedTimeout();
+    if (next === null) {
+      if (this.timeoutTimer) clearTimeout(this.timeoutTimer.timer);
+      this.timeoutTimer = null;
+      return;
+    }
+    if (this.timeoutTimer && this.timeoutTimer.at <= next) return;
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer.timer);
+    // A timeout passes strictly after its instant.
+    const at = next + 1;
+    this.timeoutTimer = {
+      at,
+      timer: setTimeout(() => {
+        this.timeoutTimer = null;
+        this.timeoutsDue = true;
+        this.wake();
+      }, Math.max(0, at - Date.now())),
+    };
+  }
+
+  private async shutDown(request: ShutdownRequest): Promise<void> {
+    this.options.log('User requested shutdown...');
+    try {
+      await this.server.shutdown(request.save);
+    } catch (e) {
+      this.options.log(`Error trying to save the DB: ${(e as Error).message}`);
+      if (!request.force) {
+        this.options.log("Errors trying to shut down the server. Check the logs for more information.");
+        this.shutdown = null;
+        const conn = request.requester;
+        if (conn && !conn.closed) {
+          conn.send(encodeReply(error(ERR.shutdownFailed)));
+          conn.flush();
+        }
+        return;
+      }
+      this.options.log('Error trying to save the DB. Exit anyway.');
+    }
+    this.options.log('Redis is now ready to exit, bye bye...');
+    this.stop(null);
+  }
+
+  /** Stops every timer and connection, once. */
+  private stop(failure: Error | null): void {
+    if (this.stoppedAlready) return;
+    this.stoppedAlready = true;
+    clearInterval(this.cronTimer);
+    if (this.timeoutTimer) clearTimeout(this.timeoutTimer.timer);
+    for (const conn of [...this.clients.all()]) conn.close();
+    this.options.stopped(failure);
+  }
+}
