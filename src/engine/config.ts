@@ -62,6 +62,17 @@ const DIRECTIVES: readonly Directive[] = [
   { name: 'lazyfree-lazy-expire', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'repl-diskless-sync', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'repl-backlog-size', kind: { type: 'memory', min: 1, max: LLONG_MAX }, defaultValue: '1048576' },
+  // Accepted as redis-server accepts them, with no observable effect on the lab's replies: its
+  // lists have no quicklist nodes to size or compress, it frees memory at once, it tracks no
+  // latency and runs no scripts.
+  { name: 'list-max-listpack-size', kind: { type: 'int', min: -(2 ** 31), max: INT_MAX }, defaultValue: '-2', alias: 'list-max-ziplist-size' },
+  { name: 'list-compress-depth', kind: { type: 'int', min: 0, max: INT_MAX }, defaultValue: '0' },
+  { name: 'lazyfree-lazy-eviction', kind: { type: 'bool' }, defaultValue: 'no' },
+  { name: 'lazyfree-lazy-server-del', kind: { type: 'bool' }, defaultValue: 'no' },
+  { name: 'lazyfree-lazy-user-del', kind: { type: 'bool' }, defaultValue: 'no' },
+  { name: 'lazyfree-lazy-user-flush', kind: { type: 'bool' }, defaultValue: 'no' },
+  { name: 'latency-tracking', kind: { type: 'bool' }, defaultValue: 'yes' },
+  { name: 'busy-reply-threshold', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '5000', alias: 'lua-time-limit' },
   // What a network server (cli serve) does with its connections.
   { name: 'client-output-buffer-limit', kind: { type: 'obuf' }, defaultValue: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60' },
   { name: 'maxclients', kind: { type: 'int', min: 1, max: 2 ** 32 - 1 }, defaultValue: '10000' },

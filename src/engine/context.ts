@@ -25,6 +25,8 @@ export class CommandContext {
   propagationPrevented = false;
   /** Propagate even though nothing changed (FLUSHDB on an empty db, as Redis forces it). */
   propagationForced = false;
+  /** The keys the command says it modified (signalModifiedKey), when its key spec says too much. */
+  modifiedKeys: Bin[] | null = null;
 
   constructor(
     readonly engine: Engine,
@@ -112,6 +114,11 @@ export class CommandContext {
   /** Whether this command may block its client (see Engine.mayBlock). */
   get mayBlock(): boolean {
     return this.engine.mayBlock(this.client);
+  }
+
+  /** signalModifiedKey, for commands whose key spec names keys they may leave unchanged (SMOVE). */
+  signalModified(key: Bin): void {
+    (this.modifiedKeys ??= []).push(key);
   }
 
   rewriteArgv(argv: Bin[]): void {

@@ -239,7 +239,10 @@ export class Engine {
     if (spec.write && !this.loading && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {
       this.pending.push({ db: client.db, argv: ctx.propagateAs ?? [...argv] });
     }
-    if (this.watches.active && spec.write && this.dirty > dirtyBefore) this.watches.touchCommand(client, this.dbs, spec, argv);
+    if (this.watches.active && spec.write && this.dirty > dirtyBefore) {
+      if (ctx.modifiedKeys) for (const key of ctx.modifiedKeys) this.watches.touch(this.dbs[client.db]!, key);
+      else this.watches.touchCommand(client, this.dbs, spec, argv);
+    }
     this.callDepth--;
     if (this.callDepth === 0) this.flushPropagation();
     return reply;
@@ -344,6 +347,7 @@ export class Engine {
       }
       if (reply === undefined) continue;
       this.watches.touch(db, key);
+      for (const modified of ctx.modifiedKeys ?? []) this.watches.touch(db, modified);
       this.blocking.unblock(receiver, reply);
       this.flushPropagation();
       if (state.stopsWhenDeleted && !db.dict.has(key)) break;

@@ -16,8 +16,13 @@ const DIRECTIVES = [
   'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'save', 'dbfilename', 'rdbcompression', 'rdbchecksum',
   'stop-writes-on-bgsave-error', 'appendfilename', 'appenddirname', 'databases', 'hz', 'hash-max-listpack-entries',
   'hash-max-ziplist-value', 'set-max-intset-entries', 'zset-max-listpack-entries', 'zset-max-listpack-value',
+  'client-output-buffer-limit', 'list-max-listpack-size', 'list-max-ziplist-size', 'list-compress-depth', 'lazyfree-lazy-user-del',
+  'lazyfree-lazy-server-del', 'lazyfree-lazy-user-flush', 'lazyfree-lazy-eviction', 'latency-tracking', 'busy-reply-threshold', 'lua-time-limit',
 ];
-const VALUES = ['yes', 'no', 'always', 'everysec', 'bogus', '0', '1', '100', '-1', '64mb', '1gb', '10k', '3600 1', '', '900 1 300 10', '1 2 3', 'abc', 'dump2.rdb'];
+/** Compared by CONFIG GET only: setting them at random would cut off the test's own connection. */
+const GET_ONLY = ['maxclients', 'timeout'];
+const VALUES = ['yes', 'no', 'always', 'everysec', 'bogus', '0', '1', '100', '-1', '64mb', '1gb', '10k', '3600 1', '', '900 1 300 10', '1 2 3', 'abc', 'dump2.rdb',
+  'normal 1mb 512kb 10', 'pubsub 0 0 0 replica 1gb 1gb 0', 'normal 1 2', 'master 1 1 1', 'normal x 0 0', 'normal 1 1 -1', 'NORMAL 0 0 0'];
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -43,9 +48,33 @@ function asMap(reply: Reply): Record<string, string> {
 }
 
 describe('CONFIG vs redis-server', () => {
+  it('applies encoding thresholds set at run time to the next conversion, as redis does', async () => {
+    const { server, client } = await lab();
+    const commands = [
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '1', 'hash-max-listpack-value', '3', 'set-max-intset-entries', '2'],
+      ['ZADD', 'z', '1', 'a', '2', 'b'],
+      ['HSET', 'h', 'f', 'long value'],
+      ['SADD', 's', '1', '2', '3'],
+      ['OBJECT', 'ENCODING', 'z'],
+      ['OBJECT', 'ENCODING', 'h'],
+      ['OBJECT', 'ENCODING', 's'],
+      ['CONFIG', 'SET', 'zset-max-listpack-entries', '128', 'hash-max-listpack-value', '64', 'set-max-intset-entries', '512'],
+      ['ZADD', 'z2', '1', 'a', '2', 'b'],
+      ['OBJECT', 'ENCODING', 'z2'],
+    ];
+    await redis.pipeline([['FLUSHALL']]);
+    const expected = await redis.pipeline(commands);
+    const actual = [];
+    for (const argv of commands) actual.push(await server.execute(client, argv));
+    expect(actual).toEqual(expected);
+    expect(actual[4]).toEqual({ kind: 'bulk', value: 'skiplist' });
+    await redis.pipeline([['CONFIG', 'SET', 'zset-max-listpack-entries', '128', 'hash-max-listpack-value', '64', 'set-max-intset-entries', '512'], ['FLUSHALL']]);
+    await server.shutdown();
+  });
+
   it('reports the same value for every persistence directive, one by one and by pattern', async () => {
     const { server, client } = await lab();
-    for (const name of [...DIRECTIVES, '*aof*', 'save', 'hash-max-*']) {
+    for (const name of [...DIRECTIVES, ...GET_ONLY, '*aof*', 'save', 'hash-max-*', 'lazyfree*']) {
       const [expected] = await redis.pipeline([['CONFIG', 'GET', name]]);
       const actual = await server.execute(client, ['CONFIG', 'GET', name]);
       if (name.includes('*')) {

@@ -6,7 +6,9 @@ import { Engine } from '../../src/engine/engine.js';
 import { systemClock } from '../../src/engine/clock.js';
 import { assertDifferential, runDifferential } from '../support/differential.js';
 import { RedisServer } from '../support/redis-server.js';
-import { serverCommandArb } from './groups/server.js';
+import { serverCommandArb, serverRules } from './groups/server.js';
+import { allRules, mixedCommandArb } from './groups/all.js';
+import { keyArb } from '../support/differential.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -60,7 +62,16 @@ describe('server commands against redis-server', () => {
   });
 
   it('random server command sequences match', async () => {
-    await assertDifferential(server, serverCommandArb, { runs: 60, minLength: 20, maxLength: 50 });
+    await assertDifferential(server, serverCommandArb, { runs: 60, minLength: 20, maxLength: 50, rules: serverRules });
+  });
+
+  it('WATCH … MULTI … EXEC around writes of every type fails or runs as in redis', async () => {
+    const transactionArb = fc.oneof(
+      { arbitrary: fc.constantFrom<string[]>(['MULTI'], ['EXEC'], ['DISCARD'], ['UNWATCH']), weight: 3 },
+      { arbitrary: fc.array(keyArb, { minLength: 1, maxLength: 2 }).map((keys) => ['WATCH', ...keys]), weight: 2 },
+      { arbitrary: mixedCommandArb, weight: 6 },
+    );
+    await assertDifferential(server, transactionArb, { runs: 200, minLength: 20, maxLength: 60, rules: allRules });
   });
 
   it('propagates FLUSHDB even when the db is already empty, and MOVE/SWAPDB as received', () => {

@@ -141,9 +141,9 @@ export async function runDifferential(
   rules: Rules = {},
 ): Promise<DifferentialResult> {
   const commands = withoutQueuedRandomness(sequence, rules);
-  // A failed run may have left the connection inside MULTI.
+  // A failed run may have left the connection inside MULTI, or watching keys.
   // Active expiry runs on redis's own timer; off, so logically expired keys stay as in the lab.
-  await server.pipeline([['DISCARD'], ['SELECT', '0'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']]);
+  await server.pipeline([['DISCARD'], ['UNWATCH'], ['SELECT', '0'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']]);
   const engine = new Engine({ clock: systemClock });
   const client = engine.createClient();
   const lab: LabHandle = { engine, client, run: (...argv) => engine.execute(client, argv) };

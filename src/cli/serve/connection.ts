@@ -42,6 +42,7 @@ export class Connection {
   private queue: Bin[][] = [];
   private head = 0;
   private out: string[] = [];
+  private outBytes = 0;
   private paused = false;
 
   constructor(
@@ -73,9 +74,9 @@ export class Connection {
     return this.parser.pending;
   }
 
-  /** Bytes written to the socket that the kernel has not taken yet. */
+  /** Output not yet taken by the kernel: written to the socket, or queued for this turn's write. */
   get pendingOutput(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.outBytes;
   }
 
   /** Whether the loop has something to do for this client now. */
@@ -106,7 +107,9 @@ export class Connection {
 
   /** Queues bytes to send; they leave with `flush()`, once per turn. */
   send(text: string): void {
-    if (!this.closed) this.out.push(text);
+    if (this.closed) return;
+    this.out.push(text);
+    this.outBytes += text.length;
   }
 
   /** Writes what the turn produced with one write(), then closes if asked to. */
@@ -115,6 +118,7 @@ export class Connection {
     if (this.out.length > 0) {
       const text = this.out.length === 1 ? this.out[0]! : this.out.join('');
       this.out = [];
+      this.outBytes = 0;
       this.socket.write(text, 'latin1');
     }
     if (this.closeAfterReply) this.closeGracefully();
@@ -137,6 +141,7 @@ export class Connection {
   private markClosed(): void {
     this.closed = true;
     this.out = [];
+    this.outBytes = 0;
     this.queue = [];
     this.head = 0;
     this.hooks.closed(this);

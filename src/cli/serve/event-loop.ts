@@ -12,6 +12,13 @@ import { NO_REPLY } from './no-reply.js';
 import type { OutputLimits } from './output-limits.js';
 import type { ClientRegistry } from './registry.js';
 
+/**
+ * At most this many commands of one connection run in one turn, as Redis reads at most 16 KiB of
+ * a client per event-loop iteration: a long pipeline neither starves the others nor grows one
+ * giant reply before the output limits are checked.
+ */
+const MAX_COMMANDS_PER_TURN = 1024;
+
 /** A reply owed to a connection, in the order the turn produced them. */
 interface Delivery {
   readonly conn: Connection;
@@ -159,7 +166,7 @@ export class EventLoop {
   private *commands(conns: readonly Connection[], deliveries: Delivery[]): Generator<TurnCommand> {
     const paused = this.paused();
     for (const conn of conns) {
-      while (conn.runnable && !this.shutdown) {
+      for (let taken = 0; conn.runnable && !this.shutdown && taken < MAX_COMMANDS_PER_TURN; taken++) {
         const argv = conn.nextCommand();
         if (argv === undefined) {
           // Everything before the protocol error ran; now the error, then the client goes.
@@ -195,6 +202,7 @@ export class EventLoop {
   /** Sends each reply the turn owes, then writes each connection's output once. */
   private deliver(deliveries: readonly Delivery[], replies: readonly Reply[]): void {
     const touched = new Set<Connection>();
+    const now = Date.now();
     let next = 0;
     for (const d of deliveries) {
       const reply = d.reply ?? replies[next++]!;
@@ -204,12 +212,13 @@ export class EventLoop {
       }
       d.conn.send(encodeReply(reply));
       touched.add(d.conn);
+      // Checked as replies are added (closeClientOnOutputBufferLimitReached), not once at the end.
+      if (this.options.limits.hardExceeded(d.conn)) this.closeOverLimit(d.conn);
     }
     for (const monitor of this.clients.monitors) touched.add(monitor);
-    const now = Date.now();
     for (const conn of touched) {
-      conn.flush();
       if (!conn.closed && this.options.limits.exceeded(conn, now)) this.closeOverLimit(conn);
+      else conn.flush();
     }
   }
 

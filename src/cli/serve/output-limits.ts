@@ -15,6 +15,11 @@ export class OutputLimits {
     });
   }
 
+  /** Whether `conn`'s output reached the hard limit. */
+  hardExceeded(conn: Connection): boolean {
+    return this.limit.hard > 0 && conn.pendingOutput >= this.limit.hard;
+  }
+
   /** Whether `conn` went over its limits and must be closed now. */
   exceeded(conn: Connection, now: number): boolean {
     const { hard, soft, softSeconds } = this.limit;

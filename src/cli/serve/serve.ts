@@ -3,7 +3,7 @@
 // `exec --dir` does. SIGINT/SIGTERM shut it down as redis-server does (a final save when save
 // points are configured); a second SIGINT exits at once.
 import { createServer, type Server, type Socket } from 'node:net';
-import { type Config, encodeReply, error, ERR } from '../../engine/index.js';
+import { type Config, encodeReply, error, ERR, type PersistentServer } from '../../engine/index.js';
 import { CRON_INTERVAL_MS, startPersistentServer } from '../persistent-server.js';
 import { clientCommand } from './client-command.js';
 import { connectionCommands } from './connection-commands.js';
@@ -26,6 +26,8 @@ export interface ServeOptions {
 
 export interface RunningServer {
   readonly port: number;
+  /** The persistent server behind the socket (its events, its engine). */
+  readonly server: PersistentServer;
   /** Resolves when the server has shut down (rejects on a fatal error, e.g. an AOF write failing under always). */
   readonly done: Promise<void>;
 }
@@ -122,5 +124,5 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
   log(`Ready to accept connections on ${options.bind}:${port}${options.dir === undefined ? ' (no --dir: files are kept in memory)' : ` (dir ${options.dir})`}`);
   options.listening?.(port);
-  return { port, done };
+  return { port, server, done };
 }

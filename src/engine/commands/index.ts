@@ -14,6 +14,7 @@ import { streamGroupCommands } from './stream-groups.js';
 import { streamInfoCommands } from './stream-info.js';
 import { blockingCommands } from './blocking.js';
 import { functionCommands } from './functions.js';
+import { memoryCommands } from './memory.js';
 
 const ALL: readonly CommandSpec[] = [
   ...stringCommands,
@@ -30,6 +31,7 @@ const ALL: readonly CommandSpec[] = [
   ...streamInfoCommands,
   ...blockingCommands,
   ...functionCommands,
+  ...memoryCommands,
 ];
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));

@@ -1,6 +1,7 @@
 // Server and database commands: SELECT, MOVE, SWAPDB, FLUSHDB, FLUSHALL, DBSIZE, PING, ECHO,
 // TIME, INFO, DEBUG (DIGEST, DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, SLEEP) and COMMAND.
 import type { Bin } from '../bytes.js';
+import { parseMemory } from '../config.js';
 import { datasetDigest, valueDigest } from '../digest.js';
 import { ERR } from '../errors.js';
 import { infoText } from '../info.js';
@@ -57,6 +58,14 @@ const debugSubcommands: Record<string, (ctx: Parameters<CommandSpec['run']>[0], 
     return OK;
   },
   sleep: () => OK,
+  // The size above which a list element gets a quicklist node of its own: the lab's lists have
+  // no nodes, so only the argument is checked.
+  'quicklist-packed-threshold': (_ctx, argv) => {
+    if (argv.length !== 3) fail(ERR.subcommandSyntax(argv[1]!, 'debug'));
+    const size = parseMemory(argv[2]!);
+    if (size === null || size > 2 ** 32 - 2 ** 20) fail('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+    return OK;
+  },
   help: () =>
     array(
       [

@@ -79,7 +79,12 @@ function smove(ctx: CommandContext, argv: readonly Bin[]): Reply {
     ctx.db.setKey(destination, target);
   }
   ctx.dirty();
-  if (target.add(member, ctx.limits)) ctx.dirty();
+  ctx.signalModified(source);
+  // The destination changed only if the member was not there yet.
+  if (target.add(member, ctx.limits)) {
+    ctx.dirty();
+    ctx.signalModified(destination);
+  }
   return int(1);
 }
 

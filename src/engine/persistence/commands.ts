@@ -11,6 +11,7 @@ export function persistenceCommands(server: PersistentServer): CommandSpec[] {
     command({
       name: 'save',
       arity: 1,
+      noMulti: true,
       run() {
         if (server.job?.kind === 'rdb') fail(ERR.bgsaveInProgress);
         server.requestBlockingSave();

@@ -13,7 +13,8 @@ import { error, type Reply } from '../resp/reply.js';
 import { AofPersistence } from './aof-policy.js';
 import { persistenceCommands } from './commands.js';
 import { configCommand } from './config-command.js';
-import type { PersistentServerOptions, ServerCore } from './core.js';
+import { BlockedCommandError, type PersistentServerOptions, type ServerCore } from './core.js';
+import { debugCommand } from './debug-reload.js';
 import type { Disk } from './disk.js';
 import { PersistenceEvents } from './events.js';
 import { CopyOnWrite } from './copy-on-write.js';
@@ -73,6 +74,7 @@ export class PersistentServer implements ServerCore {
     this.cow = new CopyOnWrite(this.engine, this.status);
     this.engine.registerCommands([
       ...persistenceCommands(this),
+      debugCommand(this, this.engine.commands.get('debug')!),
       configCommand({ config, applied: (name, value) => this.configApplied(name, value), resetStats: () => this.resetStats() }),
     ]);
     this.engine.diskErrorRefusal = () => this.diskErrorRefusal();
@@ -159,8 +161,11 @@ export class PersistentServer implements ServerCore {
         try {
           await blocking;
         } catch (e) {
-          this.log(`Failed saving the DB: ${(e as Error).message}`);
-          if (reply.kind === 'status') reply = error('ERR');
+          if (e instanceof BlockedCommandError) reply = error(e.reply);
+          else {
+            this.log(`Failed saving the DB: ${(e as Error).message}`);
+            if (reply.kind === 'status') reply = error('ERR');
+          }
         }
       }
       // A blocked client (WAIT): its reply comes when the condition is met, after the writes.
@@ -241,6 +246,16 @@ export class PersistentServer implements ServerCore {
     return this.snapshots.savePoints();
   }
 
+  /** A foreground save (DEBUG RELOAD's): resolves once dump.rdb is on disk. */
+  saveNow(): Promise<void> {
+    return this.snapshots.save();
+  }
+
+  /** aof_buf written and fsynced now (DEBUG LOADAOF). */
+  flushAof(): Promise<void> {
+    return this.aofPart.flushAndSync();
+  }
+
   /** SAVE: the snapshot is taken now; the reply waits for the file (see executeTurn). */
   requestBlockingSave(): void {
     this.block(this.snapshots.save());
@@ -275,6 +290,8 @@ export class PersistentServer implements ServerCore {
 
   /** CONFIG SET appendonly acts at once: the reply waits until the AOF is on or off. */
   private configApplied(name: string, value: string): void {
+    // The encoding thresholds apply to the next conversion, as in Redis.
+    Object.assign(this.engine.limits, encodingLimits(this.config));
     if (name !== 'appendonly') return;
     if (value === 'yes' && !this.aof) this.block(this.aofPart.enable());
     if (value === 'no' && this.aof) this.block(this.aofPart.disable());

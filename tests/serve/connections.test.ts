@@ -1,0 +1,290 @@
+// `cli serve` as a server among many clients, each behaviour checked against redis-server doing
+// the same: protocol errors close only the offender, per-connection state (SELECT, MULTI, WATCH,
+// CLIENT REPLY), blocking commands that hold their connection's later commands, CLIENT, QUIT,
+// HELLO, MONITOR, output buffer limits, and thousands of idle connections.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/engine/index.js';
+import { startLabServer, type LabServer } from '../support/lab-server.js';
+import { RawClient } from '../support/raw-client.js';
+import { RedisConnection, RedisServer } from '../support/redis-server.js';
+
+let redis: RedisServer;
+let lab: LabServer;
+beforeAll(async () => {
+  [redis, lab] = await Promise.all([RedisServer.start(), startLabServer()]);
+});
+afterAll(async () => {
+  await Promise.all([redis?.stop(), lab?.stop()]);
+});
+
+const servers = () => [
+  { name: 'redis', port: redis.port },
+  { name: 'lab', port: lab.port },
+];
+
+/** Runs `scenario` against each server (from an empty dataset) and returns both results. */
+async function onBoth<T>(scenario: (port: number) => Promise<T>): Promise<{ redis: T; lab: T }> {
+  const results: T[] = [];
+  for (const { port } of servers()) {
+    const reset = await RedisConnection.open(port);
+    await reset.pipeline([['FLUSHALL'], ['CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0'], ['CONFIG', 'SET', 'timeout', '0']]);
+    reset.close();
+    results.push(await scenario(port));
+  }
+  return { redis: results[0]!, lab: results[1]! };
+}
+
+const encode = (...argv: string[]) => `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('bad input', () => {
+  it.each([
+    ['an invalid multibulk length after a good command', '*1\r\n$4\r\nPING\r\n*x\r\nPING\r\n'],
+    ['a negative bulk length', '*3\r\n$3\r\nSET\r\n$1\r\na\r\n$-5\r\nx\r\n'],
+    ['a missing $', '*2\r\nx\r\n'],
+    ['an empty line where a bulk header belongs', '*1\r\n\r\n'],
+    ['unbalanced quotes inline', 'PING\r\nSET a "b\r\nPING\r\n'],
+    ['an inline line past 64 KiB', 'x'.repeat(70_000)],
+    ['a bulk count string past 64 KiB', '*1\r\n$' + '1'.repeat(70_000)],
+  ])('%s: the same error, then the connection closes; the others carry on', async (_, input) => {
+    const result = await onBoth(async (port) => {
+      const bystander = await RedisConnection.open(port);
+      const offender = await RawClient.open(port);
+      offender.send(input);
+      const answer = await offender.untilClosed();
+      const pong = await bystander.command('PING');
+      bystander.close();
+      return { answer, closed: offender.closed, pong };
+    });
+    expect(result.lab).toEqual(result.redis);
+    expect(result.lab.closed).toBe(true);
+  });
+
+  it('answers inline commands, blank lines and empty multibulks as redis does', async () => {
+    const result = await onBoth(async (port) => {
+      const client = await RawClient.open(port);
+      client.send('\r\n*0\r\nPING\r\nECHO "a b"\nSET k \'v w\'\r\nGET k\r\n');
+      const text = await client.until((t) => t.split('\r\n').length >= 5);
+      client.close();
+      return text;
+    });
+    expect(result.lab).toBe(result.redis);
+  });
+});
+
+describe('per-connection state', () => {
+  it('keeps SELECT, MULTI, WATCH and CLIENT REPLY per connection, as redis does', async () => {
+    const result = await onBoth(async (port) => {
+      const [a, b] = await Promise.all([RedisConnection.open(port), RedisConnection.open(port)]);
+      const replies: Reply[] = [];
+      const step = async (conn: RedisConnection, ...argv: string[]) => replies.push(await conn.command(...argv));
+      await step(a, 'SELECT', '1');
+      await step(b, 'SET', 'k', 'db0');
+      await step(a, 'GET', 'k');
+      await step(a, 'SET', 'k', 'db1');
+      await step(b, 'GET', 'k');
+      await step(a, 'WATCH', 'k');
+      await step(b, 'SELECT', '1');
+      await step(b, 'SET', 'k', 'changed');
+      await step(a, 'MULTI');
+      await step(b, 'MULTI');
+      await step(a, 'GET', 'k');
+      await step(b, 'INCR', 'n');
+      await step(a, 'EXEC');
+      await step(b, 'EXEC');
+      await step(a, 'WATCH', 'n');
+      await step(a, 'MULTI');
+      await step(a, 'INCR', 'n');
+      await step(a, 'EXEC');
+      // CLIENT REPLY SKIP on one connection drops only its own next reply.
+      const raw = await RawClient.open(port);
+      raw.send(encode('CLIENT', 'REPLY', 'SKIP') + encode('ECHO', 'skipped') + encode('ECHO', 'kept'));
+      await step(b, 'PING');
+      const rawText = await raw.until((t) => t.includes('kept'));
+      raw.close();
+      a.close();
+      b.close();
+      return { replies, rawText };
+    });
+    expect(result.lab).toEqual(result.redis);
+  });
+
+  it('holds the commands pipelined after a blocking command until it is served, as redis does', async () => {
+    const result = await onBoth(async (port) => {
+      const waiter = await RawClient.open(port);
+      const pusher = await RedisConnection.open(port);
+      waiter.send(encode('BLPOP', 'q', '0') + encode('PING') + encode('LLEN', 'q'));
+      await sleep(100);
+      const beforePush = waiter.text;
+      const pushed = await pusher.command('RPUSH', 'q', 'x', 'y');
+      const after = await waiter.until((t) => t.endsWith(':1\r\n'));
+      // A timeout, and CLIENT UNBLOCK of a client blocked forever.
+      const timed = await RawClient.open(port);
+      timed.send(encode('BRPOP', 'none', '0.1'));
+      const timedOut = await timed.until((t) => t.length > 0, 2000);
+      const forever = await RawClient.open(port);
+      forever.send(encode('CLIENT', 'ID') + encode('BLPOP', 'none', '0'));
+      const id = (await forever.until((t) => t.includes('\r\n'))).slice(1, -2);
+      await sleep(50);
+      const unblocked = await pusher.command('CLIENT', 'UNBLOCK', id, 'ERROR');
+      const error = await forever.until((t) => t.includes('UNBLOCKED'));
+      for (const c of [waiter, timed, forever]) c.close();
+      pusher.close();
+      return { beforePush, pushed, after, timedOut, unblocked, error: error.slice(error.indexOf('\r\n') + 2) };
+    });
+    expect(result.lab).toEqual(result.redis);
+    expect(result.lab.beforePush).toBe('');
+  });
+
+  it('QUIT answers OK and closes before anything sent after it runs', async () => {
+    const result = await onBoth(async (port) => {
+      const client = await RawClient.open(port);
+      client.send(encode('SET', 'x', '1') + encode('QUIT') + encode('SET', 'x', '2'));
+      const text = await client.untilClosed();
+      const check = await RedisConnection.open(port);
+      const x = await check.command('GET', 'x');
+      check.close();
+      return { text, x };
+    });
+    expect(result.lab).toEqual(result.redis);
+  });
+});
+
+describe('connection commands', () => {
+  it('answers HELLO 2 as redis does (but for the client id) and refuses RESP3 with NOPROTO', async () => {
+    const result = await onBoth(async (port) => {
+      const conn = await RedisConnection.open(port);
+      const hello = await conn.command('HELLO', '2', 'SETNAME', 'me');
+      const name = await conn.command('CLIENT', 'GETNAME');
+      const errors = await conn.pipeline([['HELLO', '4'], ['HELLO', 'x'], ['HELLO', '2', 'AUTH', 'nobody', 'pw'], ['HELLO', '2', 'BOGUS'], ['AUTH', 'pw'], ['AUTH', 'default', 'pw']]);
+      conn.close();
+      const fields = hello.kind === 'array' ? hello.value!.map((r, i) => (i === 7 ? { kind: 'int', value: 0 } : r)) : [];
+      return { fields, name, errors };
+    });
+    expect(result.lab).toEqual(result.redis);
+    const conn = await RedisConnection.open(lab.port);
+    const resp3 = await conn.command('HELLO', '3');
+    conn.close();
+    expect(resp3).toMatchObject({ kind: 'error', value: expect.stringMatching(/^NOPROTO /) });
+  });
+
+  it('lists, names, kills and unblocks clients with CLIENT as redis does', async () => {
+    const result = await onBoth(async (port) => {
+      const a = await RedisConnection.open(port);
+      const b = await RawClient.open(port);
+      await a.command('CLIENT', 'SETNAME', 'alpha');
+      b.send(encode('CLIENT', 'ID'));
+      const idB = { value: Number((await b.until((t) => t.endsWith('\r\n'))).slice(1, -2)) };
+      const list = (await a.command('CLIENT', 'LIST')) as { value: string };
+      const lines = list.value.trim().split('\n');
+      const fieldNames = lines[0]!.split(' ').map((f) => f.split('=')[0]);
+      const alpha = lines.find((l) => l.includes(' name=alpha '));
+      const errors = await a.pipeline([
+        ['CLIENT', 'SETNAME', 'has space'],
+        ['CLIENT', 'KILL', 'ID', '0'],
+        ['CLIENT', 'KILL', 'TYPE', 'bogus'],
+        ['CLIENT', 'KILL', '1.2.3.4:5'],
+        ['CLIENT', 'LIST', 'TYPE', 'master'],
+        ['CLIENT', 'UNBLOCK', String(idB.value), 'maybe'],
+        ['CLIENT', 'UNBLOCK', String(idB.value)],
+        ['CLIENT', 'NOPE'],
+        ['CLIENT', 'ID', 'extra'],
+      ]);
+      const killed = await a.command('CLIENT', 'KILL', 'ID', String(idB.value));
+      await b.untilClosed(2000);
+      const bClosed = b.closed;
+      a.close();
+      b.close();
+      return { fieldNames, alphaFlags: /flags=(\S+)/.exec(alpha ?? '')?.[1], errors, killed, bClosed };
+    });
+    expect(result.lab).toEqual(result.redis);
+    expect(result.lab.bClosed).toBe(true);
+  });
+
+  it('shows MONITOR the commands others run, in redis-server format', async () => {
+    const result = await onBoth(async (port) => {
+      const monitor = await RawClient.open(port);
+      monitor.send(encode('MONITOR'));
+      await monitor.until((t) => t.startsWith('+OK\r\n'));
+      const other = await RedisConnection.open(port);
+      await other.pipeline([['SELECT', '2'], ['SET', 'k', 'a "quoted"\nvalue'], ['CONFIG', 'GET', 'save'], ['MULTI'], ['INCR', 'n'], ['EXEC']]);
+      const text = await monitor.until((t) => t.includes('"EXEC"'));
+      monitor.close();
+      other.close();
+      // Time and port differ; the rest is the format.
+      return text.replace(/\+\d+\.\d{6} \[(\d+) 127\.0\.0\.1:\d+\]/g, '+T [$1 ADDR]');
+    });
+    expect(result.lab).toBe(result.redis);
+  });
+
+  it('refuses SHUTDOWN inside MULTI and SHUTDOWN ABORT without a shutdown in progress, as redis does', async () => {
+    const result = await onBoth(async (port) => {
+      const conn = await RedisConnection.open(port);
+      const replies = await conn.pipeline([['MULTI'], ['SHUTDOWN'], ['EXEC'], ['SHUTDOWN', 'ABORT'], ['SHUTDOWN', 'SAVE', 'NOSAVE'], ['SHUTDOWN', 'BOGUS']]);
+      conn.close();
+      return replies;
+    });
+    expect(result.lab).toEqual(result.redis);
+  });
+});
+
+/** connected_clients, as INFO says. */
+async function connectedClients(conn: RedisConnection): Promise<number> {
+  const info = (await conn.command('INFO', 'clients')) as { value: string };
+  return Number(/connected_clients:(\d+)/.exec(info.value)![1]);
+}
+
+describe('slow and idle clients', () => {
+  it('closes a client that does not read once its output passes the hard limit; the others are served meanwhile', async () => {
+    const admin = await RedisConnection.open(lab.port);
+    await admin.pipeline([['CONFIG', 'SET', 'client-output-buffer-limit', 'normal 4mb 0 0'], ['SET', 'big', 'x'.repeat(100_000)]]);
+    const before = await connectedClients(admin);
+    const stuck = await RawClient.open(lab.port);
+    stuck.socket.pause();
+    stuck.send(encode('GET', 'big').repeat(2000));
+    const started = Date.now();
+    while (Date.now() - started < 5000 && !lab.log.some((l) => l.includes('output buffer limits'))) {
+      expect(await admin.command('PING')).toEqual({ kind: 'status', value: 'PONG' });
+    }
+    expect(lab.log.some((l) => l.includes('overcoming of output buffer limits'))).toBe(true);
+    expect(await connectedClients(admin)).toBe(before);
+    await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+    stuck.close();
+    admin.close();
+  });
+
+  it('closes a client idle for longer than timeout', async () => {
+    const admin = await RedisConnection.open(lab.port);
+    await admin.command('CONFIG', 'SET', 'timeout', '1');
+    admin.close();
+    const idle = await RawClient.open(lab.port);
+    const opened = Date.now();
+    await idle.untilClosed(4000);
+    expect(idle.closed).toBe(true);
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(1000);
+    // The admin connection was idle too: a new one resets the setting.
+    const again = await RedisConnection.open(lab.port);
+    await again.command('CONFIG', 'SET', 'timeout', '0');
+    again.close();
+  });
+
+  it('serves a new client at once with 2,000 idle connections open', async () => {
+    const conn = await RedisConnection.open(lab.port);
+    const before = await connectedClients(conn);
+    const idle: RawClient[] = [];
+    // In batches the listen backlog holds (an overflowing accept queue drops handshakes that the
+    // client believes complete, for redis-server as well).
+    for (let batch = 0; batch < 10; batch++) {
+      idle.push(...(await Promise.all(Array.from({ length: 200 }, () => RawClient.open(lab.port)))));
+      for (let waited = 0; (await connectedClients(conn)) < before + idle.length && waited < 5000; waited += 20) await sleep(20);
+    }
+    expect(await connectedClients(conn)).toBe(before + 2000);
+    const started = performance.now();
+    expect(await conn.command('PING')).toEqual({ kind: 'status', value: 'PONG' });
+    expect(performance.now() - started).toBeLessThan(200);
+    for (const c of idle) c.close();
+    for (let waited = 0; (await connectedClients(conn)) > before && waited < 5000; waited += 50) await sleep(50);
+    expect(await connectedClients(conn)).toBe(before);
+    conn.close();
+  });
+});
