@@ -8,13 +8,17 @@ import { NodeFsStore } from '../storage/node-fs-store.js';
 /** How often serverCron runs (hz 10), in wall-clock ms. */
 export const CRON_INTERVAL_MS = 100;
 
-export async function startPersistentServer(config: Config, dir: string | undefined): Promise<PersistentServer> {
+export async function startPersistentServer(
+  config: Config,
+  dir: string | undefined,
+  log: (line: string) => void = (line) => process.stderr.write(`# ${line}\n`),
+): Promise<PersistentServer> {
   const { server } = await PersistentServer.start({
     disk: dir === undefined ? new MemoryStore() : new NodeFsStore(dir),
     config,
     clock: systemClock,
     rdb: rdbCodec,
-    log: (line) => process.stderr.write(`# ${line}\n`),
+    log,
   });
   return server;
 }

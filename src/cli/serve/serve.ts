@@ -34,7 +34,7 @@ export interface RunningServer {
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`# ${line}\n`));
-  const server = await startPersistentServer(options.config, options.dir);
+  const server = await startPersistentServer(options.config, options.dir, log);
   const engine = server.engine;
   let loop: EventLoop | null = null;
   const clients = new ClientRegistry((any) => loop?.monitorsChanged(any));
