@@ -8,6 +8,7 @@ import { openRunner, runStdin, writeStdout } from './exec.js';
 import { loadPath } from './load-path.js';
 import { runScenarioCommand, SCENARIO_OPTIONS, type ScenarioCliOptions } from './scenario.js';
 import { serve } from './serve/serve.js';
+import { runBenchPolicies } from './bench-policies.js';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
 
@@ -24,6 +25,9 @@ commands:
          Serve the engine over RESP2 on ADDR:N (default 127.0.0.1:6379) for redis-cli,
          redis-benchmark and client libraries; with --dir, persist into DIR as exec --dir
          does. SHUTDOWN, SIGINT or SIGTERM stop it as they stop redis-server.
+  bench-policies [--requests N]
+         redis-benchmark -c 50 -P 16 -t set against serve and against redis-server with no
+         persistence, appendfsync everysec and always (temp dirs): both rates and ratios.
   scenario FILE_OR_URL [--runs N] [--seed N] [--crash process|power|torn|none] [--crash-at MS]
            [--explore N]
          Run a scenario (a JSON file or a lab URL) on the virtual clock and print one JSON
@@ -34,9 +38,10 @@ commands:
 class UsageError extends Error {}
 
 interface Options {
-  command: 'exec' | 'digest' | 'scenario' | 'serve';
+  command: 'exec' | 'digest' | 'scenario' | 'serve' | 'bench-policies';
   dir: string | undefined;
   listen?: { port: number; bind: string };
+  benchRequests?: number;
   path: string | undefined;
   config: Config;
   scenario?: ScenarioCliOptions;
@@ -45,6 +50,7 @@ interface Options {
 function parseCommandLine(args: string[]): Options {
   const [command, ...rest] = args;
   if (command === 'scenario') return { command, dir: undefined, path: undefined, config: new Config(), scenario: parseScenarioArgs(rest) };
+  if (command === 'bench-policies') return { command, dir: undefined, path: undefined, config: new Config(), benchRequests: parseBenchArgs(rest) };
   if (command !== 'exec' && command !== 'digest' && command !== 'serve') {
     throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
   }
@@ -78,6 +84,18 @@ function parseCommandLine(args: string[]): Options {
     options.listen = { port: Number(port), bind: (parsed.values as { bind?: string }).bind ?? '127.0.0.1' };
   }
   return options;
+}
+
+function parseBenchArgs(rest: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { requests: { type: 'string' } }, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const requests = parsed.values.requests ?? '200000';
+  if (!/^\d+$/.test(requests) || Number(requests) < 1) throw new UsageError('--requests must be a positive integer');
+  return Number(requests);
 }
 
 function parseScenarioArgs(rest: string[]): ScenarioCliOptions {
@@ -122,6 +140,10 @@ async function run(options: Options): Promise<void> {
     const started = performance.now();
     const engine = await loadPath(options.path, rdbCodec);
     await writeStdout(digestLine(engine, Math.round(performance.now() - started)));
+    return;
+  }
+  if (options.benchRequests !== undefined) {
+    await runBenchPolicies({ requests: options.benchRequests, print: writeStdout });
     return;
   }
   if (options.listen) {

@@ -93,6 +93,8 @@ export class Engine {
   private readonly listeners: ((event: EngineEvent) => void)[] = [];
   private nextClientId = 1;
   private commandTable: ReadonlyMap<string, CommandSpec> = COMMANDS;
+  /** Command names as clients spell them ("SET", "set") → their table entry, to skip lower-casing. */
+  private spelled = new Map<string, CommandSpec>();
   private expireCursor: { db: number; iterator: Iterator<Bin> | null } = { db: 0, iterator: null };
   private readonly blocking = new BlockingRegistry();
   /** WATCHed keys and their clients. */
@@ -130,6 +132,7 @@ export class Engine {
     const table = new Map(this.commandTable);
     for (const spec of specs) table.set(spec.name, spec);
     this.commandTable = table;
+    this.spelled = new Map();
   }
 
   onEvent(listener: (event: EngineEvent) => void): void {
@@ -208,12 +211,16 @@ export class Engine {
 
   /** The spec to run, or the error text for an unknown command or a wrong arity. */
   resolve(argv: readonly Bin[]): CommandSpec | string {
-    const name = argv[0]!.toLowerCase();
-    let spec = this.commandTable.get(name);
-    if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1, 20));
+    let spec = this.spelled.get(argv[0]!);
+    if (!spec) {
+      spec = this.commandTable.get(argv[0]!.toLowerCase());
+      if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1, 20));
+      // Bounded: a client inventing spellings cannot grow it.
+      if (this.spelled.size < 1024) this.spelled.set(argv[0]!, spec);
+    }
     if (spec.subcommands && argv.length >= 2) {
       const sub = spec.subcommands[argv[1]!.toLowerCase()];
-      if (!sub) return ERR.unknownSubcommand(argv[1]!, name);
+      if (!sub) return ERR.unknownSubcommand(argv[1]!, spec.name);
       spec = sub;
     }
     const argc = argv.length;

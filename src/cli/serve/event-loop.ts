@@ -4,29 +4,13 @@
 // turn's AOF bytes with one write() (and one fsync under `always`) — and only then are the turn's
 // replies written, one write() per connection. serverCron runs at hz 10 between turns, blocked
 // clients time out on time, and SHUTDOWN happens once the turn that asked for it has answered.
-import { BLOCKED, type Client, encodeReply, error, ERR, type PersistentServer, type Reply, type TurnCommand } from '../../engine/index.js';
+import { type Client, encodeReply, error, ERR, type PersistentServer, type Reply } from '../../engine/index.js';
 import type { ShutdownRequest } from './connection-commands.js';
 import type { Connection } from './connection.js';
 import { monitorLine } from './monitor.js';
-import { NO_REPLY } from './no-reply.js';
 import type { OutputLimits } from './output-limits.js';
 import type { ClientRegistry } from './registry.js';
-
-/**
- * At most this many commands of one connection run in one turn, as Redis reads at most 16 KiB of
- * a client per event-loop iteration: a long pipeline neither starves the others nor grows one
- * giant reply before the output limits are checked.
- */
-const MAX_COMMANDS_PER_TURN = 1024;
-
-/** A reply owed to a connection, in the order the turn produced them. */
-interface Delivery {
-  readonly conn: Connection;
-  /** Set for replies that are not the result of one of the turn's commands (null: the next one). */
-  reply: Reply | null;
-  /** CLIENT REPLY OFF/SKIP dropped it. */
-  suppressed: boolean;
-}
+import { Turn, type TurnHost } from './turn.js';
 
 export interface EventLoopOptions {
   server: PersistentServer;
@@ -42,7 +26,8 @@ export class EventLoop {
   private readonly server: PersistentServer;
   private readonly clients: ClientRegistry;
   private readonly ready = new Set<Connection>();
-  private deliveries: Delivery[] | null = null;
+  /** The turn (or cron pass) running now: blocked clients it serves get their replies in it. */
+  private current: Turn | null = null;
   private pumping = false;
   private wakeScheduled = false;
   private cronDue = false;
@@ -147,50 +132,26 @@ export class EventLoop {
   private async turn(): Promise<void> {
     const conns = [...this.ready];
     this.ready.clear();
-    const deliveries: Delivery[] = [];
-    this.deliveries = deliveries;
+    const turn = new Turn(conns, this.turnHost);
+    this.current = turn;
     let replies: Reply[];
     try {
-      replies = await this.server.executeTurn(this.commands(conns, deliveries));
+      replies = await this.server.executeTurn(turn);
     } finally {
-      this.deliveries = null;
+      this.current = null;
     }
-    this.deliver(deliveries, replies);
+    this.deliver(turn, replies);
   }
 
-  /**
-   * The turn's commands, pulled one at a time by executeTurn: after each one ran, the next is
-   * taken only if its client is still runnable (not blocked by it, not closing), as
-   * processInputBuffer stops reading a client's buffer.
-   */
-  private *commands(conns: readonly Connection[], deliveries: Delivery[]): Generator<TurnCommand> {
-    const paused = this.paused();
-    for (const conn of conns) {
-      for (let taken = 0; conn.runnable && !this.shutdown && taken < MAX_COMMANDS_PER_TURN; taken++) {
-        const argv = conn.nextCommand();
-        if (argv === undefined) {
-          // Everything before the protocol error ran; now the error, then the client goes.
-          deliveries.push({ conn, reply: error(conn.protocolError!), suppressed: false });
-          conn.closeAfterReply = true;
-          break;
-        }
-        if (paused && this.holdWhilePaused(conn, argv)) break;
-        conn.lastCommand = argv;
-        const delivery: Delivery = { conn, reply: null, suppressed: false };
-        deliveries.push(delivery);
-        yield { client: conn.client, argv };
-        // CLIENT REPLY: decided once the command ran (it may be the CLIENT REPLY itself).
-        delivery.suppressed = conn.repliesOff || conn.skippingReply;
-        conn.skippingReply = conn.skipNextReply;
-        conn.skipNextReply = false;
-      }
-      // Stopped early (a pause, a shutdown) or sent more meanwhile: another turn is needed.
-      if (conn.runnable) this.ready.add(conn);
-    }
-  }
+  private readonly turnHost: TurnHost = {
+    stopping: () => this.shutdown !== null,
+    held: (conn, argv) => this.holdWhilePaused(conn, argv),
+    requeue: (conn) => this.ready.add(conn),
+  };
 
   /** CLIENT PAUSE: the command waits (put back in front) when the pause covers it. */
   private holdWhilePaused(conn: Connection, argv: string[]): boolean {
+    if (!this.paused()) return false;
     if (this.pauseWritesOnly) {
       const spec = this.server.engine.resolve(argv);
       if (typeof spec === 'string' || !spec.write) return false;
@@ -199,25 +160,17 @@ export class EventLoop {
     return true;
   }
 
-  /** Sends each reply the turn owes, then writes each connection's output once. */
-  private deliver(deliveries: readonly Delivery[], replies: readonly Reply[]): void {
-    const touched = new Set<Connection>();
-    const now = Date.now();
-    let next = 0;
-    for (const d of deliveries) {
-      const reply = d.reply ?? replies[next++]!;
-      if (d.conn.closed || d.suppressed || reply === BLOCKED || reply === NO_REPLY) {
-        if (d.conn.closeAfterReply) touched.add(d.conn);
-        continue;
-      }
-      d.conn.send(encodeReply(reply));
-      touched.add(d.conn);
-      // Checked as replies are added (closeClientOnOutputBufferLimitReached), not once at the end.
-      if (this.options.limits.hardExceeded(d.conn)) this.closeOverLimit(d.conn);
-    }
+  /** Sends the replies the turn owes, then writes each connection's output once. */
+  private deliver(turn: Turn, replies: readonly Reply[]): void {
+    const limits = this.options.limits;
+    // Checked as replies are added (closeClientOnOutputBufferLimitReached), not once at the end.
+    const touched = turn.queueReplies(replies, (conn) => {
+      if (limits.hardExceeded(conn)) this.closeOverLimit(conn);
+    });
     for (const monitor of this.clients.monitors) touched.add(monitor);
+    const now = Date.now();
     for (const conn of touched) {
-      if (!conn.closed && this.options.limits.exceeded(conn, now)) this.closeOverLimit(conn);
+      if (!conn.closed && limits.exceeded(conn, now)) this.closeOverLimit(conn);
       else conn.flush();
     }
   }
@@ -226,23 +179,26 @@ export class EventLoop {
   private unblocked(client: Client, reply: Reply): void {
     const conn = this.clients.of(client);
     if (!conn) return;
-    const delivery = { conn, reply, suppressed: conn.repliesOff };
-    if (this.deliveries) this.deliveries.push(delivery);
-    else this.deliver([delivery], []);
+    if (this.current) this.current.add(conn, reply);
+    else {
+      const alone = new Turn([], this.turnHost);
+      alone.add(conn, reply);
+      this.deliver(alone, []);
+    }
     // What it sent while blocked can run now.
     if (conn.runnable) this.markReady(conn);
   }
 
   /** Runs `work` (no commands of its own) and delivers the replies of clients it unblocked. */
   private async collect(work: () => Promise<void>): Promise<void> {
-    const deliveries: Delivery[] = [];
-    this.deliveries = deliveries;
+    const turn = new Turn([], this.turnHost);
+    this.current = turn;
     try {
       await work();
     } finally {
-      this.deliveries = null;
+      this.current = null;
     }
-    this.deliver(deliveries, []);
+    this.deliver(turn, []);
   }
 
   /** serverCron, then clientsCron's idle timeouts and soft output limits. */
