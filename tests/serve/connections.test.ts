@@ -179,6 +179,9 @@ describe('connection commands', () => {
       const lines = list.value.trim().split('\n');
       const fieldNames = lines[0]!.split(' ').map((f) => f.split('=')[0]);
       const alpha = lines.find((l) => l.includes(' name=alpha '));
+      // The query buffer holds the running command: the same bytes on both.
+      const info = (await a.command('CLIENT', 'INFO')) as { value: string };
+      const own = Object.fromEntries(info.value.trim().split(' ').map((f) => f.split('=') as [string, string]));
       const errors = await a.pipeline([
         ['CLIENT', 'SETNAME', 'has space'],
         ['CLIENT', 'KILL', 'ID', '0'],
@@ -195,7 +198,7 @@ describe('connection commands', () => {
       const bClosed = b.closed;
       a.close();
       b.close();
-      return { fieldNames, alphaFlags: /flags=(\S+)/.exec(alpha ?? '')?.[1], errors, killed, bClosed };
+      return { fieldNames, alphaFlags: /flags=(\S+)/.exec(alpha ?? '')?.[1], qbuf: own.qbuf, cmd: own.cmd, errors, killed, bClosed };
     });
     expect(result.lab).toEqual(result.redis);
     expect(result.lab.bClosed).toBe(true);
@@ -215,6 +218,23 @@ describe('connection commands', () => {
       return text.replace(/\+\d+\.\d{6} \[(\d+) 127\.0\.0\.1:\d+\]/g, '+T [$1 ADDR]');
     });
     expect(result.lab).toBe(result.redis);
+  });
+
+  it('stops the whole server for DEBUG SLEEP, as redis does', async () => {
+    const result = await onBoth(async (port) => {
+      const [sleeper, other] = await Promise.all([RedisConnection.open(port), RedisConnection.open(port)]);
+      const started = Date.now();
+      const slept = sleeper.command('DEBUG', 'SLEEP', '0.3');
+      await sleep(50);
+      const pong = await other.command('PING');
+      const waited = Date.now() - started;
+      const reply = await slept;
+      sleeper.close();
+      other.close();
+      return { reply, pong, blocked: waited >= 250 };
+    });
+    expect(result.lab).toEqual(result.redis);
+    expect(result.lab.blocked).toBe(true);
   });
 
   it('refuses SHUTDOWN inside MULTI and SHUTDOWN ABORT without a shutdown in progress, as redis does', async () => {

@@ -40,6 +40,11 @@ export class Connection {
   readonly fd: number;
   private readonly parser = new RequestParser();
   private queue: Bin[][] = [];
+  /** The bytes each queued command took on the wire, and their sum. */
+  private sizes: number[] = [];
+  private queuedBytes = 0;
+  /** The bytes of the command running now (Redis trims its query buffer only after it). */
+  private runningBytes = 0;
   private head = 0;
   /** This turn's output, written with one write() (a rope V8 flattens once). */
   private out = '';
@@ -69,9 +74,14 @@ export class Connection {
     return this.queue.length - this.head;
   }
 
-  /** Bytes received that do not make a complete command yet (CLIENT LIST's qbuf). */
+  /** CLIENT LIST's qbuf: what Redis's query buffer holds — the running command and all after it. */
   get pendingInput(): number {
-    return this.parser.pending;
+    return this.runningBytes + this.queuedBytes + this.parser.pending;
+  }
+
+  /** The command taken with nextCommand has run. */
+  commandDone(): void {
+    this.runningBytes = 0;
   }
 
   /** Output not yet taken by the kernel: written to the socket, or queued for this turn's write. */
@@ -87,9 +97,12 @@ export class Connection {
   /** The next command, in the order they were sent. */
   nextCommand(): Bin[] | undefined {
     if (this.head >= this.queue.length) return undefined;
+    this.runningBytes = this.sizes[this.head]!;
+    this.queuedBytes -= this.runningBytes;
     const argv = this.queue[this.head++]!;
     if (this.head === this.queue.length) {
       this.queue = [];
+      this.sizes = [];
       this.head = 0;
     }
     if (this.paused && this.queued < MAX_QUEUED_COMMANDS / 2) {
@@ -101,8 +114,15 @@ export class Connection {
 
   /** Returns a command taken with nextCommand to the front of the queue (it must wait). */
   putBack(argv: Bin[]): void {
-    if (this.head > 0) this.queue[--this.head] = argv;
-    else this.queue.unshift(argv);
+    this.queuedBytes += this.runningBytes;
+    if (this.head > 0) {
+      this.queue[--this.head] = argv;
+      this.sizes[this.head] = this.runningBytes;
+    } else {
+      this.queue.unshift(argv);
+      this.sizes.unshift(this.runningBytes);
+    }
+    this.runningBytes = 0;
   }
 
   /** Queues bytes to send; they leave with `flush()`, once per turn. */
@@ -138,6 +158,8 @@ export class Connection {
     this.closed = true;
     this.out = '';
     this.queue = [];
+    this.sizes = [];
+    this.queuedBytes = 0;
     this.head = 0;
     this.hooks.closed(this);
   }
@@ -147,6 +169,7 @@ export class Connection {
     this.lastInteraction = Date.now();
     this.parser.push(chunk.toString('latin1'));
     for (;;) {
+      const before = this.parser.pending;
       const parsed = this.parser.next();
       if (parsed.kind === 'incomplete') break;
       if (parsed.kind === 'error') {
@@ -156,6 +179,9 @@ export class Connection {
         break;
       }
       this.queue.push(parsed.value);
+      const size = before - this.parser.pending;
+      this.sizes.push(size);
+      this.queuedBytes += size;
     }
     if (this.queued >= MAX_QUEUED_COMMANDS && !this.paused) {
       this.paused = true;

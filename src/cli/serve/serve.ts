@@ -7,6 +7,7 @@ import { type Config, encodeReply, error, ERR, type PersistentServer } from '../
 import { CRON_INTERVAL_MS, startPersistentServer } from '../persistent-server.js';
 import { clientCommand } from './client-command.js';
 import { connectionCommands } from './connection-commands.js';
+import { debugSleepCommand } from './debug-sleep.js';
 import { Connection } from './connection.js';
 import { EventLoop } from './event-loop.js';
 import { OutputLimits } from './output-limits.js';
@@ -72,7 +73,21 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   engine.registerCommands([
     clientCommand({ engine, clients, pause: (until, writes) => running.pause(until, writes), unpause: () => running.unpause() }),
     ...connectionCommands({ engine, clients, requestShutdown: (request) => running.requestShutdown(request) }),
+    debugSleepCommand(server),
   ]);
+  engine.infoProviders.set('cpu', () => {
+    const usage = process.cpuUsage();
+    const seconds = (micros: number) => (micros / 1e6).toFixed(6);
+    // One thread does the work: the main thread's figures are the process's.
+    return [
+      ['used_cpu_sys', seconds(usage.system)],
+      ['used_cpu_user', seconds(usage.user)],
+      ['used_cpu_sys_children', '0.000000'],
+      ['used_cpu_user_children', '0.000000'],
+      ['used_cpu_sys_main_thread', seconds(usage.system)],
+      ['used_cpu_user_main_thread', seconds(usage.user)],
+    ];
+  });
   engine.infoProviders.set('clients', () => [
     ['connected_clients', clients.size],
     ['cluster_connections', 0],

@@ -89,6 +89,7 @@ export class Turn implements Iterable<TurnCommand>, Iterator<TurnCommand> {
   /** CLIENT REPLY, decided once the command ran (it may be the CLIENT REPLY itself). */
   private ran(conn: Connection): void {
     this.running = null;
+    conn.commandDone();
     this.dropped[this.runningAt] = conn.repliesOff || conn.skippingReply;
     conn.skippingReply = conn.skipNextReply;
     conn.skipNextReply = false;
