@@ -220,6 +220,29 @@ describe('connection commands', () => {
     expect(result.lab).toBe(result.redis);
   });
 
+  it('holds writes during CLIENT PAUSE WRITE and everything during CLIENT PAUSE ALL, as redis does', async () => {
+    const result = await onBoth(async (port) => {
+      const [admin, other] = await Promise.all([RedisConnection.open(port), RedisConnection.open(port)]);
+      const timed = async (...argv: string[]) => {
+        const started = Date.now();
+        const reply = await other.command(...argv);
+        return { reply, waited: Date.now() - started >= 150 };
+      };
+      await admin.command('CLIENT', 'PAUSE', '300', 'WRITE');
+      const read = await timed('GET', 'k');
+      const write = await timed('SET', 'k', 'v');
+      await admin.command('CLIENT', 'PAUSE', '300', 'ALL');
+      const anything = await timed('PING');
+      const errors = await admin.pipeline([['CLIENT', 'PAUSE', '-1'], ['CLIENT', 'PAUSE', 'x'], ['CLIENT', 'PAUSE', '10', 'READ'], ['CLIENT', 'UNPAUSE']]);
+      admin.close();
+      other.close();
+      return { read, write, anything, errors };
+    });
+    expect(result.lab).toEqual(result.redis);
+    expect(result.lab.write.waited).toBe(true);
+    expect(result.lab.read.waited).toBe(false);
+  });
+
   it('stops the whole server for DEBUG SLEEP, as redis does', async () => {
     const result = await onBoth(async (port) => {
       const [sleeper, other] = await Promise.all([RedisConnection.open(port), RedisConnection.open(port)]);

@@ -90,11 +90,22 @@ abstract class BufferedParser<T> {
     if (this.buffer.length - this.pos < length + 2) throw incomplete;
     const data = this.buffer.slice(this.pos, this.pos + length);
     this.pos += length + 2;
-    return data;
+    return length < SLICE_MIN ? data : unslice(data);
   }
 }
 
 class ProtocolError extends Error {}
+
+/**
+ * V8 makes a substring of 13 chars or more a view of its parent, which the parent then lives as
+ * long as: a key or value kept from a 64 KiB read would keep all 64 KiB. Such arguments are copied
+ * (a concatenation, flattened by the slice) so that what a keyspace stores holds only itself.
+ */
+const SLICE_MIN = 13;
+
+function unslice(s: Bin): Bin {
+  return (' ' + s).slice(1);
+}
 
 /** string2ll over s[start, end): a canonical base-10 integer, or null. */
 function intBetween(s: Bin, start: number, end: number): number | null {
