@@ -284,6 +284,31 @@ async function memoryBench(): Promise<void> {
   record(`memory per key, DEBUG POPULATE ${KEYS.toLocaleString('en')}`, (heapAfter - heapBefore) / KEYS, (after - before) / KEYS, 'bytes', 'lower', 'reported');
 }
 
+/**
+ * One huge inline line through `cli exec` and through redis-cli (which sends it to redis-server):
+ * inline splitting must stay linear (a byte-by-byte splitter took 309 s for 100 MB).
+ */
+async function longInlineLineBench(): Promise<void> {
+  const megabytes = small ? 10 : 100;
+  const input = join(work, 'long-line.txt');
+  writeFileSync(input, `SET k "${'x'.repeat(megabytes * 2 ** 20)}"\nSTRLEN k\n`);
+  const timed = (command: string, args: string[]): number => {
+    const started = performance.now();
+    const result = spawnSync(command, args, { stdio: [openSync(input, 'r'), 'pipe', 'pipe'], maxBuffer: 2 ** 20 });
+    if (result.status !== 0 || !result.stdout.toString().endsWith(`${megabytes * 2 ** 20}\n`)) throw new Error(`${command} failed on the long line: ${result.stderr.toString()}`);
+    return performance.now() - started;
+  };
+  const redis = await RedisServer.start();
+  const lab: number[] = [];
+  const ref: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    ref.push(timed('redis-cli', ['-p', String(redis.port)]));
+    lab.push(timed(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'exec']));
+  }
+  await redis.stop();
+  record(`one ${megabytes} MB inline line, cli exec vs redis-cli`, median(lab), median(ref), 'ms', 'lower', 'reported (linear)');
+}
+
 async function main(): Promise<void> {
   console.log(`Persistence Lab benchmarks (${small ? 'small' : 'full'} mode) on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   try {
@@ -294,6 +319,7 @@ async function main(): Promise<void> {
     await aofAppendBench();
     await throughputBench();
     await memoryBench();
+    await longInlineLineBench();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,9 +1,10 @@
-// `exec`: inline commands from stdin, replies printed as redis-cli prints them into a pipe. With
-// --dir the commands run on a persistent server over that directory: it loads what the directory
-// holds at start, writes AOF/RDB files as configured, and shuts down like SHUTDOWN at the end.
-import { type Config, encodingLimits, Engine, formatReplyRaw, type Reply, splitCommandLine, systemClock } from '../engine/index.js';
+// `exec`: lines from stdin handled as redis-cli handles them, replies printed as it prints them
+// into a pipe. With --dir the commands run on a persistent server over that directory: it loads
+// what the directory holds at start, writes AOF/RDB files as configured, and shuts down like
+// SHUTDOWN at the end.
+import { type Config, Engine, type Reply, runCliLine, systemClock } from '../engine/index.js';
 import { CRON_INTERVAL_MS, startPersistentServer } from './persistent-server.js';
-import { binaryLines } from './stdin-lines.js';
+import { binaryLineBatches } from './stdin-lines.js';
 
 export interface CommandRunner {
   engine: Engine;
@@ -11,47 +12,74 @@ export interface CommandRunner {
   finish(): Promise<void>;
 }
 
+interface Server {
+  engine: Engine;
+  run(argv: string[]): Promise<Reply>;
+  /** serverCron: background jobs, fsyncs, save points, active expiry. */
+  cron(): Promise<void>;
+  finish(): Promise<void>;
+}
+
 export async function openRunner(config: Config, dir: string | undefined): Promise<CommandRunner> {
   if (dir === undefined) {
-    const engine = new Engine({ clock: systemClock, limits: encodingLimits(config), databases: config.getNumber('databases') });
+    const engine = new Engine({ clock: systemClock, config, databases: config.getNumber('databases') });
     const client = engine.createClient();
-    return { engine, run: async (argv) => engine.execute(client, argv), finish: async () => {} };
+    return withCron({ engine, run: async (argv) => engine.execute(client, argv), cron: async () => void engine.activeExpireCycle(), finish: async () => {} });
   }
   const server = await startPersistentServer(config, dir);
   const client = server.engine.createClient();
-  let lastCron = Date.now();
+  return withCron({ engine: server.engine, run: (argv) => server.execute(client, argv), cron: () => server.cron(), finish: () => server.shutdown() });
+}
+
+/**
+ * Runs serverCron ten times a second of wall time, whether commands arrive or not (keys expire
+ * while stdin is quiet), one thing at a time with the commands. A failure in the cron (a server
+ * that must exit) surfaces at the next command or at the end.
+ */
+function withCron(server: Server): CommandRunner {
+  let turn: Promise<unknown> = Promise.resolve();
+  let failure: Error | null = null;
+  const serially = <T>(operation: () => Promise<T>): Promise<T> => {
+    const result = turn.then(() => {
+      if (failure) throw failure;
+      return operation();
+    });
+    turn = result.catch(() => {});
+    return result;
+  };
+  const timer = setInterval(() => {
+    serially(server.cron).catch((e: Error) => (failure ??= e));
+  }, CRON_INTERVAL_MS);
+  // The timer alone does not keep the process alive: the end of stdin ends the run.
+  timer.unref();
   return {
     engine: server.engine,
-    async run(argv) {
-      const reply = await server.execute(client, argv);
-      if (Date.now() - lastCron >= CRON_INTERVAL_MS) {
-        lastCron = Date.now();
-        await server.cron();
-      }
-      return reply;
+    run: (argv) => serially(() => server.run(argv)),
+    async finish() {
+      clearInterval(timer);
+      await serially(server.finish);
     },
-    finish: () => server.shutdown(),
   };
 }
 
-/** Runs every stdin line; `print` receives each reply (exec) or nothing (digest). */
+/**
+ * Runs every stdin line as redis-cli's prompt does (quit and exit end the input); `print`
+ * receives what redis-cli prints into a pipe (exec), or nothing (digest). What the lines that
+ * have arrived print is written before waiting for more, as redis-cli flushes after each reply.
+ */
 export async function runStdin(runner: CommandRunner, print: ((text: string) => Promise<void>) | null): Promise<void> {
-  const out: string[] = [];
-  for await (const line of binaryLines(process.stdin)) {
-    const split = splitCommandLine(line);
-    let reply: Reply | null;
-    if (!split.ok) reply = { kind: 'error', value: split.error };
-    else if (split.argv.length === 0) reply = null;
-    else reply = await runner.run(split.argv);
-    if (reply && print) {
-      out.push(formatReplyRaw(reply) + '\n');
-      if (out.length >= 256) await print(out.splice(0).join(''));
+  let exit = false;
+  for await (const lines of binaryLineBatches(process.stdin)) {
+    const out: string[] = [];
+    for (const line of lines) {
+      const result = await runCliLine(line, 'raw', (argv) => runner.run(argv));
+      if (print && result.output !== '') out.push(result.output);
+      if (print && out.length >= 256) await print(out.splice(0).join(''));
+      exit = result.exit;
+      if (exit) break;
     }
+    if (print && out.length > 0) await print(out.join(''));
+    if (exit) break;
   }
-  if (print && out.length > 0) await print(out.join(''));
   await runner.finish();
-}
-
-export async function writeStdout(text: string): Promise<void> {
-  if (!process.stdout.write(text, 'latin1')) await new Promise((resolve) => process.stdout.once('drain', resolve));
 }

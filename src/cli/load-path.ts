@@ -8,6 +8,9 @@ import { NodeFsStore } from '../storage/node-fs-store.js';
 
 export class LoadPathError extends Error {}
 
+/** appenddirname's default: where a data directory keeps its AOF. */
+const AOF_DIR = 'appendonlydir';
+
 export async function loadPath(path: string, codec: RdbCodec): Promise<Engine> {
   let stat;
   try {
@@ -18,17 +21,19 @@ export async function loadPath(path: string, codec: RdbCodec): Promise<Engine> {
   const engine = new Engine({ clock: systemClock });
   if (stat.isDirectory()) {
     const store = new NodeFsStore(path);
-    const names = await store.list('');
-    let manifestName = names.find((n) => n.endsWith('.manifest'));
+    // A FileStore lists files only: a data directory is recognised by the manifest inside it.
+    let manifestName = (await store.list('')).find((n) => n.endsWith('.manifest'));
     let aofDir = '';
-    if (!manifestName && names.includes('appendonlydir')) {
-      aofDir = 'appendonlydir';
-      manifestName = (await store.list(aofDir)).find((n) => n.endsWith('.manifest'));
+    if (!manifestName) {
+      manifestName = (await store.list(AOF_DIR)).find((n) => n.endsWith('.manifest'));
+      if (manifestName) aofDir = AOF_DIR;
     }
-    if (!manifestName) throw new LoadPathError(`${path}: no AOF manifest (*.manifest) in this directory`);
+    if (!manifestName) throw new LoadPathError(`${path}: no AOF manifest (*.manifest) in this directory or in ${AOF_DIR}/`);
     await loadManifest(store, aofDir, manifestName, engine, codec);
     return engine;
   }
+  // /dev/zero never ends and /dev/null is no data file: only regular files are loaded.
+  if (!stat.isFile()) throw new LoadPathError(`${path}: not a regular file or directory`);
   const store = new NodeFsStore(dirname(path));
   const name = basename(path);
   if (name.endsWith('.manifest')) {
@@ -36,9 +41,12 @@ export async function loadPath(path: string, codec: RdbCodec): Promise<Engine> {
     return engine;
   }
   const head = bytesToBin(await store.read(name, 0, 5));
-  if (head === 'REDIS' && !name.endsWith('.aof')) {
+  // The name says what a file is meant to be; only a file with neither suffix is sniffed.
+  const isRdb = name.endsWith('.rdb') || (!name.endsWith('.aof') && head === 'REDIS');
+  if (isRdb) {
     await codec.load(engine, name, readChunks(store, name), {});
   } else {
+    if (stat.size === 0 && !name.endsWith('.aof')) throw new LoadPathError(`${path}: the file is empty (neither an RDB file nor an AOF)`);
     await loadAofFile(store, engine, name, name, { loadTruncated: true, isLastFile: true, rdb: codec.load });
   }
   return engine;

@@ -4,9 +4,11 @@
 // prints its recovery report.
 import { parseArgs } from 'node:util';
 import { applyConfigText, Config, datasetDigest, type Engine, rdbCodec } from '../engine/index.js';
-import { openRunner, runStdin, writeStdout } from './exec.js';
+import { openRunner, runStdin } from './exec.js';
 import { loadPath } from './load-path.js';
-import { runScenarioCommand, SCENARIO_OPTIONS, type ScenarioCliOptions } from './scenario.js';
+import { Progress } from './progress.js';
+import { MAX_SEED, runScenarioCommand, SCENARIO_OPTIONS, ScenarioStopped, type ScenarioCliOptions } from './scenario.js';
+import { Output } from './stdout.js';
 import { serve } from './serve/serve.js';
 import { runBenchPolicies } from './bench-policies.js';
 
@@ -108,17 +110,23 @@ function parseScenarioArgs(rest: string[]): ScenarioCliOptions {
   const [source, extra] = parsed.positionals;
   if (source === undefined) throw new UsageError("'scenario' needs a FILE or URL");
   if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-  const int = (name: string, value: string | undefined, min: number): number | undefined => {
+  const int = (name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be an integer of at least ${min}`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
+    }
     return Number(value);
   };
   const crash = parsed.values.crash;
   if (crash !== undefined && !['process', 'power', 'torn', 'none'].includes(crash)) throw new UsageError('--crash must be process, power, torn or none');
+  const runs = int('runs', parsed.values.runs, 1) ?? 1;
+  // Seeds are 31-bit, as in a scenario: a larger one would silently wrap around in the RNG.
+  const seed = int('seed', parsed.values.seed, 0, MAX_SEED);
+  if (seed !== undefined && seed + runs - 1 > MAX_SEED) throw new UsageError(`--seed ${seed} with --runs ${runs} goes past ${MAX_SEED} (run k uses seed + k)`);
   return {
     source,
-    runs: int('runs', parsed.values.runs, 1) ?? 1,
-    seed: int('seed', parsed.values.seed, 0),
+    runs,
+    seed,
     crash: crash as ScenarioCliOptions['crash'],
     crashAtMs: int('crash-at', parsed.values['crash-at'], 0),
     explore: int('explore', parsed.values.explore, 1),
@@ -131,25 +139,52 @@ function digestLine(engine: Engine, loadMs: number | null): string {
   return `{"keys": ${keys}, "digest": "${datasetDigest(engine)}"${load}}\n`;
 }
 
-async function run(options: Options): Promise<void> {
-  if (options.scenario) {
-    await runScenarioCommand(options.scenario, writeStdout);
-    return;
+/** Ctrl-C's exit code: 128 + SIGINT. */
+const INTERRUPTED = 130;
+
+/** Runs a scenario command: stops at Ctrl-C (exit 130) or when stdout's reader goes away (0). */
+async function runScenarioCli(options: ScenarioCliOptions): Promise<number> {
+  const stop = new AbortController();
+  let interrupted = false;
+  const stdout = new Output(
+    process.stdout,
+    (line) => process.stderr.write(`warning: ${line}\n`),
+    () => stop.abort(),
+  );
+  // A second Ctrl-C falls through to Node's default and ends the process at once.
+  process.once('SIGINT', () => {
+    interrupted = true;
+    stop.abort();
+  });
+  try {
+    await runScenarioCommand(options, (text) => stdout.write(text), { stop: stop.signal, progress: new Progress(process.stderr) });
+  } catch (e) {
+    if (!(e instanceof ScenarioStopped)) throw e;
+    if (!interrupted) return 0;
+    process.stderr.write(`interrupted: ${e.message}\n`);
+    return INTERRUPTED;
   }
+  return 0;
+}
+
+async function run(options: Options): Promise<number> {
+  if (options.scenario) return runScenarioCli(options.scenario);
+  const stdout = new Output(process.stdout, (line) => process.stderr.write(`warning: ${line}\n`));
+  const writeStdout = (text: string) => stdout.write(text);
   if (options.command === 'digest' && options.path !== undefined) {
     const started = performance.now();
     const engine = await loadPath(options.path, rdbCodec);
     await writeStdout(digestLine(engine, Math.round(performance.now() - started)));
-    return;
+    return 0;
   }
   if (options.benchRequests !== undefined) {
     await runBenchPolicies({ requests: options.benchRequests, print: writeStdout });
-    return;
+    return 0;
   }
   if (options.listen) {
     const running = await serve({ ...options.listen, dir: options.dir, config: options.config, signals: true });
     await running.done;
-    return;
+    return 0;
   }
   const runner = await openRunner(options.config, options.dir);
   if (options.command === 'exec') {
@@ -158,6 +193,7 @@ async function run(options: Options): Promise<void> {
     await runStdin(runner, null);
     await writeStdout(digestLine(runner.engine, null));
   }
+  return 0;
 }
 
 async function main(): Promise<number> {
@@ -175,13 +211,12 @@ async function main(): Promise<number> {
     return 2;
   }
   try {
-    await run(options);
+    return await run(options);
   } catch (e) {
     // A bad file or directory: one clear line (file, offset, reason), never a stack trace.
     process.stderr.write(`error: ${(e as Error).message}\n`);
     return 1;
   }
-  return 0;
 }
 
 process.exitCode = await main();

@@ -7,6 +7,12 @@ export type Bin = string;
 
 const CHUNK = 8192;
 
+/** The bytes before the first NUL: what C's printf("%s"), strcasecmp and strtol see of an sds. */
+export function cString(s: Bin): Bin {
+  const nul = s.indexOf('\0');
+  return nul >= 0 ? s.slice(0, nul) : s;
+}
+
 export function bytesToBin(bytes: Uint8Array, start = 0, end = bytes.length): Bin {
   if (end - start <= 16) {
     let s = '';

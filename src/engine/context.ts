@@ -14,6 +14,7 @@ import {
   ZSetValue,
   type RedisValue,
   type TypeName,
+  type StringValue,
 } from './keyspace/values.js';
 
 type Collection = ListValue | HashValue | SetValue | ZSetValue | StreamValue;
@@ -25,8 +26,8 @@ export class CommandContext {
   propagationPrevented = false;
   /** Propagate even though nothing changed (FLUSHDB on an empty db, as Redis forces it). */
   propagationForced = false;
-  /** The keys the command says it modified (signalModifiedKey), when its key spec says too much. */
-  modifiedKeys: Bin[] | null = null;
+  /** The command signalled its modified keys itself (the engine's automatic signal is off). */
+  signalledKeys = false;
 
   constructor(
     readonly engine: Engine,
@@ -46,25 +47,51 @@ export class CommandContext {
     return this.engine.limits;
   }
 
-  /** Looks a key up, deleting it first (and propagating a DEL) if it has expired. */
+  /**
+   * Looks a key up, deleting it first (and propagating a DEL) if it has expired; a key found
+   * counts as accessed (its LRU/LFU field is updated).
+   */
   lookup(key: Bin, db: Database = this.db): RedisValue | undefined {
+    const value = this.peek(key, db);
+    if (value !== undefined && this.engine.accessTracked) this.engine.touchKey(db, key);
+    return value;
+  }
+
+  /** lookup without the access update (LOOKUP_NOTOUCH: EXISTS, TYPE, TTL, OBJECT …). */
+  peek(key: Bin, db: Database = this.db): RedisValue | undefined {
     const value = db.dict.get(key);
     if (value === undefined) return undefined;
     if (db.expires.size > 0 && this.engine.expireIfNeeded(db, key)) return undefined;
     return value;
   }
 
+  /** Whether the key exists (expiring it if due); like lookupKeyRead/Write, it counts as an access. */
   exists(key: Bin, db: Database = this.db): boolean {
     return this.lookup(key, db) !== undefined;
   }
 
   /** The key's string bytes, undefined if missing, WRONGTYPE if it is another type. */
   getString(key: Bin, db: Database = this.db): Bin | undefined {
+    const value = this.getStringValue(key, db);
+    return typeof value === 'object' ? value.value : value;
+  }
+
+  /** The key's string value as stored (a raw one is not turned into a Bin), or undefined. */
+  getStringValue(key: Bin, db: Database = this.db): StringValue | undefined {
     const value = this.lookup(key, db);
-    if (value === undefined) return undefined;
-    if (typeof value === 'string') return value;
-    if (value instanceof RawString) return value.value;
+    if (value === undefined || typeof value === 'string' || value instanceof RawString) return value;
     throw new CommandError(ERR.wrongType);
+  }
+
+  /**
+   * dbUnshareStringValue: the existing string at `key` as a raw value of its own that may be
+   * changed in place (an int or embstr becomes raw, as in Redis, even if nothing changes).
+   */
+  unshareString(key: Bin, value: StringValue): RawString {
+    if (value instanceof RawString && value.encoding === 'raw') return value;
+    const raw = new RawString(typeof value === 'string' ? value : value.value);
+    this.db.overwrite(key, raw);
+    return raw;
   }
 
   /** The key's collection of class `type`, undefined if missing, WRONGTYPE otherwise. */
@@ -116,13 +143,17 @@ export class CommandContext {
     return this.engine.mayBlock(this.client);
   }
 
-  /** signalModifiedKey, for commands whose key spec names keys they may leave unchanged (SMOVE). */
-  signalModified(key: Bin): void {
-    (this.modifiedKeys ??= []).push(key);
-  }
-
   rewriteArgv(argv: Bin[]): void {
     this.propagateAs = argv;
+  }
+
+  /**
+   * signalModifiedKey, for a command that says itself which keys it changed (when its key specs
+   * would say too much or too little): the engine then signals nothing on its behalf.
+   */
+  signalModified(key: Bin, db: Database = this.db): void {
+    this.signalledKeys = true;
+    this.engine.signalModifiedKey(db, key);
   }
 
   preventPropagation(): void {

@@ -21,6 +21,7 @@ export { RequestParser, type ParseResult } from './resp/parser.js';
 export { encodeReply } from './resp/encoder.js';
 export { quoteRepr } from './resp/repr.js';
 export { splitCommandLine } from './resp/inline.js';
+export { runCliLine } from './resp/cli-session.js';
 export { formatReplyTty, formatReplyRaw } from './resp/cli-format.js';
 export { encodeCommand } from './resp/encoder.js';
 

@@ -1,160 +1,104 @@
-// WATCH (multi.c): per database, the clients watching each key. A write that modifies a watched
-// key (signalModifiedKey), a flush or SWAPDB (touchAllWatchedKeysInDb) marks its watchers dirty,
-// so their next EXEC fails; a key already expired when watched counts as absent.
+// WATCH's bookkeeping as multi.c keeps it: which clients watch which key of which database, and
+// the rules that make their EXEC fail: a touched key (any client's write, this client's
+// included; expiry and eviction too), FLUSHDB/FLUSHALL/SWAPDB reaching a watched key, and a key
+// that expired since it was watched. A key that was already expired when watched is "expired"
+// and its deletion is no change (7.0's wk->expired flag, quirks included).
 import type { Bin } from './bytes.js';
-import type { CommandSpec } from './commands/types.js';
-import type { Client } from './engine.js';
 import type { Database } from './keyspace/database.js';
-import { parseIntArg } from './util/numbers.js';
 
-/** One key a client watches (watchedKey). */
+export interface Watcher {
+  /** Set when a watched key was touched: the next EXEC fails (CLIENT_DIRTY_CAS). */
+  dirtyCas: boolean;
+  readonly watched: WatchedKey[];
+}
+
 export interface WatchedKey {
-  readonly db: number;
+  readonly watcher: Watcher;
+  readonly db: Database;
   readonly key: Bin;
-  readonly client: Client;
-  /** The key had expired (but was not yet deleted) when WATCH ran. */
   expired: boolean;
 }
 
-/** Where a command's keys sit in its argv, when its key spec does not say (or says too much). */
-const WRITTEN_KEYS: Readonly<Record<string, (argv: readonly Bin[]) => readonly Bin[]>> = {
-  // The *STORE commands write only their destination.
-  sinterstore: (argv) => [argv[1]!],
-  sunionstore: (argv) => [argv[1]!],
-  sdiffstore: (argv) => [argv[1]!],
-  zrangestore: (argv) => [argv[1]!],
-  lmpop: (argv) => numkeysKeys(argv, 1),
-  zmpop: (argv) => numkeysKeys(argv, 1),
-  blmpop: (argv) => numkeysKeys(argv, 2),
-  bzmpop: (argv) => numkeysKeys(argv, 2),
-  xreadgroup: (argv) => {
-    const at = argv.findIndex((a, i) => i > 0 && a.toLowerCase() === 'streams');
-    if (at < 0) return [];
-    const rest = argv.slice(at + 1);
-    return rest.slice(0, Math.floor(rest.length / 2));
-  },
-};
-
-function numkeysKeys(argv: readonly Bin[], at: number): readonly Bin[] {
-  const n = parseIntArg(argv[at] ?? '');
-  return n === null || n <= 0 ? [] : argv.slice(at + 1, at + 1 + n);
-}
-
-/** The keys a write command names as keys (its key spec), for signalModifiedKey. */
-function writtenKeys(spec: CommandSpec, argv: readonly Bin[]): readonly Bin[] {
-  const special = WRITTEN_KEYS[spec.name];
-  if (special) return special(argv);
-  if (!spec.keys) return [];
-  const [first, lastSpec, step] = spec.keys;
-  const last = lastSpec < 0 ? argv.length + lastSpec : lastSpec;
-  const keys: Bin[] = [];
-  for (let i = first; i <= last && i < argv.length; i += step) keys.push(argv[i]!);
-  return keys;
-}
-
 export class WatchRegistry {
-  /** Per database index, the watchers of each key. */
-  private readonly byDb = new Map<number, Map<Bin, WatchedKey[]>>();
-  private count = 0;
+  private readonly byDb = new Map<Database, Map<Bin, WatchedKey[]>>();
 
-  /** keyIsExpired, as the engine decides it now. */
   constructor(private readonly isExpired: (db: Database, key: Bin) => boolean) {}
 
-  /** Whether anybody watches anything: when not, writes cost nothing here. */
+  /** Whether anyone watches anything (lets writes skip the bookkeeping). */
   get active(): boolean {
-    return this.count > 0;
+    return this.byDb.size > 0;
   }
 
-  /** watchForKey: a key is watched once per client and database. */
-  watch(client: Client, db: Database, key: Bin): void {
-    if (client.watched.some((wk) => wk.db === db.id && wk.key === key)) return;
-    const wk: WatchedKey = { db: db.id, key, client, expired: this.isExpired(db, key) };
-    let keys = this.byDb.get(db.id);
-    if (!keys) this.byDb.set(db.id, (keys = new Map()));
-    const watchers = keys.get(key);
-    if (watchers) watchers.push(wk);
-    else keys.set(key, [wk]);
-    client.watched.push(wk);
-    this.count++;
+  /** watchForKey. */
+  watch(watcher: Watcher, db: Database, key: Bin): void {
+    if (watcher.watched.some((wk) => wk.db === db && wk.key === key)) return;
+    let keys = this.byDb.get(db);
+    if (!keys) this.byDb.set(db, (keys = new Map()));
+    let list = keys.get(key);
+    if (!list) keys.set(key, (list = []));
+    const wk: WatchedKey = { watcher, db, key, expired: this.isExpired(db, key) };
+    watcher.watched.push(wk);
+    list.push(wk);
   }
 
-  unwatchAll(client: Client): void {
-    for (const wk of client.watched) {
+  /** unwatchAllKeys. */
+  unwatchAll(watcher: Watcher): void {
+    for (const wk of watcher.watched) {
       const keys = this.byDb.get(wk.db)!;
-      const watchers = keys.get(wk.key)!;
-      watchers.splice(watchers.indexOf(wk), 1);
-      if (watchers.length === 0) keys.delete(wk.key);
-      this.count--;
+      const list = keys.get(wk.key)!;
+      list.splice(list.indexOf(wk), 1);
+      if (list.length === 0) keys.delete(wk.key);
+      if (keys.size === 0) this.byDb.delete(wk.db);
     }
-    client.watched = [];
+    watcher.watched.length = 0;
   }
 
-  /** isWatchedKeyExpired: EXEC fails when a key that was alive when watched has expired since. */
-  anyExpired(client: Client, dbs: readonly Database[]): boolean {
-    return client.watched.some((wk) => !wk.expired && this.isExpired(dbs[wk.db]!, wk.key));
+  /** isWatchedKeyExpired: a key that expired after it was watched. */
+  watchedKeyExpired(watcher: Watcher): boolean {
+    return watcher.watched.some((wk) => !wk.expired && this.isExpired(wk.db, wk.key));
   }
 
-  /** signalModifiedKey → touchWatchedKey. */
+  /** touchWatchedKey: the key changed. */
   touch(db: Database, key: Bin): void {
-    const watchers = this.byDb.get(db.id)?.get(key);
-    if (!watchers) return;
-    for (const wk of [...watchers]) {
+    const list = this.byDb.get(db)?.get(key);
+    if (!list) return;
+    for (const wk of [...list]) {
       if (wk.expired) {
-        // An expired key that is now deleted did not logically change.
+        // Deleting an already expired key is no change; otherwise 7.0 stops here (a `break`
+        // that leaves the other watchers of this key untouched).
         if (!db.dict.has(key)) {
           wk.expired = false;
           continue;
         }
-        // Redis leaves the loop here: the remaining watchers are not marked either.
         break;
       }
-      wk.client.dirtyCas = true;
-      // Dirty already: nothing it watches matters any more.
-      this.unwatchAll(wk.client);
+      wk.watcher.dirtyCas = true;
+      this.unwatchAll(wk.watcher);
     }
-  }
-
-  /** The keys of a write command that changed the dataset, as its implementation signals them. */
-  touchCommand(client: Client, dbs: readonly Database[], spec: CommandSpec, argv: readonly Bin[]): void {
-    const db = dbs[client.db]!;
-    if (spec.name === 'move') {
-      const target = dbs[Number(argv[2])];
-      this.touch(db, argv[1]!);
-      if (target) this.touch(target, argv[1]!);
-      return;
-    }
-    if (spec.name === 'copy') {
-      const at = argv.findIndex((a, i) => i > 2 && a.toLowerCase() === 'db');
-      this.touch(at > 0 ? (dbs[Number(argv[at + 1])] ?? db) : db, argv[2]!);
-      return;
-    }
-    for (const key of writtenKeys(spec, argv)) this.touch(db, key);
   }
 
   /**
-   * touchAllWatchedKeysInDb for FLUSHDB/FLUSHALL (`replacedWith` null) and SWAPDB, before the
-   * contents change: a watched key changes if it exists on either side, unless it is stale
-   * and stays stale or absent.
+   * touchAllWatchedKeysInDb: `emptied` is flushed, or swapped with `replacedWith` (SWAPDB); a
+   * watched key counts as touched if it exists on either side.
    */
   touchAllInDb(emptied: Database, replacedWith: Database | null): void {
-    const keys = this.byDb.get(emptied.id);
+    const keys = this.byDb.get(emptied);
     if (!keys) return;
-    for (const [key, watchers] of [...keys]) {
+    for (const [key, list] of [...keys]) {
       const existsInEmptied = emptied.dict.has(key);
       const existsInReplacement = replacedWith !== null && replacedWith.dict.has(key);
       if (!existsInEmptied && !existsInReplacement) continue;
-      for (const wk of [...watchers]) {
+      for (const wk of list) {
         if (wk.expired) {
           if (!existsInReplacement) {
             wk.expired = false;
             continue;
-          }
-          if (this.isExpired(replacedWith!, key)) continue;
+          } else if (this.isExpired(replacedWith!, key)) continue;
         } else if (!existsInEmptied && this.isExpired(replacedWith!, key)) {
           wk.expired = true;
           continue;
         }
-        wk.client.dirtyCas = true;
+        wk.watcher.dirtyCas = true;
       }
     }
   }

@@ -27,7 +27,15 @@ export interface Workload {
   valueSize: number;
   /** Relative weights of each kind of write. */
   mix: WorkloadMix;
+  /** Connections writing at once (default 50): writes arrive on each in turn. */
+  clients?: number;
+  /** Writes a connection sends before it waits for their replies (default 1). */
+  pipeline?: number;
 }
+
+/** A typical small service: 50 connections, one request at a time on each. */
+export const DEFAULT_CLIENTS = 50;
+export const DEFAULT_PIPELINE = 1;
 
 export type ScenarioEvent =
   | { at: number; kind: 'crash'; crash: CrashKind }
@@ -51,7 +59,13 @@ export interface Scenario {
    * (failover, from its memory) unless `lost`: then both are gone and the primary's disk is read.
    */
   replica?: { linkDelayMs: number; lost?: boolean };
+  /** Where the live lab keeps its files (default OPFS). */
+  storage?: StorageKind;
+  /** Backups of the live dataset taken on a schedule, in seconds (absent: by hand only). */
+  backups?: { everySeconds: number };
 }
+
+export type StorageKind = 'opfs' | 'indexeddb';
 
 export const DEFAULT_SCENARIO: Scenario = {
   version: 1,
@@ -62,6 +76,8 @@ export const DEFAULT_SCENARIO: Scenario = {
   events: [{ at: 9_700, kind: 'crash', crash: 'power' }],
   seed: 1,
   durationMs: 10_000,
+  // A good SSD: fsyncs take 1–3 ms, so what appendfsync always costs shows.
+  disk: 'ssd',
 };
 
 export const LIMITS = {
@@ -71,6 +87,14 @@ export const LIMITS = {
   durationMs: 7 * 24 * 3600 * 1000,
   events: 100,
   configBytes: 4096,
+  clients: 10_000,
+  pipeline: 1_000,
+  /**
+   * The run's budget: it keeps every acknowledged write (with the key's state after it) to judge
+   * recovery, about 1.3 KB each, and holds the files it writes in memory.
+   */
+  operations: 1_000_000,
+  valueBytes: 256 * 2 ** 20,
 } as const;
 
 export type Validation = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
@@ -114,6 +138,8 @@ export function validateScenario(input: unknown): Validation {
     valueSize: num(w.valueSize ?? 32, 'workload.valueSize', 1, LIMITS.valueSize),
     mix,
   };
+  if (w.clients !== undefined) workload.clients = num(w.clients, 'workload.clients', 1, LIMITS.clients);
+  if (w.pipeline !== undefined) workload.pipeline = num(w.pipeline, 'workload.pipeline', 1, LIMITS.pipeline);
   const durationMs = num(root.durationMs, 'durationMs', 1, LIMITS.durationMs);
   const seed = num(root.seed ?? 1, 'seed', 0, 2 ** 31 - 1);
   const rawEvents = root.events ?? [];
@@ -142,11 +168,32 @@ export function validateScenario(input: unknown): Validation {
   }
   const disk = root.disk ?? 'fast';
   if (disk !== 'fast' && disk !== 'ssd' && disk !== 'slow') errors.push('disk must be fast, ssd or slow');
+  const storage = root.storage ?? 'opfs';
+  if (storage !== 'opfs' && storage !== 'indexeddb') errors.push('storage must be opfs or indexeddb');
+  let backups: Scenario['backups'];
+  if (root.backups !== undefined) backups = { everySeconds: num(obj(root.backups, 'backups').everySeconds, 'backups.everySeconds', 1, 24 * 3600) };
+  if (errors.length === 0) errors.push(...budgetProblems(workload, durationMs));
   if (errors.length > 0) return { ok: false, errors };
   const scenario: Scenario = { version: 1, preset: preset as Scenario['preset'], config: config as string, workload, events: events.sort((a, b) => a.at - b.at), seed, durationMs };
   if (root.disk !== undefined) scenario.disk = disk as DiskKind;
   if (replica) scenario.replica = replica;
+  if (root.storage !== undefined) scenario.storage = storage as StorageKind;
+  if (backups) scenario.backups = backups;
   return { ok: true, scenario };
+}
+
+/** What a run of `durationMs` at the workload's rate would cost beyond the budget, if anything. */
+function budgetProblems(workload: Workload, durationMs: number): string[] {
+  const operations = Math.ceil((workload.rate * durationMs) / 1000);
+  if (operations > LIMITS.operations) {
+    return [`workload.rate × durationMs comes to ${operations.toLocaleString('en-US')} writes; a run holds at most ${LIMITS.operations.toLocaleString('en-US')} (lower the rate or the duration)`];
+  }
+  const bytes = operations * workload.valueSize;
+  if (bytes > LIMITS.valueBytes) {
+    const mib = (b: number) => `${(b / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
+    return [`workload.rate × durationMs × workload.valueSize comes to ${mib(bytes)} of values; a run writes at most ${mib(LIMITS.valueBytes)} (lower the value size, the rate or the duration)`];
+  }
+  return [];
 }
 
 /** The redis.conf text the scenario runs with: the preset's directives, then its own. */

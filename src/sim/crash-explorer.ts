@@ -53,15 +53,22 @@ export async function exploreCrashes(scenario: Scenario, options: ExploreOptions
   const out: LossPoint[] = [];
   for (const crashAtMs of instants) {
     for (const crash of kinds) {
-      options.signal?.throwIfAborted();
-      const report = await runScenario(scenario, {
-        backend: options.backend(),
-        rdb: options.rdb,
-        crash,
-        crashAtMs,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.breathe ? { breathe: options.breathe } : {}),
-      });
+      if (options.signal?.aborted) return out;
+      let report;
+      try {
+        report = await runScenario(scenario, {
+          backend: options.backend(),
+          rdb: options.rdb,
+          crash,
+          crashAtMs,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.breathe ? { breathe: options.breathe } : {}),
+        });
+      } catch (e) {
+        // Cancelled inside a run: the curve so far, as between runs.
+        if (options.signal?.aborted) return out;
+        throw e;
+      }
       out.push({ crash, crashAtMs, acknowledgedWrites: report.acknowledgedWrites, lostWrites: report.lostWrites, lostWindowMs: report.lostWindowMs, promiseHeld: report.promiseHeld });
       options.onProgress?.(out.length, total);
     }

@@ -1,7 +1,8 @@
-// The acknowledged writes of a run and what each key looked like after each of them, kept on a
-// shadow engine. After recovery it answers: is the recovered dataset the state after some prefix
-// of the acknowledged writes (nothing from the future, nothing reordered), and which prefix?
-import { type Clock, Engine, valueDigest } from '../engine/index.js';
+// The acknowledged writes of a run and a fingerprint of each key after each of them. After
+// recovery it answers: is the recovered dataset the state after some prefix of the acknowledged
+// writes (nothing from the future, nothing reordered), and which prefix?
+import type { Engine } from '../engine/index.js';
+import { ABSENT, KeyPrints, recoveredPrint } from './key-prints.js';
 
 export interface AckedWrite {
   /** 1-based position in the acknowledged history. */
@@ -27,19 +28,11 @@ export interface PrefixAnalysis {
   acknowledged: number;
 }
 
-const ABSENT = '0'.repeat(40);
-
 export class WriteHistory {
   readonly writes: AckedWrite[] = [];
-  private readonly shadow: Engine;
-  private readonly client;
-  /** Per key: the seq of each write to it and the key's digest after it. */
-  private readonly perKey = new Map<string, { seq: number; digest: string }[]>();
-
-  constructor(clock: Clock) {
-    this.shadow = new Engine({ clock });
-    this.client = this.shadow.createClient();
-  }
+  private readonly prints = new KeyPrints();
+  /** Per key: the seq of each write to it and the key's fingerprint after it. */
+  private readonly perKey = new Map<string, { seq: number; print: number }[]>();
 
   get length(): number {
     return this.writes.length;
@@ -47,13 +40,12 @@ export class WriteHistory {
 
   /** Records a write whose reply the client has received. */
   ack(argv: readonly string[], at: number): void {
-    this.shadow.execute(this.client, argv);
     const seq = this.writes.length + 1;
     this.writes.push({ seq, at, argv });
     const key = argv[1]!;
     let entries = this.perKey.get(key);
     if (!entries) this.perKey.set(key, (entries = []));
-    entries.push({ seq, digest: valueDigest(this.shadow.dbs[0]!, key) });
+    entries.push({ seq, print: this.prints.apply(argv) });
   }
 
   /**
@@ -66,18 +58,18 @@ export class WriteHistory {
     const n = this.writes.length;
     let acknowledged = n;
     while (acknowledged > 0 && this.writes[acknowledged - 1]!.at > crashAt) acknowledged--;
-    const db = recovered.dbs[0]!;
+    const client = recovered.createClient();
     // Feasible prefixes as sorted, disjoint [lo, hi] intervals, narrowed key by key.
     let feasible: [number, number][] = [[0, n]];
     const inconsistentKeys: string[] = [];
-    const keys = new Set([...this.perKey.keys(), ...db.dict.keys()]);
+    const keys = new Set([...this.perKey.keys(), ...recovered.dbs[0]!.dict.keys()]);
     for (const key of keys) {
-      const digest = valueDigest(db, key);
+      const print = recoveredPrint(recovered, client, key);
       const entries = this.perKey.get(key) ?? [];
       const allowed: [number, number][] = [];
-      if (digest === ABSENT) allowed.push([0, (entries[0]?.seq ?? n + 1) - 1]);
+      if (print === ABSENT) allowed.push([0, (entries[0]?.seq ?? n + 1) - 1]);
       entries.forEach((e, i) => {
-        if (e.digest === digest) allowed.push([e.seq, (entries[i + 1]?.seq ?? n + 1) - 1]);
+        if (e.print === print) allowed.push([e.seq, (entries[i + 1]?.seq ?? n + 1) - 1]);
       });
       const narrowed = intersect(feasible, allowed);
       if (narrowed.length === 0) inconsistentKeys.push(key);

@@ -4,16 +4,18 @@
 // the acknowledged history and the policy's promise.
 import { applyConfigText, Config, datasetDigest, Engine, PersistentServer, type RdbCodec, Replica, ReplicationPrimary, seededRng } from '../engine/index.js';
 import type { CrashKind, Scenario } from '../scenario/scenario.js';
-import { crashOf, scenarioConfigText } from '../scenario/scenario.js';
+import { crashOf, DEFAULT_CLIENTS, DEFAULT_PIPELINE, scenarioConfigText } from '../scenario/scenario.js';
 import { listFilesIn, type FileStore } from '../storage/file-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import { fsyncModel } from './disk-model.js';
 import { WriteHistory } from './history.js';
 import { failoverPromise } from '../scenario/promises.js';
 import { judgeFailover, promiseFor } from './promise.js';
+import { ClientPool, LatencyHistogram } from './clients.js';
 import { ServerWatch } from './server-watch.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
 import { WorkloadGenerator } from './workload.js';
+import { explain } from './report-story.js';
 
 /** serverCron runs at hz 10. */
 const CRON_INTERVAL_MS = 100;
@@ -45,6 +47,11 @@ export interface RunOptions {
   signal?: { readonly aborted: boolean };
   /** Awaited every ~50 ms of work when running as fast as possible, to let messages in. */
   breathe?: () => Promise<void>;
+  /**
+   * Run serverCron on every tick even when the server says it has nothing to do (slower, and the
+   * same report: a test holds the two equal).
+   */
+  everyCronTick?: boolean;
   /** Called with the run's state every `traceEveryMs` of virtual time: the history a scrubber seeks through. */
   onTrace?: (point: TracePoint) => void;
   traceEveryMs?: number;
@@ -85,6 +92,8 @@ export interface RunReport {
   explanation: string;
   /** Recovered data equals the state after a prefix of the acknowledged writes. */
   consistent: boolean;
+  /** Why the restarted server refused to load the files (nothing came back), or null. */
+  recoveryError: string | null;
   files: { name: string; bytes: number }[];
   /** Where the data came back from: the primary's disk, or the replica's memory (failover). */
   recoveredFrom: 'disk' | 'replica';
@@ -95,7 +104,21 @@ export interface RunReport {
   truncatedBytes: number;
   digest: string;
   lostKeys: string[];
-  stats: { bytesWritten: number; fsyncs: number; snapshots: number; rewrites: number; delayedFsyncs: number };
+  stats: {
+    bytesWritten: number;
+    fsyncs: number;
+    /** write(2) calls on the AOF: one per event-loop turn that had writes. */
+    aofWrites: number;
+    /** Event-loop turns that ran workload writes. */
+    turns: number;
+    snapshots: number;
+    rewrites: number;
+    delayedFsyncs: number;
+  };
+  /** Acknowledged writes per second of virtual time, up to the crash. */
+  throughput: number;
+  /** Virtual ms from a write's arrival at its client to its reply: median and 99th percentile. */
+  latencyMs: { p50: number | null; p99: number | null };
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunReport> {
@@ -129,7 +152,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     replica.linkDelayMs = scenario.replica!.linkDelayMs;
     await replica.connect(replication);
   }
-  const history = new WriteHistory(clock);
+  const history = new WriteHistory();
   const workload = new WorkloadGenerator(scenario.workload, seededRng(seed ^ 0x5eed));
   const promise = promiseFor(config);
 
@@ -138,9 +161,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const watch = new ServerWatch(server, () => history.length);
 
   const end = SIM_EPOCH_MS + crashAt;
-  let nextOp = SIM_EPOCH_MS + workload.nextGap();
+  const pool = new ClientPool(scenario.workload.clients ?? DEFAULT_CLIENTS, scenario.workload.pipeline ?? DEFAULT_PIPELINE);
+  const clients = Array.from({ length: pool.clients }, () => server.engine.createClient());
+  const latency = new LatencyHistogram();
+  let turns = 0;
+  let nextArrival = SIM_EPOCH_MS + workload.nextGap();
   let nextCron = SIM_EPOCH_MS + CRON_INTERVAL_MS;
   let nextWriteback = SIM_EPOCH_MS + WRITEBACK_INTERVAL_MS;
+  /** The event loop is busy until then (an fsync under appendfsync always holds the whole server). */
+  let serverFreeAt = SIM_EPOCH_MS;
   const events = scenario.events.filter((e) => e.kind !== 'crash').map((e) => ({ ...e, at: SIM_EPOCH_MS + e.at }));
   let lastProgress = 0;
   const traceEvery = Math.max(1, options.traceEveryMs ?? 1000);
@@ -148,8 +177,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const wallStart = performance.now();
   let lastBreath = wallStart;
   for (;;) {
-    const nextEvent = events[0]?.at ?? Infinity;
-    const t = Math.min(nextOp, nextCron, nextWriteback, nextEvent);
+    // Work of the server (a turn, cron, an event) waits while it is busy; arrivals do not.
+    const nextEvent = events.length > 0 ? Math.max(events[0]!.at, serverFreeAt) : Infinity;
+    const nextTurn = pool.hasSent ? serverFreeAt : Infinity;
+    const sample = options.onTrace ? nextTrace : Infinity;
+    const other = Math.min(nextArrival, nextTurn, nextWriteback, nextEvent, sample);
+    if (!options.everyCronTick && nextCron >= serverFreeAt && nextCron <= other) {
+      // Until the next other step nothing changes the server: the ticks before the first one
+      // that can find cron work would each do nothing, so they are skipped.
+      const until = Math.min(server.nextCronWork(), other, end + CRON_INTERVAL_MS);
+      if (until > nextCron) nextCron = SIM_EPOCH_MS + Math.ceil((until - SIM_EPOCH_MS) / CRON_INTERVAL_MS) * CRON_INTERVAL_MS;
+    }
+    const cronAt = Math.max(nextCron, serverFreeAt);
+    const t = Math.min(other, cronAt);
     if (t > end) break;
     if (options.signal?.aborted) throw new Error('The scenario run was cancelled.');
     if (options.speed) {
@@ -161,27 +201,39 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       lastBreath = performance.now();
     }
     clock.advanceTo(t);
-    if (t === nextEvent) {
+    if (t === nextArrival) {
+      pool.arrive(workload.next(), t);
+      nextArrival += workload.nextGap();
+    } else if (t === nextTurn) {
+      // One event-loop turn: every write sent so far runs, then one AOF write (and under
+      // appendfsync always one fsync) before any of their replies leaves.
+      const batch = pool.takeSent();
+      const commands = [];
+      for (const write of batch) commands.push({ client: clients[write.client]!, argv: write.argv });
+      const replies = await server.executeTurn(commands);
+      const repliedAt = Math.max(clock.now(), server.busyUntil);
+      turns++;
+      for (let i = 0; i < batch.length; i++) {
+        const write = batch[i]!;
+        if (replies[i]!.kind !== 'error') history.ack(write.argv, repliedAt);
+        latency.record(repliedAt - write.arrivedAt);
+        pool.replied(write.client);
+      }
+      serverFreeAt = repliedAt;
+    } else if (t === nextEvent) {
       const event = events.shift()!;
       await server.execute(client, [event.kind.toUpperCase()]);
-    } else if (t === nextCron) {
+    } else if (t === cronAt) {
       await server.cron();
-      nextCron += CRON_INTERVAL_MS;
+      // A cron the busy server missed runs once, late, as serverCron does.
+      while (nextCron <= t) nextCron += CRON_INTERVAL_MS;
     } else if (t === nextWriteback) {
       await cache.writeback();
       nextWriteback += WRITEBACK_INTERVAL_MS;
     } else {
-      const argv = workload.next();
-      const reply = await server.execute(client, argv);
-      // Under appendfsync always the reply leaves when the fsync returns; later arrivals queue.
-      const repliedAt = Math.max(clock.now(), server.busyUntil);
-      if (reply.kind !== 'error') history.ack(argv, repliedAt);
-      nextOp = Math.max(nextOp + workload.nextGap(), repliedAt);
-    }
-    replica?.pump(t);
-    if (options.onTrace && t >= nextTrace) {
+      // A sample of the run's state, after everything else that happened at this instant.
       nextTrace += traceEvery;
-      options.onTrace({
+      options.onTrace!({
         atMs: t - SIM_EPOCH_MS,
         acknowledgedWrites: history.length,
         keys: server.engine.dbs.reduce((sum, db) => sum + db.size, 0),
@@ -194,6 +246,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         job: server.job?.kind ?? null,
       });
     }
+    replica?.pump(t);
     if (options.onProgress && t - lastProgress >= 1000) {
       lastProgress = t;
       options.onProgress(t - SIM_EPOCH_MS, crashAt);
@@ -209,14 +262,32 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const rng = seededRng(seed ^ 0x7042);
     await cache.powerLoss({ torn: true, random: (bound) => Math.floor((rng.nextUint32() / 0x100000000) * bound) });
   }
-  const stats = { bytesWritten: cache.stats.bytesWritten, fsyncs: cache.stats.fsyncs, snapshots: watch.snapshots, rewrites: watch.rewrites, delayedFsyncs: server.status.aofDelayedFsync };
+  const stats = {
+    bytesWritten: cache.stats.bytesWritten,
+    fsyncs: cache.stats.fsyncs,
+    aofWrites: server.status.aofWrites,
+    turns,
+    snapshots: watch.snapshots,
+    rewrites: watch.rewrites,
+    delayedFsyncs: server.status.aofDelayedFsync,
+  };
 
   // Recovery: a failover to the replica's memory, or a new process on the same disk, as
   // redis-server restarting.
   clock.advanceTo(end + 1);
   const started = performance.now();
-  const restarted = failover ? null : await PersistentServer.start({ disk: options.backend, config, clock, rdb: options.rdb, log });
-  const recovered = failover ? replica!.engine : restarted!.server.engine;
+  // A restart can refuse the files (a torn AOF under aof-load-truncated no): redis-server exits,
+  // and nothing comes back until someone repairs them.
+  let restarted: Awaited<ReturnType<typeof PersistentServer.start>> | null = null;
+  let recoveryError: string | null = null;
+  if (!failover) {
+    try {
+      restarted = await PersistentServer.start({ disk: options.backend, config, clock, rdb: options.rdb, log });
+    } catch (e) {
+      recoveryError = (e as Error).message;
+    }
+  }
+  const recovered = failover ? replica!.engine : restarted?.server.engine ?? new Engine({ clock });
   const recoveryMs = performance.now() - started;
   const files = await listFiles(options.backend, config.get('appenddirname'));
   // Without an AOF, what should come back is the last snapshot (all of it after a clean shutdown that saves).
@@ -225,7 +296,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const lostWindowMs = analysis.lost.length > 0 ? Math.round(end - analysis.lost[0]!.at) : 0;
   const acknowledged = analysis.acknowledged;
   const facts = { crash, prefix: analysis.prefix, feasible: analysis.feasible, acknowledged, lostWindowMs, lastSnapshotSeq: watch.lastSnapshotMark };
-  const judged = failover ? judgeFailover(facts, scenario.replica!.linkDelayMs) : promise.judge(facts);
+  const judged =
+    recoveryError !== null
+      ? { held: false, verdict: `The restarted server refused to load its files, so none of the ${acknowledged.toLocaleString('en-US')} acknowledged writes came back: ${recoveryError}` }
+      : failover
+        ? judgeFailover(facts, scenario.replica!.linkDelayMs)
+        : promise.judge(facts);
   const lostKeys = [...new Set(analysis.lost.map((w) => w.argv[1]!))].slice(0, MAX_LOST_KEYS);
   return {
     policy: failover ? `${promise.policy}+replica` : promise.policy,
@@ -233,23 +309,28 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     crash,
     crashAtMs: crashAt,
     acknowledgedWrites: acknowledged,
-    recoveredWrites: Math.min(analysis.prefix ?? 0, acknowledged),
-    lostWrites: analysis.prefix === null ? acknowledged : analysis.lost.length,
+    // Refused files bring nothing back, even where an empty dataset equals a prefix (a first DEL).
+    recoveredWrites: recoveryError !== null ? 0 : Math.min(analysis.prefix ?? 0, acknowledged),
+    lostWrites: recoveryError !== null || analysis.prefix === null ? acknowledged : analysis.lost.length,
     lostWindowMs,
     promiseHeld: judged.held,
     verdict: judged.verdict,
     explanation: explain({
       crash,
       crashAt,
-      lost: analysis.lost.length,
+      lost: recoveryError !== null ? acknowledged : analysis.lost.length,
       firstLostAt: analysis.lost[0] ? analysis.lost[0].at - SIM_EPOCH_MS : null,
       lastFsyncAt: watch.lastFsyncEnd === null ? null : watch.lastFsyncEnd - SIM_EPOCH_MS,
       lastSnapshotAt: watch.lastSnapshotAt === null ? null : watch.lastSnapshotAt - SIM_EPOCH_MS,
+      acknowledged,
       aof: config.getBool('appendonly'),
-      fsync: config.get('appendfsync'),
-      promise: promise.text,
+      promise: failover ? failoverPromise(scenario.replica!.linkDelayMs) : promise.text,
+      recoveryError,
+      recoveredFrom: failover ? 'replica' : 'disk',
+      replica: scenario.replica ? { linkDelayMs: scenario.replica.linkDelayMs, lost: scenario.replica.lost === true } : null,
     }),
     consistent: analysis.prefix !== null,
+    recoveryError,
     files,
     recoveryMs: Math.round(recoveryMs * 100) / 100,
     truncatedBytes: restarted?.report.truncation?.droppedBytes ?? 0,
@@ -258,41 +339,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     lastSnapshotWrites: watch.lastSnapshotMark,
     lostKeys,
     stats,
+    throughput: crashAt > 0 ? Math.round((acknowledged * 1000) / crashAt) : 0,
+    latencyMs: { p50: latency.quantile(0.5), p99: latency.quantile(0.99) },
   };
 }
 
 async function listFiles(store: FileStore, aofDir: string): Promise<{ name: string; bytes: number }[]> {
   return (await listFilesIn(store, ['', aofDir])).map(({ path, bytes }) => ({ name: path, bytes }));
-}
-
-interface ExplainFacts {
-  crash: CrashKind | 'none';
-  crashAt: number;
-  lost: number;
-  firstLostAt: number | null;
-  lastFsyncAt: number | null;
-  lastSnapshotAt: number | null;
-  aof: boolean;
-  fsync: string;
-  promise: string;
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const count = (n: number) => n.toLocaleString('en-US');
-
-/** "The last fsync was at 12.31 s; the 1,204 writes acknowledged after it …" from the run's facts. */
-export function explain(f: ExplainFacts): string {
-  const crash = f.crash === 'none' ? `a clean shutdown at ${seconds(f.crashAt)}` : f.crash === 'process' ? `a process crash at ${seconds(f.crashAt)}` : `a power loss at ${seconds(f.crashAt)}${f.crash === 'torn' ? ' that tore the last write' : ''}`;
-  const parts = [`The run ended with ${crash}.`];
-  if (f.aof) {
-    if (f.lastFsyncAt !== null) parts.push(`The last fsync of the AOF completed at ${seconds(f.lastFsyncAt)}.`);
-    if (f.lost === 0) parts.push(f.crash === 'process' ? 'Every acknowledged write had been handed to the kernel, which still wrote it to disk.' : 'Every acknowledged write was on disk or recovered from the file.');
-    else parts.push(`The ${count(f.lost)} writes acknowledged from ${seconds(f.firstLostAt ?? f.crashAt)} on ${f.crash === 'process' ? 'were still waiting in the AOF buffer behind a busy fsync' : 'were only in the page cache when the power went'}, so they were lost.`);
-  } else if (f.lastSnapshotAt !== null) {
-    parts.push(`The last snapshot to complete was taken at ${seconds(f.lastSnapshotAt)}; recovery starts from it${f.lost > 0 ? `, so the ${count(f.lost)} writes acknowledged after it were lost` : ''}.`);
-  } else {
-    parts.push(f.lost > 0 ? `No snapshot had completed, so all ${count(f.lost)} acknowledged writes were lost.` : 'Nothing had to be recovered.');
-  }
-  parts.push(`The promise: ${f.promise}`);
-  return parts.join(' ');
 }

@@ -1,11 +1,11 @@
 // The headless CLI against the real thing: the same stdin through `redis-cli` (talking to
 // redis-server) and through `npm run cli -- exec` must print the same bytes.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from '../support/redis-server.js';
+import { RedisServer, redisRefusal } from '../support/redis-server.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 
@@ -21,6 +21,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+
+/**
+ * Sends `first`, waits for its output, lets 1.5 s of wall time pass with stdin open and quiet,
+ * then sends `then` and ends stdin; returns everything printed.
+ */
+async function afterPause(command: string, args: string[], first: string, firstOutput: string, then: string): Promise<string> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.stdin.write(first);
+  for (let waited = 0; out !== firstOutput; waited += 20) {
+    if (waited > 30_000) throw new Error(`${command} printed ${JSON.stringify(out)}, not ${JSON.stringify(firstOutput)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  child.stdin.end(then);
+  await exited;
+  return out;
+}
 
 function redisCli(input: string): string {
   const result = spawnSync('redis-cli', ['-p', String(server.port)], { input: Buffer.from(input, 'latin1'), encoding: 'latin1' });
@@ -60,6 +80,49 @@ const SCRIPT = [
   'ECHO \'single\\\'s\'',
 ].join('\n') + '\n';
 
+/** Lines redis-cli answers itself, or changes before sending. */
+const REPL_SCRIPT = [
+  'SET a "b',
+  "SET a 'b",
+  'ECHO "a"b',
+  'SET a 1',
+  'INFO keyspace',
+  '3 INCR c',
+  '0 INCR c',
+  '-2 INCR c',
+  '"" INCR c',
+  '+2 PING',
+  '99999999999999999999 PING',
+  '3abc PING',
+  '5',
+  'MULTI',
+  '2 INCR c',
+  'help SET',
+  'EXEC',
+  'help SET',
+  'HELP config get',
+  'help config',
+  'help @hash',
+  'help @sorted-set',
+  'help @server',
+  'help @generic',
+  'help @stream',
+  '? GET',
+  '3 help INCR',
+  'help nosuch',
+  'help config get x',
+  'help',
+  ':set hints',
+  ':set colours',
+  ':nope',
+  'restart',
+  'clear',
+  `nosuch ${'x'.repeat(150)} y`,
+  'GET c',
+  'quit',
+  'SET after-quit 1',
+].join('\n') + '\n';
+
 describe('npm run cli -- exec', () => {
   it('prints what redis-cli prints into a pipe for the same commands', () => {
     redisCli('FLUSHALL\n');
@@ -70,9 +133,62 @@ describe('npm run cli -- exec', () => {
     expect(actual.stdout).toBe(expected);
   });
 
-  it('answers a line with unbalanced quotes with the server protocol error and carries on', () => {
-    const result = runCli(['exec'], 'SET a "b\nPING\n');
-    expect(result.stdout).toBe('ERR Protocol error: unbalanced quotes in request\n\nPONG\n');
+  it('keeps executing and saves as configured when the reader of its output goes away (| head -1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    try {
+      const input = Array.from({ length: 100_000 }, (_, i) => `SET key:${i} value${i}\n`).join('');
+      const child = spawn(process.execPath, [...CLI, 'exec', '--dir', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const firstLine = new Promise<string>((resolve) =>
+        child.stdout.once('data', (d: Buffer) => {
+          child.stdout.destroy();
+          resolve(d.toString().split('\n')[0]!);
+        }),
+      );
+      // Before the fix the child died of the EPIPE and stopped reading its input.
+      child.stdin.on('error', () => {});
+      child.stdin.end(input);
+      const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(await firstLine).toBe('OK');
+      expect(stderr).toBe('# Saving the final RDB snapshot before exiting.\n');
+      expect(status).toBe(0);
+      expect(JSON.parse(runCli(['digest', join(dir, 'dump.rdb')], '').stdout)).toMatchObject({ keys: 100_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('expires keys in the background while stdin is quiet, with and without --dir, as redis-server does', async () => {
+    const first = 'SET k v PX 200\nSET a b\n';
+    const then = 'DBSIZE\nGET k\n';
+    redisCli('FLUSHALL\n');
+    const expected = await afterPause('redis-cli', ['-p', String(server.port)], first, 'OK\nOK\n', then);
+    expect(expected).toBe('OK\nOK\n1\n\n');
+    expect(await afterPause(process.execPath, [...CLI, 'exec'], first, 'OK\nOK\n', then)).toBe(expected);
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    try {
+      expect(await afterPause(process.execPath, [...CLI, 'exec', '--dir', dir, '--config', 'save ""'], first, 'OK\nOK\n', then)).toBe(expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('splits a 10 MB inline line in a 100 MB heap (appending byte by byte needs more than 200 MB)', () => {
+    const input = `SET k ${'x'.repeat(10_000_000)}\nSTRLEN k\nSET q "${'y'.repeat(1_000_000)}\\n"\nSTRLEN q\n`;
+    const result = spawnSync(process.execPath, ['--max-old-space-size=100', ...CLI, 'exec'], { input: Buffer.from(input, 'latin1'), encoding: 'latin1' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('OK\n10000000\nOK\n1000001\n');
+  });
+
+  it("handles what redis-cli handles itself as redis-cli does: quoting errors, repeat counts, help, its own commands, quit", () => {
+    redisCli('FLUSHALL\n');
+    const expected = redisCli(REPL_SCRIPT);
+    const actual = runCli(['exec'], REPL_SCRIPT);
+    expect(actual.stderr).toBe('');
+    expect(actual.stdout).toBe(expected);
+    expect(actual.stdout).toContain('Invalid argument(s)\n');
+    expect(actual.stdout).not.toContain('after-quit');
   });
 });
 
@@ -141,6 +257,73 @@ describe('npm run cli -- digest PATH', () => {
     expect(result.stderr.split('\n')).toHaveLength(2);
   });
 
+  it('loads a data directory holding appendonlydir/ to the digest redis-server has for it', async () => {
+    const dir = tempDir();
+    const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes'] });
+    let expected;
+    try {
+      await redis.pipeline([['SET', 'a', '1'], ['RPUSH', 'l', 'x', 'y'], ['HSET', 'h', 'f', 'v']]);
+      expected = await redis.pipeline([['DBSIZE'], ['DEBUG', 'DIGEST']]);
+    } finally {
+      await redis.stop();
+    }
+    const result = runCli(['digest', dir], '');
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ keys: expected[0]!.value, digest: expected[1]!.value, loadMs: expect.any(Number) });
+  });
+
+  it('refuses what redis-server refuses to load: an empty dump.rdb, a .rdb that is no RDB, devices', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'dump.rdb'), '');
+    const redisLog = await redisRefusal(dir);
+    expect(redisLog).toContain('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+    expect(redisLog).toContain('Unexpected EOF reading RDB file');
+    const empty = runCli(['digest', join(dir, 'dump.rdb')], '');
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toBe('error: dump.rdb, offset 0: Short read or OOM loading DB (Unexpected EOF reading RDB file): the file is empty\n');
+
+    writeFileSync(join(dir, 'dump.rdb'), 'this is not an RDB file\n');
+    expect(await redisRefusal(dir)).toContain('Wrong signature trying to load DB from file');
+    const notRdb = runCli(['digest', join(dir, 'dump.rdb')], '');
+    expect(notRdb.status).toBe(1);
+    expect(notRdb.stderr).toMatch(/^error: dump\.rdb, offset 0: Wrong signature trying to load DB from file/);
+
+    for (const device of ['/dev/null', '/dev/zero']) {
+      const result = runCli(['digest', device], '');
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(`error: ${device}: not a regular file or directory\n`);
+    }
+  });
+
+  it('words a checksum mismatch as redis-server does, expected and got in its order', async () => {
+    const dir = tempDir();
+    const redis = await RedisServer.start({ dir });
+    try {
+      await redis.pipeline([['SET', 'a', '1'], ['SAVE']]);
+    } finally {
+      await redis.stop();
+    }
+    const file = readFileSync(join(dir, 'dump.rdb'));
+    file[file.length - 1] = file[file.length - 1]! ^ 0xff;
+    writeFileSync(join(dir, 'dump.rdb'), file);
+    const line = /Wrong RDB checksum expected: .*\. Aborting now\./.exec(await redisRefusal(dir))?.[0];
+    expect(line).toBeDefined();
+    const result = runCli(['digest', join(dir, 'dump.rdb')], '');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`error: dump.rdb, offset ${file.length - 8}: ${line}\n`);
+  });
+
+  it('exec --dir refuses a regular file or a missing directory as redis-server refuses its dir', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), '');
+    for (const [target, reason] of [[join(dir, 'file'), 'Not a directory'], [join(dir, 'missing'), 'No such file or directory']] as const) {
+      expect(await redisRefusal(dir, ['--dir', target])).toContain(reason);
+      const result = runCli(['exec', '--dir', target], 'PING\n');
+      expect(result).toEqual({ status: 1, stdout: '', stderr: `error: --dir ${target}: ${reason}\n` });
+    }
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+
   it('exec --dir saves a dump.rdb that redis-server loads, and loads it again on the next run', async () => {
     const dir = tempDir();
     const first = runCli(['exec', '--dir', dir], 'SET a 1\nRPUSH l x y z\nZADD z 1.5 m\nSAVE\n');
@@ -183,6 +366,50 @@ describe('npm run cli -- scenario', () => {
     expect(report).toMatchObject({ seed: 7, policy: 'aof-always', crash: 'torn', lostWrites: 0, promiseHeld: true });
   });
 
+  it('shows progress on stderr and stops at Ctrl-C with exit code 130, printing no half-done report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+    const file = join(dir, 'long.json');
+    // 400,000 writes: tens of seconds of work.
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync('public/scenarios/aof-everysec.json', 'utf8')), events: [], workload: { rate: 20_000, keys: 1000, distribution: 'uniform', valueSize: 32, mix: { set: 1 } } }));
+    try {
+      const child = spawn(process.execPath, [...CLI, 'scenario', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      await new Promise<void>((resolve) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (/of virtual time \(\d+%\)\n/.test(stderr)) resolve();
+        }),
+      );
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stdout).toBe('');
+      const lines = stderr.trim().split('\n');
+      expect(lines[0]).toMatch(/^scenario: run, [\d.]+ s of 20\.0 s of virtual time \(\d+%\)$/);
+      expect(lines.at(-1)).toMatch(/^interrupted: run stopped at [\d.]+ s of virtual time; it has no report \(0 runs reported\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops quietly when the reader of its reports goes away (| head -1)', async () => {
+    const child = spawn(process.execPath, [...CLI, 'scenario', 'public/scenarios/replica-failover.json', '--runs', '200'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const first = new Promise<string>((resolve) =>
+      child.stdout.once('data', (d: Buffer) => {
+        child.stdout.destroy();
+        resolve(d.toString());
+      }),
+    );
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(JSON.parse((await first).split('\n')[0]!)).toMatchObject({ seed: expect.any(Number) });
+    expect(stderr.split('\n').filter((l) => l !== '' && !l.startsWith('scenario: '))).toEqual([]);
+    expect(status).toBe(0);
+  });
+
   it('rejects a bad scenario file with one line naming the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ version: 1, preset: 'aof-sometimes' }));
@@ -194,7 +421,7 @@ describe('npm run cli -- scenario', () => {
 });
 
 describe('command-line errors', () => {
-  it.each([[[]], [['bogus']], [['exec', '--nope']], [['exec', 'extra']], [['exec', '--config', 'appendfsync sometimes']], [['scenario']], [['scenario', 'x.json', '--crash', 'meteor']], [['scenario', 'x.json', '--runs', '0']]])(
+  it.each([[[]], [['bogus']], [['exec', '--nope']], [['exec', 'extra']], [['exec', '--config', 'appendfsync sometimes']], [['scenario']], [['scenario', 'x.json', '--crash', 'meteor']], [['scenario', 'x.json', '--runs', '0']], [['scenario', 'x.json', '--seed', '4294967296']], [['scenario', 'x.json', '--seed', '2147483647', '--runs', '2']]])(
     '%j exits 2 with a usage message',
     (args) => {
       const result = runCli(args, '');

@@ -16,6 +16,7 @@ const DIRECTIVES = [
   'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'save', 'dbfilename', 'rdbcompression', 'rdbchecksum',
   'stop-writes-on-bgsave-error', 'appendfilename', 'appenddirname', 'databases', 'hz', 'hash-max-listpack-entries',
   'hash-max-ziplist-value', 'set-max-intset-entries', 'zset-max-listpack-entries', 'zset-max-listpack-value',
+  'hll-sparse-max-bytes',
   'client-output-buffer-limit', 'list-max-listpack-size', 'list-max-ziplist-size', 'list-compress-depth', 'lazyfree-lazy-user-del',
   'lazyfree-lazy-server-del', 'lazyfree-lazy-user-flush', 'lazyfree-lazy-eviction', 'latency-tracking', 'busy-reply-threshold', 'lua-time-limit',
 ];
@@ -108,5 +109,24 @@ describe('CONFIG vs redis-server', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('applies a CONFIG SET encoding threshold to the next write, as redis-server does', async () => {
+    const { server, client } = await lab();
+    const commands = [
+      ['CONFIG', 'SET', 'hash-max-listpack-entries', '1', 'zset-max-listpack-value', '2', 'set-max-intset-entries', '2'],
+      ['HSET', 'h', 'a', '1', 'b', '2'],
+      ['ZADD', 'z', '1', 'abc'],
+      ['SADD', 's', '1', '2', '3'],
+      ['OBJECT', 'ENCODING', 'h'],
+      ['OBJECT', 'ENCODING', 'z'],
+      ['OBJECT', 'ENCODING', 's'],
+    ];
+    const expected = await redis.pipeline([['FLUSHALL'], ...commands, ['CONFIG', 'SET', 'hash-max-listpack-entries', '512', 'zset-max-listpack-value', '64', 'set-max-intset-entries', '512']]);
+    const actual = [];
+    for (const argv of commands) actual.push(await server.execute(client, argv));
+    expect(actual).toEqual(expected.slice(1, -1));
+    expect(actual.slice(-3).map((r) => r.value)).toEqual(['hashtable', 'skiplist', 'hashtable']);
+    await server.shutdown();
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetDigest } from '../../src/engine/digest.js';
 import { Engine } from '../../src/engine/engine.js';
 import { systemClock } from '../../src/engine/clock.js';
-import { assertDifferential, runDifferential } from '../support/differential.js';
+import { assertDifferential, runDifferential, sortArray } from '../support/differential.js';
 import { RedisServer } from '../support/redis-server.js';
 import { serverCommandArb, serverRules } from './groups/server.js';
 import { allRules, mixedCommandArb } from './groups/all.js';
@@ -59,6 +59,51 @@ describe('server commands against redis-server', () => {
       ['DEBUG', 'nope'],
     ]);
     expect(result.message).toBe('');
+  });
+
+  it('quotes an unknown command and its arguments as redis does: 128 bytes, CR and LF as spaces, up to a NUL', async () => {
+    const long = 'a'.repeat(100);
+    const result = await runDifferential(server, [
+      ['nosuch', long, long, long],
+      ['nosuch', ...Array.from({ length: 40 }, (_, i) => `arg${i}`)],
+      ['n'.repeat(200), 'x'],
+      ['no\r\nsuch', 'a\rb', 'c\nd'],
+      ['nul\x00cut', 'before\x00after', 'x'],
+      ['nosuch', 'y'.repeat(126), 'z'],
+      ['nosuch', 'y'.repeat(125), 'z'],
+      ['DEBUG', 'a\r\nb'],
+      ['OBJECT', 'no\r\nsuch\x00cut'],
+      ['EXPIRE', 'k', '10', 'what\r\never'],
+      ['MULTI'],
+      ['nosuch', long, long],
+      ['EXEC'],
+    ]);
+    expect(result.message).toBe('');
+  });
+
+  it('DEBUG answers a wrong argument count with its subcommand error, and populates as snprintf does', async () => {
+    const result = await runDifferential(server, [
+      ['DEBUG', 'DIGEST', 'x'],
+      ['DEBUG', 'digest', 'a', 'b'],
+      ['DEBUG', 'POPULATE'],
+      ['DEBUG', 'populate', '1', 'p', '1', 'x'],
+      ['DEBUG', 'SET-ACTIVE-EXPIRE'],
+      ['DEBUG', 'SET-ACTIVE-EXPIRE', '0', '2'],
+      ['DEBUG', 'SET-ACTIVE-EXPIRE', 'off'],
+      ['DEBUG', 'SLEEP'],
+      ['DEBUG', 'SLEEP', '0'],
+      ['DEBUG', 'HELP', 'x'],
+      ['DEBUG', 'POPULATE', '-1'],
+      ['DEBUG', 'POPULATE', '2', 'nul\x00cut'],
+      ['DEBUG', 'POPULATE', '2', 'p'.repeat(130)],
+      ['DEBUG', 'POPULATE', '2', 'q'.repeat(124)],
+      ['KEYS', '*'],
+    ], { keys: { normalize: (_, r) => sortArray(r) } });
+    expect(result.message).toBe('');
+    const engine = new Engine({ clock: systemClock });
+    engine.execute(engine.createClient(), ['DEBUG', 'SET-ACTIVE-EXPIRE', 'yes']);
+    // atoi("yes") is 0: redis turns active expiry off.
+    expect(engine.activeExpireEnabled).toBe(false);
   });
 
   it('random server command sequences match', async () => {

@@ -25,6 +25,8 @@ const WORKLOAD: string[][] = [
   ['SADD', 'set', '1', '2', 'x'],
   ['ZADD', 'zset', '1', 'a', '2.5', 'b', 'inf', 'c'],
   ['SET', 'bin\r\nkey\x00', 'caf\xc3\xa9'],
+  ['SETBIT', 'bitmap', '77', '1'],
+  ['PFADD', 'hll', 'x', 'y', 'z'],
   ['EXPIRE', 'greeting', '100000'],
   ['SELECT', '3'],
   ['SET', 'in-db-3', 'x'],
@@ -126,8 +128,8 @@ describe('rewrite report', () => {
     await server.job!.finished;
     await server.cron();
     const report = server.status.lastRewrite!;
-    expect(report).toMatchObject({ baseFormat: 'resp', keys: { string: 6, list: 2, set: 1, zset: 1, hash: 1, expires: 1 } });
-    expect(report.commandsBefore).toEqual({ SET: 5, INCR: 402, RPUSH: 1, HSET: 1, SADD: 1, ZADD: 1, PEXPIREAT: 1, MULTI: 1, LPUSH: 1, EXEC: 1, DEL: 2, SREM: 1 });
+    expect(report).toMatchObject({ baseFormat: 'resp', keys: { string: 8, list: 2, set: 1, zset: 1, hash: 1, expires: 1 } });
+    expect(report.commandsBefore).toEqual({ SET: 5, INCR: 402, RPUSH: 1, HSET: 1, SADD: 1, ZADD: 1, SETBIT: 1, PFADD: 1, PEXPIREAT: 1, MULTI: 1, LPUSH: 1, EXEC: 1, DEL: 2, SREM: 1 });
     expect(report.keys.string + report.keys.list + report.keys.set + report.keys.zset + report.keys.hash).toBe(server.engine.dbs.reduce((n, db) => n + db.size, 0));
     expect(report.bytesBefore).toBe(before);
     expect(report.bytesAfter).toBe(aofBytes('appendonly.aof.2.base.aof') + aofBytes('appendonly.aof.2.incr.aof'));
@@ -273,6 +275,49 @@ describe('propagation', () => {
     ['PEXPIREAT', 'gone', '1'],
     ['ZADD', 'z', 'INCR', '2', 'm'],
     ['SETRANGE', 'r', '3', 'abc'],
+    // Bit writes propagate as themselves, and only when a bit changed; BITFIELD with GETs only
+    // never does, nor one whose only write failed (though it created the key).
+    ['SETBIT', 'bits', '100', '1'],
+    ['SETBIT', 'bits', '100', '1'],
+    ['BITFIELD', 'bits', 'GET', 'u8', '0'],
+    ['BITFIELD', 'bits', 'SET', 'u8', '0', '3', 'INCRBY', 'i5', '#3', '-7'],
+    ['BITFIELD', 'failed', 'OVERFLOW', 'FAIL', 'SET', 'u8', '0', '300'],
+    ['BITOP', 'XOR', 'bits2', 'bits', 'r'],
+    // PFCOUNT is a read that writes the cached cardinality: propagated when it recomputes it.
+    ['PFADD', 'hll', 'a', 'b', 'c'],
+    ['PFADD', 'hll', 'a'],
+    ['PFCOUNT', 'hll'],
+    ['PFCOUNT', 'hll'],
+    ['PFCOUNT', 'hll', 'hll2'],
+    ['PFMERGE', 'hll3', 'hll', 'hll2'],
+    ['PFDEBUG', 'TODENSE', 'hll3'],
+    ['PFDEBUG', 'TODENSE', 'hll3'],
+    ['PFDEBUG', 'ENCODING', 'hll'],
+    // GEOADD is propagated as the ZADD it makes (options as given); searches only with STORE.
+    ['GEOADD', 'geo', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+    ['GEOADD', 'geo', 'NX', '13.361389', '38.115556', 'Palermo'],
+    ['geoadd', 'geo', 'CH', 'xx', '13.5', '38', 'Palermo'],
+    ['GEORADIUS', 'geo', '15', '37', '200', 'km', 'ASC'],
+    ['GEORADIUS', 'geo', '15', '37', '200', 'km', 'STORE', 'near'],
+    ['GEOSEARCHSTORE', 'near2', 'geo', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '300', 'km', 'STOREDIST'],
+    ['GEORADIUSBYMEMBER', 'nowhere', 'x', '1', 'km', 'STORE', 'near'],
+    ['GEORADIUSBYMEMBER', 'nowhere', 'x', '1', 'km', 'STORE', 'near'],
+    // GET is a read: the AOF gets the SET without it.
+    ['SET', 'b', 'v3', 'GET'],
+    ['SET', 'a', '6', 'XX', 'GET'],
+    ['SET', 'b', 'v4', 'get', 'GET'],
+    ['SET', 'p', 'v', 'PXAT', '4102444800000', 'NX', 'GET'],
+    // A transaction straight after a SELECT: the SELECT comes before MULTI.
+    ['SELECT', '6'],
+    ['MULTI'],
+    ['SET', 'm', '1'],
+    ['INCR', 'm'],
+    ['EXEC'],
+    ['SELECT', '0'],
+    ['MULTI'],
+    ['SET', 'back-in-0', '1'],
+    ['SET', 'again', '1'],
+    ['EXEC'],
   ];
 
   /** Absolute ms in PEXPIREAT/PXAT arguments depend on when each server ran. */
@@ -300,6 +345,20 @@ describe('propagation', () => {
 });
 
 describe('CONFIG SET appendonly at runtime', () => {
+  it('counts the rewrite that starts the AOF in INFO aof_rewrites, as redis-server does', async () => {
+    const rewrites = (info: { kind: string; value: unknown }) => Number(/aof_rewrites:(\d+)/.exec(String(info.value))?.[1]);
+    const redis = await RedisServer.start({ args: ['--appendonly', 'no'] });
+    servers.push(redis);
+    await redis.pipeline([['SET', 'a', '1'], ['CONFIG', 'SET', 'appendonly', 'yes']]);
+    await redis.waitForBackgroundJobs();
+    const { server } = await labServer(tempDir(), 'appendonly no\nsave ""', rdbCodec);
+    await runOnLab(server, [['SET', 'a', '1'], ['CONFIG', 'SET', 'appendonly', 'yes']]);
+    const client = server.engine.createClient();
+    expect(rewrites(await server.execute(client, ['INFO', 'persistence']))).toBe(rewrites(await redis.command('INFO', 'persistence')));
+    expect(rewrites(await server.execute(client, ['INFO', 'persistence']))).toBe(1);
+    await server.shutdown();
+  });
+
   it('starts an AOF from the live dataset, stops it, and starts again over the old files; redis-server loads the result', async () => {
     const dir = tempDir();
     const { server } = await labServer(dir, 'appendonly no\nsave ""\naof-use-rdb-preamble yes', rdbCodec);

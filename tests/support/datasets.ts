@@ -34,6 +34,18 @@ export function everyEncodingDataset(): string[][] {
     ['ZADD', 'zset:small', '1', 'one', '2.5', 'two.5', '-inf', 'min', 'inf', 'max', '0.1', 'tenth', '1e300', 'huge', '-3', 'neg'],
     ['ZADD', 'zset:long-member', '1', 'm'.repeat(65)],
     ['ZADD', 'zset:many', ...Array.from({ length: 200 }, (_, i) => [String(i / 7), `member${i}`]).flat()],
+    // Bitmaps and HyperLogLogs are strings Redis builds byte by byte.
+    ['SETBIT', 'bitmap:sparse', '1000000', '1'],
+    ['SETBIT', 'bitmap:sparse', '7', '1'],
+    ['BITFIELD', 'bitmap:fields', 'SET', 'i16', '#3', '-1234', 'SET', 'u5', '1', '17'],
+    ['BITOP', 'NOT', 'bitmap:not', 'bitmap:fields'],
+    ['PFADD', 'hll:sparse', 'a', 'b', 'c'],
+    ['PFADD', 'hll:dense', ...range(3000, (i) => `member:${i}`)],
+    ['PFCOUNT', 'hll:dense'],
+    // Geo sets are sorted sets of geohash scores; a search stores one.
+    ['GEOADD', 'geo:small', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+    ['GEOADD', 'geo:big', ...Array.from({ length: 200 }, (_, i) => [String(-170 + i * 1.7), String(-80 + i * 0.8), `place:${i}`]).flat()],
+    ['GEOSEARCHSTORE', 'geo:stored', 'geo:big', 'FROMLONLAT', '0', '0', 'BYBOX', '8000', '8000', 'km', 'ASC', 'COUNT', '30'],
     ['PEXPIREAT', 'list:small', far],
     ['PEXPIREAT', 'zset:many', far],
     ['SELECT', '3'],

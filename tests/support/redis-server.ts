@@ -1,7 +1,7 @@
 // Starts a real redis-server 7.0 on loopback for oracle tests and talks RESP2 to it. Arguments
 // and bulk replies are Bin strings (one char per byte), so replies compare directly with the
 // engine's. Every server gets its own port and temp dir and must be stopped by the test.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,19 @@ class ReplyReader {
   }
 
   private read(): Reply | undefined {
+    // Integers (PFDEBUG GETREG replies 16384 of them) are read from the bytes, without a string.
+    if (this.buffer[this.offset] === 0x3a) {
+      let at = this.offset + 1;
+      const negative = this.buffer[at] === 0x2d;
+      if (negative) at++;
+      let n = 0;
+      let digits = 0;
+      for (; at < this.buffer.length && this.buffer[at]! >= 0x30 && this.buffer[at]! <= 0x39; at++, digits++) n = n * 10 + this.buffer[at]! - 0x30;
+      if (at + 1 < this.buffer.length && this.buffer[at] === 0x0d && digits > 0 && digits <= 15) {
+        this.offset = at + 2;
+        return { kind: 'int', value: negative ? -n : n };
+      }
+    }
     const header = this.line();
     if (header === undefined) return undefined;
     const body = header.slice(1);
@@ -57,6 +70,8 @@ class ReplyReader {
       case '-':
         return { kind: 'error', value: body };
       case ':': {
+        // Up to 15 digits a number is exact; only longer ones need a bigint.
+        if (body.length <= 15) return { kind: 'int', value: Number(body) };
         const n = BigInt(body);
         return { kind: 'int', value: n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n };
       }
@@ -240,6 +255,17 @@ export class RedisServer {
     this.connection.close();
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Starts redis-server on `dir` expecting it to refuse (a file it cannot load) and returns what
+ * it logged; throws if it keeps running.
+ */
+export async function redisRefusal(dir: string, args: readonly string[] = []): Promise<string> {
+  const port = await freePort();
+  const result = spawnSync(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--logfile', '', ...args], { encoding: 'utf8', timeout: 10_000 });
+  if (result.status === 0 || result.signal !== null) throw new Error(`redis-server did not refuse to start on ${dir}`);
+  return result.stdout + result.stderr;
 }
 
 async function waitForPort(port: number, child: ChildProcess): Promise<boolean> {

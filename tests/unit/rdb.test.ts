@@ -146,7 +146,9 @@ describe('reading RDB files', () => {
     corrupt[good.length - 1] = good[good.length - 1]! ^ 0xff;
     const error = await loadError(corrupt);
     expect(error.offset).toBe(good.length - 8);
-    expect(error.reason).toMatch(/^Wrong RDB checksum expected: \([0-9a-f]{16}\) but got \([0-9a-f]{16}\)\. Aborting now\.$/);
+    // Redis's order: "expected" is the CRC of what was read, "got" the trailer it found.
+    const trailer = new DataView(corrupt.buffer, corrupt.byteOffset + good.length - 8, 8).getBigUint64(0, true);
+    expect(error.reason).toMatch(new RegExp(`^Wrong RDB checksum expected: \\([0-9a-f]+\\) but got \\(${trailer.toString(16)}\\)\\. Aborting now\\.$`));
     expect(error.message).toMatch(/^dump\.rdb, offset \d+: /);
   });
 

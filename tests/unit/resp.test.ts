@@ -142,6 +142,16 @@ describe('splitCommandLine', () => {
   it.each(['set "a', "set 'a", 'set "a"b', "set 'a'b", 'echo "a\\"'])('refuses %j as redis does', (line) => {
     expect(splitCommandLine(line)).toEqual({ ok: false, error: 'ERR Protocol error: unbalanced quotes in request' });
   });
+
+  it('splits any line as sdssplitargs does, byte by byte', () => {
+    const alphabet = fc.constantFrom('a', 'n', 'x', '4', 'f', ' ', '"', "'", '\\', '\t', '\n', '\r', '\v', '\f', '\0');
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 30 }).map((cs) => cs.join('')), (line) => {
+        expect(splitCommandLine(line)).toEqual(sdssplitargs(line));
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
 
 describe('redis-cli formatting', () => {
@@ -178,3 +188,54 @@ describe('redis-cli formatting', () => {
     expect(formatReplyRaw({ kind: 'error', value: 'ERR x' })).toBe('ERR x\n');
   });
 });
+
+/** sds.c's sdssplitargs, transcribed one byte at a time: the model the fast splitter must match. */
+function sdssplitargs(line: string): ReturnType<typeof splitCommandLine> {
+  const unbalanced = { ok: false as const, error: 'ERR Protocol error: unbalanced quotes in request' };
+  const at = (i: number) => (i < line.length && line[i] !== '\0' ? line[i]! : '');
+  const isspace = (c: string) => c !== '' && ' \t\n\v\f\r'.includes(c);
+  const hex = (c: string) => c !== '' && /[0-9a-fA-F]/.test(c);
+  const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' };
+  const argv: string[] = [];
+  let p = 0;
+  for (;;) {
+    while (at(p) && isspace(at(p))) p++;
+    if (!at(p)) return { ok: true, argv };
+    let inq = false;
+    let insq = false;
+    let current = '';
+    for (let done = false; !done; ) {
+      const c = at(p);
+      if (inq) {
+        if (c === '\\' && at(p + 1) === 'x' && hex(at(p + 2)) && hex(at(p + 3))) {
+          current += String.fromCharCode(parseInt(at(p + 2) + at(p + 3), 16));
+          p += 3;
+        } else if (c === '\\' && at(p + 1)) {
+          p++;
+          current += escapes[at(p)] ?? at(p);
+        } else if (c === '"') {
+          if (at(p + 1) && !isspace(at(p + 1))) return unbalanced;
+          done = true;
+        } else if (!c) {
+          return unbalanced;
+        } else current += c;
+      } else if (insq) {
+        if (c === '\\' && at(p + 1) === "'") {
+          p++;
+          current += "'";
+        } else if (c === "'") {
+          if (at(p + 1) && !isspace(at(p + 1))) return unbalanced;
+          done = true;
+        } else if (!c) {
+          return unbalanced;
+        } else current += c;
+      } else if (c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '') {
+        done = true;
+      } else if (c === '"') inq = true;
+      else if (c === "'") insq = true;
+      else current += c;
+      if (at(p)) p++;
+    }
+    argv.push(current);
+  }
+}

@@ -11,10 +11,11 @@ const validScenario: fc.Arbitrary<Scenario> = fc.record({
   preset: fc.constantFrom(...PRESETS.map((p) => p.id), 'custom' as const),
   config: fc.string({ maxLength: 100 }),
   workload: fc.record({
-    rate: fc.integer({ min: 0, max: 100_000 }),
+    // Within the run's budget: at most 1,000 writes/s × 1,000 s, 256 bytes each.
+    rate: fc.integer({ min: 0, max: 1_000 }),
     keys: fc.integer({ min: 1, max: 1_000_000 }),
     distribution: fc.constantFrom('uniform' as const, 'zipf' as const),
-    valueSize: fc.integer({ min: 1, max: 1 << 20 }),
+    valueSize: fc.integer({ min: 1, max: 256 }),
     mix: fc.record({ set: fc.integer({ min: 1, max: 9 }), incr: fc.nat(9), list: fc.nat(9), hash: fc.nat(9), sadd: fc.nat(9), zadd: fc.nat(9), del: fc.nat(9) }),
   }),
   events: fc.array(fc.record({ at: fc.nat(100_000), kind: fc.constantFrom('bgsave' as const, 'bgrewriteaof' as const) }), { maxLength: 5 }).map((e) => e.sort((a, b) => a.at - b.at)),
@@ -59,6 +60,16 @@ describe('scenarios', () => {
         'durationMs must be an integer from 1 to 604800000',
       ]),
     );
+  });
+
+  it('refuses runs beyond the budget of writes and bytes, saying what to lower', () => {
+    const week = { ...DEFAULT_SCENARIO, durationMs: 7 * 24 * 3600 * 1000, workload: { ...DEFAULT_SCENARIO.workload, rate: 100_000 } };
+    expect(validateScenario(week)).toEqual({ ok: false, errors: ['workload.rate × durationMs comes to 60,480,000,000 writes; a run holds at most 1,000,000 (lower the rate or the duration)'] });
+    const big = { ...DEFAULT_SCENARIO, durationMs: 20_000, workload: { ...DEFAULT_SCENARIO.workload, keys: 1_000_000, valueSize: 1 << 20 } };
+    expect(validateScenario(big)).toEqual({ ok: false, errors: ['workload.rate × durationMs × workload.valueSize comes to 4,000 MiB of values; a run writes at most 256 MiB (lower the value size, the rate or the duration)'] });
+    const edge = { ...DEFAULT_SCENARIO, durationMs: 10_000, workload: { ...DEFAULT_SCENARIO.workload, rate: 100_000, valueSize: 268 } };
+    expect(validateScenario(edge).ok).toBe(true);
+    expect(validateScenario({ ...edge, durationMs: 10_001 }).ok).toBe(false);
   });
 
   it('accepts a replica and checks its fields', () => {

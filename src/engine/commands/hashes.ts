@@ -9,7 +9,7 @@ import { stringMatch } from '../util/glob.js';
 import { fitsInt64, parseInt64 } from '../util/numbers.js';
 import { collectionScan, scanItems, scanReply } from './scan.js';
 import { addAsLongDouble } from './strings.js';
-import { parseRandomCount, sample } from './random-count.js';
+import { checkPairCount, parseRandomCount, sample } from './random-count.js';
 import { command, fail, type CommandSpec } from './types.js';
 import { parseLongDouble } from '../util/long-double.js';
 
@@ -61,9 +61,9 @@ function hrandfield(ctx: CommandContext, argv: readonly Bin[]): Reply {
   const count = parseRandomCount(argv[2]!);
   if (argv.length > 4 || (argv.length === 4 && argv[3]!.toLowerCase() !== 'withvalues')) fail(ERR.syntax);
   const withValues = argv.length === 4;
-  if (withValues && Math.abs(count) > 2 ** 62) fail(ERR.valueOutOfRange);
+  if (withValues) checkPairCount(count);
   const hash = ctx.getHash(argv[1]!);
-  if (!hash || count === 0) return EMPTY_ARRAY;
+  if (!hash || count === 0n) return EMPTY_ARRAY;
   const picked = sample([...hash.fields], count, ctx.engine.rng);
   return bulkArray(picked.flatMap(([f, v]) => (withValues ? [f, v] : [f])));
 }

@@ -6,6 +6,10 @@ import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
 import { zsetCommands } from './zsets.js';
+import { bitmapCommands } from './bitmaps.js';
+import { bitfieldCommands } from './bitfield.js';
+import { hyperloglogCommands } from './hyperloglog.js';
+import { geoCommands } from './geo.js';
 import { serverCommands } from './server.js';
 import { transactionCommands } from './transactions.js';
 import { streamCommands } from './streams.js';
@@ -14,6 +18,12 @@ import { streamGroupCommands } from './stream-groups.js';
 import { streamInfoCommands } from './stream-info.js';
 import { blockingCommands } from './blocking.js';
 import { functionCommands } from './functions.js';
+import { introspectionCommands } from './command-introspection.js';
+import { configCommands } from './config.js';
+import { dumpCommands } from './dump.js';
+import { zsetAlgebraCommands } from './zset-algebra.js';
+import { sortCommands } from './sort.js';
+import { lcsCommands } from './lcs.js';
 import { memoryCommands } from './memory.js';
 
 const ALL: readonly CommandSpec[] = [
@@ -23,6 +33,10 @@ const ALL: readonly CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...bitmapCommands,
+  ...bitfieldCommands,
+  ...hyperloglogCommands,
+  ...geoCommands,
   ...serverCommands,
   ...transactionCommands,
   ...streamCommands,
@@ -31,6 +45,14 @@ const ALL: readonly CommandSpec[] = [
   ...streamInfoCommands,
   ...blockingCommands,
   ...functionCommands,
+  ...zsetAlgebraCommands,
+  ...sortCommands,
+  ...lcsCommands,
+  ...serverCommands,
+  ...transactionCommands,
+  ...introspectionCommands,
+  ...configCommands,
+  ...dumpCommands,
   ...memoryCommands,
 ];
 

@@ -1,21 +1,21 @@
 // Server and database commands: SELECT, MOVE, SWAPDB, FLUSHDB, FLUSHALL, DBSIZE, PING, ECHO,
-// TIME, INFO, DEBUG (DIGEST, DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, SLEEP) and COMMAND.
-import type { Bin } from '../bytes.js';
+// TIME, INFO and DEBUG (DIGEST, DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, SLEEP, OBJECT).
+import { type Bin, cString } from '../bytes.js';
 import { parseMemory } from '../config.js';
 import { datasetDigest, valueDigest } from '../digest.js';
 import { ERR } from '../errors.js';
 import { infoText } from '../info.js';
 import { array, bulk, int, OK, status, type Reply } from '../resp/reply.js';
-import { parseIntArg } from '../util/numbers.js';
+import { idleMs } from '../keyspace/access.js';
+import { ListValue, objectEncoding } from '../keyspace/values.js';
+import { serializedLength } from '../rdb/writer.js';
+import { formatFixed, parseIntArg } from '../util/numbers.js';
+import { parseDbIndex } from './db-index.js';
+import { refCount } from './keys.js';
 import { command, fail, type CommandSpec } from './types.js';
 
-const INT32_MAX = 2 ** 31 - 1;
 
-function parseDbIndex(arg: Bin, message: string = ERR.notInteger): number {
-  const id = parseIntArg(arg);
-  if (id === null || id < -(2 ** 31) || id > INT32_MAX) fail(message);
-  return id;
-}
+
 
 /** FLUSHDB/FLUSHALL take an optional SYNC or ASYNC; both flush at once here. */
 function checkFlushFlags(argv: readonly Bin[]): void {
@@ -25,70 +25,126 @@ function checkFlushFlags(argv: readonly Bin[]): void {
 
 const PONG = status('PONG');
 
-const debugSubcommands: Record<string, (ctx: Parameters<CommandSpec['run']>[0], argv: readonly Bin[]) => Reply> = {
-  digest: (ctx, argv) => {
-    if (argv.length !== 2) fail(ERR.syntax);
-    return status(datasetDigest(ctx.engine));
+/**
+ * DEBUG OBJECT's line as redis 7.0 formats it. The value is read without expiring it; its
+ * address is the lab's invention (an object number), everything else is computed as redis does.
+ */
+function debugObject(ctx: Parameters<CommandSpec['run']>[0], key: Bin): string {
+  const value = ctx.db.dict.get(key);
+  if (value === undefined) fail(ERR.noSuchKey);
+  const engine = ctx.engine;
+  engine.trackAccess();
+  const field = engine.keyAccess(ctx.db, key);
+  let extra = '';
+  if (value instanceof ListValue) {
+    const nodes = value.items.nodeList();
+    const bytes = nodes.reduce((sum, n) => sum + n.sz, 0);
+    extra =
+      ` ql_nodes:${nodes.length} ql_avg_node:${formatFixed(value.items.length / nodes.length, 2)}` +
+      ` ql_listpack_max:${value.items.fill} ql_compressed:${value.items.compress !== 0 ? 1 : 0} ql_uncompressed_size:${bytes}`;
+  }
+  const address = `0x7f${(0x10000000 + ctx.db.id * 0x1000000 + (hashKey(key) & 0xffffff) * 16).toString(16)}`;
+  return (
+    `Value at:${address} refcount:${refCount(value, engine)} encoding:${objectEncoding(value)} ` +
+    `serializedlength:${serializedLength(value, engine.config.getBool('rdbcompression'))} ` +
+    `lru:${field} lru_seconds_idle:${Math.floor(idleMs(field, ctx.now) / 1000)}${extra}`
+  );
+}
+
+function hashKey(key: Bin): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+type DebugHandler = (ctx: Parameters<CommandSpec['run']>[0], argv: readonly Bin[]) => Reply;
+
+/** C's atoi: optional blanks and sign, then digits; anything else ends the number (0 if none). */
+function atoi(s: Bin): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?[0-9]+)/.exec(s);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * DEBUG's subcommands with the argument counts debugCommand accepts for each; any other count
+ * falls through to its "unknown subcommand or wrong number of arguments" error.
+ */
+const debugSubcommands: Record<string, { argc: (n: number) => boolean; run: DebugHandler }> = {
+  digest: { argc: (n) => n === 2, run: (ctx) => status(datasetDigest(ctx.engine)) },
+  'digest-value': { argc: (n) => n >= 2, run: (ctx, argv) => array(argv.slice(2).map((key) => status(valueDigest(ctx.db, key)))) },
+  populate: {
+    argc: (n) => n >= 3 && n <= 5,
+    run(ctx, argv) {
+      const count = parseIntArg(argv[2]!);
+      if (count === null || count < 0) fail(ERR.outOfRangePositive);
+      // snprintf("%s:%lu") into a 128-byte buffer: the prefix ends at a NUL, the key at 127 bytes.
+      const prefix = argv.length >= 4 ? cString(argv[3]!) : 'key';
+      let size = 0;
+      if (argv.length === 5) {
+        const parsed = parseIntArg(argv[4]!);
+        if (parsed === null || parsed < 0) fail(ERR.outOfRangePositive);
+        size = parsed;
+      }
+      const db = ctx.db;
+      for (let i = 0; i < count; i++) {
+        const key = `${prefix}:${i}`.slice(0, 127);
+        if (ctx.exists(key)) continue;
+        let value = `value:${i}`;
+        if (size > 0) value = value.length >= size ? value.slice(0, size) : value + '\0'.repeat(size - value.length);
+        db.dict.set(key, value);
+      }
+      return OK;
+    },
   },
-  'digest-value': (ctx, argv) => array(argv.slice(2).map((key) => status(valueDigest(ctx.db, key)))),
-  populate: (ctx, argv) => {
-    if (argv.length < 3 || argv.length > 5) fail(ERR.syntax);
-    const count = parseIntArg(argv[2]!);
-    if (count === null || count < 0) fail(ERR.outOfRangePositive);
-    const prefix = argv.length >= 4 ? argv[3]! : 'key';
-    let size = 0;
-    if (argv.length === 5) {
-      const parsed = parseIntArg(argv[4]!);
-      if (parsed === null || parsed < 0) fail(ERR.outOfRangePositive);
-      size = parsed;
-    }
-    const db = ctx.db;
-    for (let i = 0; i < count; i++) {
-      const key = `${prefix}:${i}`;
-      if (ctx.exists(key)) continue;
-      let value = `value:${i}`;
-      if (size > 0) value = value.length >= size ? value.slice(0, size) : value + '\0'.repeat(size - value.length);
-      db.dict.set(key, value);
-    }
-    return OK;
+  'set-active-expire': {
+    argc: (n) => n === 3,
+    run(ctx, argv) {
+      ctx.engine.activeExpireEnabled = atoi(argv[2]!) !== 0;
+      return OK;
+    },
   },
-  'set-active-expire': (ctx, argv) => {
-    if (argv.length !== 3) fail(ERR.syntax);
-    ctx.engine.activeExpireEnabled = argv[2] !== '0';
-    return OK;
+  object: {
+    argc: (n) => n === 3,
+    run: (ctx, argv) => status(debugObject(ctx, argv[2]!)),
   },
-  sleep: () => OK,
-  // The size above which a list element gets a quicklist node of its own: the lab's lists have
-  // no nodes, so only the argument is checked.
-  'quicklist-packed-threshold': (_ctx, argv) => {
-    if (argv.length !== 3) fail(ERR.subcommandSyntax(argv[1]!, 'debug'));
-    const size = parseMemory(argv[2]!);
-    if (size === null || size > 2 ** 32 - 2 ** 20) fail('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
-    return OK;
+  // The lab's server never blocks: the sleep is only acknowledged (cli serve sleeps for real).
+  sleep: { argc: (n) => n === 3, run: () => OK },
+  // The size above which a list element gets a plain quicklist node of its own: the lab's
+  // quicklists have no plain nodes, so only the argument is checked.
+  'quicklist-packed-threshold': {
+    argc: (n) => n === 3,
+    run(_ctx, argv) {
+      const size = parseMemory(argv[2]!);
+      if (size === null || size > 2 ** 32 - 2 ** 20) fail('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+      return OK;
+    },
   },
-  help: () =>
-    array(
-      [
-        'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-        'DIGEST',
-        '    Output a hex signature representing the current DB content.',
-        'DIGEST-VALUE <key> [<key> ...]',
-        '    Output a hex signature of the values of all the specified keys.',
-        'POPULATE <count> [<prefix>] [<size>]',
-        '    Create <count> string keys named key:<num>. If <prefix> is specified then',
-        '    it is used instead of the \'key\' prefix. These are not propagated to',
-        '    replicas. Cluster slots are not respected so keys not belonging to the',
-        '    current node can be created in cluster mode.',
-        'SET-ACTIVE-EXPIRE <0|1>',
-        '    Setting it to 0 disables expiring keys in background when they are not',
-        '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
-        '    default.',
-        'SLEEP <seconds>',
-        '    Stop the server for <seconds>. Decimals allowed.',
-        'HELP',
-        '    Prints this help.',
-      ].map(status),
-    ),
+  help: {
+    argc: (n) => n === 2,
+    run: () =>
+      array(
+        [
+          'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+          'DIGEST',
+          '    Output a hex signature representing the current DB content.',
+          'DIGEST-VALUE <key> [<key> ...]',
+          '    Output a hex signature of the values of all the specified keys.',
+          'POPULATE <count> [<prefix>] [<size>]',
+          '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+          '    it is used instead of the \'key\' prefix. These are not propagated to',
+          '    replicas. Cluster slots are not respected so keys not belonging to the',
+          '    current node can be created in cluster mode.',
+          'SET-ACTIVE-EXPIRE <0|1>',
+          '    Setting it to 0 disables expiring keys in background when they are not',
+          '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+          '    default.',
+          'SLEEP <seconds>',
+          '    Stop the server for <seconds>. Decimals allowed.',
+          'HELP',
+          '    Prints this help.',
+        ].map(status),
+      ),
+  },
 };
 
 export const serverCommands: readonly CommandSpec[] = [
@@ -118,9 +174,13 @@ export const serverCommands: readonly CommandSpec[] = [
       if (value === undefined) return int(0);
       if (ctx.lookup(key, dst) !== undefined) return int(0);
       const expire = src.expires.get(key);
+      const access = ctx.engine.keyAccess(src, key);
       dst.setKey(key, value);
+      ctx.engine.setKeyAccess(dst, key, access);
       if (expire !== undefined) dst.expires.set(key, expire);
       src.delete(key);
+      ctx.signalModified(key, src);
+      ctx.signalModified(key, dst);
       ctx.dirty();
       return int(1);
     },
@@ -135,10 +195,10 @@ export const serverCommands: readonly CommandSpec[] = [
       const count = ctx.engine.dbs.length;
       if (a < 0 || a >= count || b < 0 || b >= count) fail(ERR.dbIndexOutOfRange);
       if (a !== b) {
-        const [dbA, dbB] = [ctx.engine.dbs[a]!, ctx.engine.dbs[b]!];
-        ctx.engine.watches.touchAllInDb(dbA, dbB);
-        ctx.engine.watches.touchAllInDb(dbB, dbA);
-        dbA.swapWith(dbB);
+        const [first, second] = [ctx.engine.dbs[a]!, ctx.engine.dbs[b]!];
+        ctx.engine.signalFlushedDb(first, second);
+        ctx.engine.signalFlushedDb(second, first);
+        first.swapWith(second);
       }
       ctx.dirty();
       return OK;
@@ -151,7 +211,7 @@ export const serverCommands: readonly CommandSpec[] = [
     run(ctx, argv) {
       checkFlushFlags(argv);
       ctx.dirty(ctx.db.size);
-      ctx.engine.watches.touchAllInDb(ctx.db, null);
+      ctx.engine.signalFlushedDb(ctx.db);
       ctx.db.clear();
       ctx.forcePropagation();
       return OK;
@@ -164,9 +224,9 @@ export const serverCommands: readonly CommandSpec[] = [
     run(ctx, argv) {
       checkFlushFlags(argv);
       let removed = 0;
+      for (const db of ctx.engine.dbs) ctx.engine.signalFlushedDb(db);
       for (const db of ctx.engine.dbs) {
         removed += db.size;
-        ctx.engine.watches.touchAllInDb(db, null);
         db.clear();
       }
       ctx.dirty(removed);
@@ -199,43 +259,9 @@ export const serverCommands: readonly CommandSpec[] = [
     name: 'debug',
     arity: -2,
     run(ctx, argv) {
-      const sub = argv[1]!.toLowerCase();
-      const handler = debugSubcommands[sub];
-      if (!handler) fail(ERR.subcommandSyntax(argv[1]!, 'debug'));
-      return handler(ctx, argv);
+      const handler = debugSubcommands[cString(argv[1]!).toLowerCase()];
+      if (!handler || !handler.argc(argv.length)) fail(ERR.subcommandSyntax(argv[1]!, 'debug'));
+      return handler.run(ctx, argv);
     },
-  }),
-  command({
-    name: 'command',
-    arity: -1,
-    subcommands: {
-      count: command({ name: 'command|count', arity: 2, run: (ctx) => int(ctx.engine.commands.size) }),
-      list: command({
-        name: 'command|list',
-        arity: -2,
-        run: (ctx) => array([...ctx.engine.commands.keys()].map((name) => bulk(name))),
-      }),
-      info: command({
-        name: 'command|info',
-        arity: -2,
-        run: (ctx, argv) =>
-          array(
-            argv.slice(2).map((name) => {
-              const spec = ctx.engine.commands.get(name.toLowerCase());
-              if (!spec) return bulk(null);
-              const [first, last, step] = spec.keys ?? [0, 0, 0];
-              return array([
-                bulk(spec.name),
-                int(spec.arity),
-                array([status(spec.write ? 'write' : 'readonly')]),
-                int(first),
-                int(last),
-                int(step),
-              ]);
-            }),
-          ),
-      }),
-    },
-    run: (ctx) => array([...ctx.engine.commands.keys()].map((name) => bulk(name))),
   }),
 ];

@@ -39,7 +39,7 @@ function spop(ctx: CommandContext, argv: readonly Bin[]): Reply {
     const all = orderedMembers(set);
     ctx.db.delete(key);
     ctx.rewriteArgv(['DEL', key]);
-    ctx.dirty();
+    ctx.dirty(all.length);
     return bulkArray(all);
   }
   const popped = sample([...set.members], count, ctx.engine.rng);
@@ -47,7 +47,7 @@ function spop(ctx: CommandContext, argv: readonly Bin[]): Reply {
   // Redis replicates the pops as SREMs of up to 1024 members each.
   for (let i = 0; i < popped.length; i += 1024) ctx.alsoPropagate(['SREM', key, ...popped.slice(i, i + 1024)]);
   ctx.preventPropagation();
-  ctx.dirty();
+  ctx.dirty(popped.length);
   return bulkArray(popped);
 }
 
@@ -59,7 +59,7 @@ function srandmember(ctx: CommandContext, argv: readonly Bin[]): Reply {
   }
   const count = parseRandomCount(argv[2]!);
   const set = ctx.getSet(argv[1]!);
-  if (!set || count === 0) return EMPTY_ARRAY;
+  if (!set || count === 0n) return EMPTY_ARRAY;
   return bulkArray(sample(orderedMembers(set), count, ctx.engine.rng));
 }
 
@@ -80,7 +80,7 @@ function smove(ctx: CommandContext, argv: readonly Bin[]): Reply {
   }
   ctx.dirty();
   ctx.signalModified(source);
-  // The destination changed only if the member was not there yet.
+  // The destination changed only if it did not hold the member yet.
   if (target.add(member, ctx.limits)) {
     ctx.dirty();
     ctx.signalModified(destination);

@@ -54,13 +54,18 @@ export function setGeneric(ctx: CommandContext, key: Bin, value: Bin, o: StringO
   ctx.dirty();
   if (when !== null) {
     ctx.db.expires.set(key, when);
-    if (o.expire!.flag !== 'pxat') ctx.rewriteArgv(['SET', key, value, 'PXAT', String(when)]);
+    // Any expiry, PXAT included, goes out as `SET k v PXAT ms`: NX, XX and GET are dropped.
+    ctx.rewriteArgv(['SET', key, value, 'PXAT', String(when)]);
   }
   return reply;
 }
 
 export function setCommand(ctx: CommandContext, argv: readonly Bin[]): Reply {
-  return setGeneric(ctx, argv[1]!, argv[2]!, parseOptions(argv, 3, true), 'set');
+  const o = parseOptions(argv, 3, true);
+  const reply = setGeneric(ctx, argv[1]!, argv[2]!, o, 'set');
+  // The replica and the AOF get the SET without its GETs (a read has no business there).
+  if (o.get && !o.expire && ctx.propagateAs === null) ctx.rewriteArgv(argv.filter((a, j) => j < 3 || a.toLowerCase() !== 'get'));
+  return reply;
 }
 
 export function setexCommand(ctx: CommandContext, argv: readonly Bin[], flag: 'ex' | 'px'): Reply {

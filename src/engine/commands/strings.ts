@@ -1,9 +1,9 @@
-// String commands. Values are stored as plain Bin; APPEND and SETRANGE results as RawString,
-// because Redis keeps those "raw" whatever their length (OBJECT ENCODING shows it).
+// String commands. Values are stored as plain Bin; APPEND and SETRANGE change a RawString in
+// place, because Redis keeps those "raw" whatever their length (OBJECT ENCODING shows it).
 import type { Bin } from '../bytes.js';
 import type { CommandContext } from '../context.js';
 import { ERR } from '../errors.js';
-import { RawString, stringBytes } from '../keyspace/values.js';
+import { RawString, stringBytes, type StringValue } from '../keyspace/values.js';
 import { bulk, bulkArray, int, NIL, OK, type Reply } from '../resp/reply.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../util/long-double.js';
 import { fitsInt64, INT64_MIN, parseInt64, parseIntArg, parseSmallInt } from '../util/numbers.js';
@@ -13,8 +13,16 @@ import { command, fail, type CommandSpec } from './types.js';
 /** proto-max-bulk-len: the largest string APPEND and SETRANGE may build. */
 export const MAX_STRING_LENGTH = 512 * 1024 * 1024;
 
+/**
+ * The longest string V8 can hold (2^29 - 24 chars on 64-bit builds): 24 bytes short of
+ * proto-max-bulk-len, and a Bin is one char per byte.
+ */
+export const MAX_JS_STRING_LENGTH = 2 ** 29 - 24;
+
+/** checkStringLength, then the lab's own ceiling just below it. */
 function checkLength(length: number): void {
   if (length > MAX_STRING_LENGTH) fail(ERR.stringTooLong);
+  if (length > MAX_JS_STRING_LENGTH) fail(ERR.stringTooLongForLab(MAX_JS_STRING_LENGTH, MAX_STRING_LENGTH));
 }
 
 /** Below 10^15 both ways, a sum of two is exact in a double and far inside int64. */
@@ -62,18 +70,28 @@ export function addAsLongDouble(current: Bin | undefined, increment: Bin, notFlo
   return formatLongDoubleHuman(sum);
 }
 
-function getRange(value: Bin, startArg: number, endArg: number): Bin {
+/** The [start, end] range of GETRANGE, in int64 as Redis computes it (huge bounds stay exact). */
+function getRange(value: StringValue, startArg: bigint, endArg: bigint): Bin {
   let start = startArg;
   let end = endArg;
-  const length = value.length;
-  if (start < 0 && end < 0 && start > end) return '';
-  if (start < 0) start = length + start;
-  if (end < 0) end = length + end;
-  if (start < 0) start = 0;
-  if (end < 0) end = 0;
-  if (end >= length) end = length - 1;
-  if (start > end || length === 0) return '';
-  return value.slice(start, end + 1);
+  const length = BigInt(value.length);
+  if (start < 0n && end < 0n && start > end) return '';
+  if (start < 0n) start = length + start;
+  if (end < 0n) end = length + end;
+  if (start < 0n) start = 0n;
+  if (end < 0n) end = 0n;
+  if (end >= length) end = length - 1n;
+  if (start > end || length === 0n) return '';
+  return value.slice(Number(start), Number(end) + 1);
+}
+
+/** GETRANGE and its old name SUBSTR. */
+function getrange(ctx: CommandContext, argv: readonly Bin[]): Reply {
+  const start = parseInt64(argv[2]!);
+  const end = parseInt64(argv[3]!);
+  if (start === null || end === null) fail(ERR.notInteger);
+  const value = ctx.getStringValue(argv[1]!);
+  return bulk(value === undefined ? '' : getRange(value, start, end));
 }
 
 export const stringCommands: readonly CommandSpec[] = [
@@ -172,19 +190,22 @@ export const stringCommands: readonly CommandSpec[] = [
     keys: [1, 1, 1],
     run(ctx, argv) {
       const [, key, tail] = argv as [Bin, Bin, Bin];
-      const current = ctx.getString(key);
+      const current = ctx.getStringValue(key);
       if (current === undefined) {
         ctx.db.setKey(key, tail);
         ctx.dirty();
         return int(tail.length);
       }
-      checkLength(current.length + tail.length);
-      ctx.db.overwrite(key, new RawString(current + tail));
+      const length = current.length + tail.length;
+      checkLength(length);
+      const raw = ctx.unshareString(key, current);
+      raw.resize(length);
+      raw.write(length - tail.length, tail);
       ctx.dirty();
-      return int(current.length + tail.length);
+      return int(length);
     },
   }),
-  command({ name: 'strlen', arity: 2, keys: [1, 1, 1], run: (ctx, argv) => int(ctx.getString(argv[1]!)?.length ?? 0) }),
+  command({ name: 'strlen', arity: 2, keys: [1, 1, 1], run: (ctx, argv) => int(ctx.getStringValue(argv[1]!)?.length ?? 0) }),
   command({ name: 'incr', arity: 2, write: true, keys: [1, 1, 1], run: (ctx, argv) => incrBy(ctx, argv[1]!, 1n) }),
   command({ name: 'decr', arity: 2, write: true, keys: [1, 1, 1], run: (ctx, argv) => incrBy(ctx, argv[1]!, -1n) }),
   command({ name: 'incrby', arity: 3, write: true, keys: [1, 1, 1], run: (ctx, argv) => incrBy(ctx, argv[1]!, incrementArg(argv[2]!)) }),
@@ -221,25 +242,13 @@ export const stringCommands: readonly CommandSpec[] = [
     name: 'getrange',
     arity: 4,
     keys: [1, 1, 1],
-    run(ctx, argv) {
-      const start = parseIntArg(argv[2]!);
-      const end = parseIntArg(argv[3]!);
-      if (start === null || end === null) fail(ERR.notInteger);
-      const value = ctx.getString(argv[1]!);
-      return bulk(value === undefined ? '' : getRange(value, start, end));
-    },
+    run: getrange,
   }),
   command({
     name: 'substr',
     arity: 4,
     keys: [1, 1, 1],
-    run(ctx, argv) {
-      const start = parseIntArg(argv[2]!);
-      const end = parseIntArg(argv[3]!);
-      if (start === null || end === null) fail(ERR.notInteger);
-      const value = ctx.getString(argv[1]!);
-      return bulk(value === undefined ? '' : getRange(value, start, end));
-    },
+    run: getrange,
   }),
   command({
     name: 'setrange',
@@ -251,21 +260,24 @@ export const stringCommands: readonly CommandSpec[] = [
       const offset = parseIntArg(argv[2]!);
       if (offset === null) fail(ERR.notInteger);
       if (offset < 0) fail(ERR.offsetOutOfRange);
-      const current = ctx.getString(key);
+      const current = ctx.getStringValue(key);
       if (current === undefined) {
         if (patch.length === 0) return int(0);
         checkLength(offset + patch.length);
-        ctx.db.setKey(key, new RawString('\0'.repeat(offset) + patch));
+        const created = RawString.ofBytes(new Uint8Array(offset + patch.length));
+        created.write(offset, patch);
+        ctx.db.setKey(key, created);
         ctx.dirty();
-        return int(offset + patch.length);
+        return int(created.length);
       }
       if (patch.length === 0) return int(current.length);
       checkLength(offset + patch.length);
-      const padded = current.length < offset ? current + '\0'.repeat(offset - current.length) : current;
-      const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
-      ctx.db.overwrite(key, new RawString(next));
+      const raw = ctx.unshareString(key, current);
+      // sdsgrowzero: only a longer string changes length.
+      if (offset + patch.length > raw.length) raw.resize(offset + patch.length);
+      raw.write(offset, patch);
       ctx.dirty();
-      return int(next.length);
+      return int(raw.length);
     },
   }),
 ];

@@ -11,6 +11,11 @@ export interface CommandSpec {
   readonly arity: number;
   /** Changes the dataset: propagated to the AOF and replicas when it did. */
   readonly write: boolean;
+  /**
+   * A read command that may still change a value (PFCOUNT caching the cardinality in the HLL's
+   * header): propagated when it did, as Redis's call() propagates whatever made the server dirty.
+   */
+  readonly mayReplicate?: boolean;
   /** Refused inside MULTI (handled before queueing). */
   readonly noMulti?: boolean;
   /** Key positions as COMMAND reports them: first, last (negative from the end), step. */

@@ -8,12 +8,12 @@ import { ZSetValue } from '../keyspace/values.js';
 import { bulk, bulkArray, EMPTY_ARRAY, int, NIL, type Reply } from '../resp/reply.js';
 import { stringMatch } from '../util/glob.js';
 import { formatDouble, parseDouble, parseIntArg } from '../util/numbers.js';
-import { parseRandomCount, sample } from './random-count.js';
+import { checkPairCount, parseRandomCount, sample } from './random-count.js';
 import { collectionScan, scanItems, scanReply } from './scan.js';
 import { command, fail, type CommandSpec } from './types.js';
 import { entriesReply, zcount, zlexcount, zrangeCommand, zrangestore, zremrange } from './zset-range-commands.js';
 
-function zadd(ctx: CommandContext, argv: readonly Bin[], incrOnly: boolean): Reply {
+export function zadd(ctx: CommandContext, argv: readonly Bin[], incrOnly: boolean): Reply {
   const flags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrOnly };
   let scoreIndex = 2;
   if (!incrOnly) {
@@ -100,9 +100,9 @@ function zrandmember(ctx: CommandContext, argv: readonly Bin[]): Reply {
   const count = parseRandomCount(argv[2]!);
   if (argv.length > 4 || (argv.length === 4 && argv[3]!.toLowerCase() !== 'withscores')) fail(ERR.syntax);
   const withScores = argv.length === 4;
-  if (withScores && Math.abs(count) > 2 ** 62) fail(ERR.valueOutOfRange);
+  if (withScores) checkPairCount(count);
   const zset = ctx.getZSet(argv[1]!);
-  if (!zset || count === 0) return EMPTY_ARRAY;
+  if (!zset || count === 0n) return EMPTY_ARRAY;
   return entriesReply(sample(zset.sorted, count, ctx.engine.rng), withScores);
 }
 

@@ -3,33 +3,30 @@
 // so each collection remembers its encoding instead of deriving it from its size.
 import type { Bin } from '../bytes.js';
 import { parseInt64 } from '../util/numbers.js';
-import { Deque } from './deque.js';
+import { DEFAULT_QUICKLIST_OPTIONS, Quicklist, type QuicklistOptions } from './quicklist.js';
 import type { EncodingLimits } from './limits.js';
+import { RawString } from './raw-string.js';
 import { StreamValue } from './stream.js';
 
 export { StreamValue };
 
-/**
- * A string whose encoding Redis will not reconsider: APPEND and SETRANGE results stay "raw"
- * whatever their length; INCRBYFLOAT results are never turned into "int".
- */
-/**
- * A string whose encoding is not the one Redis would pick for its bytes today: INCRBYFLOAT's
- * raw/embstr numbers, or COPY's private copy of a shared integer ('int', refcount 1).
- */
-export class RawString {
-  constructor(
-    readonly value: Bin,
-    readonly encoding: 'raw' | 'embstr' | 'int' = 'raw',
-  ) {}
-}
+export { RawString };
 
 export class ListValue {
   readonly type = 'list';
-  readonly items: Deque<Bin>;
-  constructor(items?: Iterable<Bin>) {
-    this.items = new Deque(items);
+  readonly items: Quicklist;
+  /**
+   * A list of `items` with node sizes from `options` (a new list takes the configuration's
+   * list-max-listpack-size and list-compress-depth; SORT … STORE takes the defaults).
+   */
+  constructor(items?: Iterable<Bin> | Quicklist, options: QuicklistOptions = DEFAULT_QUICKLIST_OPTIONS) {
+    this.items = items instanceof Quicklist ? items : new Quicklist(options, items);
   }
+}
+
+/** The options redis gives a list it creates now (quicklistSetOptions from the configuration). */
+export function listOptions(limits: EncodingLimits): QuicklistOptions {
+  return { fill: limits.listMaxListpackSize, compress: limits.listCompressDepth };
 }
 
 export class HashValue {
@@ -171,6 +168,8 @@ export class ZSetValue {
 }
 
 export type RedisValue = Bin | RawString | ListValue | HashValue | SetValue | ZSetValue | StreamValue;
+/** A string value: both kinds have `length`, `charCodeAt` and `slice`, so readers need not care. */
+export type StringValue = Bin | RawString;
 export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 
 export function typeOf(value: RedisValue): TypeName {
@@ -198,8 +197,7 @@ export function objectEncoding(value: RedisValue): string {
 
 /** An estimate of the memory a value takes, for INFO and copy-on-write accounting. */
 export function valueBytes(value: RedisValue): number {
-  if (typeof value === 'string') return value.length;
-  if (value instanceof RawString) return value.value.length;
+  if (typeof value === 'string' || value instanceof RawString) return value.length;
   let bytes = 64;
   switch (value.type) {
     case 'list':

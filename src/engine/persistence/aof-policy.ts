@@ -74,6 +74,21 @@ export class AofPersistence {
     if (this.writer && this.fsyncPolicy === 'everysec') await this.everysecFsync(this.writer, now);
   }
 
+  /**
+   * The earliest time (server clock) at which the AOF's part of serverCron can have work, if
+   * nothing else happens before: now when writes wait in aof_buf, the end of a background fsync,
+   * or the next second after the last fsync when bytes wait for one.
+   */
+  nextCronWork(now: number): number {
+    const writer = this.writer;
+    if (!writer) return Infinity;
+    if (writer.pendingBytes > 0) return now;
+    if (this.fsyncPolicy !== 'everysec') return Infinity;
+    if (this.fsyncInFlight) return this.fsyncInFlight.until;
+    if (writer.unsyncedBytes === 0 || this.fsyncSuspendedByChild()) return Infinity;
+    return Math.max(now, (Math.floor(writer.lastFsyncAt / 1000) + 1) * 1000);
+  }
+
   /** SHUTDOWN: aof_buf written and fsynced one last time. */
   async flushAndSync(): Promise<void> {
     await this.core.io.run(() => this.writeAndSync());
@@ -159,6 +174,8 @@ export class AofPersistence {
 
   private async startFromDataset(): Promise<void> {
     const core = this.core;
+    // Redis starts this with a background rewrite, and counts it as one.
+    core.status.aofRewrites++;
     const location = core.aofLocation;
     const preamble = core.config.getBool('aof-use-rdb-preamble');
     const base = preamble ? concatChunks(snapshotRdb(core, true)) : rewriteCommandsBytes(core).bytes;

@@ -25,8 +25,9 @@ export function persistenceCommands(server: PersistentServer): CommandSpec[] {
         const schedule = argv.length > 1 && argv[1]!.toLowerCase() === 'schedule';
         if (argv.length > 2 || (argv.length === 2 && !schedule)) fail(ERR.syntax);
         if (server.job?.kind === 'rdb') fail(ERR.bgsaveInProgress);
-        if (server.job) {
-          if (!schedule) fail(ERR.bgsaveDuringRewrite);
+        // Inside EXEC nothing forks: the save waits for serverCron, as in Redis.
+        if (server.job || server.engine.inExec) {
+          if (!schedule && !server.engine.inExec) fail(ERR.bgsaveDuringRewrite);
           server.status.bgsaveScheduled = true;
           return status('Background saving scheduled');
         }
@@ -39,7 +40,7 @@ export function persistenceCommands(server: PersistentServer): CommandSpec[] {
       arity: 1,
       run() {
         if (server.job?.kind === 'aof') fail(ERR.rewriteInProgress);
-        if (server.job) {
+        if (server.job || server.engine.inExec) {
           server.scheduleRewrite();
           return status('Background append only file rewriting scheduled');
         }

@@ -17,7 +17,7 @@ const RELOAD_OPTIONS = 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NO
 /** emptyData: every database emptied, watchers told, nothing propagated. */
 function emptyData(ctx: CommandContext): void {
   for (const db of ctx.engine.dbs) {
-    ctx.engine.watches.touchAllInDb(db, null);
+    ctx.engine.signalFlushedDb(db);
     db.clear();
   }
 }

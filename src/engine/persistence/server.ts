@@ -5,14 +5,13 @@
 // write of aof_buf (and, under appendfsync always, one fsync before any reply leaves). What
 // happens is announced on `events`.
 import { ERR } from '../errors.js';
-import { type Config, encodingLimits } from '../config.js';
+import type { Config } from '../config.js';
 import { Engine, type Client } from '../engine.js';
 import type { AofFeed } from '../aof/feed.js';
 import type { AofLocation, AofWriter } from '../aof/writer.js';
 import { error, type Reply } from '../resp/reply.js';
 import { AofPersistence } from './aof-policy.js';
 import { persistenceCommands } from './commands.js';
-import { configCommand } from './config-command.js';
 import { BlockedCommandError, type PersistentServerOptions, type ServerCore } from './core.js';
 import { debugCommand } from './debug-reload.js';
 import type { Disk } from './disk.js';
@@ -64,7 +63,7 @@ export class PersistentServer implements ServerCore {
     const config = options.config;
     this.engine = new Engine({
       clock: options.clock,
-      limits: encodingLimits(config),
+      config,
       databases: config.getNumber('databases'),
       ...(options.rng ? { rng: options.rng } : {}),
     });
@@ -72,17 +71,15 @@ export class PersistentServer implements ServerCore {
     this.snapshots = new Snapshots(this);
     this.rewrite = new AofRewrite(this, this.aofPart);
     this.cow = new CopyOnWrite(this.engine, this.status);
-    this.engine.registerCommands([
-      ...persistenceCommands(this),
-      debugCommand(this, this.engine.commands.get('debug')!),
-      configCommand({ config, applied: (name, value) => this.configApplied(name, value), resetStats: () => this.resetStats() }),
-    ]);
+    this.engine.registerCommands([...persistenceCommands(this), debugCommand(this, this.engine.commands.get('debug')!)]);
+    config.onChange((name, value) => this.configApplied(name, value));
     this.engine.diskErrorRefusal = () => this.diskErrorRefusal();
     this.engine.onPropagate((unit) => {
       if (this.job) this.cow.track(unit);
     });
     this.engine.infoProviders.set('persistence', () => persistenceInfo(this));
     this.engine.onEvent((event) => {
+      if (event === 'resetstat') this.status.aofDelayedFsync = 0;
       // FLUSHALL saves at once when save points exist, so the empty dataset is what survives.
       if (event === 'flushall' && this.savePoints().length > 0 && !this.job) this.requestBlockingSave();
     });
@@ -223,6 +220,19 @@ export class PersistentServer implements ServerCore {
   }
 
   /**
+   * The earliest time (server clock) at which serverCron can do anything, if no command runs
+   * before it: a simulator may skip the ticks before it, which would each have done nothing.
+   */
+  nextCronWork(): number {
+    const now = this.engine.clock.now();
+    if (this.job || this.status.rewriteScheduled || this.status.bgsaveScheduled) return now;
+    if (this.engine.dbs.some((db) => db.expires.size > 0)) return now;
+    const aof = this.aof;
+    if (aof && this.autoRewriteDue(aof)) return now;
+    return Math.min(this.aofPart.nextCronWork(now), this.snapshots.nextSavePoint(now), this.engine.nextBlockedTimeout() ?? Infinity);
+  }
+
+  /**
    * SHUTDOWN: background work finishes, the AOF is written and fsynced, and the final snapshot is
    * saved when save points exist ('default'), always ('save', SHUTDOWN SAVE) or never ('nosave').
    * A failed save rejects, and the server can go on serving, as Redis refuses to exit then.
@@ -290,16 +300,8 @@ export class PersistentServer implements ServerCore {
 
   /** CONFIG SET appendonly acts at once: the reply waits until the AOF is on or off. */
   private configApplied(name: string, value: string): void {
-    // The encoding thresholds apply to the next conversion, as in Redis.
-    Object.assign(this.engine.limits, encodingLimits(this.config));
     if (name !== 'appendonly') return;
     if (value === 'yes' && !this.aof) this.block(this.aofPart.enable());
     if (value === 'no' && this.aof) this.block(this.aofPart.disable());
-  }
-
-  private resetStats(): void {
-    this.engine.stats.commandsProcessed = 0;
-    this.engine.stats.expiredKeys = 0;
-    this.status.aofDelayedFsync = 0;
   }
 }

@@ -19,17 +19,35 @@ export class Snapshots {
   constructor(private readonly core: ServerCore) {}
 
   savePoints(): { seconds: number; changes: number }[] {
-    const numbers = this.core.config.get('save').split(' ').filter(Boolean).map(Number);
+    // Read every cron tick: parsed again only when CONFIG SET save changed it.
+    const text = this.core.config.get('save');
+    if (text === this.parsed.text) return this.parsed.points;
+    const numbers = text.split(' ').filter(Boolean).map(Number);
     const points: { seconds: number; changes: number }[] = [];
     for (let i = 0; i + 1 < numbers.length; i += 2) points.push({ seconds: numbers[i]!, changes: numbers[i + 1]! });
+    this.parsed = { text, points };
     return points;
   }
+
+  private parsed: { text: string | null; points: { seconds: number; changes: number }[] } = { text: null, points: [] };
 
   savePointReached(now: number): boolean {
     const { status, engine } = this.core;
     if (!status.lastBgsaveOk && now - status.lastBgsaveTryAt < BGSAVE_RETRY_DELAY_MS) return false;
     const sinceSave = now / 1000 - status.lastSaveUnix;
     return this.savePoints().some((p) => engine.dirty >= p.changes && sinceSave > p.seconds);
+  }
+
+  /** The earliest time a save point can be reached if nothing changes meanwhile (Infinity: never). */
+  nextSavePoint(now: number): number {
+    const { status, engine } = this.core;
+    if (!status.lastBgsaveOk) return now;
+    let earliest = Infinity;
+    for (const point of this.savePoints()) {
+      // "now / 1000 − lastsave > seconds", first true one millisecond after the boundary.
+      if (engine.dirty >= point.changes) earliest = Math.min(earliest, Math.max(now, (status.lastSaveUnix + point.seconds) * 1000 + 1));
+    }
+    return earliest;
   }
 
   /** SAVE: the snapshot is taken now; the reply waits for the file. */

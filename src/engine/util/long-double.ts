@@ -125,11 +125,26 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
   return r.value;
 }
 
-/** printf("%.17Lf") then Redis's LD_STR_HUMAN trimming of trailing zeros (and "-0" → "0"). */
-export function formatLongDoubleHuman(v: LongDouble): string {
+/** The long double holding a double's value exactly (what C's implicit conversion gives). */
+export function longDoubleOf(d: number): LongDouble {
+  if (Number.isNaN(d)) return { kind: 'nan' };
+  const negative = d < 0 || Object.is(d, -0);
+  if (!Number.isFinite(d)) return { kind: 'inf', negative };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, d);
+  const biased = (view.getUint16(0) >> 4) & 0x7ff;
+  const fraction = view.getBigUint64(0) & ((1n << 52n) - 1n);
+  // Normal: 1.fraction × 2^(biased − 1023); subnormal: 0.fraction × 2^−1022.
+  return biased === 0
+    ? { kind: 'finite', negative, mantissa: fraction, exponent: -1074 }
+    : { kind: 'finite', negative, mantissa: fraction | (1n << 52n), exponent: biased - 1075 };
+}
+
+/** printf("%.<digits>Lf"): the exact value rounded half to even, as glibc prints it. */
+export function formatFixed(v: LongDouble, digits: number): string {
   if (v.kind === 'nan') return 'nan';
   if (v.kind === 'inf') return v.negative ? '-inf' : 'inf';
-  const scale = 10n ** 17n;
+  const scale = 10n ** BigInt(digits);
   let scaled: bigint;
   if (v.exponent >= 0) {
     scaled = (v.mantissa << BigInt(v.exponent)) * scale;
@@ -140,8 +155,14 @@ export function formatLongDoubleHuman(v: LongDouble): string {
     const r2 = (num % den) * 2n;
     if (r2 > den || (r2 === den && (scaled & 1n) === 1n)) scaled++;
   }
-  const text = scaled.toString().padStart(18, '0');
-  let out = `${text.slice(0, -17)}.${text.slice(-17)}`.replace(/0+$/, '').replace(/\.$/, '');
-  if (v.negative) out = '-' + out;
+  const text = scaled.toString().padStart(digits + 1, '0');
+  const out = digits > 0 ? `${text.slice(0, -digits)}.${text.slice(-digits)}` : text;
+  return v.negative ? '-' + out : out;
+}
+
+/** printf("%.17Lf") then Redis's LD_STR_HUMAN trimming of trailing zeros (and "-0" → "0"). */
+export function formatLongDoubleHuman(v: LongDouble): string {
+  if (v.kind !== 'finite') return formatFixed(v, 17);
+  const out = formatFixed(v, 17).replace(/0+$/, '').replace(/\.$/, '');
   return out === '-0' ? '0' : out;
 }

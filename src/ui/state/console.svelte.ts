@@ -38,7 +38,8 @@ export class ConsoleState {
     this.busy = true;
     try {
       const result = await this.run(command);
-      if (result) {
+      if (result?.clearScreen) this.clear();
+      else if (result) {
         this.append({ prompt, command, output: result.text, isError: result.isError });
         this.prompt = promptFor(result.db, result.inTransaction);
       }

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { Reply } from '../../../src/engine/resp/reply.js';
 import type { Rules } from '../../support/differential.js';
-import { keyArb, sortArray, sortPairs, valueArb, scanElements } from '../../support/differential.js';
+import { HUGE_COUNTS, HUGE_PAIR_COUNTS, keyArb, sortArray, sortPairs, valueArb, scanElements } from '../../support/differential.js';
 
 const fieldArb = fc.oneof(fc.constantFrom('f1', 'f2', 'f3', 'n', ''), fc.constantFrom('x'.repeat(65)), valueArb);
 const numberArb = fc.constantFrom('1', '-1', '10', '0.5', 'x', '9223372036854775807', '1e3', 'inf', '', '-0.1', '3.0e2');
@@ -24,7 +24,7 @@ export const hashCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   fc.tuple(fc.constantFrom('HLEN', 'HGETALL', 'HKEYS', 'HVALS'), keyArb).map(([c, k]) => [c, k]),
   fc.tuple(keyArb, fieldArb, numberArb).map(([k, f, n]) => ['HINCRBY', k, f, n]),
   fc.tuple(keyArb, fieldArb, numberArb).map(([k, f, n]) => ['HINCRBYFLOAT', k, f, n]),
-  fc.tuple(keyArb, fc.constantFrom<string[]>([], ['1'], ['-3'], ['0'], ['5', 'WITHVALUES'], ['-2', 'withvalues'], ['x'], ['1', 'FOO'], ['1', 'WITHVALUES', 'x'])).map(([k, o]) => ['HRANDFIELD', k, ...o]),
+  fc.tuple(keyArb, fc.constantFrom<string[]>([], ['1'], ['-3'], ['0'], ['5', 'WITHVALUES'], ['-2', 'withvalues'], ['x'], ['1', 'FOO'], ['1', 'WITHVALUES', 'x'], ...HUGE_PAIR_COUNTS.map((n) => [n, 'WITHVALUES']), ...HUGE_COUNTS.map((n) => [n]))).map(([k, o]) => ['HRANDFIELD', k, ...o]),
   fc.tuple(keyArb, fc.constantFrom<string[]>(['0'], ['0', 'MATCH', 'f*'], ['0', 'COUNT', '100'], ['x'], ['0', 'TYPE', 'hash'])).map(([k, o]) => ['HSCAN', k, ...o]),
   fc.constantFrom<string[]>(['HSET', 'k1', 'f'], ['HMSET', 'k1', 'f', 'v', 'g']),
 );

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { Reply } from '../../../src/engine/resp/reply.js';
 import type { LabHandle, Rules } from '../../support/differential.js';
-import { keyArb, sortArray, valueArb, scanElements } from '../../support/differential.js';
+import { HUGE_COUNTS, keyArb, sortArray, valueArb, scanElements } from '../../support/differential.js';
 
 const memberArb = fc.oneof(fc.constantFrom('1', '2', '3', '-5', 'a', 'b', '10'), valueArb);
 
@@ -41,8 +41,8 @@ export const setCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   fc.tuple(fc.constantFrom('SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE'), keyArb, fc.array(keyArb, { minLength: 1, maxLength: 3 })).map(([c, d, ks]) => [c, d, ...ks]),
   fc.tuple(keyArb, keyArb, fc.constantFrom<string[]>([], ['LIMIT', '1'], ['LIMIT', '0'], ['LIMIT', '-1'], ['FOO'])).map(([a, b, o]) => ['SINTERCARD', '2', a, b, ...o]),
   fc.constantFrom<string[]>(['SINTERCARD', '0', 'k1'], ['SINTERCARD', '3', 'k1'], ['SINTERCARD', 'x', 'k1']),
-  fc.tuple(keyArb, fc.constantFrom<string[]>([], ['1'], ['2'], ['0'], ['100'], ['-1'], ['x'], ['1', '2'])).map(([k, o]) => ['SPOP', k, ...o]),
-  fc.tuple(keyArb, fc.constantFrom<string[]>([], ['1'], ['3'], ['-4'], ['0'], ['100'], ['x'], ['1', '2'])).map(([k, o]) => ['SRANDMEMBER', k, ...o]),
+  fc.tuple(keyArb, fc.constantFrom<string[]>([], ['1'], ['2'], ['0'], ['100'], ['-1'], ['x'], ['1', '2'], ['-0'], ['9223372036854775807'], ['9223372036854775808'])).map(([k, o]) => ['SPOP', k, ...o]),
+  fc.tuple(keyArb, fc.constantFrom<string[]>([], ['1'], ['3'], ['-4'], ['0'], ['100'], ['x'], ['1', '2'], ...HUGE_COUNTS.map((n) => [n]))).map(([k, o]) => ['SRANDMEMBER', k, ...o]),
   fc.tuple(keyArb, fc.constantFrom<string[]>(['0'], ['0', 'MATCH', '1*'], ['0', 'COUNT', '100'], ['x'])).map(([k, o]) => ['SSCAN', k, ...o]),
 );
 

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import type { Reply } from '../../../src/engine/resp/reply.js';
 import type { Rules } from '../../support/differential.js';
-import { keyArb, valueArb, scanElements } from '../../support/differential.js';
+import { HUGE_COUNTS, HUGE_PAIR_COUNTS, keyArb, valueArb, scanElements } from '../../support/differential.js';
 
 const memberArb = fc.oneof(fc.constantFrom('a', 'b', 'c', 'd', 'm', ''), fc.constantFrom('x'.repeat(65)), valueArb);
 const scoreArb = fc.oneof(
@@ -39,7 +39,7 @@ export const zsetCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   fc.tuple(keyArb, boundArb, boundArb).map(([k, a, b]) => ['ZREMRANGEBYSCORE', k, a, b]),
   fc.tuple(fc.constantFrom('ZPOPMIN', 'ZPOPMAX'), keyArb, fc.constantFrom<string[]>([], ['1'], ['2'], ['0'], ['-1'], ['x'], ['10'], ['1', '2'])).map(([c, k, o]) => [c, k, ...o]),
   fc.tuple(keyArb, keyArb, indexArb, indexArb, fc.constantFrom<string[]>([], ['REV'], ['BYSCORE'], ['WITHSCORES'], ['BYSCORE', 'LIMIT', '0', '1'])).map(([d, s, a, b, o]) => ['ZRANGESTORE', d, s, a, b, ...o]),
-  fc.tuple(keyArb, fc.constantFrom<string[]>([], ['1'], ['-3'], ['0'], ['2', 'WITHSCORES'], ['x'], ['1', 'FOO'])).map(([k, o]) => ['ZRANDMEMBER', k, ...o]),
+  fc.tuple(keyArb, fc.constantFrom<string[]>([], ['1'], ['-3'], ['0'], ['2', 'WITHSCORES'], ['x'], ['1', 'FOO'], ...HUGE_PAIR_COUNTS.map((n) => [n, 'WITHSCORES']), ...HUGE_COUNTS.map((n) => [n]))).map(([k, o]) => ['ZRANDMEMBER', k, ...o]),
   fc.tuple(keyArb, fc.constantFrom<string[]>(['0'], ['0', 'MATCH', 'a*'], ['0', 'COUNT', '100'], ['x'])).map(([k, o]) => ['ZSCAN', k, ...o]),
   // Lex commands on the equal-score key.
   fc.array(memberArb, { minLength: 1, maxLength: 4 }).map((ms) => ['ZADD', 'lex', ...ms.flatMap((m) => ['0', m])]),

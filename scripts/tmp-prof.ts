@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { rdbCodec } from '../src/engine/index.js';
+import { validateScenario } from '../src/scenario/scenario.js';
+import { runScenario } from '../src/sim/run-scenario.js';
+import { MemoryStore } from '../src/storage/memory-store.js';
+const v = validateScenario(JSON.parse(readFileSync('/work/main/public/scenarios/' + (process.argv[2] ?? 'rdb-1h') + '.json', 'utf8')));
+if (!v.ok) throw new Error(v.errors.join());
+const t = performance.now();
+const r = await runScenario(v.scenario, { backend: new MemoryStore(), rdb: rdbCodec });
+const ms = performance.now() - t;
+console.log(JSON.stringify({ ms: Math.round(ms), acked: r.acknowledgedWrites, perSec: Math.round(r.acknowledgedWrites / ms * 1000), turns: r.stats.turns, lat: r.latencyMs, thr: r.throughput }));
