@@ -80,6 +80,8 @@ const DIRECTIVES: readonly Directive[] = [
   { name: 'lazyfree-lazy-eviction', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'repl-diskless-sync', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'repl-backlog-size', kind: { type: 'memory', min: 1, max: LLONG_MAX }, defaultValue: '1048576' },
+  // cli serve's replicas (SYNC) get no PINGs: the period is kept, not used.
+  { name: 'repl-ping-replica-period', kind: { type: 'int', min: 1, max: INT_MAX }, defaultValue: '10', alias: 'repl-ping-slave-period' },
   // Accepted as redis-server accepts them, with no observable effect on the lab's replies: it
   // frees memory at once, tracks no latency and runs no scripts.
   { name: 'lazyfree-lazy-server-del', kind: { type: 'bool' }, defaultValue: 'no' },

@@ -147,6 +147,8 @@ export class Engine {
   private maxmemory = 0;
 
   private callDepth = 0;
+  /** The command a client runs directly (the outermost call), while it runs. */
+  private topCommand: CommandSpec | null = null;
   private pending: PropagatedCommand[] = [];
   private readonly sinks: PropagationSink[] = [];
   private readonly listeners: ((event: EngineEvent) => void)[] = [];
@@ -308,7 +310,10 @@ export class Engine {
 
   /** Redis's call(): runs the command and propagates what it changed. */
   call(client: Client, spec: CommandSpec, argv: readonly Bin[]): Reply {
-    if (this.callDepth === 0) this.commandTime = this.clock.now();
+    if (this.callDepth === 0) {
+      this.commandTime = this.clock.now();
+      this.topCommand = spec;
+    }
     this.callDepth++;
     const ctx = new CommandContext(this, client);
     const dirtyBefore = this.dirty;
@@ -331,7 +336,10 @@ export class Engine {
       this.pending.push({ db: client.db, argv: ctx.propagateAs ?? [...argv] });
     }
     this.callDepth--;
-    if (this.callDepth === 0) this.flushPropagation();
+    if (this.callDepth === 0) {
+      this.flushPropagation();
+      this.topCommand = null;
+    }
     return reply;
   }
 
@@ -606,10 +614,13 @@ export class Engine {
     if (this.pending.length === 0) return;
     const ops = this.pending;
     this.pending = [];
+    // propagatePendingCommands: a command run directly that touches arbitrary keys (SCAN,
+    // RANDOMKEY: only their lazy expiries) is not wrapped, as active expiry is not.
+    const wrap = ops.length > 1 && !(this.topCommand && commandFlags(this.topCommand).has('touches_arbitrary_keys'));
     const unit: PropagatedCommand[] =
-      // propagatePendingCommands: MULTI takes the first command's db (a SELECT goes before it),
-      // EXEC the last one's (so none is needed).
-      ops.length > 1 ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }] : ops;
+      // MULTI takes the first command's db (a SELECT goes before it), EXEC the last one's (so
+      // none is needed).
+      wrap ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }] : ops;
     for (const sink of this.sinks) sink(unit);
   }
 }

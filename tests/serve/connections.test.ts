@@ -34,6 +34,31 @@ async function onBoth<T>(scenario: (port: number) => Promise<T>): Promise<{ redi
   return { redis: results[0]!, lab: results[1]! };
 }
 
+/**
+ * A replica's view (SYNC) of `writes`, sent after `setup` (and `waitMs` later): the RDB's magic,
+ * the replies and the stream after the RDB, up to a marker SET the helper sends last.
+ */
+async function replicationStream(port: number, setup: string[][], writes: string[][], waitMs = 0) {
+  const writer = await RedisConnection.open(port);
+  await writer.pipeline([...setup, ['CONFIG', 'SET', 'repl-ping-replica-period', '3600']]);
+  await sleep(waitMs);
+  const replica = await RawClient.open(port);
+  replica.send('SYNC\r\n');
+  // Newlines keep the link alive while the primary prepares the payload.
+  const header = /^\n*\$(\d+)\r\n/;
+  const rdbEnd = (text: string) => {
+    const m = header.exec(text);
+    return m ? m[0].length + Number(m[1]) : -1;
+  };
+  const synced = await replica.until((text) => rdbEnd(text) >= 0 && text.length >= rdbEnd(text), 10_000);
+  const rdb = synced.slice(header.exec(synced)![0].length, rdbEnd(synced));
+  const replies = await writer.pipeline([...writes, ['SET', 'marker', 'last']]);
+  const stream = (await replica.until((text) => text.endsWith('$6\r\nmarker\r\n$4\r\nlast\r\n'))).slice(rdbEnd(synced));
+  replica.close();
+  writer.close();
+  return { rdbMagic: rdb.slice(0, 9), replies, stream };
+}
+
 const encode = (...argv: string[]) => `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -258,6 +283,31 @@ describe('connection commands', () => {
     });
     expect(result.lab).toEqual(result.redis);
     expect(result.lab.blocked).toBe(true);
+  });
+
+  it('streams to a SYNC connection what redis streams to it: the RDB, then every write with its SELECTs and MULTI/EXEC', async () => {
+    const writes = [
+      ['SET', 'a', '1'], ['INCR', 'a'], ['GET', 'a'], ['SET', 'b', 'x', 'PXAT', '4102444800000'], ['GETDEL', 'b'], ['DEL', 'nothing'],
+      ['MULTI'], ['LPUSH', 'l', '1', '2'], ['RPOPLPUSH', 'l', 'm'], ['EXEC'], ['SELECT', '3'], ['HSET', 'h', 'f', 'v'], ['EXPIREAT', 'h', '4102444800'],
+      ['SELECT', '0'],
+    ];
+    const result = await onBoth((port) => replicationStream(port, [['SET', 'before', 'sync']], writes));
+    expect(result.lab).toEqual(result.redis);
+    expect(result.lab.rdbMagic).toBe('REDIS0010');
+  });
+
+  it('propagates lazy expiry by SCAN and RANDOMKEY as lone DELs, and by other commands inside MULTI/EXEC, as redis does', async () => {
+    const expiring = (...keys: string[]) => keys.map((k) => ['SET', k, 'v', 'PX', '1']);
+    const result = await onBoth(async (port) => {
+      const scan = await replicationStream(port, [['DEBUG', 'SET-ACTIVE-EXPIRE', '0'], ['FLUSHALL'], ...expiring('s1', 's2', 'm1', 'm2')], [['SCAN', '0', 'MATCH', 's*'], ['MGET', 'm1', 'm2']], 20);
+      // RANDOMKEY deletes every expired key it draws, in a random order: compared as a multiset.
+      const random = await replicationStream(port, [['FLUSHALL'], ...expiring('r1', 'r2')], [['RANDOMKEY']], 20);
+      const conn = await RedisConnection.open(port);
+      await conn.command('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      conn.close();
+      return { scan: scan.stream, random: random.stream.split(/(?=\*\d+\r\n)/).sort() };
+    });
+    expect(result.lab).toEqual(result.redis);
   });
 
   it('refuses SHUTDOWN inside MULTI and SHUTDOWN ABORT without a shutdown in progress, as redis does', async () => {

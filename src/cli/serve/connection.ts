@@ -33,6 +33,8 @@ export class Connection {
   /** The reply of the command running now is dropped (it follows a CLIENT REPLY SKIP). */
   skippingReply = false;
   monitor = false;
+  /** SYNC made it a replica: it gets the replication stream and no replies. */
+  replica = false;
   /** When the output first stayed above the soft limit (0: it is below). */
   softLimitSince = 0;
   readonly addr: string;

@@ -168,6 +168,7 @@ export class EventLoop {
       if (limits.hardExceeded(conn)) this.closeOverLimit(conn);
     });
     for (const monitor of this.clients.monitors) touched.add(monitor);
+    for (const replica of this.clients.replicas) touched.add(replica);
     const now = Date.now();
     for (const conn of touched) {
       if (!conn.closed && limits.exceeded(conn, now)) this.closeOverLimit(conn);
@@ -207,7 +208,7 @@ export class EventLoop {
     const now = Date.now();
     const idleMs = this.server.config.getNumber('timeout') * 1000;
     for (const conn of [...this.clients.all()]) {
-      if (idleMs > 0 && !conn.client.blocked && !conn.monitor && now - conn.lastInteraction > idleMs) {
+      if (idleMs > 0 && !conn.client.blocked && !conn.monitor && !conn.replica && now - conn.lastInteraction > idleMs) {
         this.options.log('Closing idle client');
         conn.close();
       } else if (this.options.limits.exceeded(conn, now)) this.closeOverLimit(conn);

@@ -1,5 +1,5 @@
 // The connected clients: by engine client (what a command sees), by id (CLIENT KILL ID, CLIENT
-// UNBLOCK), in connection order (CLIENT LIST), and those in MONITOR mode.
+// UNBLOCK), in connection order (CLIENT LIST), those in MONITOR mode and the replicas (SYNC).
 import type { Client } from '../../engine/index.js';
 import type { Connection } from './connection.js';
 
@@ -7,6 +7,7 @@ export class ClientRegistry {
   private readonly byClient = new Map<Client, Connection>();
   private readonly byId = new Map<number, Connection>();
   private readonly monitoring = new Set<Connection>();
+  private readonly replicaSet = new Set<Connection>();
 
   /** Called when the first client starts or the last one stops monitoring. */
   constructor(private readonly monitorsChanged: (any: boolean) => void) {}
@@ -20,10 +21,19 @@ export class ClientRegistry {
     this.byClient.delete(conn.client);
     this.byId.delete(conn.id);
     this.removeMonitor(conn);
+    this.replicaSet.delete(conn);
   }
 
   get monitors(): ReadonlySet<Connection> {
     return this.monitoring;
+  }
+
+  get replicas(): ReadonlySet<Connection> {
+    return this.replicaSet;
+  }
+
+  addReplica(conn: Connection): void {
+    this.replicaSet.add(conn);
   }
 
   addMonitor(conn: Connection): void {

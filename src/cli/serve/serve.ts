@@ -8,6 +8,7 @@ import { CRON_INTERVAL_MS, startPersistentServer } from '../persistent-server.js
 import { clientCommand } from './client-command.js';
 import { connectionCommands } from './connection-commands.js';
 import { debugSleepCommand } from './debug-sleep.js';
+import { syncCommand } from './sync-command.js';
 import { Connection } from './connection.js';
 import { EventLoop } from './event-loop.js';
 import { OutputLimits } from './output-limits.js';
@@ -74,6 +75,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     clientCommand({ engine, clients, pause: (until, writes) => running.pause(until, writes), unpause: () => running.unpause() }),
     ...connectionCommands({ engine, clients, requestShutdown: (request) => running.requestShutdown(request) }),
     debugSleepCommand(server),
+    syncCommand(server, clients),
   ]);
   engine.infoProviders.set('cpu', () => {
     const usage = process.cpuUsage();
