@@ -95,10 +95,14 @@ const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
 const KEY_WRITE_FLAGS = ['RW', 'OW', 'RM'];
 
 /** rejectCommand: the error, and an open transaction aborted (flagTransaction). */
-function refuse(client: Client, message: string): Reply {
+function refuse(engine: Engine, client: Client, message: string): Reply {
   if (client.multi) client.multi.aborted = true;
+  engine.countError(message);
   return error(message);
 }
+
+/** Redis keeps counts for at most this many error codes (ERROR_STATS_NUMBER). */
+const ERROR_CODES_KEPT = 128;
 
 /** A key a write command may change, and whether it existed before the command ran. */
 interface WriteKey {
@@ -134,7 +138,9 @@ export class Engine {
   /** Set by a host with MONITOR clients: every command call() ran, after it ran. */
   commandObserver: ((client: Client, spec: CommandSpec, argv: readonly Bin[]) => void) | null = null;
   /** Counters for INFO. */
-  readonly stats = { commandsProcessed: 0, expiredKeys: 0, evictedKeys: 0, startTime: 0 };
+  readonly stats = { commandsProcessed: 0, expiredKeys: 0, evictedKeys: 0, startTime: 0, errorReplies: 0 };
+  /** INFO errorstats: error replies by their code (the first word). */
+  readonly errorCodes = new Map<string, number>();
   readonly watches = new WatchRegistry((db, key) => this.keyIsExpired(db, key));
   /** Random evictions visit the databases in turn (evict.c's static next_db). */
   evictionNextDb = 0;
@@ -180,6 +186,9 @@ export class Engine {
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
     for (const db of this.dbs) db.signal = (d, key, type) => this.blocking.signal(d, key, type);
     this.stats.startTime = this.clock.now();
+    this.blocking.onUnblocked((_client, reply) => {
+      if (reply?.kind === 'error') this.countError(reply.value);
+    });
   }
 
   createClient(): Client {
@@ -217,7 +226,19 @@ export class Engine {
     this.stats.commandsProcessed = 0;
     this.stats.expiredKeys = 0;
     this.stats.evictedKeys = 0;
+    this.stats.errorReplies = 0;
+    this.errorCodes.clear();
     this.emit('resetstat');
+  }
+
+  /** afterErrorReply: an error went to a client; counted by its code, as INFO errorstats shows. */
+  countError(message: string): void {
+    this.stats.errorReplies++;
+    const space = message.indexOf(' ');
+    const code = space < 0 ? message : message.slice(0, space);
+    const count = this.errorCodes.get(code);
+    if (count !== undefined) this.errorCodes.set(code, count + 1);
+    else if (this.errorCodes.size < ERROR_CODES_KEPT) this.errorCodes.set(code, 1);
   }
 
   emit(event: EngineEvent): void {
@@ -267,20 +288,20 @@ export class Engine {
     if (argv.length === 0) return error(ERR.protocol('empty command'));
     const resolved = this.resolve(argv);
     // processCommand's checks, in its order; each refusal also aborts an open transaction.
-    if (typeof resolved === 'string') return refuse(client, resolved);
+    if (typeof resolved === 'string') return refuse(this, client, resolved);
     const flags = commandFlags(resolved);
-    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(client, ERR.notAllowedInMulti);
+    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(this, client, ERR.notAllowedInMulti);
     const denyoom = flags.has('denyoom') || (resolved.name === 'exec' && client.multi?.denyoom === true);
     if (this.maxmemory !== 0 && !this.loading) {
       if (this.callDepth === 0) this.commandTime = this.clock.now();
       const outOfMemory = performEvictions(this) === 'fail';
-      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(client, ERR.oom);
+      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(this, client, ERR.oom);
     }
     // Writes (and PING) are refused while the disk is failing, and writes on a read-only replica.
     const refusal =
       (this.diskErrorRefusal && (resolved.write || resolved.name === 'ping') ? this.diskErrorRefusal() : null) ??
       (this.readOnlyRefusal && resolved.write ? this.readOnlyRefusal() : null);
-    if (refusal) return refuse(client, refusal);
+    if (refusal) return refuse(this, client, refusal);
     if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
       client.multi.queue.push({ spec: resolved, argv });
       if (flags.has('denyoom')) client.multi.denyoom = true;
@@ -330,6 +351,7 @@ export class Engine {
       for (const { key, existed } of writeKeys) if (existed || db.dict.has(key)) this.signalModifiedKey(db, key);
     }
     this.stats.commandsProcessed++;
+    if (reply.kind === 'error') this.countError(reply.value);
     if (this.commandObserver && !this.loading) this.commandObserver(client, spec, argv);
     // While loading a file nothing is propagated: the data is already on disk.
     if ((spec.write || spec.mayReplicate) && !this.loading && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {

@@ -6,7 +6,7 @@ import type { Engine } from './engine.js';
 export type InfoFields = readonly (readonly [name: string, value: string | number])[];
 export type InfoProvider = () => InfoFields;
 
-const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'keyspace'];
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'errorstats', 'keyspace'];
 
 function builtinSection(engine: Engine, name: string): InfoFields | null {
   const now = engine.clock.now();
@@ -35,11 +35,15 @@ function builtinSection(engine: Engine, name: string): InfoFields | null {
         ['total_commands_processed', engine.stats.commandsProcessed],
         ['expired_keys', engine.stats.expiredKeys],
         ['evicted_keys', engine.stats.evictedKeys],
+        ['total_error_replies', engine.stats.errorReplies],
       ];
     case 'replication':
       return [['role', 'master'], ['connected_slaves', 0]];
     case 'cpu':
       return [];
+    case 'errorstats':
+      // A rax in redis: the codes in byte order.
+      return [...engine.errorCodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, count]) => [`errorstat_${code}`, `count=${count}`] as const);
     case 'keyspace':
       return engine.dbs
         .filter((db) => db.size > 0)

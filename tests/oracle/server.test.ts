@@ -1,6 +1,7 @@
 // Server and database commands, and the dataset digest itself, against redis-server 7.0.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/engine/resp/reply.js';
 import { datasetDigest } from '../../src/engine/digest.js';
 import { Engine } from '../../src/engine/engine.js';
 import { systemClock } from '../../src/engine/clock.js';
@@ -59,6 +60,24 @@ describe('server commands against redis-server', () => {
       ['DEBUG', 'nope'],
     ]);
     expect(result.message).toBe('');
+  });
+
+  it('counts error replies by code as redis does (INFO errorstats, total_error_replies), refusals and errors inside EXEC included', async () => {
+    const commands = [
+      ['CONFIG', 'RESETSTAT'], ['FLUSHALL'], ['nosuch'], ['GET'], ['LPUSH', 'l', 'a'], ['GET', 'l'], ['SET', 'x', '1', 'NX', 'XX'],
+      ['MULTI'], ['nosuch'], ['EXEC'], ['SET', 's', 'v'], ['MULTI'], ['INCR', 's'], ['LPUSH', 's', 'a'], ['EXEC'], ['EXEC'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'nostream', '>'], ['INFO', 'errorstats'], ['INFO', 'stats'],
+    ];
+    const redisReplies = await server.pipeline(commands);
+    const engine = new Engine({ clock: systemClock });
+    const client = engine.createClient();
+    const labReplies = commands.map((argv) => engine.execute(client, argv));
+    const errorstats = (r: Reply | undefined) => String(r?.value);
+    const total = (r: Reply | undefined) => /total_error_replies:(\d+)/.exec(String(r?.value))?.[1];
+    const n = commands.length;
+    expect(errorstats(labReplies[n - 2])).toBe(errorstats(redisReplies[n - 2]));
+    expect(errorstats(redisReplies[n - 2])).toContain('errorstat_EXECABORT:count=1');
+    expect(total(labReplies[n - 1])).toBe(total(redisReplies[n - 1]));
   });
 
   it('quotes an unknown command and its arguments as redis does: 128 bytes, CR and LF as spaces, up to a NUL', async () => {
