@@ -310,6 +310,26 @@ describe('connection commands', () => {
     expect(result.lab).toEqual(result.redis);
   });
 
+  it('sleeps inside EXEC for DEBUG SLEEP, so a key that expired meanwhile serves no blocked client, as in redis', async () => {
+    const result = await onBoth(async (port) => {
+      const [blocked, admin] = await Promise.all([RedisConnection.open(port), RedisConnection.open(port)]);
+      await admin.command('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+      const id = String((await blocked.command('CLIENT', 'ID')).value);
+      const answer = blocked.command('BRPOP', 'k', '0');
+      await sleep(100);
+      const replies = await admin.pipeline([['MULTI'], ['RPUSH', 'k', 'hello'], ['PEXPIRE', 'k', '100'], ['DEBUG', 'SLEEP', '0.2'], ['EXEC'], ['EXISTS', 'k']]);
+      const flags = /flags=(\S+)/.exec(String((await admin.command('CLIENT', 'LIST', 'ID', id)).value))?.[1];
+      await admin.command('CLIENT', 'UNBLOCK', id);
+      const unblocked = await answer;
+      await admin.command('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      blocked.close();
+      admin.close();
+      return { replies, flags, unblocked };
+    });
+    expect(result.lab).toEqual(result.redis);
+    expect(result.lab.flags).toBe('b');
+  });
+
   it('refuses SHUTDOWN inside MULTI and SHUTDOWN ABORT without a shutdown in progress, as redis does', async () => {
     const result = await onBoth(async (port) => {
       const conn = await RedisConnection.open(port);
