@@ -95,10 +95,23 @@ const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
 const KEY_WRITE_FLAGS = ['RW', 'OW', 'RM'];
 
 /** rejectCommand: the error, and an open transaction aborted (flagTransaction). */
-function refuse(engine: Engine, client: Client, message: string): Reply {
+function refuse(engine: Engine, client: Client, message: string, spec?: CommandSpec): Reply {
   if (client.multi) client.multi.aborted = true;
+  if (spec) engine.commandStats(spec.name).rejected++;
   engine.countError(message);
   return error(message);
+}
+
+/** Redis arity: n means exactly n arguments (name included), -n at least n. */
+function arityAccepts(spec: CommandSpec, argc: number): boolean {
+  return spec.arity > 0 ? argc === spec.arity : argc >= -spec.arity;
+}
+
+/** A command's calls, the calls refused before they ran, and those that replied an error. */
+export interface CommandStats {
+  calls: number;
+  rejected: number;
+  failed: number;
 }
 
 /** Redis keeps counts for at most this many error codes (ERROR_STATS_NUMBER). */
@@ -141,6 +154,10 @@ export class Engine {
   readonly stats = { commandsProcessed: 0, expiredKeys: 0, evictedKeys: 0, startTime: 0, errorReplies: 0 };
   /** INFO errorstats: error replies by their code (the first word). */
   readonly errorCodes = new Map<string, number>();
+  /** INFO commandstats: per command (a subcommand as "container|sub"). */
+  private readonly perCommand = new Map<string, CommandStats>();
+  /** The command each blocked client runs: it is counted when it is answered, as redis does. */
+  private readonly blockedIn = new WeakMap<Client, string>();
   readonly watches = new WatchRegistry((db, key) => this.keyIsExpired(db, key));
   /** Random evictions visit the databases in turn (evict.c's static next_db). */
   evictionNextDb = 0;
@@ -186,8 +203,14 @@ export class Engine {
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
     for (const db of this.dbs) db.signal = (d, key, type) => this.blocking.signal(d, key, type);
     this.stats.startTime = this.clock.now();
-    this.blocking.onUnblocked((_client, reply) => {
-      if (reply?.kind === 'error') this.countError(reply.value);
+    this.blocking.onUnblocked((client, reply) => {
+      if (reply.kind === 'error') this.countError(reply.value);
+      const name = this.blockedIn.get(client);
+      if (name === undefined) return;
+      this.blockedIn.delete(client);
+      const stats = this.commandStats(name);
+      stats.calls++;
+      if (reply.kind === 'error') stats.failed++;
     });
   }
 
@@ -228,6 +251,7 @@ export class Engine {
     this.stats.evictedKeys = 0;
     this.stats.errorReplies = 0;
     this.errorCodes.clear();
+    this.perCommand.clear();
     this.emit('resetstat');
   }
 
@@ -239,6 +263,18 @@ export class Engine {
     const count = this.errorCodes.get(code);
     if (count !== undefined) this.errorCodes.set(code, count + 1);
     else if (this.errorCodes.size < ERROR_CODES_KEPT) this.errorCodes.set(code, 1);
+  }
+
+  /** The counters INFO commandstats shows for a command, created at first use. */
+  commandStats(name: string): CommandStats {
+    let stats = this.perCommand.get(name);
+    if (!stats) this.perCommand.set(name, (stats = { calls: 0, rejected: 0, failed: 0 }));
+    return stats;
+  }
+
+  /** Every command counted since the start or CONFIG RESETSTAT. */
+  get commandStatsByName(): ReadonlyMap<string, Readonly<CommandStats>> {
+    return this.perCommand;
   }
 
   emit(event: EngineEvent): void {
@@ -286,22 +322,23 @@ export class Engine {
 
   private dispatch(client: Client, argv: readonly Bin[]): Reply {
     if (argv.length === 0) return error(ERR.protocol('empty command'));
-    const resolved = this.resolve(argv);
+    const resolved = this.lookup(argv);
     // processCommand's checks, in its order; each refusal also aborts an open transaction.
     if (typeof resolved === 'string') return refuse(this, client, resolved);
+    if (!arityAccepts(resolved, argv.length)) return refuse(this, client, ERR.wrongArity(resolved.name), resolved);
     const flags = commandFlags(resolved);
-    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(this, client, ERR.notAllowedInMulti);
+    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(this, client, ERR.notAllowedInMulti, resolved);
     const denyoom = flags.has('denyoom') || (resolved.name === 'exec' && client.multi?.denyoom === true);
     if (this.maxmemory !== 0 && !this.loading) {
       if (this.callDepth === 0) this.commandTime = this.clock.now();
       const outOfMemory = performEvictions(this) === 'fail';
-      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(this, client, ERR.oom);
+      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(this, client, ERR.oom, resolved);
     }
     // Writes (and PING) are refused while the disk is failing, and writes on a read-only replica.
     const refusal =
       (this.diskErrorRefusal && (resolved.write || resolved.name === 'ping') ? this.diskErrorRefusal() : null) ??
       (this.readOnlyRefusal && resolved.write ? this.readOnlyRefusal() : null);
-    if (refusal) return refuse(this, client, refusal);
+    if (refusal) return refuse(this, client, refusal, resolved);
     if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
       client.multi.queue.push({ spec: resolved, argv });
       if (flags.has('denyoom')) client.multi.denyoom = true;
@@ -312,6 +349,13 @@ export class Engine {
 
   /** The spec to run, or the error text for an unknown command or a wrong arity. */
   resolve(argv: readonly Bin[]): CommandSpec | string {
+    const spec = this.lookup(argv);
+    if (typeof spec === 'string' || arityAccepts(spec, argv.length)) return spec;
+    return ERR.wrongArity(spec.name);
+  }
+
+  /** lookupCommand: the spec named by argv (a subcommand's when it has one), or the error text. */
+  private lookup(argv: readonly Bin[]): CommandSpec | string {
     let spec = this.spelled.get(argv[0]!);
     if (!spec) {
       spec = this.commandTable.get(argv[0]!.toLowerCase());
@@ -324,8 +368,6 @@ export class Engine {
       if (!sub) return ERR.unknownSubcommand(argv[1]!, spec.name);
       spec = sub;
     }
-    const argc = argv.length;
-    if ((spec.arity > 0 && argc !== spec.arity) || argc < -spec.arity) return ERR.wrongArity(spec.name);
     return spec;
   }
 
@@ -351,7 +393,15 @@ export class Engine {
       for (const { key, existed } of writeKeys) if (existed || db.dict.has(key)) this.signalModifiedKey(db, key);
     }
     this.stats.commandsProcessed++;
-    if (reply.kind === 'error') this.countError(reply.value);
+    if (reply === BLOCKED) this.blockedIn.set(client, spec.name);
+    else {
+      const stats = this.commandStats(spec.name);
+      stats.calls++;
+      if (reply.kind === 'error') {
+        stats.failed++;
+        this.countError(reply.value);
+      }
+    }
     if (this.commandObserver && !this.loading) this.commandObserver(client, spec, argv);
     // While loading a file nothing is propagated: the data is already on disk.
     if ((spec.write || spec.mayReplicate) && !this.loading && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {

@@ -41,6 +41,10 @@ function builtinSection(engine: Engine, name: string): InfoFields | null {
       return [['role', 'master'], ['connected_slaves', 0]];
     case 'cpu':
       return [];
+    case 'commandstats':
+      return [...engine.commandStatsByName]
+        // The lab does not time commands: usec is 0.
+        .map(([name, c]) => [`cmdstat_${name}`, `calls=${c.calls},usec=0,usec_per_call=0.00,rejected_calls=${c.rejected},failed_calls=${c.failed}`] as const);
     case 'errorstats':
       // A rax in redis: the codes in byte order.
       return [...engine.errorCodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, count]) => [`errorstat_${code}`, `count=${count}`] as const);

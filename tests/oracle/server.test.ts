@@ -62,11 +62,12 @@ describe('server commands against redis-server', () => {
     expect(result.message).toBe('');
   });
 
-  it('counts error replies by code as redis does (INFO errorstats, total_error_replies), refusals and errors inside EXEC included', async () => {
+  it('counts calls and error replies as redis does (INFO commandstats, errorstats, total_error_replies), refusals and errors inside EXEC included', async () => {
     const commands = [
       ['CONFIG', 'RESETSTAT'], ['FLUSHALL'], ['nosuch'], ['GET'], ['LPUSH', 'l', 'a'], ['GET', 'l'], ['SET', 'x', '1', 'NX', 'XX'],
       ['MULTI'], ['nosuch'], ['EXEC'], ['SET', 's', 'v'], ['MULTI'], ['INCR', 's'], ['LPUSH', 's', 'a'], ['EXEC'], ['EXEC'],
-      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'nostream', '>'], ['INFO', 'errorstats'], ['INFO', 'stats'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'nostream', '>'], ['CONFIG', 'SET', 'maxmemory', '1'], ['SET', 'oom', 'v'], ['GET', 'oom'],
+      ['CONFIG', 'SET', 'maxmemory', '0'], ['MULTI'], ['GET', 'a', 'b'], ['DISCARD'], ['INFO', 'commandstats'], ['INFO', 'errorstats'], ['INFO', 'stats'],
     ];
     const redisReplies = await server.pipeline(commands);
     const engine = new Engine({ clock: systemClock });
@@ -78,6 +79,11 @@ describe('server commands against redis-server', () => {
     expect(errorstats(labReplies[n - 2])).toBe(errorstats(redisReplies[n - 2]));
     expect(errorstats(redisReplies[n - 2])).toContain('errorstat_EXECABORT:count=1');
     expect(total(labReplies[n - 1])).toBe(total(redisReplies[n - 1]));
+    // Per command, without the timings (the lab does not time commands) and in one order.
+    const commandstats = (r: Reply | undefined) =>
+      String(r?.value).split('\r\n').filter((l) => l.startsWith('cmdstat_')).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')).sort();
+    expect(commandstats(labReplies[n - 3])).toEqual(commandstats(redisReplies[n - 3]));
+    expect(commandstats(redisReplies[n - 3])).toContain('cmdstat_set:calls=2,rejected_calls=1,failed_calls=1');
   });
 
   it('quotes an unknown command and its arguments as redis does: 128 bytes, CR and LF as spaces, up to a NUL', async () => {
