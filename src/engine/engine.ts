@@ -6,6 +6,7 @@ import { seededRng, type Clock, type Rng } from './clock.js';
 import { commandFlags } from './commands/command-introspection.js';
 import { commandFacts, keysFromSpecs } from './commands/command-table.js';
 import { COMMANDS } from './commands/index.js';
+import { discardTransaction } from './commands/transactions.js';
 import { Config, encodingLimits } from './config.js';
 import { CommandError, type CommandSpec } from './commands/types.js';
 import { CommandContext } from './context.js';
@@ -94,10 +95,16 @@ const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'res
 const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
 const KEY_WRITE_FLAGS = ['RW', 'OW', 'RM'];
 
-/** rejectCommand: the error, and an open transaction aborted (flagTransaction). */
+/**
+ * rejectCommand: the error, and an open transaction aborted (flagTransaction); a refused EXEC
+ * discards the transaction and says why (execCommandAbort, which drops an "ERR " prefix).
+ */
 function refuse(engine: Engine, client: Client, message: string, spec?: CommandSpec): Reply {
-  if (client.multi) client.multi.aborted = true;
   if (spec) engine.commandStats(spec.name).rejected++;
+  if (spec?.name === 'exec') {
+    discardTransaction(engine, client);
+    message = `EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`;
+  } else if (client.multi) client.multi.aborted = true;
   engine.countError(message);
   return error(message);
 }

@@ -58,6 +58,30 @@ describe('server commands against redis-server', () => {
       ['SWAPDB', '1', 'b'],
       ['SWAPDB', '1', '99'],
       ['DEBUG', 'nope'],
+      ['EXEC', 'x'],
+      ['MULTI'],
+      ['SET', 'a', '1'],
+      ['EXEC', 'x'],
+      ['EXEC'],
+    ]);
+    expect(result.message).toBe('');
+  });
+
+  it('refuses EXEC when out of memory with a transaction that uses memory, discarding it, as redis does', async () => {
+    const result = await runDifferential(server, [
+      { client: 0, argv: ['MULTI'] },
+      { client: 0, argv: ['SET', 'x', '1'] },
+      { client: 0, argv: ['GET', 'x'] },
+      { client: 1, argv: ['CONFIG', 'SET', 'maxmemory', '1'] },
+      { client: 0, argv: ['EXEC'] },
+      { client: 0, argv: ['GET', 'x'] },
+      { client: 1, argv: ['CONFIG', 'SET', 'maxmemory', '0'] },
+      { client: 0, argv: ['EXEC'] },
+      { client: 0, argv: ['MULTI'] },
+      { client: 0, argv: ['GET', 'x'] },
+      { client: 1, argv: ['CONFIG', 'SET', 'maxmemory', '1'] },
+      { client: 0, argv: ['EXEC'] },
+      { client: 1, argv: ['CONFIG', 'SET', 'maxmemory', '0'] },
     ]);
     expect(result.message).toBe('');
   });
