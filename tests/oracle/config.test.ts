@@ -49,30 +49,6 @@ function asMap(reply: Reply): Record<string, string> {
 }
 
 describe('CONFIG vs redis-server', () => {
-  it('applies encoding thresholds set at run time to the next conversion, as redis does', async () => {
-    const { server, client } = await lab();
-    const commands = [
-      ['CONFIG', 'SET', 'zset-max-listpack-entries', '1', 'hash-max-listpack-value', '3', 'set-max-intset-entries', '2'],
-      ['ZADD', 'z', '1', 'a', '2', 'b'],
-      ['HSET', 'h', 'f', 'long value'],
-      ['SADD', 's', '1', '2', '3'],
-      ['OBJECT', 'ENCODING', 'z'],
-      ['OBJECT', 'ENCODING', 'h'],
-      ['OBJECT', 'ENCODING', 's'],
-      ['CONFIG', 'SET', 'zset-max-listpack-entries', '128', 'hash-max-listpack-value', '64', 'set-max-intset-entries', '512'],
-      ['ZADD', 'z2', '1', 'a', '2', 'b'],
-      ['OBJECT', 'ENCODING', 'z2'],
-    ];
-    await redis.pipeline([['FLUSHALL']]);
-    const expected = await redis.pipeline(commands);
-    const actual = [];
-    for (const argv of commands) actual.push(await server.execute(client, argv));
-    expect(actual).toEqual(expected);
-    expect(actual[4]).toEqual({ kind: 'bulk', value: 'skiplist' });
-    await redis.pipeline([['CONFIG', 'SET', 'zset-max-listpack-entries', '128', 'hash-max-listpack-value', '64', 'set-max-intset-entries', '512'], ['FLUSHALL']]);
-    await server.shutdown();
-  });
-
   it('reports the same value for every persistence directive, one by one and by pattern', async () => {
     const { server, client } = await lab();
     for (const name of [...DIRECTIVES, ...GET_ONLY, '*aof*', 'save', 'hash-max-*', 'lazyfree*']) {
