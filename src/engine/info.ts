@@ -7,6 +7,8 @@ export type InfoFields = readonly (readonly [name: string, value: string | numbe
 export type InfoProvider = () => InfoFields;
 
 const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'errorstats', 'keyspace'];
+/** INFO all / everything: the default ones and commandstats, in redis's order. */
+const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'commandstats', 'errorstats', 'keyspace'];
 
 function builtinSection(engine: Engine, name: string): InfoFields | null {
   const now = engine.clock.now();
@@ -74,7 +76,7 @@ export function infoText(engine: Engine, requested: readonly string[]): string {
   const everything = wanted.some((s) => s === 'all' || s === 'everything');
   const names =
     wanted.length === 0 || wanted.includes('default') || everything
-      ? [...new Set([...DEFAULT_SECTIONS, ...engine.infoProviders.keys()])]
+      ? [...new Set([...(everything ? ALL_SECTIONS : DEFAULT_SECTIONS), ...engine.infoProviders.keys()])]
       : wanted;
   const blocks: string[] = [];
   for (const name of names) {
