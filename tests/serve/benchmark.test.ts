@@ -1,17 +1,9 @@
 // redis-benchmark's default suite runs to the end against `cli serve`, test for test as against
 // redis-server, with no error from the server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, startLabServer, type LabServer } from '../support/lab-server.js';
-import { RedisServer } from '../support/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { run, useRedisAndLab } from '../support/lab-server.js';
 
-let redis: RedisServer;
-let lab: LabServer;
-beforeAll(async () => {
-  [redis, lab] = await Promise.all([RedisServer.start(), startLabServer()]);
-});
-afterAll(async () => {
-  await Promise.all([redis?.stop(), lab?.stop()]);
-});
+const servers = useRedisAndLab();
 
 /** The default suite, small: [test name, requests per second] per line of its CSV. */
 async function benchmark(port: number): Promise<{ tests: [string, number][]; stderr: string }> {
@@ -30,8 +22,8 @@ async function benchmark(port: number): Promise<{ tests: [string, number][]; std
 
 describe('redis-benchmark against cli serve', () => {
   it('runs its default suite to the end, the same tests as against redis-server', async () => {
-    const expected = await benchmark(redis.port);
-    const actual = await benchmark(lab.port);
+    const expected = await benchmark(servers.redis.port);
+    const actual = await benchmark(servers.lab.port);
     expect(actual.tests.map(([name]) => name)).toEqual(expected.tests.map(([name]) => name));
     expect(expected.tests.length).toBeGreaterThan(15);
     for (const [name, rps] of actual.tests) expect(rps, name).toBeGreaterThan(0);

@@ -3,20 +3,12 @@
 // break) over every type give the same results and leave the same dataset.
 import fc from 'fast-check';
 import Redis from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allRules, mixedCommandArb } from '../oracle/groups/all.js';
 import { keyArb } from '../support/differential.js';
-import { startLabServer, type LabServer } from '../support/lab-server.js';
-import { RedisServer } from '../support/redis-server.js';
+import { useRedisAndLab } from '../support/lab-server.js';
 
-let redis: RedisServer;
-let lab: LabServer;
-beforeAll(async () => {
-  [redis, lab] = await Promise.all([RedisServer.start(), startLabServer()]);
-});
-afterAll(async () => {
-  await Promise.all([redis?.stop(), lab?.stop()]);
-});
+const servers = useRedisAndLab();
 
 /** ioredis keeps track of transactions and the database itself; the batches are built around that. */
 const CLIENT_STATE = new Set(['multi', 'exec', 'discard', 'select', 'watch', 'unwatch', 'swapdb']);
@@ -72,8 +64,8 @@ describe('ioredis against cli serve', () => {
   it('pipelines and transactions give the same results and dataset as against redis-server', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(batchArb, { minLength: 1, maxLength: 8 }), async (batches) => {
-        const expected = await runBatches(redis.port, batches);
-        const actual = await runBatches(lab.port, batches);
+        const expected = await runBatches(servers.redis.port, batches);
+        const actual = await runBatches(servers.lab.port, batches);
         expect(actual).toEqual(expected);
       }),
       { numRuns: 60 },

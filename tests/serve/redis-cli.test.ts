@@ -2,19 +2,11 @@
 // and for random differential sequences over every type, the two transcripts are the same bytes
 // (and so is the final DEBUG DIGEST each one ends with).
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allRules, mixedCommandArb } from '../oracle/groups/all.js';
-import { startLabServer, run, type LabServer } from '../support/lab-server.js';
-import { RedisServer } from '../support/redis-server.js';
+import { run, useRedisAndLab } from '../support/lab-server.js';
 
-let redis: RedisServer;
-let lab: LabServer;
-beforeAll(async () => {
-  [redis, lab] = await Promise.all([RedisServer.start(), startLabServer()]);
-});
-afterAll(async () => {
-  await Promise.all([redis?.stop(), lab?.stop()]);
-});
+const servers = useRedisAndLab();
 
 /** An argument as redis-cli's line splitter reads it back: quoted, bytes outside ASCII as \xHH. */
 function quote(arg: string): string {
@@ -37,7 +29,7 @@ const PROLOGUE = ['FLUSHALL', 'SELECT 0', 'DEBUG SET-ACTIVE-EXPIRE 0'];
 
 async function sameOnBoth(lines: readonly string[]): Promise<void> {
   const script = [...PROLOGUE, ...lines, 'DISCARD', 'DEBUG DIGEST'];
-  const [expected, actual] = await Promise.all([transcript(redis.port, script), transcript(lab.port, script)]);
+  const [expected, actual] = await Promise.all([transcript(servers.redis.port, script), transcript(servers.lab.port, script)]);
   expect(actual, script.join('\n')).toBe(expected);
 }
 

@@ -2,9 +2,10 @@
 // quiet, and always stopped; plus the async process runner the tools that talk to it need (a
 // synchronous spawn would block the very event loop that serves them).
 import { spawn } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { applyConfigText, Config } from '../../src/engine/index.js';
 import { serve, type RunningServer } from '../../src/cli/serve/serve.js';
-import { RedisConnection } from './redis-server.js';
+import { RedisConnection, RedisServer } from './redis-server.js';
 
 export interface LabServer extends RunningServer {
   readonly connection: RedisConnection;
@@ -33,6 +34,18 @@ export async function startLabServer(options: { dir?: string; config?: string } 
       connection.close();
     },
   };
+}
+
+/** A redis-server and a `cli serve`, started before a file's tests and stopped after them. */
+export function useRedisAndLab(): { readonly redis: RedisServer; readonly lab: LabServer } {
+  const servers = {} as { redis: RedisServer; lab: LabServer };
+  beforeAll(async () => {
+    [servers.redis, servers.lab] = await Promise.all([RedisServer.start(), startLabServer()]);
+  });
+  afterAll(async () => {
+    await Promise.all([servers.redis?.stop(), servers.lab?.stop()]);
+  });
+  return servers;
 }
 
 export interface ProcessResult {
