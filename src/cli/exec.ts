@@ -2,13 +2,9 @@
 // into a pipe. With --dir the commands run on a persistent server over that directory: it loads
 // what the directory holds at start, writes AOF/RDB files as configured, and shuts down like
 // SHUTDOWN at the end.
-import { statSync } from 'node:fs';
-import { type Config, Engine, PersistentServer, rdbCodec, type Reply, runCliLine, systemClock } from '../engine/index.js';
-import { NodeFsStore } from '../storage/node-fs-store.js';
+import { type Config, Engine, type Reply, runCliLine, systemClock } from '../engine/index.js';
+import { CRON_INTERVAL_MS, startPersistentServer } from './persistent-server.js';
 import { binaryLineBatches } from './stdin-lines.js';
-
-/** How often serverCron runs (hz 10), in wall-clock ms. */
-const CRON_INTERVAL_MS = 100;
 
 export interface CommandRunner {
   engine: Engine;
@@ -30,27 +26,9 @@ export async function openRunner(config: Config, dir: string | undefined): Promi
     const client = engine.createClient();
     return withCron({ engine, run: async (argv) => engine.execute(client, argv), cron: async () => void engine.activeExpireCycle(), finish: async () => {} });
   }
-  checkDataDir(dir);
-  const { server } = await PersistentServer.start({
-    disk: new NodeFsStore(dir),
-    config,
-    clock: systemClock,
-    rdb: rdbCodec,
-    log: (line) => process.stderr.write(`# ${line}\n`),
-  });
+  const server = await startPersistentServer(config, dir);
   const client = server.engine.createClient();
   return withCron({ engine: server.engine, run: (argv) => server.execute(client, argv), cron: () => server.cron(), finish: () => server.shutdown() });
-}
-
-/** redis-server refuses a `dir` it cannot chdir to, with strerror's words; so does the CLI. */
-function checkDataDir(dir: string): void {
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(dir).isDirectory();
-  } catch {
-    throw new Error(`--dir ${dir}: No such file or directory`);
-  }
-  if (!isDirectory) throw new Error(`--dir ${dir}: Not a directory`);
 }
 
 /**

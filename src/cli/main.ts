@@ -9,6 +9,8 @@ import { loadPath } from './load-path.js';
 import { Progress } from './progress.js';
 import { MAX_SEED, runScenarioCommand, SCENARIO_OPTIONS, ScenarioStopped, type ScenarioCliOptions } from './scenario.js';
 import { Output } from './stdout.js';
+import { serve } from './serve/serve.js';
+import { runBenchPolicies } from './bench-policies.js';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
 
@@ -21,6 +23,13 @@ commands:
          Print {"keys": N, "digest": "<40 hex>", "loadMs": T}: the DEBUG DIGEST of the
          dataset loaded from PATH (an .rdb file, an AOF directory or manifest, a data
          directory, or a single .aof file), or of the commands read from stdin.
+  serve  [--port N] [--bind ADDR] [--dir DIR] [--config "directive value" ...]
+         Serve the engine over RESP2 on ADDR:N (default 127.0.0.1:6379) for redis-cli,
+         redis-benchmark and client libraries; with --dir, persist into DIR as exec --dir
+         does. SHUTDOWN, SIGINT or SIGTERM stop it as they stop redis-server.
+  bench-policies [--requests N]
+         redis-benchmark -c 50 -P 16 -t set against serve and against redis-server with no
+         persistence, appendfsync everysec and always (temp dirs): both rates and ratios.
   scenario FILE_OR_URL [--runs N] [--seed N] [--crash process|power|torn|none] [--crash-at MS]
            [--explore N]
          Run a scenario (a JSON file or a lab URL) on the virtual clock and print one JSON
@@ -31,8 +40,10 @@ commands:
 class UsageError extends Error {}
 
 interface Options {
-  command: 'exec' | 'digest' | 'scenario';
+  command: 'exec' | 'digest' | 'scenario' | 'serve' | 'bench-policies';
   dir: string | undefined;
+  listen?: { port: number; bind: string };
+  benchRequests?: number;
   path: string | undefined;
   config: Config;
   scenario?: ScenarioCliOptions;
@@ -41,14 +52,19 @@ interface Options {
 function parseCommandLine(args: string[]): Options {
   const [command, ...rest] = args;
   if (command === 'scenario') return { command, dir: undefined, path: undefined, config: new Config(), scenario: parseScenarioArgs(rest) };
-  if (command !== 'exec' && command !== 'digest') {
+  if (command === 'bench-policies') return { command, dir: undefined, path: undefined, config: new Config(), benchRequests: parseBenchArgs(rest) };
+  if (command !== 'exec' && command !== 'digest' && command !== 'serve') {
     throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
   }
   let parsed;
   try {
     parsed = parseArgs({
       args: rest,
-      options: { dir: { type: 'string' }, config: { type: 'string', multiple: true } },
+      options: {
+        dir: { type: 'string' },
+        config: { type: 'string', multiple: true },
+        ...(command === 'serve' ? { port: { type: 'string' }, bind: { type: 'string' } } : {}),
+      },
       strict: true,
       allowPositionals: command === 'digest',
     });
@@ -63,7 +79,25 @@ function parseCommandLine(args: string[]): Options {
   if (problems.length > 0) {
     throw new UsageError(problems.map((p) => `--config "${directives[p.line - 1]}": ${p.message}`).join('\n'));
   }
-  return { command, dir: parsed.values.dir, path: parsed.positionals[0], config };
+  const options: Options = { command, dir: parsed.values.dir, path: parsed.positionals[0], config };
+  if (command === 'serve') {
+    const port = (parsed.values as { port?: string }).port ?? '6379';
+    if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError('--port must be an integer from 0 to 65535');
+    options.listen = { port: Number(port), bind: (parsed.values as { bind?: string }).bind ?? '127.0.0.1' };
+  }
+  return options;
+}
+
+function parseBenchArgs(rest: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { requests: { type: 'string' } }, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const requests = parsed.values.requests ?? '200000';
+  if (!/^\d+$/.test(requests) || Number(requests) < 1) throw new UsageError('--requests must be a positive integer');
+  return Number(requests);
 }
 
 function parseScenarioArgs(rest: string[]): ScenarioCliOptions {
@@ -141,6 +175,15 @@ async function run(options: Options): Promise<number> {
     const started = performance.now();
     const engine = await loadPath(options.path, rdbCodec);
     await writeStdout(digestLine(engine, Math.round(performance.now() - started)));
+    return 0;
+  }
+  if (options.benchRequests !== undefined) {
+    await runBenchPolicies({ requests: options.benchRequests, print: writeStdout });
+    return 0;
+  }
+  if (options.listen) {
+    const running = await serve({ ...options.listen, dir: options.dir, config: options.config, signals: true });
+    await running.done;
     return 0;
   }
   const runner = await openRunner(options.config, options.dir);

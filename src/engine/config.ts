@@ -5,6 +5,7 @@ import type { Bin } from './bytes.js';
 import { splitCommandLine } from './resp/inline.js';
 import { parseInt64 } from './util/numbers.js';
 import type { EncodingLimits } from './keyspace/limits.js';
+import { mergeOutputBufferLimits } from './output-buffer-limits.js';
 
 type Kind =
   | { type: 'bool' }
@@ -12,7 +13,9 @@ type Kind =
   | { type: 'int'; min: number; max: number | bigint }
   | { type: 'memory'; min: number; max: number | bigint }
   | { type: 'string' }
-  | { type: 'save' };
+  | { type: 'save' }
+  /** client-output-buffer-limit: each setting changes the classes it names. */
+  | { type: 'obuf' };
 
 interface Directive {
   readonly name: string;
@@ -77,6 +80,19 @@ const DIRECTIVES: readonly Directive[] = [
   { name: 'lazyfree-lazy-eviction', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'repl-diskless-sync', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'repl-backlog-size', kind: { type: 'memory', min: 1, max: LLONG_MAX }, defaultValue: '1048576' },
+  // cli serve's replicas (SYNC) get no PINGs: the period is kept, not used.
+  { name: 'repl-ping-replica-period', kind: { type: 'int', min: 1, max: INT_MAX }, defaultValue: '10', alias: 'repl-ping-slave-period' },
+  // Accepted as redis-server accepts them, with no observable effect on the lab's replies: it
+  // frees memory at once, tracks no latency and runs no scripts.
+  { name: 'lazyfree-lazy-server-del', kind: { type: 'bool' }, defaultValue: 'no' },
+  { name: 'lazyfree-lazy-user-del', kind: { type: 'bool' }, defaultValue: 'no' },
+  { name: 'lazyfree-lazy-user-flush', kind: { type: 'bool' }, defaultValue: 'no' },
+  { name: 'latency-tracking', kind: { type: 'bool' }, defaultValue: 'yes' },
+  { name: 'busy-reply-threshold', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '5000', alias: 'lua-time-limit' },
+  // What a network server (cli serve) does with its connections.
+  { name: 'client-output-buffer-limit', kind: { type: 'obuf' }, defaultValue: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60' },
+  { name: 'maxclients', kind: { type: 'int', min: 1, max: 2 ** 32 - 1 }, defaultValue: '10000' },
+  { name: 'timeout', kind: { type: 'int', min: 0, max: INT_MAX }, defaultValue: '0' },
 ];
 
 const BY_NAME = new Map<string, Directive>();
@@ -113,7 +129,7 @@ export function parseSavePoints(text: string): { seconds: number; changes: numbe
 }
 
 /** The canonical text of a valid value, or the reason it is invalid (Redis's wording). */
-function normalize(directive: Directive, raw: string): { ok: true; value: string } | { ok: false; reason: string } {
+function normalize(directive: Directive, raw: string, current: string): { ok: true; value: string } | { ok: false; reason: string } {
   const kind = directive.kind;
   switch (kind.type) {
     case 'bool': {
@@ -147,6 +163,8 @@ function normalize(directive: Directive, raw: string): { ok: true; value: string
       if (!points) return { ok: false, reason: 'Invalid save parameters' };
       return { ok: true, value: points.map((p) => `${p.seconds} ${p.changes}`).join(' ') };
     }
+    case 'obuf':
+      return mergeOutputBufferLimits(current, raw);
   }
 }
 
@@ -202,7 +220,7 @@ export class Config {
    */
   set(name: string, raw: string, atStartup = false): void {
     const directive = Config.settable(name, atStartup);
-    const result = normalize(directive, raw);
+    const result = normalize(directive, raw, this.values.get(directive.name)!);
     if (!result.ok) {
       throw new ConfigError(atStartup ? result.reason : `CONFIG SET failed (possibly related to argument '${name}') - ${result.reason}`);
     }

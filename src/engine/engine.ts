@@ -6,6 +6,7 @@ import { seededRng, type Clock, type Rng } from './clock.js';
 import { commandFlags } from './commands/command-introspection.js';
 import { commandFacts, keysFromSpecs } from './commands/command-table.js';
 import { COMMANDS } from './commands/index.js';
+import { discardTransaction } from './commands/transactions.js';
 import { Config, encodingLimits } from './config.js';
 import { CommandError, type CommandSpec } from './commands/types.js';
 import { CommandContext } from './context.js';
@@ -94,11 +95,34 @@ const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'res
 const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
 const KEY_WRITE_FLAGS = ['RW', 'OW', 'RM'];
 
-/** rejectCommand: the error, and an open transaction aborted (flagTransaction). */
-function refuse(client: Client, message: string): Reply {
-  if (client.multi) client.multi.aborted = true;
+/**
+ * rejectCommand: the error, and an open transaction aborted (flagTransaction); a refused EXEC
+ * discards the transaction and says why (execCommandAbort, which drops an "ERR " prefix).
+ */
+function refuse(engine: Engine, client: Client, message: string, spec?: CommandSpec): Reply {
+  if (spec) engine.commandStats(spec.name).rejected++;
+  if (spec?.name === 'exec') {
+    discardTransaction(engine, client);
+    message = `EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`;
+  } else if (client.multi) client.multi.aborted = true;
+  engine.countError(message);
   return error(message);
 }
+
+/** Redis arity: n means exactly n arguments (name included), -n at least n. */
+function arityAccepts(spec: CommandSpec, argc: number): boolean {
+  return spec.arity > 0 ? argc === spec.arity : argc >= -spec.arity;
+}
+
+/** A command's calls, the calls refused before they ran, and those that replied an error. */
+export interface CommandStats {
+  calls: number;
+  rejected: number;
+  failed: number;
+}
+
+/** Redis keeps counts for at most this many error codes (ERROR_STATS_NUMBER). */
+const ERROR_CODES_KEPT = 128;
 
 /** A key a write command may change, and whether it existed before the command ran. */
 interface WriteKey {
@@ -131,8 +155,16 @@ export class Engine {
   readonly infoProviders = new Map<string, InfoProvider>();
   /** Function libraries (FUNCTION LOAD, RDB FUNCTION2 records); FLUSHALL leaves them. */
   readonly functions = new FunctionStore();
+  /** Set by a host with MONITOR clients: every command call() ran, after it ran. */
+  commandObserver: ((client: Client, spec: CommandSpec, argv: readonly Bin[]) => void) | null = null;
   /** Counters for INFO. */
-  readonly stats = { commandsProcessed: 0, expiredKeys: 0, evictedKeys: 0, startTime: 0 };
+  readonly stats = { commandsProcessed: 0, expiredKeys: 0, evictedKeys: 0, startTime: 0, errorReplies: 0 };
+  /** INFO errorstats: error replies by their code (the first word). */
+  readonly errorCodes = new Map<string, number>();
+  /** INFO commandstats: per command (a subcommand as "container|sub"). */
+  private readonly perCommand = new Map<string, CommandStats>();
+  /** The command each blocked client runs: it is counted when it is answered, as redis does. */
+  private readonly blockedIn = new WeakMap<Client, string>();
   readonly watches = new WatchRegistry((db, key) => this.keyIsExpired(db, key));
   /** Random evictions visit the databases in turn (evict.c's static next_db). */
   evictionNextDb = 0;
@@ -145,11 +177,15 @@ export class Engine {
   private maxmemory = 0;
 
   private callDepth = 0;
+  /** The command a client runs directly (the outermost call), while it runs. */
+  private topCommand: CommandSpec | null = null;
   private pending: PropagatedCommand[] = [];
   private readonly sinks: PropagationSink[] = [];
   private readonly listeners: ((event: EngineEvent) => void)[] = [];
   private nextClientId = 1;
   private commandTable: ReadonlyMap<string, CommandSpec> = COMMANDS;
+  /** Command names as clients spell them ("SET", "set") → their table entry, to skip lower-casing. */
+  private spelled = new Map<string, CommandSpec>();
   private expireCursor: { db: number; iterator: Iterator<Bin> | null } = { db: 0, iterator: null };
   private readonly blocking = new BlockingRegistry();
 
@@ -174,6 +210,15 @@ export class Engine {
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
     for (const db of this.dbs) db.signal = (d, key, type) => this.blocking.signal(d, key, type);
     this.stats.startTime = this.clock.now();
+    this.blocking.onUnblocked((client, reply) => {
+      if (reply.kind === 'error') this.countError(reply.value);
+      const name = this.blockedIn.get(client);
+      if (name === undefined) return;
+      this.blockedIn.delete(client);
+      const stats = this.commandStats(name);
+      stats.calls++;
+      if (reply.kind === 'error') stats.failed++;
+    });
   }
 
   createClient(): Client {
@@ -199,6 +244,7 @@ export class Engine {
     const table = new Map(this.commandTable);
     for (const spec of specs) table.set(spec.name, spec);
     this.commandTable = table;
+    this.spelled = new Map();
   }
 
   onEvent(listener: (event: EngineEvent) => void): void {
@@ -210,7 +256,32 @@ export class Engine {
     this.stats.commandsProcessed = 0;
     this.stats.expiredKeys = 0;
     this.stats.evictedKeys = 0;
+    this.stats.errorReplies = 0;
+    this.errorCodes.clear();
+    this.perCommand.clear();
     this.emit('resetstat');
+  }
+
+  /** afterErrorReply: an error went to a client; counted by its code, as INFO errorstats shows. */
+  countError(message: string): void {
+    this.stats.errorReplies++;
+    const space = message.indexOf(' ');
+    const code = space < 0 ? message : message.slice(0, space);
+    const count = this.errorCodes.get(code);
+    if (count !== undefined) this.errorCodes.set(code, count + 1);
+    else if (this.errorCodes.size < ERROR_CODES_KEPT) this.errorCodes.set(code, 1);
+  }
+
+  /** The counters INFO commandstats shows for a command, created at first use. */
+  commandStats(name: string): CommandStats {
+    let stats = this.perCommand.get(name);
+    if (!stats) this.perCommand.set(name, (stats = { calls: 0, rejected: 0, failed: 0 }));
+    return stats;
+  }
+
+  /** Every command counted since the start or CONFIG RESETSTAT. */
+  get commandStatsByName(): ReadonlyMap<string, Readonly<CommandStats>> {
+    return this.perCommand;
   }
 
   emit(event: EngineEvent): void {
@@ -258,22 +329,23 @@ export class Engine {
 
   private dispatch(client: Client, argv: readonly Bin[]): Reply {
     if (argv.length === 0) return error(ERR.protocol('empty command'));
-    const resolved = this.resolve(argv);
+    const resolved = this.lookup(argv);
     // processCommand's checks, in its order; each refusal also aborts an open transaction.
-    if (typeof resolved === 'string') return refuse(client, resolved);
+    if (typeof resolved === 'string') return refuse(this, client, resolved);
+    if (!arityAccepts(resolved, argv.length)) return refuse(this, client, ERR.wrongArity(resolved.name), resolved);
     const flags = commandFlags(resolved);
-    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(client, ERR.notAllowedInMulti);
+    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(this, client, ERR.notAllowedInMulti, resolved);
     const denyoom = flags.has('denyoom') || (resolved.name === 'exec' && client.multi?.denyoom === true);
     if (this.maxmemory !== 0 && !this.loading) {
       if (this.callDepth === 0) this.commandTime = this.clock.now();
       const outOfMemory = performEvictions(this) === 'fail';
-      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(client, ERR.oom);
+      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(this, client, ERR.oom, resolved);
     }
     // Writes (and PING) are refused while the disk is failing, and writes on a read-only replica.
     const refusal =
       (this.diskErrorRefusal && (resolved.write || resolved.name === 'ping') ? this.diskErrorRefusal() : null) ??
       (this.readOnlyRefusal && resolved.write ? this.readOnlyRefusal() : null);
-    if (refusal) return refuse(client, refusal);
+    if (refusal) return refuse(this, client, refusal, resolved);
     if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
       client.multi.queue.push({ spec: resolved, argv });
       if (flags.has('denyoom')) client.multi.denyoom = true;
@@ -284,22 +356,34 @@ export class Engine {
 
   /** The spec to run, or the error text for an unknown command or a wrong arity. */
   resolve(argv: readonly Bin[]): CommandSpec | string {
-    const name = argv[0]!.toLowerCase();
-    let spec = this.commandTable.get(name);
-    if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1));
+    const spec = this.lookup(argv);
+    if (typeof spec === 'string' || arityAccepts(spec, argv.length)) return spec;
+    return ERR.wrongArity(spec.name);
+  }
+
+  /** lookupCommand: the spec named by argv (a subcommand's when it has one), or the error text. */
+  private lookup(argv: readonly Bin[]): CommandSpec | string {
+    let spec = this.spelled.get(argv[0]!);
+    if (!spec) {
+      spec = this.commandTable.get(argv[0]!.toLowerCase());
+      if (!spec) return ERR.unknownCommand(argv[0]!, argv.slice(1));
+      // Bounded: a client inventing spellings cannot grow it.
+      if (this.spelled.size < 1024) this.spelled.set(argv[0]!, spec);
+    }
     if (spec.subcommands && argv.length >= 2) {
       const sub = spec.subcommands[argv[1]!.toLowerCase()];
-      if (!sub) return ERR.unknownSubcommand(argv[1]!, name);
+      if (!sub) return ERR.unknownSubcommand(argv[1]!, spec.name);
       spec = sub;
     }
-    const argc = argv.length;
-    if ((spec.arity > 0 && argc !== spec.arity) || argc < -spec.arity) return ERR.wrongArity(spec.name);
     return spec;
   }
 
   /** Redis's call(): runs the command and propagates what it changed. */
   call(client: Client, spec: CommandSpec, argv: readonly Bin[]): Reply {
-    if (this.callDepth === 0) this.commandTime = this.clock.now();
+    if (this.callDepth === 0) {
+      this.commandTime = this.clock.now();
+      this.topCommand = spec;
+    }
     this.callDepth++;
     const ctx = new CommandContext(this, client);
     const dirtyBefore = this.dirty;
@@ -316,12 +400,25 @@ export class Engine {
       for (const { key, existed } of writeKeys) if (existed || db.dict.has(key)) this.signalModifiedKey(db, key);
     }
     this.stats.commandsProcessed++;
+    if (reply === BLOCKED) this.blockedIn.set(client, spec.name);
+    else {
+      const stats = this.commandStats(spec.name);
+      stats.calls++;
+      if (reply.kind === 'error') {
+        stats.failed++;
+        this.countError(reply.value);
+      }
+    }
+    if (this.commandObserver && !this.loading) this.commandObserver(client, spec, argv);
     // While loading a file nothing is propagated: the data is already on disk.
     if ((spec.write || spec.mayReplicate) && !this.loading && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {
       this.pending.push({ db: client.db, argv: ctx.propagateAs ?? [...argv] });
     }
     this.callDepth--;
-    if (this.callDepth === 0) this.flushPropagation();
+    if (this.callDepth === 0) {
+      this.flushPropagation();
+      this.topCommand = null;
+    }
     return reply;
   }
 
@@ -374,9 +471,10 @@ export class Engine {
     return true;
   }
 
-  /** A client that went away: it stops waiting, and nobody is told. */
+  /** A client that went away: it stops waiting and watching, and nobody is told. */
   disconnectClient(client: Client): void {
     this.blocking.unblock(client, null);
+    this.watches.unwatchAll(client);
   }
 
   /**
@@ -595,10 +693,13 @@ export class Engine {
     if (this.pending.length === 0) return;
     const ops = this.pending;
     this.pending = [];
+    // propagatePendingCommands: a command run directly that touches arbitrary keys (SCAN,
+    // RANDOMKEY: only their lazy expiries) is not wrapped, as active expiry is not.
+    const wrap = ops.length > 1 && !(this.topCommand && commandFlags(this.topCommand).has('touches_arbitrary_keys'));
     const unit: PropagatedCommand[] =
-      // propagatePendingCommands: MULTI takes the first command's db (a SELECT goes before it),
-      // EXEC the last one's (so none is needed).
-      ops.length > 1 ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }] : ops;
+      // MULTI takes the first command's db (a SELECT goes before it), EXEC the last one's (so
+      // none is needed).
+      wrap ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }] : ops;
     for (const sink of this.sinks) sink(unit);
   }
 }

@@ -16,7 +16,10 @@ export { type Bin, bytesToBin, binToBytes, textToBin, binToText } from './bytes.
 export { parseIntArg } from './util/numbers.js';
 
 // The wire: replies, inline command lines, redis-cli's formatting.
-export { type Reply, int, status, error, bulk, array, OK } from './resp/reply.js';
+export { type Reply, int, status, error, bulk, array, OK, NIL, NIL_ARRAY } from './resp/reply.js';
+export { RequestParser, type ParseResult } from './resp/parser.js';
+export { encodeReply } from './resp/encoder.js';
+export { quoteRepr } from './resp/repr.js';
 export { splitCommandLine } from './resp/inline.js';
 export { runCliLine } from './resp/cli-session.js';
 export { formatReplyTty, formatReplyRaw } from './resp/cli-format.js';
@@ -24,6 +27,7 @@ export { encodeCommand } from './resp/encoder.js';
 
 // Configuration.
 export { Config, applyConfigText, encodingLimits } from './config.js';
+export { parseOutputBufferLimits, type OutputBufferLimit, type OutputBufferLimits } from './output-buffer-limits.js';
 
 // Files: RDB, AOF, inspection, the load errors.
 export { loadRdb, type RdbLoadOptions, type RdbLoadReport } from './rdb/reader.js';

@@ -6,7 +6,9 @@ import type { Engine } from './engine.js';
 export type InfoFields = readonly (readonly [name: string, value: string | number])[];
 export type InfoProvider = () => InfoFields;
 
-const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'keyspace'];
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'errorstats', 'keyspace'];
+/** INFO all / everything: the default ones and commandstats, in redis's order. */
+const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'commandstats', 'errorstats', 'keyspace'];
 
 function builtinSection(engine: Engine, name: string): InfoFields | null {
   const now = engine.clock.now();
@@ -35,11 +37,19 @@ function builtinSection(engine: Engine, name: string): InfoFields | null {
         ['total_commands_processed', engine.stats.commandsProcessed],
         ['expired_keys', engine.stats.expiredKeys],
         ['evicted_keys', engine.stats.evictedKeys],
+        ['total_error_replies', engine.stats.errorReplies],
       ];
     case 'replication':
       return [['role', 'master'], ['connected_slaves', 0]];
     case 'cpu':
       return [];
+    case 'commandstats':
+      return [...engine.commandStatsByName]
+        // The lab does not time commands: usec is 0.
+        .map(([name, c]) => [`cmdstat_${name}`, `calls=${c.calls},usec=0,usec_per_call=0.00,rejected_calls=${c.rejected},failed_calls=${c.failed}`] as const);
+    case 'errorstats':
+      // A rax in redis: the codes in byte order.
+      return [...engine.errorCodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, count]) => [`errorstat_${code}`, `count=${count}`] as const);
     case 'keyspace':
       return engine.dbs
         .filter((db) => db.size > 0)
@@ -66,7 +76,7 @@ export function infoText(engine: Engine, requested: readonly string[]): string {
   const everything = wanted.some((s) => s === 'all' || s === 'everything');
   const names =
     wanted.length === 0 || wanted.includes('default') || everything
-      ? [...new Set([...DEFAULT_SECTIONS, ...engine.infoProviders.keys()])]
+      ? [...new Set([...(everything ? ALL_SECTIONS : DEFAULT_SECTIONS), ...engine.infoProviders.keys()])]
       : wanted;
   const blocks: string[] = [];
   for (const name of names) {

@@ -1,12 +1,15 @@
 // Server and database commands, and the dataset digest itself, against redis-server 7.0.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/engine/resp/reply.js';
 import { datasetDigest } from '../../src/engine/digest.js';
 import { Engine } from '../../src/engine/engine.js';
 import { systemClock } from '../../src/engine/clock.js';
 import { assertDifferential, runDifferential, sortArray } from '../support/differential.js';
 import { RedisServer } from '../support/redis-server.js';
-import { serverCommandArb } from './groups/server.js';
+import { serverCommandArb, serverRules } from './groups/server.js';
+import { allRules, mixedCommandArb } from './groups/all.js';
+import { keyArb } from '../support/differential.js';
 
 let server: RedisServer;
 beforeAll(async () => {
@@ -55,8 +58,56 @@ describe('server commands against redis-server', () => {
       ['SWAPDB', '1', 'b'],
       ['SWAPDB', '1', '99'],
       ['DEBUG', 'nope'],
+      ['EXEC', 'x'],
+      ['MULTI'],
+      ['SET', 'a', '1'],
+      ['EXEC', 'x'],
+      ['EXEC'],
     ]);
     expect(result.message).toBe('');
+  });
+
+  it('refuses EXEC when out of memory with a transaction that uses memory, discarding it, as redis does', async () => {
+    const result = await runDifferential(server, [
+      { client: 0, argv: ['MULTI'] },
+      { client: 0, argv: ['SET', 'x', '1'] },
+      { client: 0, argv: ['GET', 'x'] },
+      { client: 1, argv: ['CONFIG', 'SET', 'maxmemory', '1'] },
+      { client: 0, argv: ['EXEC'] },
+      { client: 0, argv: ['GET', 'x'] },
+      { client: 1, argv: ['CONFIG', 'SET', 'maxmemory', '0'] },
+      { client: 0, argv: ['EXEC'] },
+      { client: 0, argv: ['MULTI'] },
+      { client: 0, argv: ['GET', 'x'] },
+      { client: 1, argv: ['CONFIG', 'SET', 'maxmemory', '1'] },
+      { client: 0, argv: ['EXEC'] },
+      { client: 1, argv: ['CONFIG', 'SET', 'maxmemory', '0'] },
+    ]);
+    expect(result.message).toBe('');
+  });
+
+  it('counts calls and error replies as redis does (INFO commandstats, errorstats, total_error_replies), refusals and errors inside EXEC included', async () => {
+    const commands = [
+      ['CONFIG', 'RESETSTAT'], ['FLUSHALL'], ['nosuch'], ['GET'], ['LPUSH', 'l', 'a'], ['GET', 'l'], ['SET', 'x', '1', 'NX', 'XX'],
+      ['MULTI'], ['nosuch'], ['EXEC'], ['SET', 's', 'v'], ['MULTI'], ['INCR', 's'], ['LPUSH', 's', 'a'], ['EXEC'], ['EXEC'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'nostream', '>'], ['CONFIG', 'SET', 'maxmemory', '1'], ['SET', 'oom', 'v'], ['GET', 'oom'],
+      ['CONFIG', 'SET', 'maxmemory', '0'], ['MULTI'], ['GET', 'a', 'b'], ['DISCARD'], ['INFO', 'commandstats'], ['INFO', 'errorstats'], ['INFO', 'stats'],
+    ];
+    const redisReplies = await server.pipeline(commands);
+    const engine = new Engine({ clock: systemClock });
+    const client = engine.createClient();
+    const labReplies = commands.map((argv) => engine.execute(client, argv));
+    const errorstats = (r: Reply | undefined) => String(r?.value);
+    const total = (r: Reply | undefined) => /total_error_replies:(\d+)/.exec(String(r?.value))?.[1];
+    const n = commands.length;
+    expect(errorstats(labReplies[n - 2])).toBe(errorstats(redisReplies[n - 2]));
+    expect(errorstats(redisReplies[n - 2])).toContain('errorstat_EXECABORT:count=1');
+    expect(total(labReplies[n - 1])).toBe(total(redisReplies[n - 1]));
+    // Per command, without the timings (the lab does not time commands) and in one order.
+    const commandstats = (r: Reply | undefined) =>
+      String(r?.value).split('\r\n').filter((l) => l.startsWith('cmdstat_')).map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')).sort();
+    expect(commandstats(labReplies[n - 3])).toEqual(commandstats(redisReplies[n - 3]));
+    expect(commandstats(redisReplies[n - 3])).toContain('cmdstat_set:calls=2,rejected_calls=1,failed_calls=1');
   });
 
   it('quotes an unknown command and its arguments as redis does: 128 bytes, CR and LF as spaces, up to a NUL', async () => {
@@ -105,7 +156,16 @@ describe('server commands against redis-server', () => {
   });
 
   it('random server command sequences match', async () => {
-    await assertDifferential(server, serverCommandArb, { runs: 60, minLength: 20, maxLength: 50 });
+    await assertDifferential(server, serverCommandArb, { runs: 60, minLength: 20, maxLength: 50, rules: serverRules });
+  });
+
+  it('WATCH … MULTI … EXEC around writes of every type fails or runs as in redis', async () => {
+    const transactionArb = fc.oneof(
+      { arbitrary: fc.constantFrom<string[]>(['MULTI'], ['EXEC'], ['DISCARD'], ['UNWATCH']), weight: 3 },
+      { arbitrary: fc.array(keyArb, { minLength: 1, maxLength: 2 }).map((keys) => ['WATCH', ...keys]), weight: 2 },
+      { arbitrary: mixedCommandArb, weight: 6 },
+    );
+    await assertDifferential(server, transactionArb, { runs: 200, minLength: 20, maxLength: 60, rules: allRules });
   });
 
   it('propagates FLUSHDB even when the db is already empty, and MOVE/SWAPDB as received', () => {

@@ -62,6 +62,7 @@ describe('RequestParser', () => {
     ['*3000000000\r\n', 'ERR Protocol error: invalid multibulk length'],
     ['*2\r\n*1\r\n$1\r\na\r\n', "ERR Protocol error: expected '$', got '*'"],
     ['*1\r\n:1\r\n', "ERR Protocol error: expected '$', got ':'"],
+    ['*1\r\n\r\n', "ERR Protocol error: expected '$', got ' '"],
     ['SET "a b\r\n', 'ERR Protocol error: unbalanced quotes in request'],
     ['x'.repeat(INLINE_MAX_SIZE + 1), 'ERR Protocol error: too big inline request'],
     ['*' + '1'.repeat(INLINE_MAX_SIZE + 1), 'ERR Protocol error: too big mbulk count string'],

@@ -10,7 +10,7 @@ import { LoadError, type Cancellation } from '../load-error.js';
 import { replayAof } from './replay.js';
 
 /** Reads an RDB from the start of `chunks` into the engine; returns the bytes it consumed. */
-export type RdbLoader = (engine: Engine, file: string, chunks: AsyncIterable<Uint8Array>, options: { signal?: Cancellation; onProgress?: (bytes: number) => void; keepExpired?: boolean }) => Promise<number>;
+export type RdbLoader = (engine: Engine, file: string, chunks: AsyncIterable<Uint8Array>, options: { signal?: Cancellation; onProgress?: (bytes: number) => void; keepExpired?: boolean; allowDuplicates?: boolean }) => Promise<number>;
 
 export interface AofLoadOptions {
   dir: string;

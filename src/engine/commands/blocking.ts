@@ -155,6 +155,8 @@ function blmove(ctx: CommandContext, argv: readonly Bin[], from: End, to: End, r
       receiver.getList(destination);
       const value = (from === 'left' ? list.items.popFront() : list.items.popBack())!;
       pushTo(receiver, destination, value, to);
+      // Served, it pushed too: WATCHers of the destination must see it (the source is the engine's).
+      receiver.signalModified(destination);
       receiver.alsoPropagate(propagate);
       receiver.deleteIfEmpty(key, list.items.length);
       return bulk(value);

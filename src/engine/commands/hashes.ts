@@ -23,7 +23,7 @@ function hashForWrite(ctx: CommandContext, key: Bin): HashValue {
 }
 
 function setFields(ctx: CommandContext, hash: HashValue, pairs: readonly Bin[]): number {
-  hash.fit(ctx.limits, ...pairs);
+  hash.fit(ctx.limits, pairs);
   let created = 0;
   for (let i = 0; i < pairs.length; i += 2) {
     if (!hash.fields.has(pairs[i]!)) created++;

@@ -24,6 +24,7 @@ import { dumpCommands } from './dump.js';
 import { zsetAlgebraCommands } from './zset-algebra.js';
 import { sortCommands } from './sort.js';
 import { lcsCommands } from './lcs.js';
+import { memoryCommands } from './memory.js';
 
 const ALL: readonly CommandSpec[] = [
   ...stringCommands,
@@ -52,6 +53,7 @@ const ALL: readonly CommandSpec[] = [
   ...introspectionCommands,
   ...configCommands,
   ...dumpCommands,
+  ...memoryCommands,
 ];
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));

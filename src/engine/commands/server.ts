@@ -1,6 +1,7 @@
 // Server and database commands: SELECT, MOVE, SWAPDB, FLUSHDB, FLUSHALL, DBSIZE, PING, ECHO,
 // TIME, INFO and DEBUG (DIGEST, DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, SLEEP, OBJECT).
 import { type Bin, cString } from '../bytes.js';
+import { parseMemory } from '../config.js';
 import { datasetDigest, valueDigest } from '../digest.js';
 import { ERR } from '../errors.js';
 import { infoText } from '../info.js';
@@ -106,8 +107,18 @@ const debugSubcommands: Record<string, { argc: (n: number) => boolean; run: Debu
     argc: (n) => n === 3,
     run: (ctx, argv) => status(debugObject(ctx, argv[2]!)),
   },
-  // The lab's server never blocks: the sleep is only acknowledged.
+  // The lab's server never blocks: the sleep is only acknowledged (cli serve sleeps for real).
   sleep: { argc: (n) => n === 3, run: () => OK },
+  // The size above which a list element gets a plain quicklist node of its own: the lab's
+  // quicklists have no plain nodes, so only the argument is checked.
+  'quicklist-packed-threshold': {
+    argc: (n) => n === 3,
+    run(_ctx, argv) {
+      const size = parseMemory(argv[2]!);
+      if (size === null || size > 2 ** 32 - 2 ** 20) fail('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+      return OK;
+    },
+  },
   help: {
     argc: (n) => n === 2,
     run: () =>

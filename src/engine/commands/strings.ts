@@ -6,7 +6,7 @@ import { ERR } from '../errors.js';
 import { RawString, stringBytes, type StringValue } from '../keyspace/values.js';
 import { bulk, bulkArray, int, NIL, OK, type Reply } from '../resp/reply.js';
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from '../util/long-double.js';
-import { fitsInt64, INT64_MIN, parseInt64, parseIntArg } from '../util/numbers.js';
+import { fitsInt64, INT64_MIN, parseInt64, parseIntArg, parseSmallInt } from '../util/numbers.js';
 import { getexCommand, setCommand, setexCommand } from './string-set.js';
 import { command, fail, type CommandSpec } from './types.js';
 
@@ -25,8 +25,20 @@ function checkLength(length: number): void {
   if (length > MAX_JS_STRING_LENGTH) fail(ERR.stringTooLongForLab(MAX_JS_STRING_LENGTH, MAX_STRING_LENGTH));
 }
 
+/** Below 10^15 both ways, a sum of two is exact in a double and far inside int64. */
+const SMALL = 10n ** 15n;
+
 function incrBy(ctx: CommandContext, key: Bin, increment: bigint): Reply {
   const current = ctx.getString(key);
+  // The common case without BigInt: a small counter moved by a small step.
+  const small = current === undefined ? 0 : parseSmallInt(current);
+  if (small !== null && increment < SMALL && increment > -SMALL) {
+    const result = small + Number(increment);
+    if (current === undefined) ctx.db.setKey(key, String(result));
+    else ctx.db.overwrite(key, String(result));
+    ctx.dirty();
+    return int(result);
+  }
   let value = 0n;
   if (current !== undefined) {
     const parsed = parseInt64(current);

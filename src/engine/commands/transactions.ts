@@ -7,7 +7,7 @@ import { array, NIL_ARRAY, OK, type Reply } from '../resp/reply.js';
 import { command, fail, type CommandSpec } from './types.js';
 
 /** discardTransaction: out of MULTI, every key unwatched, the dirty flags cleared. */
-function discardTransaction(engine: Engine, client: Client): void {
+export function discardTransaction(engine: Engine, client: Client): void {
   client.multi = null;
   client.dirtyCas = false;
   engine.watches.unwatchAll(client);

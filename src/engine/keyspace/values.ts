@@ -35,10 +35,10 @@ export class HashValue {
   encoding: 'listpack' | 'hashtable' = 'listpack';
 
   /** Converts when an entry or the size passes the listpack limits. */
-  fit(limits: EncodingLimits, ...values: Bin[]): void {
+  fit(limits: EncodingLimits, values: readonly Bin[] = []): void {
     if (this.encoding === 'hashtable') return;
     if (this.fields.size > limits.hashMaxListpackEntries) this.encoding = 'hashtable';
-    for (const v of values) if (v.length > limits.hashMaxListpackValue) this.encoding = 'hashtable';
+    for (let i = 0; i < values.length; i++) if (values[i]!.length > limits.hashMaxListpackValue) this.encoding = 'hashtable';
   }
 }
 

@@ -63,6 +63,13 @@ export interface ServerCore {
   block(work: Promise<void>): void;
 }
 
+/** A blocking command's work failed, and its client gets this error instead of its reply. */
+export class BlockedCommandError extends Error {
+  constructor(readonly reply: string) {
+    super(reply);
+  }
+}
+
 export function snapshotRdb(core: ServerCore, aofBase: boolean): Uint8Array[] {
   return core.rdb.snapshot(core.engine, {
     aofBase,

@@ -12,7 +12,8 @@ import type { AofLocation, AofWriter } from '../aof/writer.js';
 import { error, type Reply } from '../resp/reply.js';
 import { AofPersistence } from './aof-policy.js';
 import { persistenceCommands } from './commands.js';
-import type { PersistentServerOptions, ServerCore } from './core.js';
+import { BlockedCommandError, type PersistentServerOptions, type ServerCore } from './core.js';
+import { debugCommand } from './debug-reload.js';
 import type { Disk } from './disk.js';
 import { PersistenceEvents } from './events.js';
 import { CopyOnWrite } from './copy-on-write.js';
@@ -70,7 +71,7 @@ export class PersistentServer implements ServerCore {
     this.snapshots = new Snapshots(this);
     this.rewrite = new AofRewrite(this, this.aofPart);
     this.cow = new CopyOnWrite(this.engine, this.status);
-    this.engine.registerCommands(persistenceCommands(this));
+    this.engine.registerCommands([...persistenceCommands(this), debugCommand(this, this.engine.commands.get('debug')!)]);
     config.onChange((name, value) => this.configApplied(name, value));
     this.engine.diskErrorRefusal = () => this.diskErrorRefusal();
     this.engine.onPropagate((unit) => {
@@ -144,8 +145,8 @@ export class PersistentServer implements ServerCore {
    * in Redis), then beforeSleep writes the turn's AOF bytes with one write — and under
    * appendfsync always one fsync — before any of the turn's replies is released.
    */
-  executeTurn(batch: readonly TurnCommand[]): Promise<Reply[]> {
-    return this.finishTurn(batch, 0, [], null);
+  executeTurn(batch: Iterable<TurnCommand>): Promise<Reply[]> {
+    return this.finishTurn(batch[Symbol.iterator](), [], null);
   }
 
   /**
@@ -157,35 +158,54 @@ export class PersistentServer implements ServerCore {
     for (let i = 0; i < batch.length; i++) {
       const { client, argv } = batch[i]!;
       const reply = this.engine.execute(client, argv);
-      if (this.blocking !== null || this.deferred !== null) return this.finishTurn(batch, i, replies, reply);
+      if (this.blocking !== null || this.deferred !== null) return this.finishTurn(batch.slice(i + 1)[Symbol.iterator](), replies, reply);
       replies.push(reply);
     }
     const aof = this.aofPart.writer;
     return aof !== null && aof.pendingBytes > 0 ? this.aofPart.beforeSleep().then(() => replies) : replies;
   }
 
-  /** The turn from command `from` on (its reply already in `executed`, if it ran), then beforeSleep. */
-  private async finishTurn(batch: readonly TurnCommand[], from: number, done: readonly Reply[], executed: Reply | null): Promise<Reply[]> {
+  /**
+   * The rest of a turn (the reply of a command that already ran first, if any), then beforeSleep.
+   * An iterator, so a host can decide what comes next after each command ran (a client that
+   * blocked or asked to be closed sends nothing more this turn).
+   */
+  private async finishTurn(rest: Iterator<TurnCommand>, done: readonly Reply[], executed: Reply | null): Promise<Reply[]> {
     const replies: (Reply | Promise<Reply>)[] = [...done];
-    for (let i = from; i < batch.length; i++) {
-      const { client, argv } = batch[i]!;
-      let reply: Reply = i === from && executed !== null ? executed : this.engine.execute(client, argv);
+    let deferred = false;
+    let ran = executed;
+    for (;;) {
+      let reply: Reply;
+      if (ran !== null) {
+        reply = ran;
+        ran = null;
+      } else {
+        const next = rest.next();
+        if (next.done) break;
+        reply = this.engine.execute(next.value.client, next.value.argv);
+      }
       const blocking = this.blocking;
       this.blocking = null;
       if (blocking) {
         try {
           await blocking;
         } catch (e) {
-          this.log(`Failed saving the DB: ${(e as Error).message}`);
-          if (reply.kind === 'status') reply = error('ERR');
+          if (e instanceof BlockedCommandError) reply = error(e.reply);
+          else {
+            this.log(`Failed saving the DB: ${(e as Error).message}`);
+            if (reply.kind === 'status') reply = error('ERR');
+          }
         }
       }
       // A blocked client (WAIT): its reply comes when the condition is met, after the writes.
-      replies.push(this.deferred ?? reply);
-      this.deferred = null;
+      if (this.deferred) {
+        deferred = true;
+        replies.push(this.deferred);
+        this.deferred = null;
+      } else replies.push(reply);
     }
     await this.aofPart.beforeSleep();
-    return Promise.all(replies);
+    return deferred ? Promise.all(replies) : (replies as Reply[]);
   }
 
   /** beforeSleep alone: aof_buf written (and fsynced under always). */
@@ -244,15 +264,19 @@ export class PersistentServer implements ServerCore {
     return Math.min(this.aofPart.nextCronWork(now), this.snapshots.nextSavePoint(now), this.engine.nextBlockedTimeout() ?? Infinity);
   }
 
-  /** SHUTDOWN: background work finishes, the AOF is written and fsynced, save points save. */
-  async shutdown(): Promise<void> {
+  /**
+   * SHUTDOWN: background work finishes, the AOF is written and fsynced, and the final snapshot is
+   * saved when save points exist ('default'), always ('save', SHUTDOWN SAVE) or never ('nosave').
+   * A failed save rejects, and the server can go on serving, as Redis refuses to exit then.
+   */
+  async shutdown(save: 'default' | 'save' | 'nosave' = 'default'): Promise<void> {
     while (this.job) {
       await this.job.finished;
       await this.finishJob(this.job);
       if (this.status.rewriteScheduled) this.startRewrite();
     }
     await this.aofPart.flushAndSync();
-    if (this.savePoints().length > 0) {
+    if (save === 'save' || (save === 'default' && this.savePoints().length > 0)) {
       this.log('Saving the final RDB snapshot before exiting.');
       await this.snapshots.save();
     }
@@ -262,6 +286,16 @@ export class PersistentServer implements ServerCore {
 
   savePoints(): { seconds: number; changes: number }[] {
     return this.snapshots.savePoints();
+  }
+
+  /** A foreground save (DEBUG RELOAD's): resolves once dump.rdb is on disk. */
+  saveNow(): Promise<void> {
+    return this.snapshots.save();
+  }
+
+  /** aof_buf written and fsynced now (DEBUG LOADAOF). */
+  flushAof(): Promise<void> {
+    return this.aofPart.flushAndSync();
   }
 
   /** SAVE: the snapshot is taken now; the reply waits for the file (see executeTurn). */

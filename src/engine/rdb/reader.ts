@@ -28,6 +28,8 @@ export interface RdbLoadOptions {
   breathe?: () => Promise<void>;
   /** An AOF base keeps keys whose time has passed; a primary loading dump.rdb drops them. */
   keepExpired?: boolean;
+  /** RDBFLAGS_ALLOW_DUP (DEBUG RELOAD MERGE): a key already there is replaced, not an error. */
+  allowDuplicates?: boolean;
   /** The file inspector: each record's byte range and what it is, in plain words. */
   onRecord?: (start: number, end: number, what: string) => void;
 }
@@ -421,7 +423,10 @@ class RdbLoad {
     // One hash operation per key: a set that does not grow the map found a duplicate.
     const size = db.dict.size;
     db.dict.set(key, value);
-    if (db.dict.size === size) c.fail(`Duplicated key ${quoteRepr(key)} found in RDB file (db ${this.db})`, at);
+    if (db.dict.size === size) {
+      if (!this.options.allowDuplicates) c.fail(`Duplicated key ${quoteRepr(key)} found in RDB file (db ${this.db})`, at);
+      db.expires.delete(key);
+    }
     if (expire !== null) db.expires.set(key, expire);
     this.report.keys++;
   }

@@ -75,15 +75,59 @@ abstract class BufferedParser<T> {
     return text;
   }
 
+  /** Like `line`, but only advances past it: the index of its CR. */
+  protected lineEnd(tooLong: string): number {
+    const cr = this.buffer.indexOf('\r', this.pos);
+    if (cr < 0 || cr + 1 >= this.buffer.length) {
+      if (this.buffer.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError(tooLong);
+      throw incomplete;
+    }
+    this.pos = cr + 2;
+    return cr;
+  }
+
   protected bytes(length: number): Bin {
     if (this.buffer.length - this.pos < length + 2) throw incomplete;
     const data = this.buffer.slice(this.pos, this.pos + length);
     this.pos += length + 2;
-    return data;
+    return length < SLICE_MIN ? data : unslice(data);
   }
 }
 
 class ProtocolError extends Error {}
+
+/**
+ * V8 makes a substring of 13 chars or more a view of its parent, which the parent then lives as
+ * long as: a key or value kept from a 64 KiB read would keep all 64 KiB. Such arguments are copied
+ * (a concatenation, flattened by the slice) so that what a keyspace stores holds only itself.
+ */
+const SLICE_MIN = 13;
+
+function unslice(s: Bin): Bin {
+  return (' ' + s).slice(1);
+}
+
+/** string2ll over s[start, end): a canonical base-10 integer, or null. */
+function intBetween(s: Bin, start: number, end: number): number | null {
+  const length = end - start;
+  if (length <= 0) return null;
+  if (length > 15) {
+    const big = parseInt64(s.slice(start, end));
+    return big === null ? null : Number(big);
+  }
+  let i = start;
+  const negative = s.charCodeAt(i) === 45;
+  if (negative && ++i === end) return null;
+  // No leading zeros, no "-0".
+  if (s.charCodeAt(i) === 48) return i + 1 === end && !negative ? 0 : null;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = s.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
 
 function protocolError(detail: string): ProtocolError {
   return new ProtocolError(ERR.protocol(detail));
@@ -95,18 +139,23 @@ export class RequestParser extends BufferedParser<Bin[]> {
   }
 
   private multibulk(): Bin[] | undefined {
-    const header = this.line(ERR.protocol('too big mbulk count string'));
-    const count = parseInt64(header.slice(1));
+    // Numbers are read in place: this is the path every pipelined command takes.
+    const start = this.pos;
+    const end = this.lineEnd(ERR.protocol('too big mbulk count string'));
+    const count = intBetween(this.buffer, start + 1, end);
     if (count === null || count > INT_MAX) throw protocolError('invalid multibulk length');
     if (count <= 0) return undefined;
     const argv: Bin[] = [];
     for (let i = 0; i < count; i++) {
       if (this.pos >= this.buffer.length) throw incomplete;
-      const lengthLine = this.line(ERR.protocol('too big bulk count string'));
-      if (lengthLine[0] !== '$') throw protocolError(`expected '$', got '${lengthLine[0] ?? ''}'`);
-      const length = parseInt64(lengthLine.slice(1));
+      const at = this.pos;
+      const lengthEnd = this.lineEnd(ERR.protocol('too big bulk count string'));
+      const type = this.buffer[at]!;
+      // addReplyErrorFormat turns CR and LF into spaces (an empty line shows as ' ').
+      if (type !== '$') throw protocolError(`expected '$', got '${type === '\r' || type === '\n' ? ' ' : type}'`);
+      const length = intBetween(this.buffer, at + 1, lengthEnd);
       if (length === null || length < 0 || length > MAX_BULK_LENGTH) throw protocolError('invalid bulk length');
-      argv.push(this.bytes(Number(length)));
+      argv.push(this.bytes(length));
     }
     return argv;
   }

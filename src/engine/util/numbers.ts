@@ -16,6 +16,11 @@ export function parseInt64(s: Bin): bigint | null {
   return v < INT64_MIN || v > INT64_MAX ? null : v;
 }
 
+/** A canonical integer of at most 15 digits as a number (any sum of two is exact), else null. */
+export function parseSmallInt(s: Bin): number | null {
+  return s.length > 0 && s.length <= 16 && SMALL_CANONICAL_INT.test(s) ? Number(s) : null;
+}
+
 /**
  * An int64 argument as a JS number (exact up to 2^53; beyond, close enough for the index and
  * count clamping it is used for). Null when not an integer.

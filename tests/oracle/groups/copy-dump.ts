@@ -30,7 +30,7 @@ function withChecksum(body: number[]): string {
 function hash(pairs: [string, string][]): HashValue {
   const h = new HashValue();
   for (const [f, v] of pairs) h.fields.set(f, v);
-  h.fit(DEFAULT_LIMITS, ...pairs.flat());
+  h.fit(DEFAULT_LIMITS, pairs.flat());
   return h;
 }
 

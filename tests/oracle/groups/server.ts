@@ -1,7 +1,7 @@
 // Generators for the server/database commands in the mixed differential suite.
 import fc from 'fast-check';
-import type { Rules } from '../../support/differential.js';
-import { keyArb, valueArb } from '../../support/differential.js';
+import type { Reply } from '../../../src/engine/resp/reply.js';
+import { describeReply, keyArb, valueArb, type Rules } from '../../support/differential.js';
 
 const dbArb = fc.oneof(fc.integer({ min: 0, max: 3 }).map(String), fc.constantFrom('15', '16', '-1', 'x', '1.5', '01'));
 
@@ -14,6 +14,35 @@ export const serverCommandArb: fc.Arbitrary<string[]> = fc.oneof(
   valueArb.map((v) => ['ECHO', v]),
   fc.array(keyArb, { minLength: 1, maxLength: 3 }).map((keys) => ['DEBUG', 'DIGEST-VALUE', ...keys]),
   fc.constantFrom<string[]>(['DEBUG', 'DIGEST'], ['MULTI'], ['EXEC'], ['DISCARD'], ['NOSUCHCOMMAND', 'a'], ['DEBUG', 'NOPE']),
+  // WATCH on this one client: its own writes, flushes, SWAPDB and MOVE touch what it watches.
+  fc.array(keyArb, { minLength: 1, maxLength: 3 }).map((keys) => ['WATCH', ...keys]),
+  fc.constantFrom<string[]>(['UNWATCH'], ['WATCH'], ['UNWATCH', 'x']),
+  fc.tuple(keyArb, fc.constantFrom([], ['SAMPLES', '0'], ['SAMPLES', '5'], ['SAMPLES', '-1'], ['SAMPLES', 'x'], ['SAMPLES'], ['BOGUS', '1'])).map(([k, rest]) => ['MEMORY', 'USAGE', k, ...rest]),
+  fc.constantFrom<string[]>(['MEMORY', 'PURGE'], ['MEMORY', 'HELP'], ['MEMORY', 'NOPE'], ['MEMORY', 'USAGE'], ['MEMORY'], ['MEMORY', 'STATS', 'x']),
+  fc.constantFrom<string[]>(['MEMORY', 'STATS'], ['MEMORY', 'DOCTOR'], ['MEMORY', 'MALLOC-STATS']),
+  fc.constantFrom('0', '100', '1mb', '4gb', '5gb', 'abc', '-1').map((size) => ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', size]),
 );
 
-export const serverRules: Rules = {};
+const isCount = (r: Reply) => r.kind === 'int' && Number(r.value) > 0;
+/** MEMORY STATS's field names (its values are allocator figures the lab estimates). */
+const statNames = (r: Reply) => (r.kind === 'array' ? (r.value ?? []).filter((_, i) => i % 2 === 0).map((f) => f.value) : null);
+/** Replies that are the allocator's own words (DOCTOR, MALLOC-STATS): text on both sides. */
+const ALLOCATOR_TEXT = ['doctor', 'malloc-stats'];
+
+export const serverRules: Rules = {
+  memory: {
+    // MEMORY USAGE is an estimate of allocator bytes the lab does not have: both sides must agree
+    // on whether the key is there (a count or nil) and on every error.
+    reconcile(argv, redisReply, labReply) {
+      const sub = argv[1]?.toLowerCase() ?? '';
+      if (sub === 'stats' && argv.length === 2) {
+        if (JSON.stringify(statNames(redisReply)) === JSON.stringify(statNames(labReply))) return undefined;
+        return `fields: redis ${JSON.stringify(statNames(redisReply))}, lab ${JSON.stringify(statNames(labReply))}`;
+      }
+      if (ALLOCATOR_TEXT.includes(sub) && argv.length === 2 && redisReply.kind === 'bulk' && labReply.kind === 'bulk') return undefined;
+      const usage = sub === 'usage' && isCount(redisReply);
+      if (usage ? isCount(labReply) : describeReply(redisReply) === describeReply(labReply)) return undefined;
+      return `redis ${describeReply(redisReply)}, lab ${describeReply(labReply)}`;
+    },
+  },
+};

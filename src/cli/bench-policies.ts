@@ -1,0 +1,138 @@
+// `bench-policies`: what each fsync policy costs, measured by the same tool on the lab and on
+// redis-server in the same run. redis-benchmark (-c 50 -P 16 -t set) drives `serve` and a
+// redis-server with no persistence, appendfsync everysec and appendfsync always, each on a temp
+// dir on the real disk; the table shows both servers' rates and each one's everysec/none and
+// always/none ratios — the lab's promise is that its ratios are Redis's.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyConfigText, Config } from '../engine/index.js';
+import { serve } from './serve/serve.js';
+
+export interface BenchPoliciesOptions {
+  requests: number;
+  print: (text: string) => Promise<void>;
+}
+
+const POLICIES = [
+  { name: 'none', directives: ['appendonly no'] },
+  { name: 'everysec', directives: ['appendonly yes', 'appendfsync everysec'] },
+  { name: 'always', directives: ['appendonly yes', 'appendfsync always'] },
+] as const;
+
+type Policy = (typeof POLICIES)[number]['name'];
+
+export class BenchPoliciesError extends Error {}
+
+/** requests/s of `redis-benchmark -c 50 -P 16 -t set -n N` against the port. */
+function redisBenchmark(port: number, requests: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('redis-benchmark', ['-p', String(port), '-c', '50', '-P', '16', '-t', 'set', '-n', String(requests), '--csv'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('"SET"'));
+      if (code !== 0 || !line) reject(new BenchPoliciesError(`redis-benchmark failed (${code}): ${err || out}`));
+      else resolve(Number(line.split(',')[1]!.replace(/"/g, '')));
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** Sends one inline command and resolves with the first reply line (null if it cannot connect). */
+function inline(port: number, command: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    let reply = '';
+    socket.once('error', () => resolve(null));
+    socket.on('data', (d: Buffer) => {
+      reply += d.toString('latin1');
+      if (reply.includes('\r\n')) {
+        socket.destroy();
+        resolve(reply.split('\r\n')[0]!);
+      }
+    });
+    socket.on('close', () => resolve(reply === '' ? null : reply));
+    socket.connect(port, '127.0.0.1', () => socket.write(`${command}\r\n`));
+  });
+}
+
+async function startRedis(dir: string, directives: readonly string[]): Promise<{ port: number; process: ChildProcess }> {
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--logfile', ''];
+  for (const directive of directives) args.push(...directive.split(' ').map((part, i) => (i === 0 ? `--${part}` : part)));
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  for (let i = 0; i < 200; i++) {
+    if ((await inline(port, 'PING')) === '+PONG') return { port, process: child };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  child.kill('SIGKILL');
+  throw new BenchPoliciesError(`redis-server did not start on port ${port}`);
+}
+
+async function measureRedis(policy: (typeof POLICIES)[number], requests: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), `lab-bench-redis-${policy.name}-`));
+  const redis = await startRedis(dir, policy.directives);
+  try {
+    return await redisBenchmark(redis.port, requests);
+  } finally {
+    const exited = new Promise((resolve) => redis.process.once('exit', resolve));
+    await inline(redis.port, 'SHUTDOWN NOSAVE');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureLab(policy: (typeof POLICIES)[number], requests: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), `lab-bench-serve-${policy.name}-`));
+  const config = new Config();
+  applyConfigText(config, ['save ""', ...policy.directives].join('\n'));
+  const lab = await serve({ port: 0, bind: '127.0.0.1', dir, config, log: () => {} });
+  try {
+    return await redisBenchmark(lab.port, requests);
+  } finally {
+    await inline(lab.port, 'SHUTDOWN NOSAVE');
+    await lab.done;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runBenchPolicies(options: BenchPoliciesOptions): Promise<void> {
+  for (const tool of ['redis-benchmark', 'redis-server']) {
+    if (spawnSync(tool, ['--version']).error) throw new BenchPoliciesError(`${tool} is not installed: bench-policies measures the lab and redis-server with it`);
+  }
+  const rates: Record<'redis' | 'lab', Partial<Record<Policy, number>>> = { redis: {}, lab: {} };
+  // Each policy on both servers back to back, so both see the same machine.
+  for (const policy of POLICIES) {
+    rates.redis[policy.name] = await measureRedis(policy, options.requests);
+    rates.lab[policy.name] = await measureLab(policy, options.requests);
+  }
+  const fmt = (n: number) => Math.round(n).toLocaleString('en').padStart(11);
+  const ratio = (a: number, b: number) => (a / b).toFixed(2).padStart(6);
+  const lines = [
+    `redis-benchmark -c 50 -P 16 -t set -n ${options.requests}, requests/s (temp dirs under ${tmpdir()})`,
+    '',
+    `policy        ${'redis-server'.padStart(11)} ${'lab serve'.padStart(11)}  lab/redis`,
+  ];
+  for (const { name } of POLICIES) lines.push(`${name.padEnd(13)} ${fmt(rates.redis[name]!)} ${fmt(rates.lab[name]!)}  ${ratio(rates.lab[name]!, rates.redis[name]!)}`);
+  lines.push('');
+  for (const name of ['everysec', 'always'] as const) {
+    lines.push(`${`${name}/none`.padEnd(13)} ${ratio(rates.redis[name]!, rates.redis.none!).padStart(11)} ${ratio(rates.lab[name]!, rates.lab.none!).padStart(11)}`);
+  }
+  await options.print(lines.join('\n') + '\n');
+}
