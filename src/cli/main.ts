@@ -8,6 +8,7 @@ import { openRunner, runStdin } from './exec.js';
 import { loadPath } from './load-path.js';
 import { Progress } from './progress.js';
 import { exportCommand } from './export.js';
+import { verifyRealCommand } from './verify-real.js';
 import { MAX_SEED, runScenarioCommand, SCENARIO_OPTIONS, ScenarioStopped, type ScenarioCliOptions } from './scenario.js';
 import { Output } from './stdout.js';
 
@@ -31,6 +32,12 @@ commands:
          Write the scenario as a folder to run on a real redis-server: redis.conf (each line
          commented with what it promises), scenario.json, workload.mjs (replays the seeded
          workload and records every acknowledgement) and a README of the steps.
+  verify-real SCENARIO [--redis-server PATH] [--crash process|none] [--runs N] [--seed N]
+              [--long] [--json] [--keep]
+         Run the export against a real redis-server on a loopback port in a temp dir, on the
+         wall clock: SIGKILL at the crash instant, restart on the same files, and print the
+         lab's report beside the real one with "agrees" or how they differ (exit 1 if they
+         differ). A run over 5 minutes needs --long.
 `;
 
 class UsageError extends Error {}
@@ -170,6 +177,7 @@ async function main(): Promise<number> {
   };
   try {
     if (args[0] === 'export') return await exportCommand(args.slice(1), usage);
+    if (args[0] === 'verify-real') return await verifyRealCommand(args.slice(1), usage);
   } catch (e) {
     process.stderr.write(`error: ${(e as Error).message}\n`);
     return 1;
