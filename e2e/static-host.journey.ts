@@ -1,0 +1,75 @@
+// The built page from a plain static host under a sub-path (/lab/, as a GitHub project page is
+// served): a new user's first visit — the engine starts on OPFS, the console answers, IndexedDB
+// works, a shared link opens its scenario, which runs in the worker and exports — with no
+// request outside /lab/ and none failing; then the host goes away and the page still loads and
+// runs from the service worker's cache.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario/scenario.js';
+import { encodeScenario } from '../src/scenario/url.js';
+import { run } from './support/console.js';
+
+const shared: Scenario = { ...DEFAULT_SCENARIO, preset: 'aof-always', seed: 7, durationMs: 3_000, events: [{ at: 2_500, kind: 'crash', crash: 'power' }] };
+
+test('a first visit under /lab/, a shared link, then offline', async ({ page, context, baseURL }) => {
+  const host = (path: string) => fetch(`${baseURL}${path}`, { method: 'POST' });
+  const problems: string[] = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (response.status() >= 400 || (url.origin === new URL(baseURL!).origin && !url.pathname.startsWith('/lab/'))) problems.push(`${response.status()} ${url.pathname}`);
+  });
+  const status = page.getByRole('status').first();
+
+  await page.goto('/lab/');
+  await expect(status).toHaveText('Engine running');
+  await expect(page.getByLabel('Storage')).toHaveValue('opfs');
+  expect(await run(page, 'SET greeting hello')).toBe('OK');
+  expect(await run(page, 'GET greeting')).toBe('"hello"');
+
+  await page.getByLabel('Storage').selectOption({ label: 'IndexedDB' });
+  await expect(status).toHaveText('Engine running');
+  expect(await run(page, 'SET on-indexeddb 1')).toBe('OK');
+
+  // A link someone shared: it opens its scenario, which runs in the worker and exports.
+  await page.goto('about:blank');
+  await page.goto(`/lab/#s=${encodeScenario(shared)}`);
+  await expect(status).toHaveText('Engine running');
+  await expect(page.getByText('(seed 7)')).toBeVisible();
+  await page.getByRole('button', { name: 'Run scenario' }).click();
+  await expect(page.getByTestId('scenario-verdict')).toContainText('Every acknowledged write was recovered');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export for redis-server' }).click();
+  const zip = await download;
+  expect(zip.suggestedFilename()).toBe('persistence-lab-aof-always-seed7.zip');
+  const dir = mkdtempSync(join(tmpdir(), 'lab-export-'));
+  try {
+    await zip.saveAs(join(dir, 'export.zip'));
+    const listing = execFileSync('unzip', ['-Z1', join(dir, 'export.zip')], { encoding: 'utf8' }).trim().split('\n');
+    expect(listing).toEqual(['README.md', 'redis.conf', 'scenario.json', 'workload.mjs'].map((name) => `persistence-lab-aof-always-seed7/${name}`));
+    execFileSync('unzip', ['-tq', join(dir, 'export.zip')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  expect(problems).toEqual([]);
+
+  // The host goes away: the page comes back from the service worker's cache, and runs.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await host('/__host/down');
+  try {
+    await expect(fetch(`${baseURL}/lab/`)).rejects.toThrow();
+    await context.setOffline(true);
+    await page.reload();
+    await expect(status).toHaveText('Engine running');
+    await expect(page.getByText('(seed 7)')).toBeVisible();
+    expect(await run(page, 'SET offline yes')).toBe('OK');
+    expect(await run(page, 'GET offline')).toBe('"yes"');
+    await page.getByRole('button', { name: 'Run scenario' }).click();
+    await expect(page.getByTestId('scenario-verdict')).toContainText('Every acknowledged write was recovered');
+  } finally {
+    await context.setOffline(false);
+    await host('/__host/up');
+  }
+});
