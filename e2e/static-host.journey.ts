@@ -1,10 +1,10 @@
 // The built page from a plain static host under a sub-path (/lab/, as a GitHub project page is
 // served): a new user's first visit — the engine starts on OPFS, the console answers, IndexedDB
 // works, a shared link opens its scenario, which runs in the worker and exports — with no
-// request outside /lab/ and none failing; then the host goes away and the page still loads and
-// runs from the service worker's cache.
+// request outside /lab/ and none failing; a new build published is what the next load shows;
+// then the host goes away and the page still loads and runs from the service worker's cache.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -12,6 +12,8 @@ import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario/scenario.js';
 import { encodeScenario } from '../src/scenario/url.js';
 import { run } from './support/console.js';
 
+/** What the static host serves (playwright.static.config.ts builds it). */
+const DIST = 'dist-static';
 const shared: Scenario = { ...DEFAULT_SCENARIO, preset: 'aof-always', seed: 7, durationMs: 3_000, events: [{ at: 2_500, kind: 'crash', crash: 'power' }] };
 
 test('a first visit under /lab/, a shared link, then offline', async ({ page, context, baseURL }) => {
@@ -55,14 +57,26 @@ test('a first visit under /lab/, a shared link, then offline', async ({ page, co
   }
   expect(problems).toEqual([]);
 
-  // The host goes away: the page comes back from the service worker's cache, and runs.
+  // A new build is published: the next load shows it, and the cache moves to its version.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const sw = readFileSync(join(DIST, 'sw.js'), 'utf8');
+  const version = /^const VERSION = "([^"]+)";/.exec(sw)![1]!;
+  await expect.poll(() => page.evaluate(() => caches.keys())).toEqual([`persistence-lab-${version}`]);
+  writeFileSync(join(DIST, 'index.html'), readFileSync(join(DIST, 'index.html'), 'utf8').replace('<title>', '<meta name="lab-build" content="next" />\n    <title>'));
+  writeFileSync(join(DIST, 'sw.js'), sw.replace(version, 'next-build'));
+  await page.reload();
+  await expect(page.locator('meta[name="lab-build"]')).toHaveAttribute('content', 'next');
+  // The browser checks sw.js a few seconds after the load, then the new worker caches its build.
+  await expect.poll(() => page.evaluate(() => caches.keys()), { timeout: 30_000 }).toEqual(['persistence-lab-next-build']);
+
+  // The host goes away: the page comes back from the service worker's cache, and runs.
   await host('/__host/down');
   try {
     await expect(fetch(`${baseURL}/lab/`)).rejects.toThrow();
     await context.setOffline(true);
     await page.reload();
     await expect(status).toHaveText('Engine running');
+    await expect(page.locator('meta[name="lab-build"]')).toHaveAttribute('content', 'next');
     await expect(page.getByText('(seed 7)')).toBeVisible();
     expect(await run(page, 'SET offline yes')).toBe('OK');
     expect(await run(page, 'GET offline')).toBe('"yes"');

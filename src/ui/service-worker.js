@@ -1,8 +1,8 @@
 // The lab's service worker (the build writes it to sw.js, with VERSION and ASSETS above this
 // line): after one visit the page works offline, since everything runs in the browser.
 // Pages are fetched from the network first (revalidated, so a new build shows on the next load)
-// and from the cache when offline; the built files, whose names carry their content hash, from
-// the cache. A new build has a new VERSION, so the browser's byte-for-byte check of sw.js on
+// and, offline, the page of this worker's build comes from the cache; the built files, whose
+// names carry their content hash, from the cache. A new build has a new VERSION, so the browser's byte-for-byte check of sw.js on
 // each load installs it; it caches the new files and drops the old cache.
 /* global VERSION, ASSETS */
 const CACHE = `persistence-lab-${VERSION}`;
@@ -33,10 +33,9 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       (async () => {
         try {
-          const response = await fetch(request, { cache: 'no-cache' });
-          if (response.ok) await (await caches.open(CACHE)).put(new URL('./', self.location.href).href, response.clone());
-          return response;
+          return await fetch(request, { cache: 'no-cache' });
         } catch {
+          // The page of this worker's own build, cached with the files it names.
           const page = await caches.match(new URL('./', self.location.href).href, { cacheName: CACHE });
           return page ?? Response.error();
         }
