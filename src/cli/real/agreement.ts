@@ -50,7 +50,7 @@ export function compare(lab: RunReport, real: RealReport): Agreement {
       how: `agrees: ${lab.lostWrites === 0 ? 'no acknowledged write was lost on either side' : `acknowledged writes were lost on both sides (lab ${n(lab.lostWrites)}, real ${n(real.lostWrites)})`} (${lab.policy}, ${lab.crash === 'none' ? 'clean shutdown' : 'process crash'}); the promise ${held}. ${countsNote(lab, real)}`,
     };
   }
-  if (lab.crash !== 'none' && lab.stats.snapshots !== real.snapshots) {
+  if (lab.stats.snapshots !== real.snapshots) {
     const outlived = real.childOutlivedCrash ? ' (a fork child outlived the kill and finished its snapshot, which the lab counts as cancelled)' : '';
     return differs(`${n(lab.stats.snapshots)} snapshots completed before the crash in the lab, ${n(real.snapshots)} on the real server${outlived}, so the restarts came back to different snapshots.`);
   }

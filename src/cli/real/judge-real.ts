@@ -21,9 +21,9 @@ export interface RealReport
   redisVersion: string;
   /** process: killed with SIGKILL at the instant (crashAtMs: when, ms since the workload started); none: SHUTDOWN. */
   crash: 'process' | 'none';
-  /** Snapshots whose file was complete by the end (the server's log). */
+  /** Snapshots whose file was complete by the end (the server's log), the final save of a shutdown included. */
   snapshots: number;
-  /** When the last complete snapshot's child was forked, ms since the start (null: none, or a save in the server itself). */
+  /** When the last complete snapshot was taken (its child forked, or the server saved itself), ms since the start; null: none. */
   lastSnapshotAtMs: number | null;
   /** Writes sent and never answered (in flight at the crash), and how many of them the server had run. */
   unanswered: number;
@@ -174,9 +174,9 @@ export function judgeReal(scenario: Scenario, seed: number, crash: 'process' | '
     consistent: observation.recoveryError === null && facts.prefix !== null,
     recoveryError: observation.recoveryError,
     recoveredFrom: observation.recoveredFrom,
-    snapshots: snapshots.filter((s) => s.byChild).length,
+    snapshots: snapshots.length,
     lastSnapshotWrites: facts.lastSnapshotSeq,
-    lastSnapshotAtMs: last?.forkedAtMs != null ? last.forkedAtMs - epoch : null,
+    lastSnapshotAtMs: last ? (last.forkedAtMs ?? last.savedAtMs) - epoch : null,
     unanswered,
     unansweredRun: order.filter((w) => w.ackedAt === null && w.ranAtUs !== null).length,
     lateMs: log.crash.lateMs,
