@@ -1,5 +1,6 @@
 // The first page: the engine worker starts and the console answers like redis-cli.
 import { expect, test, type Page } from '@playwright/test';
+import { engineRunning } from './support/lab.js';
 
 async function run(page: Page, command: string): Promise<void> {
   const input = page.getByRole('textbox', { name: 'Command' });
@@ -13,7 +14,7 @@ function lastReply(page: Page) {
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByRole('status')).toHaveText('Engine running');
+  await engineRunning(page);
 });
 
 test('SET, GET and INCR reply as redis-cli prints them', async ({ page }) => {

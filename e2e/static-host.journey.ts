@@ -11,6 +11,7 @@ import { expect, test } from '@playwright/test';
 import { DEFAULT_SCENARIO, type Scenario } from '../src/scenario/scenario.js';
 import { encodeScenario } from '../src/scenario/url.js';
 import { run } from './support/console.js';
+import { chooseStorage, engineRunning, goTo } from './support/lab.js';
 
 /** What the static host serves (playwright.static.config.ts builds it). */
 const DIST = 'dist-static';
@@ -23,23 +24,21 @@ test('a first visit under /lab/, a shared link, then offline', async ({ page, co
     const url = new URL(response.url());
     if (response.status() >= 400 || (url.origin === new URL(baseURL!).origin && !url.pathname.startsWith('/lab/'))) problems.push(`${response.status()} ${url.pathname}`);
   });
-  const status = page.getByRole('status').first();
-
   await page.goto('/lab/');
-  await expect(status).toHaveText('Engine running');
+  await engineRunning(page);
   await expect(page.getByLabel('Storage')).toHaveValue('opfs');
   expect(await run(page, 'SET greeting hello')).toBe('OK');
   expect(await run(page, 'GET greeting')).toBe('"hello"');
 
-  await page.getByLabel('Storage').selectOption({ label: 'IndexedDB' });
-  await expect(status).toHaveText('Engine running');
+  await chooseStorage(page, 'IndexedDB');
   expect(await run(page, 'SET on-indexeddb 1')).toBe('OK');
 
   // A link someone shared: it opens its scenario, which runs in the worker and exports.
   await page.goto('about:blank');
   await page.goto(`/lab/#s=${encodeScenario(shared)}`);
-  await expect(status).toHaveText('Engine running');
-  await expect(page.getByText('(seed 7)')).toBeVisible();
+  await engineRunning(page);
+  await expect(page.getByTestId('scenario-summary')).toContainText('seed 7');
+  await goTo(page, 'Scenario');
   await page.getByRole('button', { name: 'Run scenario' }).click();
   await expect(page.getByTestId('scenario-verdict')).toContainText('Every acknowledged write was recovered');
   const download = page.waitForEvent('download');
@@ -75,13 +74,14 @@ test('a first visit under /lab/, a shared link, then offline', async ({ page, co
     await expect(fetch(`${baseURL}/lab/`)).rejects.toThrow();
     await context.setOffline(true);
     await page.reload();
-    await expect(status).toHaveText('Engine running');
+    await engineRunning(page);
     await expect(page.locator('meta[name="lab-build"]')).toHaveAttribute('content', 'next');
-    await expect(page.getByText('(seed 7)')).toBeVisible();
-    expect(await run(page, 'SET offline yes')).toBe('OK');
-    expect(await run(page, 'GET offline')).toBe('"yes"');
+    await expect(page.getByTestId('scenario-summary')).toContainText('seed 7');
     await page.getByRole('button', { name: 'Run scenario' }).click();
     await expect(page.getByTestId('scenario-verdict')).toContainText('Every acknowledged write was recovered');
+    await goTo(page, 'Play');
+    expect(await run(page, 'SET offline yes')).toBe('OK');
+    expect(await run(page, 'GET offline')).toBe('"yes"');
   } finally {
     await context.setOffline(false);
     await host('/__host/up');

@@ -3,7 +3,7 @@
 // what the directory holds at start, writes AOF/RDB files as configured, and shuts down like
 // SHUTDOWN at the end.
 import { statSync } from 'node:fs';
-import { type Config, encodingLimits, Engine, PersistentServer, rdbCodec, type Reply, runCliLine, systemClock } from '../engine/index.js';
+import { type Config, Engine, PersistentServer, rdbCodec, type Reply, runCliLine, systemClock } from '../engine/index.js';
 import { NodeFsStore } from '../storage/node-fs-store.js';
 import { binaryLineBatches } from './stdin-lines.js';
 
@@ -26,7 +26,7 @@ interface Server {
 
 export async function openRunner(config: Config, dir: string | undefined): Promise<CommandRunner> {
   if (dir === undefined) {
-    const engine = new Engine({ clock: systemClock, limits: encodingLimits(config), databases: config.getNumber('databases') });
+    const engine = new Engine({ clock: systemClock, config, databases: config.getNumber('databases') });
     const client = engine.createClient();
     return withCron({ engine, run: async (argv) => engine.execute(client, argv), cron: async () => void engine.activeExpireCycle(), finish: async () => {} });
   }

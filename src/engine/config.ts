@@ -27,7 +27,13 @@ interface Directive {
 }
 
 const INT_MAX = 2 ** 31 - 1;
+const INT_MIN = -(2 ** 31);
 const LLONG_MAX = 9223372036854775807n;
+const ULLONG_MAX = 18446744073709551615n;
+
+/** maxmemory-policy values in config.c's maxmemory_policy_enum order (its error lists them so). */
+export const MAXMEMORY_POLICIES = ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'] as const;
+export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
 
 const DIRECTIVES: readonly Directive[] = [
   { name: 'appendonly', kind: { type: 'bool' }, defaultValue: 'no' },
@@ -57,7 +63,18 @@ const DIRECTIVES: readonly Directive[] = [
   { name: 'stream-node-max-bytes', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '4096' },
   { name: 'stream-node-max-entries', kind: { type: 'int', min: 0, max: LLONG_MAX }, defaultValue: '100' },
   { name: 'hll-sparse-max-bytes', kind: { type: 'memory', min: 0, max: LLONG_MAX }, defaultValue: '3000' },
+  { name: 'list-max-listpack-size', kind: { type: 'int', min: INT_MIN, max: INT_MAX }, defaultValue: '-2', alias: 'list-max-ziplist-size' },
+  { name: 'list-compress-depth', kind: { type: 'int', min: 0, max: INT_MAX }, defaultValue: '0' },
+  { name: 'maxmemory', kind: { type: 'memory', min: 0, max: ULLONG_MAX }, defaultValue: '0' },
+  { name: 'maxmemory-policy', kind: { type: 'enum', values: MAXMEMORY_POLICIES }, defaultValue: 'noeviction' },
+  { name: 'maxmemory-samples', kind: { type: 'int', min: 1, max: INT_MAX }, defaultValue: '5' },
+  { name: 'maxmemory-eviction-tenacity', kind: { type: 'int', min: 0, max: 100 }, defaultValue: '10' },
+  { name: 'lfu-log-factor', kind: { type: 'int', min: 0, max: INT_MAX }, defaultValue: '10' },
+  { name: 'lfu-decay-time', kind: { type: 'int', min: 0, max: INT_MAX }, defaultValue: '1' },
+  // The lab's files live at the root of its storage; redis refuses to move them at run time.
+  { name: 'dir', kind: { type: 'string' }, defaultValue: '/', protectedConfig: true },
   { name: 'lazyfree-lazy-expire', kind: { type: 'bool' }, defaultValue: 'no' },
+  { name: 'lazyfree-lazy-eviction', kind: { type: 'bool' }, defaultValue: 'no' },
   { name: 'repl-diskless-sync', kind: { type: 'bool' }, defaultValue: 'yes' },
   { name: 'repl-backlog-size', kind: { type: 'memory', min: 1, max: LLONG_MAX }, defaultValue: '1048576' },
 ];
@@ -255,5 +272,7 @@ export function encodingLimits(config: Config): EncodingLimits {
     streamNodeMaxBytes: config.getNumber('stream-node-max-bytes'),
     streamNodeMaxEntries: config.getNumber('stream-node-max-entries'),
     hllSparseMaxBytes: config.getNumber('hll-sparse-max-bytes'),
+    listMaxListpackSize: config.getNumber('list-max-listpack-size'),
+    listCompressDepth: config.getNumber('list-compress-depth'),
   };
 }

@@ -26,6 +26,8 @@ export class CommandContext {
   propagationPrevented = false;
   /** Propagate even though nothing changed (FLUSHDB on an empty db, as Redis forces it). */
   propagationForced = false;
+  /** The command signalled its modified keys itself (the engine's automatic signal is off). */
+  signalledKeys = false;
 
   constructor(
     readonly engine: Engine,
@@ -45,14 +47,25 @@ export class CommandContext {
     return this.engine.limits;
   }
 
-  /** Looks a key up, deleting it first (and propagating a DEL) if it has expired. */
+  /**
+   * Looks a key up, deleting it first (and propagating a DEL) if it has expired; a key found
+   * counts as accessed (its LRU/LFU field is updated).
+   */
   lookup(key: Bin, db: Database = this.db): RedisValue | undefined {
+    const value = this.peek(key, db);
+    if (value !== undefined && this.engine.accessTracked) this.engine.touchKey(db, key);
+    return value;
+  }
+
+  /** lookup without the access update (LOOKUP_NOTOUCH: EXISTS, TYPE, TTL, OBJECT …). */
+  peek(key: Bin, db: Database = this.db): RedisValue | undefined {
     const value = db.dict.get(key);
     if (value === undefined) return undefined;
     if (db.expires.size > 0 && this.engine.expireIfNeeded(db, key)) return undefined;
     return value;
   }
 
+  /** Whether the key exists (expiring it if due); like lookupKeyRead/Write, it counts as an access. */
   exists(key: Bin, db: Database = this.db): boolean {
     return this.lookup(key, db) !== undefined;
   }
@@ -132,6 +145,15 @@ export class CommandContext {
 
   rewriteArgv(argv: Bin[]): void {
     this.propagateAs = argv;
+  }
+
+  /**
+   * signalModifiedKey, for a command that says itself which keys it changed (when its key specs
+   * would say too much or too little): the engine then signals nothing on its behalf.
+   */
+  signalModified(key: Bin, db: Database = this.db): void {
+    this.signalledKeys = true;
+    this.engine.signalModifiedKey(db, key);
   }
 
   preventPropagation(): void {

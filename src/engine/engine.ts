@@ -3,16 +3,22 @@
 import { BlockingRegistry, type BlockedState, type BlockSpec, type UnblockListener } from './blocking.js';
 import type { Bin } from './bytes.js';
 import { seededRng, type Clock, type Rng } from './clock.js';
+import { commandFlags } from './commands/command-introspection.js';
+import { commandFacts, keysFromSpecs } from './commands/command-table.js';
 import { COMMANDS } from './commands/index.js';
+import { Config, encodingLimits } from './config.js';
 import { CommandError, type CommandSpec } from './commands/types.js';
 import { CommandContext } from './context.js';
 import { ERR } from './errors.js';
+import { estimateMemory, MemoryMeter, performEvictions } from './eviction.js';
+import { type AccessPolicy, freshAccess, touchedAccess } from './keyspace/access.js';
 import { Database } from './keyspace/database.js';
 import { FunctionStore } from './functions/library.js';
-import { DEFAULT_LIMITS, type EncodingLimits } from './keyspace/limits.js';
+import type { EncodingLimits } from './keyspace/limits.js';
 import type { InfoProvider } from './info.js';
-import { valueBytes, type TypeName } from './keyspace/values.js';
+import type { TypeName } from './keyspace/values.js';
 import { error, NIL_ARRAY, QUEUED, type Reply } from './resp/reply.js';
+import { type WatchedKey, type Watcher, WatchRegistry } from './watch.js';
 
 /**
  * What `execute` returns when the command blocked its client: the reply comes later, through
@@ -29,16 +35,40 @@ export interface PropagatedCommand {
 export type PropagationSink = (unit: readonly PropagatedCommand[]) => void;
 
 /** Things that happened in the keyspace that a persistence layer reacts to. */
-export type EngineEvent = 'flushall';
+export type EngineEvent = 'flushall' | 'resetstat';
 
 export interface EngineOptions {
   clock: Clock;
   rng?: Rng;
   databases?: number;
+  /** The live configuration (CONFIG GET/SET); a fresh default one when absent. */
+  config?: Config;
+  /** Encoding thresholds to start from, written into the configuration. */
   limits?: Partial<EncodingLimits>;
 }
 
-export class Client {
+const LIMIT_DIRECTIVES: Readonly<Record<keyof EncodingLimits, string>> = {
+  hashMaxListpackEntries: 'hash-max-listpack-entries',
+  hashMaxListpackValue: 'hash-max-listpack-value',
+  setMaxIntsetEntries: 'set-max-intset-entries',
+  zsetMaxListpackEntries: 'zset-max-listpack-entries',
+  zsetMaxListpackValue: 'zset-max-listpack-value',
+  listMaxListpackSize: 'list-max-listpack-size',
+  listCompressDepth: 'list-compress-depth',
+  streamNodeMaxBytes: 'stream-node-max-bytes',
+  streamNodeMaxEntries: 'stream-node-max-entries',
+  hllSparseMaxBytes: 'hll-sparse-max-bytes',
+};
+
+export interface MultiState {
+  readonly queue: { spec: CommandSpec; argv: readonly Bin[] }[];
+  /** An error while queueing: EXEC replies EXECABORT (CLIENT_DIRTY_EXEC). */
+  aborted: boolean;
+  /** A queued command may use memory: EXEC itself is refused when out of memory. */
+  denyoom: boolean;
+}
+
+export class Client implements Watcher {
   db = 0;
   /**
    * Set by a host that can hold a reply back (an event loop): blocking commands may then block
@@ -50,7 +80,9 @@ export class Client {
   /** What the client is blocked on, or null. */
   blocked: BlockedState | null = null;
   /** Queued commands while in MULTI, or null outside a transaction. */
-  multi: { queue: { spec: CommandSpec; argv: readonly Bin[] }[]; aborted: boolean } | null = null;
+  multi: MultiState | null = null;
+  dirtyCas = false;
+  readonly watched: WatchedKey[] = [];
   constructor(readonly id: number) {}
 }
 
@@ -58,11 +90,28 @@ export class Client {
 const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
 
 const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** Inside MULTI every other command is refused when out of memory (queueing uses memory). */
+const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
+const KEY_WRITE_FLAGS = ['RW', 'OW', 'RM'];
+
+/** rejectCommand: the error, and an open transaction aborted (flagTransaction). */
+function refuse(client: Client, message: string): Reply {
+  if (client.multi) client.multi.aborted = true;
+  return error(message);
+}
+
+/** A key a write command may change, and whether it existed before the command ran. */
+interface WriteKey {
+  readonly key: Bin;
+  readonly existed: boolean;
+}
 
 export class Engine {
   readonly dbs: Database[];
   readonly clock: Clock;
   readonly rng: Rng;
+  readonly config: Config;
+  /** The encoding thresholds, kept equal to the configuration's (CONFIG SET applies at once). */
   readonly limits: EncodingLimits;
   /** Changes since the last save (Redis's server.dirty). */
   dirty = 0;
@@ -83,7 +132,17 @@ export class Engine {
   /** Function libraries (FUNCTION LOAD, RDB FUNCTION2 records); FLUSHALL leaves them. */
   readonly functions = new FunctionStore();
   /** Counters for INFO. */
-  readonly stats = { commandsProcessed: 0, expiredKeys: 0, startTime: 0 };
+  readonly stats = { commandsProcessed: 0, expiredKeys: 0, evictedKeys: 0, startTime: 0 };
+  readonly watches = new WatchRegistry((db, key) => this.keyIsExpired(db, key));
+  /** Random evictions visit the databases in turn (evict.c's static next_db). */
+  evictionNextDb = 0;
+  /** Key access fields are kept from the first time something needs them (see access.ts). */
+  accessTracked = false;
+  /** The field of keys that were not touched since tracking began. */
+  private accessDefault = 0;
+  private meter: MemoryMeter | null = null;
+  /** maxmemory in bytes (0: no limit), kept from the configuration for the per-command check. */
+  private maxmemory = 0;
 
   private callDepth = 0;
   private pending: PropagatedCommand[] = [];
@@ -97,7 +156,21 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.clock = options.clock;
     this.rng = options.rng ?? seededRng(1);
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.config = options.config ?? new Config();
+    for (const [field, value] of Object.entries(options.limits ?? {})) {
+      this.config.set(LIMIT_DIRECTIVES[field as keyof EncodingLimits], String(value), true);
+    }
+    this.limits = encodingLimits(this.config);
+    this.config.onChange((name, value) => {
+      Object.assign(this.limits, encodingLimits(this.config));
+      if (name === 'maxmemory-policy' && /lru|lfu/.test(value)) this.trackAccess();
+      if (name === 'maxmemory') {
+        this.maxmemory = Number(value);
+        if (this.maxmemory === 0) this.meter = null;
+      }
+    });
+    this.maxmemory = Number(this.config.get('maxmemory'));
+    if (/lru|lfu/.test(this.config.get('maxmemory-policy'))) this.trackAccess();
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
     for (const db of this.dbs) db.signal = (d, key, type) => this.blocking.signal(d, key, type);
     this.stats.startTime = this.clock.now();
@@ -132,6 +205,14 @@ export class Engine {
     this.listeners.push(listener);
   }
 
+  /** CONFIG RESETSTAT: the counters INFO reports start again from zero. */
+  resetStats(): void {
+    this.stats.commandsProcessed = 0;
+    this.stats.expiredKeys = 0;
+    this.stats.evictedKeys = 0;
+    this.emit('resetstat');
+  }
+
   emit(event: EngineEvent): void {
     for (const listener of this.listeners) listener(event);
   }
@@ -155,12 +236,12 @@ export class Engine {
 
   /** A rough used_memory: payload bytes plus a per-entry overhead like Redis's allocator. */
   estimatedMemory(): number {
-    let bytes = 1_000_000;
-    for (const db of this.dbs) {
-      for (const [key, value] of db.dict) bytes += 48 + key.length + valueBytes(value);
-      bytes += db.expires.size * 32;
-    }
-    return bytes;
+    return this.meter ? this.meter.used() : estimateMemory(this.dbs);
+  }
+
+  /** The incremental memory measure maxmemory needs (created when first asked for). */
+  memoryMeter(): MemoryMeter {
+    return (this.meter ??= new MemoryMeter(this.dbs));
   }
 
   /**
@@ -178,25 +259,24 @@ export class Engine {
   private dispatch(client: Client, argv: readonly Bin[]): Reply {
     if (argv.length === 0) return error(ERR.protocol('empty command'));
     const resolved = this.resolve(argv);
-    if (typeof resolved === 'string') {
-      if (client.multi) client.multi.aborted = true;
-      return error(resolved);
+    // processCommand's checks, in its order; each refusal also aborts an open transaction.
+    if (typeof resolved === 'string') return refuse(client, resolved);
+    const flags = commandFlags(resolved);
+    if (client.multi && (resolved.noMulti || flags.has('no_multi'))) return refuse(client, ERR.notAllowedInMulti);
+    const denyoom = flags.has('denyoom') || (resolved.name === 'exec' && client.multi?.denyoom === true);
+    if (this.maxmemory !== 0 && !this.loading) {
+      if (this.callDepth === 0) this.commandTime = this.clock.now();
+      const outOfMemory = performEvictions(this) === 'fail';
+      if (outOfMemory && (denyoom || (client.multi && !MULTI_OOM_EXEMPT.has(resolved.name)))) return refuse(client, ERR.oom);
     }
-    // processCommand's order: NO_MULTI commands first, then writes (and PING) while the disk is
-    // failing, and writes on a read-only replica — all refused before queueing, failing the transaction.
-    if (client.multi && resolved.noMulti) {
-      client.multi.aborted = true;
-      return error(ERR.notAllowedInMulti);
-    }
+    // Writes (and PING) are refused while the disk is failing, and writes on a read-only replica.
     const refusal =
       (this.diskErrorRefusal && (resolved.write || resolved.name === 'ping') ? this.diskErrorRefusal() : null) ??
       (this.readOnlyRefusal && resolved.write ? this.readOnlyRefusal() : null);
-    if (refusal) {
-      if (client.multi) client.multi.aborted = true;
-      return error(refusal);
-    }
+    if (refusal) return refuse(client, refusal);
     if (client.multi && !MULTI_CONTROL.has(resolved.name)) {
       client.multi.queue.push({ spec: resolved, argv });
+      if (flags.has('denyoom')) client.multi.denyoom = true;
       return QUEUED;
     }
     return this.call(client, resolved, argv);
@@ -223,11 +303,17 @@ export class Engine {
     this.callDepth++;
     const ctx = new CommandContext(this, client);
     const dirtyBefore = this.dirty;
+    const db = this.dbs[client.db]!;
+    const writeKeys = spec.write && (this.watches.active || this.meter) ? this.writeKeys(spec, argv, db) : null;
     let reply: Reply;
     try {
       reply = spec.run(ctx, argv);
     } catch (e) {
       reply = error(e instanceof CommandError ? e.reply : `ERR internal error: ${(e as Error).message}`);
+    }
+    // signalModifiedKey for the keys a write changed, unless the command named them itself.
+    if (writeKeys && this.dirty > dirtyBefore && !ctx.signalledKeys) {
+      for (const { key, existed } of writeKeys) if (existed || db.dict.has(key)) this.signalModifiedKey(db, key);
     }
     this.stats.commandsProcessed++;
     // While loading a file nothing is propagated: the data is already on disk.
@@ -337,9 +423,93 @@ export class Engine {
       }
       if (reply === undefined) continue;
       this.blocking.unblock(receiver, reply);
-      this.flushPropagation();
+      // Each served client's writes are a unit of their own, as a command of that client.
+      this.emitPending();
       if (state.stopsWhenDeleted && !db.dict.has(key)) break;
     }
+  }
+
+  /** The keys of a call its key specs mark as written (RW, OW, RM). */
+  private writeKeys(spec: CommandSpec, argv: readonly Bin[], db: Database): WriteKey[] {
+    const facts = commandFacts(spec.name);
+    if (!facts) return [];
+    const out: WriteKey[] = [];
+    for (const ref of keysFromSpecs(facts, argv, true) ?? []) {
+      if (!ref.flags.some((f) => KEY_WRITE_FLAGS.includes(f))) continue;
+      const key = argv[ref.pos]!;
+      out.push({ key, existed: db.dict.has(key) });
+    }
+    return out;
+  }
+
+  /** signalModifiedKey: WATCHers of the key fail their EXEC; the memory measure looks again. */
+  signalModifiedKey(db: Database, key: Bin): void {
+    this.watches.touch(db, key);
+    this.meter?.invalidate(db, key);
+  }
+
+  /** A value changed size without changing (SORT converting a sorted set): no WATCH is touched. */
+  noteResized(db: Database, key: Bin): void {
+    this.meter?.invalidate(db, key);
+  }
+
+  /** A database is emptied (FLUSHDB/FLUSHALL) or swapped with another (SWAPDB): before it happens. */
+  signalFlushedDb(db: Database, replacedWith: Database | null = null): void {
+    this.watches.touchAllInDb(db, replacedWith);
+    this.meter?.reset();
+  }
+
+  /** keyIsExpired: past its expiry (never while loading), at the command's time. */
+  keyIsExpired(db: Database, key: Bin): boolean {
+    const when = db.expires.get(key);
+    if (when === undefined || this.loading) return false;
+    const now = this.callDepth > 0 ? this.commandTime : this.clock.now();
+    return now > when;
+  }
+
+  /** Starts keeping key access fields (OBJECT IDLETIME/FREQ, LRU/LFU policies, DEBUG OBJECT). */
+  trackAccess(): void {
+    if (this.accessTracked) return;
+    this.accessTracked = true;
+    this.accessDefault = freshAccess(this.accessPolicy());
+    for (const db of this.dbs) {
+      db.accessField = (key, replacing) => {
+        const policy = this.accessPolicy();
+        return replacing && policy.lfu ? this.keyAccess(db, key) : freshAccess(policy);
+      };
+    }
+  }
+
+  accessPolicy(): AccessPolicy {
+    return {
+      lfu: this.config.get('maxmemory-policy').endsWith('lfu'),
+      nowMs: this.callDepth > 0 ? this.commandTime : this.clock.now(),
+      logFactor: this.config.getNumber('lfu-log-factor'),
+      decayTime: this.config.getNumber('lfu-decay-time'),
+      rng: this.rng,
+    };
+  }
+
+  /** The key's access field (robj->lru). */
+  keyAccess(db: Database, key: Bin): number {
+    return db.access.get(key) ?? this.accessDefault;
+  }
+
+  /** lookupKey's update of the access field. */
+  touchKey(db: Database, key: Bin): void {
+    if (!this.accessTracked) return;
+    db.access.set(key, touchedAccess(this.keyAccess(db, key), this.accessPolicy()));
+  }
+
+  /** Sets a key's access field (RESTORE IDLETIME / FREQ, RENAME and MOVE keeping it). */
+  setKeyAccess(db: Database, key: Bin, field: number): void {
+    if (this.accessTracked) db.access.set(key, field);
+  }
+
+  /** Propagates a write on its own, never wrapped in MULTI (evictions, as propagate_no_multi). */
+  propagateAlone(db: number, argv: readonly Bin[]): void {
+    const unit = [{ db, argv }];
+    for (const sink of this.sinks) sink(unit);
   }
 
   alsoPropagate(db: number, argv: readonly Bin[]): void {
@@ -356,7 +526,8 @@ export class Engine {
     if (this.loading) return false;
     db.delete(key);
     this.stats.expiredKeys++;
-    this.alsoPropagate(db.id, ['DEL', key]);
+    this.signalModifiedKey(db, key);
+    this.alsoPropagate(db.id, [this.config.getBool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
     return true;
   }
 
@@ -414,7 +585,13 @@ export class Engine {
     this.expireCursor = { db: (this.expireCursor.db + 1) % this.dbs.length, iterator: null };
   }
 
-  private flushPropagation(): void {
+  flushPropagation(): void {
+    if (this.callDepth > 0) return;
+    this.emitPending();
+  }
+
+  /** The writes pending now, as one unit (MULTI/EXEC around several), to every sink. */
+  private emitPending(): void {
     if (this.pending.length === 0) return;
     const ops = this.pending;
     this.pending = [];

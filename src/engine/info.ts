@@ -26,7 +26,7 @@ function builtinSection(engine: Engine, name: string): InfoFields | null {
       return [['connected_clients', 1], ['blocked_clients', engine.blockedClients.length]];
     case 'memory': {
       const bytes = engine.estimatedMemory();
-      return [['used_memory', bytes], ['used_memory_human', humanBytes(bytes)], ['maxmemory', 0], ['maxmemory_policy', 'noeviction']];
+      return [['used_memory', bytes], ['used_memory_human', humanBytes(bytes)], ['maxmemory', engine.config.get('maxmemory')], ['maxmemory_policy', engine.config.get('maxmemory-policy')]];
     }
     case 'persistence':
       return [['loading', engine.loading ? 1 : 0], ['rdb_changes_since_last_save', engine.dirty], ['aof_enabled', 0]];
@@ -34,7 +34,7 @@ function builtinSection(engine: Engine, name: string): InfoFields | null {
       return [
         ['total_commands_processed', engine.stats.commandsProcessed],
         ['expired_keys', engine.stats.expiredKeys],
-        ['evicted_keys', 0],
+        ['evicted_keys', engine.stats.evictedKeys],
       ];
     case 'replication':
       return [['role', 'master'], ['connected_slaves', 0]];

@@ -17,7 +17,7 @@ export interface InspectedRecord {
 }
 
 export interface Inspection {
-  format: 'rdb' | 'aof' | 'rdb+aof' | 'empty';
+  format: 'rdb' | 'aof' | 'rdb+aof' | 'manifest' | 'empty';
   records: InspectedRecord[];
   /** Records beyond the limit that were not listed. */
   more: number;
@@ -33,14 +33,33 @@ function hexOf(bytes: Uint8Array, start: number, end: number): string {
   return out.join(' ') + (end - start > HEX_BYTES ? ' …' : '');
 }
 
-export async function inspectFile(bytes: Uint8Array, clock: Clock, limit = 500): Promise<Inspection> {
+/**
+ * The file's records from record number `from` (0-based), at most `limit` of them; `more` counts
+ * those after the page. A page is found by reading from the start, so any page of any file can
+ * be asked for.
+ */
+export async function inspectFile(bytes: Uint8Array, clock: Clock, limit = 500, from = 0): Promise<Inspection> {
   const records: InspectedRecord[] = [];
   let more = 0;
+  let seen = 0;
   const add = (start: number, end: number, what: string) => {
+    if (seen++ < from) return;
     if (records.length < limit) records.push({ offset: start, length: end - start, hex: hexOf(bytes, start, end), what });
     else more++;
   };
   if (bytes.length === 0) return { format: 'empty', records, more, problem: null };
+  if (isManifest(bytes)) {
+    // An AOF manifest is text: one line per file, with its name, sequence and type.
+    let start = 0;
+    while (start < bytes.length) {
+      let end = bytes.indexOf(0x0a, start);
+      end = end < 0 ? bytes.length : end + 1;
+      const line = String.fromCharCode(...bytes.subarray(start, end)).replace(/\r?\n$/, '');
+      add(start, end, manifestLine(line));
+      start = end;
+    }
+    return { format: 'manifest', records, more, problem: null };
+  }
   let respStart = 0;
   let format: Inspection['format'] = 'aof';
   if (String.fromCharCode(...bytes.subarray(0, 5)) === 'REDIS') {
@@ -73,4 +92,21 @@ export async function inspectFile(bytes: Uint8Array, clock: Clock, limit = 500):
       return { format, records, more, problem: `byte ${result.offset}: ${result.reason}` };
     } else return { format, records, more, problem: null };
   }
+}
+
+/** A manifest starts with "file " (redis 7.0 writes nothing else in it). */
+function isManifest(bytes: Uint8Array): boolean {
+  return String.fromCharCode(...bytes.subarray(0, 5)) === 'file ';
+}
+
+const FILE_TYPES: Record<string, string> = { b: 'the base', i: 'an incr file', h: 'history (to be deleted)' };
+
+/** "file appendonly.aof.1.base.rdb seq 1 type b" → what it says. */
+function manifestLine(line: string): string {
+  const fields = new Map<string, string>();
+  const words = line.split(' ');
+  for (let i = 0; i + 1 < words.length; i += 2) fields.set(words[i]!, words[i + 1]!);
+  const name = fields.get('file');
+  if (!name) return quoteRepr(line);
+  return `${quoteRepr(line)}: ${FILE_TYPES[fields.get('type') ?? ''] ?? 'a file'} ${name}, sequence ${fields.get('seq') ?? '?'}`;
 }

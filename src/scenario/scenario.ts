@@ -64,7 +64,13 @@ export interface Scenario {
    * (failover, from its memory) unless `lost`: then both are gone and the primary's disk is read.
    */
   replica?: { linkDelayMs: number; lost?: boolean };
+  /** Where the live lab keeps its files (default OPFS). */
+  storage?: StorageKind;
+  /** Backups of the live dataset taken on a schedule, in seconds (absent: by hand only). */
+  backups?: { everySeconds: number };
 }
+
+export type StorageKind = 'opfs' | 'indexeddb';
 
 export const DEFAULT_SCENARIO: Scenario = {
   version: 1,
@@ -75,6 +81,8 @@ export const DEFAULT_SCENARIO: Scenario = {
   events: [{ at: 9_700, kind: 'crash', crash: 'power' }],
   seed: 1,
   durationMs: 10_000,
+  // A good SSD: fsyncs take 1–3 ms, so what appendfsync always costs shows.
+  disk: 'ssd',
 };
 
 export const LIMITS = {
@@ -172,11 +180,17 @@ export function validateScenario(input: unknown): Validation {
   }
   const disk = root.disk ?? 'fast';
   if (disk !== 'fast' && disk !== 'ssd' && disk !== 'slow') errors.push('disk must be fast, ssd or slow');
+  const storage = root.storage ?? 'opfs';
+  if (storage !== 'opfs' && storage !== 'indexeddb') errors.push('storage must be opfs or indexeddb');
+  let backups: Scenario['backups'];
+  if (root.backups !== undefined) backups = { everySeconds: num(obj(root.backups, 'backups').everySeconds, 'backups.everySeconds', 1, 24 * 3600) };
   if (errors.length === 0) errors.push(...budgetProblems(workload, durationMs));
   if (errors.length > 0) return { ok: false, errors };
   const scenario: Scenario = { version: 1, preset: preset as Scenario['preset'], config: config as string, workload, events: events.sort((a, b) => a.at - b.at), seed, durationMs };
   if (root.disk !== undefined) scenario.disk = disk as DiskKind;
   if (replica) scenario.replica = replica;
+  if (root.storage !== undefined) scenario.storage = storage as StorageKind;
+  if (backups) scenario.backups = backups;
   return { ok: true, scenario };
 }
 

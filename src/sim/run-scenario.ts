@@ -15,6 +15,7 @@ import { ClientPool, LatencyHistogram } from './clients.js';
 import { ServerWatch } from './server-watch.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
 import { seededWorkload } from './workload.js';
+import { explain } from './report-story.js';
 
 /** serverCron runs at hz 10. */
 const CRON_INTERVAL_MS = 100;
@@ -327,10 +328,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       firstLostAt: analysis.lost[0] ? analysis.lost[0].at - SIM_EPOCH_MS : null,
       lastFsyncAt: watch.lastFsyncEnd === null ? null : watch.lastFsyncEnd - SIM_EPOCH_MS,
       lastSnapshotAt: watch.lastSnapshotAt === null ? null : watch.lastSnapshotAt - SIM_EPOCH_MS,
+      acknowledged,
       aof: config.getBool('appendonly'),
-      fsync: config.get('appendfsync'),
-      promise: promise.text,
+      promise: failover ? failoverPromise(scenario.replica!.linkDelayMs) : promise.text,
       recoveryError,
+      recoveredFrom: failover ? 'replica' : 'disk',
+      replica: scenario.replica ? { linkDelayMs: scenario.replica.linkDelayMs, lost: scenario.replica.lost === true } : null,
     }),
     consistent: analysis.prefix !== null,
     recoveryError,
@@ -350,39 +353,4 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
 async function listFiles(store: FileStore, aofDir: string): Promise<{ name: string; bytes: number }[]> {
   return (await listFilesIn(store, ['', aofDir])).map(({ path, bytes }) => ({ name: path, bytes }));
-}
-
-interface ExplainFacts {
-  crash: CrashKind | 'none';
-  crashAt: number;
-  lost: number;
-  firstLostAt: number | null;
-  lastFsyncAt: number | null;
-  lastSnapshotAt: number | null;
-  aof: boolean;
-  fsync: string;
-  promise: string;
-  recoveryError: string | null;
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const count = (n: number) => n.toLocaleString('en-US');
-
-/** "The last fsync was at 12.31 s; the 1,204 writes acknowledged after it …" from the run's facts. */
-export function explain(f: ExplainFacts): string {
-  const crash = f.crash === 'none' ? `a clean shutdown at ${seconds(f.crashAt)}` : f.crash === 'process' ? `a process crash at ${seconds(f.crashAt)}` : `a power loss at ${seconds(f.crashAt)}${f.crash === 'torn' ? ' that tore the last write' : ''}`;
-  const parts = [`The run ended with ${crash}.`];
-  if (f.recoveryError !== null) {
-    parts.push(`The restarted server refused to load its files (${f.recoveryError}), so none of the ${count(f.lost)} acknowledged writes came back until the files are repaired.`);
-  } else if (f.aof) {
-    if (f.lastFsyncAt !== null) parts.push(`The last fsync of the AOF completed at ${seconds(f.lastFsyncAt)}.`);
-    if (f.lost === 0) parts.push(f.crash === 'process' ? 'Every acknowledged write had been handed to the kernel, which still wrote it to disk.' : 'Every acknowledged write was on disk or recovered from the file.');
-    else parts.push(`The ${count(f.lost)} writes acknowledged from ${seconds(f.firstLostAt ?? f.crashAt)} on ${f.crash === 'process' ? 'were still waiting in the AOF buffer behind a busy fsync' : 'were only in the page cache when the power went'}, so they were lost.`);
-  } else if (f.lastSnapshotAt !== null) {
-    parts.push(`The last snapshot to complete was taken at ${seconds(f.lastSnapshotAt)}; recovery starts from it${f.lost > 0 ? `, so the ${count(f.lost)} writes acknowledged after it were lost` : ''}.`);
-  } else {
-    parts.push(f.lost > 0 ? `No snapshot had completed, so all ${count(f.lost)} acknowledged writes were lost.` : 'Nothing had to be recovered.');
-  }
-  parts.push(`The promise: ${f.promise}`);
-  return parts.join(' ');
 }

@@ -4,14 +4,14 @@
 // page's client is derived from the worker's API type, so a new call is one change in a service.
 import type { LabApi } from './api.js';
 
-export type { ConsoleResult, StartInfo, StartOptions, BackendChoice, Durability } from './services/live.js';
+export type { ConsoleResult, StartInfo, StartOptions, BackendChoice, Durability, RestartPreview } from './services/live.js';
 export type { WorkloadSpec, WorkloadStats } from './live-workload.js';
 export type { RunReport, TracePoint } from '../sim/run-scenario.js';
 export type { LossPoint, LossSummary } from '../sim/crash-explorer.js';
 export type { LiveCrashRecord, LiveCrashReport } from '../sim/live-crash.js';
 export type { ReplicationStatus } from './replication-link.js';
 export type { BackupEntry } from './backups.js';
-export type { KeyspaceSummary, Inspection, RewriteReport } from '../engine/index.js';
+export type { KeyspaceSummary, Inspection, InspectedRecord, RewriteReport } from '../engine/index.js';
 
 /** What a long call receives besides its arguments: its cancel signal and a progress reporter. */
 export interface CallContext {

@@ -6,7 +6,7 @@ import { datasetDigest } from '../../src/engine/digest.js';
 import { Engine, type Client } from '../../src/engine/engine.js';
 import { systemClock } from '../../src/engine/clock.js';
 import type { Reply } from '../../src/engine/resp/reply.js';
-import type { RedisServer } from './redis-server.js';
+import { RedisConnection, type RedisServer } from './redis-server.js';
 
 /** Per-command treatment of a reply pair before comparison (lower-case command name). */
 export interface CommandRule {
@@ -144,58 +144,108 @@ export interface DifferentialResult {
   message: string;
 }
 
+/** A command sent by another connection than the first (WATCH needs a second client). */
+export interface ClientCommand {
+  readonly client: number;
+  readonly argv: readonly string[];
+}
+
+export type Step = readonly string[] | ClientCommand;
+
+/** Configuration generators may change, set back to redis's defaults before every run. */
+export const RESET_CONFIG: readonly (readonly [string, string])[] = [
+  ['maxmemory', '0'],
+  ['maxmemory-policy', 'noeviction'],
+  ['maxmemory-samples', '5'],
+  ['lfu-log-factor', '10'],
+  ['lfu-decay-time', '1'],
+  ['hash-max-listpack-entries', '512'],
+  ['hash-max-listpack-value', '64'],
+  ['set-max-intset-entries', '512'],
+  ['zset-max-listpack-entries', '128'],
+  ['zset-max-listpack-value', '64'],
+  ['list-max-listpack-size', '-2'],
+  ['list-compress-depth', '0'],
+  ['rdbcompression', 'yes'],
+  ['lazyfree-lazy-eviction', 'no'],
+  ['lazyfree-lazy-expire', 'no'],
+];
+
+function asClientCommand(step: Step): ClientCommand {
+  return 'client' in step ? step : { client: 0, argv: step as readonly string[] };
+}
+
 /**
  * Runs `commands` on a fresh engine and on `server` (flushed first) and compares. The returned
- * message names the first differing command with both replies, or the digests.
+ * message names the first differing command with both replies, or the digests. Steps of other
+ * clients go through connections of their own.
  */
 export async function runDifferential(
   server: RedisServer,
-  sequence: readonly (readonly string[])[],
+  sequence: readonly Step[],
   rules: Rules = {},
 ): Promise<DifferentialResult> {
-  const commands = withoutQueuedRandomness(sequence, rules);
-  // A failed run may have left the connection inside MULTI.
+  const steps = withoutQueuedRandomness(sequence.map(asClientCommand), rules);
+  const clientCount = Math.max(1, ...steps.map((s) => s.client + 1));
+  // A failed run may have left the connection inside MULTI or watching keys.
   // Active expiry runs on redis's own timer; off, so logically expired keys stay as in the lab.
-  await server.pipeline([['DISCARD'], ['SELECT', '0'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']]);
-  const engine = new Engine({ clock: systemClock });
-  const client = engine.createClient();
-  const lab: LabHandle = { engine, client, run: (...argv) => engine.execute(client, argv) };
-  // Replies are produced one command at a time, so a reconcile hook can fix the lab's state
-  // before the next command.
-  const redisReplies = await server.pipeline(commands);
-  let queued: (readonly string[])[] | null = null;
-  for (let i = 0; i < commands.length; i++) {
-    const argv = commands[i]!;
-    const name = argv[0]!.toLowerCase();
-    const rule = rules[name];
-    if (rule?.unmirrorable?.(lab)) return { ok: true, message: `stopped at #${i}: ${describeCommand(argv)} may have side effects the lab cannot mirror` };
-    const labReply = engine.execute(client, argv);
-    const redisReply = redisReplies[i]!;
-    if (rule?.reconcile) {
-      const problem = rule.reconcile(argv, redisReply, labReply, lab);
-      if (problem) return { ok: false, message: `#${i} ${describeCommand(argv)}: ${problem}` };
-      continue;
+  await server.pipeline([['DISCARD'], ['UNWATCH'], ['CONFIG', 'SET', ...RESET_CONFIG.flat()], ['CONFIG', 'RESETSTAT'], ['SELECT', '0'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']]);
+  const extra = await Promise.all(Array.from({ length: clientCount - 1 }, () => RedisConnection.open(server.port)));
+  try {
+    const engine = new Engine({ clock: systemClock });
+    const clients = Array.from({ length: clientCount }, () => engine.createClient());
+    const lab: LabHandle = { engine, client: clients[0]!, run: (...argv) => engine.execute(clients[0]!, argv) };
+    // Plain commands go to redis all at once; replies are still compared one command at a time,
+    // so a reconcile hook can fix the lab's state before the next command. Steps naming their
+    // client are sent one by one, and the lab runs each after redis answered it (same timing).
+    const oneByOne = sequence.some((s) => 'client' in s);
+    const pipelined = oneByOne ? null : await server.pipeline(steps.map((s) => s.argv));
+    const connections = [server.connection, ...extra];
+    const queued: ((readonly string[])[] | null)[] = clients.map(() => null);
+    for (let i = 0; i < steps.length; i++) {
+      const { client: c, argv } = steps[i]!;
+      const client = clients[c]!;
+      const name = argv[0]!.toLowerCase();
+      const rule = rules[name];
+      if (rule?.unmirrorable?.(lab)) return { ok: true, message: `stopped at #${i}: ${describeCommand(argv)} may have side effects the lab cannot mirror` };
+      const redisReply = pipelined ? pipelined[i]! : (await connections[c]!.pipeline([argv]))[0]!;
+      const labReply = engine.execute(client, argv);
+      if (rule?.reconcile) {
+        const problem = rule.reconcile(argv, redisReply, labReply, { ...lab, client, run: (...a) => engine.execute(client, a) });
+        if (problem) return { ok: false, message: `#${i} ${describeStep(steps[i]!)}: ${problem}\n  sequence: ${steps.slice(0, i + 1).map(describeStep).join(' ; ')}` };
+        continue;
+      }
+      const open = queued[c]!;
+      const norm = name === 'exec' && open ? execNormalizer(open, rules) : normalizerFor(argv, rules);
+      if (!sameReply(norm(argv, redisReply), norm(argv, labReply))) {
+        return {
+          ok: false,
+          message:
+            `#${i} ${describeStep(steps[i]!)}\n  redis: ${describeReply(redisReply)}\n  lab:   ${describeReply(labReply)}\n` +
+            `  sequence: ${steps.slice(0, i + 1).map(describeStep).join(' ; ')}`,
+        };
+      }
+      if (name === 'multi' && labReply.kind === 'status') queued[c] = [];
+      else if ((name === 'exec' || name === 'discard') && client.multi === null) queued[c] = null;
+      else if (open && labReply.kind === 'status' && labReply.value === 'QUEUED') open.push(argv);
     }
-    const norm = name === 'exec' && queued ? execNormalizer(queued, rules) : normalizerFor(argv, rules);
-    if (!sameReply(norm(argv, redisReply), norm(argv, labReply))) {
-      return {
-        ok: false,
-        message:
-          `#${i} ${describeCommand(argv)}\n  redis: ${describeReply(redisReply)}\n  lab:   ${describeReply(labReply)}\n` +
-          `  sequence: ${commands.slice(0, i + 1).map(describeCommand).join(' ; ')}`,
-      };
-    }
-    if (name === 'multi' && labReply.kind === 'status') queued = [];
-    else if ((name === 'exec' || name === 'discard') && client.multi === null) queued = null;
-    else if (queued && labReply.kind === 'status' && labReply.value === 'QUEUED') queued.push(argv);
+    return await compareDigests(server, engine, clients[0]!, steps);
+  } finally {
+    for (const connection of extra) connection.close();
   }
-  // Leave any open transaction so DEBUG DIGEST is not queued.
+}
+
+async function compareDigests(server: RedisServer, engine: Engine, client: Client, steps: readonly ClientCommand[]): Promise<DifferentialResult> {
+  // Leave any open transaction so DEBUG DIGEST is not queued. The lab runs the same two commands
+  // first: with maxmemory set, each evicts before it runs, on both sides.
   const [, redisDigest] = await server.pipeline([['DISCARD'], ['DEBUG', 'DIGEST']]);
+  engine.execute(client, ['DISCARD']);
+  engine.execute(client, ['DEBUG', 'DIGEST']);
   const labDigest = datasetDigest(engine);
   if (redisDigest?.kind !== 'status' || redisDigest.value !== labDigest) {
     return {
       ok: false,
-      message: `digest differs: redis ${describeReply(redisDigest)} lab ${labDigest}\n  sequence: ${commands.map(describeCommand).join(' ; ')}`,
+      message: `digest differs: redis ${describeReply(redisDigest)} lab ${labDigest}\n  sequence: ${steps.map(describeStep).join(' ; ')}`,
     };
   }
   return { ok: true, message: '' };
@@ -219,15 +269,15 @@ function execNormalizer(queued: readonly (readonly string[])[], rules: Rules): N
  * Commands with random results (SPOP …) are reconciled one by one; inside MULTI their effect
  * would only be visible at EXEC, too late to reconcile, so they are left out of transactions.
  */
-function withoutQueuedRandomness(sequence: readonly (readonly string[])[], rules: Rules): (readonly string[])[] {
-  let inMulti = false;
-  const out: (readonly string[])[] = [];
-  for (const argv of sequence) {
-    const name = argv[0]!.toLowerCase();
-    if (inMulti && rules[name]?.reconcile) continue;
-    if (name === 'multi') inMulti = true;
-    else if (name === 'exec' || name === 'discard') inMulti = false;
-    out.push(argv);
+function withoutQueuedRandomness(sequence: readonly ClientCommand[], rules: Rules): ClientCommand[] {
+  const inMulti = new Set<number>();
+  const out: ClientCommand[] = [];
+  for (const step of sequence) {
+    const name = step.argv[0]!.toLowerCase();
+    if (inMulti.has(step.client) && rules[name]?.reconcile) continue;
+    if (name === 'multi') inMulti.add(step.client);
+    else if (name === 'exec' || name === 'discard') inMulti.delete(step.client);
+    out.push(step);
   }
   return out;
 }
@@ -236,10 +286,14 @@ export function describeCommand(argv: readonly string[]): string {
   return argv.map((a) => JSON.stringify(a)).join(' ');
 }
 
+function describeStep(step: ClientCommand): string {
+  return step.client === 0 ? describeCommand(step.argv) : `[client ${step.client + 1}] ${describeCommand(step.argv)}`;
+}
+
 /** fast-check property: sequences from `commandArb` behave identically on both sides. */
 export async function assertDifferential(
   server: RedisServer,
-  commandArb: fc.Arbitrary<string[]>,
+  commandArb: fc.Arbitrary<Step>,
   options: { runs: number; minLength?: number; maxLength?: number; rules?: Rules; seed?: number },
 ): Promise<void> {
   await fc.assert(

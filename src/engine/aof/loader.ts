@@ -38,7 +38,7 @@ export interface AofLoadReport {
   files: LoadedAofFile[];
   totalBytes: number;
   /** The torn tail that was cut from the last file, if any. */
-  truncation: { file: string; truncatedTo: number; droppedBytes: number; reason: string } | null;
+  truncation: { file: string; truncatedTo: number; droppedBytes: number; reason: string; /** The cut bytes, kept for a person to see (the first 64 KiB). */ dropped?: Uint8Array } | null;
 }
 
 const RDB_MAGIC = 'REDIS';
@@ -113,6 +113,8 @@ export async function loadAof(disk: Disk, engine: Engine, manifest: AofManifest,
     if (result.truncation) {
       options.log?.(`!!! Warning: short read while loading the AOF file ${info.name}!!!`);
       options.log?.(`!!! Truncating the AOF ${info.name} at offset ${result.truncation.truncatedTo} !!!`);
+      const kept = Math.min(result.truncation.droppedBytes, 65_536);
+      result.truncation.dropped = await disk.read(path, result.truncation.truncatedTo, kept);
       if (options.truncateOnDisk ?? true) {
         await disk.truncate(path, result.truncation.truncatedTo);
         await disk.flush(path);

@@ -59,7 +59,7 @@ function expireGeneric(ctx: CommandContext, argv: readonly Bin[], seconds: boole
 }
 
 function ttlGeneric(ctx: CommandContext, key: Bin, ms: boolean, absolute: boolean): Reply {
-  if (!ctx.exists(key)) return int(-2);
+  if (ctx.peek(key) === undefined) return int(-2);
   const expire = ctx.db.expires.get(key);
   if (expire === undefined) return int(-1);
   let ttl = absolute ? BigInt(expire) : BigInt(expire) - BigInt(ctx.now);

@@ -246,6 +246,13 @@ export const functionCommands: readonly CommandSpec[] = [
         return fail(CALL_ERR.scriptFlush);
       }),
       kill: sub('script|kill', 2, false, () => fail(CALL_ERR.notBusy)),
+      // Debugging a script needs the Lua VM the lab does not have; turning it off is allowed.
+      debug: sub('script|debug', 3, false, (_ctx, argv) => {
+        const mode = argv[2]!.toLowerCase();
+        if (mode === 'no') return OK;
+        if (mode === 'yes' || mode === 'sync') return fail(FUNCTION_ERR.noLua);
+        return fail('ERR Use SCRIPT DEBUG YES/SYNC/NO');
+      }),
       help: sub('script|help', 2, false, help(SCRIPT_HELP)),
     },
     run: () => fail(ERR.syntax),

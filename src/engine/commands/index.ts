@@ -18,6 +18,12 @@ import { streamGroupCommands } from './stream-groups.js';
 import { streamInfoCommands } from './stream-info.js';
 import { blockingCommands } from './blocking.js';
 import { functionCommands } from './functions.js';
+import { introspectionCommands } from './command-introspection.js';
+import { configCommands } from './config.js';
+import { dumpCommands } from './dump.js';
+import { zsetAlgebraCommands } from './zset-algebra.js';
+import { sortCommands } from './sort.js';
+import { lcsCommands } from './lcs.js';
 
 const ALL: readonly CommandSpec[] = [
   ...stringCommands,
@@ -38,6 +44,14 @@ const ALL: readonly CommandSpec[] = [
   ...streamInfoCommands,
   ...blockingCommands,
   ...functionCommands,
+  ...zsetAlgebraCommands,
+  ...sortCommands,
+  ...lcsCommands,
+  ...serverCommands,
+  ...transactionCommands,
+  ...introspectionCommands,
+  ...configCommands,
+  ...dumpCommands,
 ];
 
 export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(ALL.map((c) => [c.name, c]));

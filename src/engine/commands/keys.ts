@@ -3,12 +3,15 @@
 import type { Bin } from '../bytes.js';
 import { randomBelow } from '../clock.js';
 import type { CommandContext } from '../context.js';
+import type { Engine } from '../engine.js';
 import { ERR } from '../errors.js';
+import { idleMs, lfuCounter } from '../keyspace/access.js';
 import { HashValue, ListValue, objectEncoding, RawString, SetValue, typeOf, ZSetValue, type RedisValue } from '../keyspace/values.js';
 import { array, bulk, bulkArray, int, NIL, OK, status, type Reply } from '../resp/reply.js';
 import { stringMatch } from '../util/glob.js';
-import { parseInt64, parseIntArg } from '../util/numbers.js';
+import { parseInt64 } from '../util/numbers.js';
 import { expireCommands } from './expire.js';
+import { parseDbIndex } from './db-index.js';
 import { parseScan, scanItems, scanReply } from './scan.js';
 import { command, fail, type CommandSpec } from './types.js';
 
@@ -31,7 +34,10 @@ function rename(ctx: CommandContext, argv: readonly Bin[], nx: boolean): Reply {
     if (nx) return int(0);
     ctx.db.delete(to);
   }
+  // The value object moves: it keeps its access field.
+  const access = ctx.engine.keyAccess(ctx.db, from);
   ctx.db.setKey(to, value);
+  ctx.engine.setKeyAccess(ctx.db, to, access);
   if (expire !== undefined) ctx.db.expires.set(to, expire);
   ctx.db.delete(from);
   ctx.dirty();
@@ -45,7 +51,7 @@ export function copyValue(value: RedisValue): RedisValue {
   if (value instanceof RawString) return value.copy();
   switch (value.type) {
     case 'list':
-      return new ListValue(value.items);
+      return new ListValue(value.items.clone());
     case 'hash': {
       const copy = new HashValue();
       for (const [f, v] of value.fields) copy.fields.set(f, v);
@@ -80,8 +86,7 @@ function copyCommand(ctx: CommandContext, argv: readonly Bin[]): Reply {
     const opt = argv[j]!.toLowerCase();
     if (opt === 'replace') replace = true;
     else if (opt === 'db' && j + 1 < argv.length) {
-      const id = parseIntArg(argv[j + 1]!);
-      if (id === null) fail(ERR.notInteger);
+      const id = parseDbIndex(argv[j + 1]!);
       const db = ctx.engine.dbs[id];
       if (!db || id < 0) fail(ERR.dbIndexOutOfRange);
       dst = db;
@@ -98,6 +103,7 @@ function copyCommand(ctx: CommandContext, argv: readonly Bin[]): Reply {
   }
   dst.setKey(newKey, copyValue(value));
   if (expire !== undefined) dst.expires.set(newKey, expire);
+  ctx.signalModified(newKey, dst);
   ctx.dirty();
   return int(1);
 }
@@ -107,7 +113,7 @@ function scanCommand(ctx: CommandContext, argv: readonly Bin[]): Reply {
   const { next, page } = scanItems(ctx.db.dict.keys(), (k) => k, options.cursor, options.count);
   const keys = page.filter((key) => {
     if (options.match !== null && !stringMatch(options.match, key)) return false;
-    const value = ctx.lookup(key);
+    const value = ctx.peek(key);
     if (value === undefined) return false;
     return options.type === null || typeOf(value) === options.type.toLowerCase();
   });
@@ -132,37 +138,57 @@ const OBJECT_HELP = [
   '    Prints this help.',
 ];
 
-/** Values Redis keeps as shared integer objects (0..9999) report a refcount of INT_MAX. */
-function refCount(value: RedisValue): number {
+/**
+ * Values Redis keeps as shared integer objects (0..9999) report a refcount of INT_MAX; redis
+ * stops sharing them under an LRU or LFU policy with maxmemory set (each value needs its own
+ * access field).
+ */
+export function refCount(value: RedisValue, engine?: Engine): number {
   if (typeof value === 'string' && value.length <= 4) {
     const n = parseInt64(value);
-    if (n !== null && n >= 0n && n < 10000n) return 2147483647;
+    if (n !== null && n >= 0n && n < 10000n && !(engine && sharedIntegersOff(engine))) return 2147483647;
   }
   return 1;
 }
 
-const objectSub = (name: string, run: (value: RedisValue) => Reply) =>
+function sharedIntegersOff(engine: Engine): boolean {
+  return engine.config.get('maxmemory') !== '0' && /lru|lfu/.test(engine.config.get('maxmemory-policy'));
+}
+
+const objectSub = (name: string, run: (value: RedisValue, ctx: CommandContext, key: Bin) => Reply) =>
   command({
     name: `object|${name}`,
     arity: 3,
     keys: [2, 2, 1],
     run(ctx, argv) {
-      const value = ctx.lookup(argv[2]!);
-      return value === undefined ? NIL : run(value);
+      const value = ctx.peek(argv[2]!);
+      return value === undefined ? NIL : run(value, ctx, argv[2]!);
     },
   });
+
+/** OBJECT IDLETIME / FREQ: the key's access field under the policy that reads it. */
+function accessReply(ctx: CommandContext, key: Bin, want: 'idle' | 'freq'): Reply {
+  const engine = ctx.engine;
+  const lfu = engine.config.get('maxmemory-policy').endsWith('lfu');
+  if (want === 'idle' && lfu) fail(ERR.lfuSelected);
+  if (want === 'freq' && !lfu) fail(ERR.lfuNotSelected);
+  engine.trackAccess();
+  const field = engine.keyAccess(ctx.db, key);
+  if (want === 'idle') return int(Math.floor(idleMs(field, ctx.now) / 1000));
+  return int(lfuCounter(field, ctx.now, engine.config.getNumber('lfu-decay-time')));
+}
 
 export const keyCommands: readonly CommandSpec[] = [
   command({ name: 'del', arity: -2, write: true, keys: [1, -1, 1], run: (ctx, argv) => deleteKeys(ctx, argv.slice(1)) }),
   command({ name: 'unlink', arity: -2, write: true, keys: [1, -1, 1], run: (ctx, argv) => deleteKeys(ctx, argv.slice(1)) }),
-  command({ name: 'exists', arity: -2, keys: [1, -1, 1], run: (ctx, argv) => int(argv.slice(1).filter((k) => ctx.exists(k)).length) }),
+  command({ name: 'exists', arity: -2, keys: [1, -1, 1], run: (ctx, argv) => int(argv.slice(1).filter((k) => ctx.peek(k) !== undefined).length) }),
   command({ name: 'touch', arity: -2, keys: [1, -1, 1], run: (ctx, argv) => int(argv.slice(1).filter((k) => ctx.exists(k)).length) }),
   command({
     name: 'type',
     arity: 2,
     keys: [1, 1, 1],
     run(ctx, argv) {
-      const value = ctx.lookup(argv[1]!);
+      const value = ctx.peek(argv[1]!);
       return status(value === undefined ? 'none' : typeOf(value));
     },
   }),
@@ -204,9 +230,9 @@ export const keyCommands: readonly CommandSpec[] = [
     run: () => fail(ERR.syntax),
     subcommands: {
       encoding: objectSub('encoding', (value) => bulk(objectEncoding(value))),
-      refcount: objectSub('refcount', (value) => int(refCount(value))),
-      idletime: objectSub('idletime', () => int(0)),
-      freq: objectSub('freq', () => fail(ERR.lfuNotSelected)),
+      refcount: objectSub('refcount', (value, ctx) => int(refCount(value, ctx.engine))),
+      idletime: objectSub('idletime', (_, ctx, key) => accessReply(ctx, key, 'idle')),
+      freq: objectSub('freq', (_, ctx, key) => accessReply(ctx, key, 'freq')),
       help: command({ name: 'object|help', arity: 2, run: () => array(OBJECT_HELP.map((line) => ({ kind: 'status', value: line }))) }),
     },
   }),

@@ -1,9 +1,9 @@
-// List commands. Lists are a Deque of Bin; OBJECT ENCODING reports "quicklist" as Redis 7.0
-// does for every list. Emptied lists are deleted.
+// List commands. Lists are quicklists whose nodes split and merge as redis's do; OBJECT ENCODING
+// reports "quicklist" as Redis 7.0 does for every list. Emptied lists are deleted.
 import type { Bin } from '../bytes.js';
 import type { CommandContext } from '../context.js';
 import { ERR } from '../errors.js';
-import { ListValue } from '../keyspace/values.js';
+import { ListValue, listOptions } from '../keyspace/values.js';
 import { bulk, bulkArray, EMPTY_ARRAY, int, NIL, NIL_ARRAY, OK, type Reply } from '../resp/reply.js';
 import { INT64_MIN, parseInt64, parseIntArg } from '../util/numbers.js';
 import { command, fail, type CommandSpec } from './types.js';
@@ -15,7 +15,7 @@ function push(ctx: CommandContext, argv: readonly Bin[], end: End, onlyIfExists:
   let list = ctx.getList(key);
   if (!list) {
     if (onlyIfExists) return int(0);
-    list = new ListValue();
+    list = new ListValue(undefined, listOptions(ctx.limits));
     ctx.db.setKey(key, list);
   }
   for (const item of argv.slice(2)) {
@@ -86,7 +86,7 @@ function move(ctx: CommandContext, source: Bin, destination: Bin, from: End, to:
   let target = ctx.getList(destination);
   const value = (from === 'left' ? list.items.popFront() : list.items.popBack())!;
   if (!target) {
-    target = new ListValue();
+    target = new ListValue(undefined, listOptions(ctx.limits));
     ctx.db.setKey(destination, target);
   }
   if (to === 'left') target.items.pushFront(value);
@@ -124,9 +124,12 @@ function lpos(ctx: CommandContext, argv: readonly Bin[]): Reply {
   const length = list.items.length;
   const found: number[] = [];
   let matches = 0n;
-  for (let index = 0; index < length && (maxlen === 0 || index < maxlen); index++) {
+  let index = -1;
+  for (const item of fromTail ? list.items.reversed() : list.items) {
+    index++;
+    if (maxlen !== 0 && index >= maxlen) break;
     const position = fromTail ? length - index - 1 : index;
-    if (list.items.get(position) !== element) continue;
+    if (item !== element) continue;
     matches++;
     if (!overflowed && matches < rank) continue;
     found.push(position);
@@ -199,10 +202,14 @@ export const listCommands: readonly CommandSpec[] = [
       if (!list) return OK;
       const length = list.items.length;
       const range = listRange(start, end, length);
-      const kept = range ? list.items.slice(range[0], range[1] + 1) : [];
-      list.items.replaceAll(kept);
-      ctx.deleteIfEmpty(key, kept.length);
-      ctx.dirty(length - kept.length);
+      // Two quicklistDelRange calls: the head part, then the tail part.
+      const [left, right] = range ? [range[0], length - range[1] - 1] : [length, 0];
+      list.items.deleteRange(0, left);
+      list.items.deleteRange(list.items.length - right, right);
+      ctx.deleteIfEmpty(key, list.items.length);
+      // LTRIM signals the key even when it removed nothing.
+      ctx.signalModified(key);
+      ctx.dirty(left + right);
       return OK;
     },
   }),
@@ -217,20 +224,17 @@ export const listCommands: readonly CommandSpec[] = [
       const list = ctx.getList(key);
       if (!list) return int(0);
       const element = argv[3]!;
-      const items = list.items.toArray();
       const limit = toRemove === 0 ? Infinity : Math.abs(toRemove);
-      let removed = 0;
-      const fromTail = toRemove < 0;
-      const order = fromTail ? items.map((_, i) => items.length - 1 - i) : items.map((_, i) => i);
-      const drop = new Set<number>();
-      for (const i of order) {
-        if (removed >= limit) break;
-        if (items[i] === element) {
-          drop.add(i);
-          removed++;
-        }
+      const matches: number[] = [];
+      let index = toRemove < 0 ? list.items.length - 1 : 0;
+      for (const item of toRemove < 0 ? list.items.reversed() : list.items) {
+        if (matches.length >= limit) break;
+        if (item === element) matches.push(index);
+        index += toRemove < 0 ? -1 : 1;
       }
-      if (removed > 0) list.items.replaceAll(items.filter((_, i) => !drop.has(i)));
+      // One element at a time, from the back, so the earlier positions stay valid.
+      for (const i of matches.sort((a, b) => b - a)) list.items.deleteAt(i);
+      const removed = matches.length;
       ctx.deleteIfEmpty(key, list.items.length);
       ctx.dirty(removed);
       return int(removed);
@@ -246,13 +250,15 @@ export const listCommands: readonly CommandSpec[] = [
       if (where !== 'before' && where !== 'after') fail(ERR.syntax);
       const list = ctx.getList(argv[1]!);
       if (!list) return int(0);
-      const items = list.items.toArray();
-      const pivot = items.indexOf(argv[3]!);
-      if (pivot < 0) return int(-1);
-      items.splice(where === 'before' ? pivot : pivot + 1, 0, argv[4]!);
-      list.items.replaceAll(items);
+      let pivot = 0;
+      for (const item of list.items) {
+        if (item === argv[3]) break;
+        pivot++;
+      }
+      if (pivot === list.items.length) return int(-1);
+      list.items.insert(pivot, argv[4]!, where === 'after');
       ctx.dirty();
-      return int(items.length);
+      return int(list.items.length);
     },
   }),
   command({ name: 'lpos', arity: -3, keys: [1, 1, 1], run: lpos }),

@@ -1,20 +1,20 @@
 // Server and database commands: SELECT, MOVE, SWAPDB, FLUSHDB, FLUSHALL, DBSIZE, PING, ECHO,
-// TIME, INFO, DEBUG (DIGEST, DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, SLEEP) and COMMAND.
+// TIME, INFO and DEBUG (DIGEST, DIGEST-VALUE, POPULATE, SET-ACTIVE-EXPIRE, SLEEP, OBJECT).
 import { type Bin, cString } from '../bytes.js';
 import { datasetDigest, valueDigest } from '../digest.js';
 import { ERR } from '../errors.js';
 import { infoText } from '../info.js';
 import { array, bulk, int, OK, status, type Reply } from '../resp/reply.js';
-import { parseIntArg } from '../util/numbers.js';
+import { idleMs } from '../keyspace/access.js';
+import { ListValue, objectEncoding } from '../keyspace/values.js';
+import { serializedLength } from '../rdb/writer.js';
+import { formatFixed, parseIntArg } from '../util/numbers.js';
+import { parseDbIndex } from './db-index.js';
+import { refCount } from './keys.js';
 import { command, fail, type CommandSpec } from './types.js';
 
-const INT32_MAX = 2 ** 31 - 1;
 
-function parseDbIndex(arg: Bin, message: string = ERR.notInteger): number {
-  const id = parseIntArg(arg);
-  if (id === null || id < -(2 ** 31) || id > INT32_MAX) fail(message);
-  return id;
-}
+
 
 /** FLUSHDB/FLUSHALL take an optional SYNC or ASYNC; both flush at once here. */
 function checkFlushFlags(argv: readonly Bin[]): void {
@@ -23,6 +23,38 @@ function checkFlushFlags(argv: readonly Bin[]): void {
 }
 
 const PONG = status('PONG');
+
+/**
+ * DEBUG OBJECT's line as redis 7.0 formats it. The value is read without expiring it; its
+ * address is the lab's invention (an object number), everything else is computed as redis does.
+ */
+function debugObject(ctx: Parameters<CommandSpec['run']>[0], key: Bin): string {
+  const value = ctx.db.dict.get(key);
+  if (value === undefined) fail(ERR.noSuchKey);
+  const engine = ctx.engine;
+  engine.trackAccess();
+  const field = engine.keyAccess(ctx.db, key);
+  let extra = '';
+  if (value instanceof ListValue) {
+    const nodes = value.items.nodeList();
+    const bytes = nodes.reduce((sum, n) => sum + n.sz, 0);
+    extra =
+      ` ql_nodes:${nodes.length} ql_avg_node:${formatFixed(value.items.length / nodes.length, 2)}` +
+      ` ql_listpack_max:${value.items.fill} ql_compressed:${value.items.compress !== 0 ? 1 : 0} ql_uncompressed_size:${bytes}`;
+  }
+  const address = `0x7f${(0x10000000 + ctx.db.id * 0x1000000 + (hashKey(key) & 0xffffff) * 16).toString(16)}`;
+  return (
+    `Value at:${address} refcount:${refCount(value, engine)} encoding:${objectEncoding(value)} ` +
+    `serializedlength:${serializedLength(value, engine.config.getBool('rdbcompression'))} ` +
+    `lru:${field} lru_seconds_idle:${Math.floor(idleMs(field, ctx.now) / 1000)}${extra}`
+  );
+}
+
+function hashKey(key: Bin): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
 
 type DebugHandler = (ctx: Parameters<CommandSpec['run']>[0], argv: readonly Bin[]) => Reply;
 
@@ -69,6 +101,10 @@ const debugSubcommands: Record<string, { argc: (n: number) => boolean; run: Debu
       ctx.engine.activeExpireEnabled = atoi(argv[2]!) !== 0;
       return OK;
     },
+  },
+  object: {
+    argc: (n) => n === 3,
+    run: (ctx, argv) => status(debugObject(ctx, argv[2]!)),
   },
   // The lab's server never blocks: the sleep is only acknowledged.
   sleep: { argc: (n) => n === 3, run: () => OK },
@@ -127,9 +163,13 @@ export const serverCommands: readonly CommandSpec[] = [
       if (value === undefined) return int(0);
       if (ctx.lookup(key, dst) !== undefined) return int(0);
       const expire = src.expires.get(key);
+      const access = ctx.engine.keyAccess(src, key);
       dst.setKey(key, value);
+      ctx.engine.setKeyAccess(dst, key, access);
       if (expire !== undefined) dst.expires.set(key, expire);
       src.delete(key);
+      ctx.signalModified(key, src);
+      ctx.signalModified(key, dst);
       ctx.dirty();
       return int(1);
     },
@@ -143,7 +183,12 @@ export const serverCommands: readonly CommandSpec[] = [
       const b = parseDbIndex(argv[2]!, ERR.invalidSecondDbIndex);
       const count = ctx.engine.dbs.length;
       if (a < 0 || a >= count || b < 0 || b >= count) fail(ERR.dbIndexOutOfRange);
-      if (a !== b) ctx.engine.dbs[a]!.swapWith(ctx.engine.dbs[b]!);
+      if (a !== b) {
+        const [first, second] = [ctx.engine.dbs[a]!, ctx.engine.dbs[b]!];
+        ctx.engine.signalFlushedDb(first, second);
+        ctx.engine.signalFlushedDb(second, first);
+        first.swapWith(second);
+      }
       ctx.dirty();
       return OK;
     },
@@ -155,6 +200,7 @@ export const serverCommands: readonly CommandSpec[] = [
     run(ctx, argv) {
       checkFlushFlags(argv);
       ctx.dirty(ctx.db.size);
+      ctx.engine.signalFlushedDb(ctx.db);
       ctx.db.clear();
       ctx.forcePropagation();
       return OK;
@@ -167,6 +213,7 @@ export const serverCommands: readonly CommandSpec[] = [
     run(ctx, argv) {
       checkFlushFlags(argv);
       let removed = 0;
+      for (const db of ctx.engine.dbs) ctx.engine.signalFlushedDb(db);
       for (const db of ctx.engine.dbs) {
         removed += db.size;
         db.clear();
@@ -205,38 +252,5 @@ export const serverCommands: readonly CommandSpec[] = [
       if (!handler || !handler.argc(argv.length)) fail(ERR.subcommandSyntax(argv[1]!, 'debug'));
       return handler.run(ctx, argv);
     },
-  }),
-  command({
-    name: 'command',
-    arity: -1,
-    subcommands: {
-      count: command({ name: 'command|count', arity: 2, run: (ctx) => int(ctx.engine.commands.size) }),
-      list: command({
-        name: 'command|list',
-        arity: -2,
-        run: (ctx) => array([...ctx.engine.commands.keys()].map((name) => bulk(name))),
-      }),
-      info: command({
-        name: 'command|info',
-        arity: -2,
-        run: (ctx, argv) =>
-          array(
-            argv.slice(2).map((name) => {
-              const spec = ctx.engine.commands.get(name.toLowerCase());
-              if (!spec) return bulk(null);
-              const [first, last, step] = spec.keys ?? [0, 0, 0];
-              return array([
-                bulk(spec.name),
-                int(spec.arity),
-                array([status(spec.write ? 'write' : 'readonly')]),
-                int(first),
-                int(last),
-                int(step),
-              ]);
-            }),
-          ),
-      }),
-    },
-    run: (ctx) => array([...ctx.engine.commands.keys()].map((name) => bulk(name))),
   }),
 ];

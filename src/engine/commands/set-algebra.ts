@@ -52,7 +52,8 @@ export function setOperationStore(ctx: CommandContext, op: Operation, destinatio
     ctx.dirty();
     return int(result.members.size);
   }
-  if (ctx.exists(destination) && ctx.db.delete(destination)) ctx.dirty();
+  // dbDelete, without a lookup: an expired destination is deleted here, not expired.
+  if (ctx.db.delete(destination)) ctx.dirty();
   return int(0);
 }
 

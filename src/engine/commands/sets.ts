@@ -79,7 +79,12 @@ function smove(ctx: CommandContext, argv: readonly Bin[]): Reply {
     ctx.db.setKey(destination, target);
   }
   ctx.dirty();
-  if (target.add(member, ctx.limits)) ctx.dirty();
+  ctx.signalModified(source);
+  // The destination changed only if it did not hold the member yet.
+  if (target.add(member, ctx.limits)) {
+    ctx.dirty();
+    ctx.signalModified(destination);
+  }
   return int(1);
 }
 

@@ -1,8 +1,17 @@
-// MULTI / EXEC / DISCARD. Queueing itself happens in Engine.execute; EXEC runs the queue through
-// Engine.call so that all effects are propagated as one MULTI … EXEC unit.
+// MULTI / EXEC / DISCARD / WATCH / UNWATCH. Queueing itself happens in Engine.execute; EXEC runs
+// the queue through Engine.call so that all effects are propagated as one MULTI … EXEC unit, or
+// replies a nil array when a watched key was touched (see watch.ts).
+import type { Client, Engine } from '../engine.js';
 import { ERR } from '../errors.js';
-import { array, OK, type Reply } from '../resp/reply.js';
+import { array, NIL_ARRAY, OK, type Reply } from '../resp/reply.js';
 import { command, fail, type CommandSpec } from './types.js';
+
+/** discardTransaction: out of MULTI, every key unwatched, the dirty flags cleared. */
+function discardTransaction(engine: Engine, client: Client): void {
+  client.multi = null;
+  client.dirtyCas = false;
+  engine.watches.unwatchAll(client);
+}
 
 export const transactionCommands: readonly CommandSpec[] = [
   command({
@@ -10,7 +19,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     arity: 1,
     run(ctx) {
       if (ctx.client.multi) fail(ERR.multiNested);
-      ctx.client.multi = { queue: [], aborted: false };
+      ctx.client.multi = { queue: [], aborted: false, denyoom: false };
       return OK;
     },
   }),
@@ -19,7 +28,7 @@ export const transactionCommands: readonly CommandSpec[] = [
     arity: 1,
     run(ctx) {
       if (!ctx.client.multi) fail(ERR.discardWithoutMulti);
-      ctx.client.multi = null;
+      discardTransaction(ctx.engine, ctx.client);
       return OK;
     },
   }),
@@ -27,16 +36,46 @@ export const transactionCommands: readonly CommandSpec[] = [
     name: 'exec',
     arity: 1,
     run(ctx) {
-      const multi = ctx.client.multi;
+      const { client, engine } = ctx;
+      const multi = client.multi;
       if (!multi) fail(ERR.execWithoutMulti);
-      ctx.client.multi = null;
-      if (multi.aborted) fail(ERR.execAbort);
-      ctx.engine.inExec = true;
-      try {
-        return array(multi.queue.map(({ spec, argv }): Reply => ctx.engine.call(ctx.client, spec, argv)));
-      } finally {
-        ctx.engine.inExec = false;
+      if (engine.watches.watchedKeyExpired(client)) client.dirtyCas = true;
+      if (multi.aborted || client.dirtyCas) {
+        discardTransaction(engine, client);
+        if (multi.aborted) fail(ERR.execAbort);
+        return NIL_ARRAY;
       }
+      engine.watches.unwatchAll(client);
+      client.multi = null;
+      engine.inExec = true;
+      let replies: Reply[];
+      try {
+        replies = multi.queue.map(({ spec, argv }) => engine.call(client, spec, argv));
+      } finally {
+        engine.inExec = false;
+      }
+      discardTransaction(engine, client);
+      return array(replies);
+    },
+  }),
+  command({
+    name: 'watch',
+    arity: -2,
+    run(ctx, argv) {
+      if (ctx.client.multi) fail(ERR.watchInsideMulti);
+      // No point in watching once the transaction is bound to fail.
+      if (ctx.client.dirtyCas) return OK;
+      for (const key of argv.slice(1)) ctx.engine.watches.watch(ctx.client, ctx.db, key);
+      return OK;
+    },
+  }),
+  command({
+    name: 'unwatch',
+    arity: 1,
+    run(ctx) {
+      ctx.engine.watches.unwatchAll(ctx.client);
+      ctx.client.dirtyCas = false;
+      return OK;
     },
   }),
 ];

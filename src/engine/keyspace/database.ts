@@ -30,6 +30,16 @@ export class Database {
    * (0 when nothing has been sampled or the db has no volatile keys).
    */
   avgTtl = 0;
+  /**
+   * Redis's per-value access field (see access.ts), kept only once the engine tracks access
+   * (`accessField` set); a key without an entry counts as touched when tracking began.
+   */
+  readonly access = new Map<Bin, number>();
+  /**
+   * The field a value stored now gets (`replacing` an existing key, which under LFU keeps its
+   * counter, as dbOverwrite does), or null while access is not tracked.
+   */
+  accessField: ((key: Bin, replacing: boolean) => number) | null = null;
 
   constructor(readonly id: number) {}
 
@@ -56,19 +66,22 @@ export class Database {
   /** Sets the value and drops any expiry, as SET without KEEPTTL does. */
   setKey(key: Bin, value: RedisValue, keepTtl = false): void {
     if (this.blocking.size > 0) this.changed(key, this.dict.get(key), value);
+    if (this.accessField) this.access.set(key, this.accessField(key, this.dict.has(key)));
     this.dict.set(key, value);
     if (!keepTtl) this.expires.delete(key);
   }
 
-  /** Replaces the value of an existing key in place, keeping its expiry. */
+  /** Replaces the value of an existing key with a new object, keeping its expiry. */
   overwrite(key: Bin, value: RedisValue): void {
     if (this.blocking.size > 0) this.changed(key, this.dict.get(key), value);
+    if (this.accessField) this.access.set(key, this.accessField(key, true));
     this.dict.set(key, value);
   }
 
   delete(key: Bin): boolean {
     if (this.blocking.size > 0) this.changed(key, this.dict.get(key), undefined);
     this.expires.delete(key);
+    if (this.access.size > 0) this.access.delete(key);
     return this.dict.delete(key);
   }
 
@@ -77,6 +90,7 @@ export class Database {
     this.dict.clear();
     this.expires.clear();
     this.avgTtl = 0;
+    this.access.clear();
   }
 
   /** scanDatabaseForDeletedStreams: blocked-on streams that `next` (the new contents) lacks. */
@@ -100,15 +114,14 @@ export class Database {
   swapWith(other: Database): void {
     this.streamsGone(other);
     other.streamsGone(this);
-    const dict = [...this.dict];
-    const expires = [...this.expires];
     const [mine, theirs] = [this.avgTtl, other.avgTtl];
-    this.clear();
-    for (const [k, v] of other.dict) this.dict.set(k, v);
-    for (const [k, v] of other.expires) this.expires.set(k, v);
-    other.clear();
-    for (const [k, v] of dict) other.dict.set(k, v);
-    for (const [k, v] of expires) other.expires.set(k, v);
+    for (const field of ['dict', 'expires', 'access'] as const) {
+      const kept = [...this[field]];
+      this[field].clear();
+      for (const [k, v] of other[field]) (this[field] as Map<Bin, unknown>).set(k, v);
+      other[field].clear();
+      for (const [k, v] of kept) (other[field] as Map<Bin, unknown>).set(k, v);
+    }
     this.keysReady();
     other.keysReady();
     this.avgTtl = theirs;

@@ -74,6 +74,19 @@ export class Deque<T> {
     this.count = items.length;
   }
 
+  /** Array.prototype.splice: removes `count` items at `start`, inserts `items`, returns the removed. */
+  splice(start: number, count: number, ...items: T[]): T[] {
+    if (start === 0 && items.length === 0 && count <= this.count) {
+      const removed: T[] = [];
+      for (let i = 0; i < count; i++) removed.push(this.popFront()!);
+      return removed;
+    }
+    const all = this.toArray();
+    const removed = all.splice(start, count, ...items);
+    this.replaceAll(all);
+    return removed;
+  }
+
   *[Symbol.iterator](): Iterator<T> {
     for (let i = 0; i < this.count; i++) yield this.get(i);
   }

@@ -10,6 +10,10 @@ export interface EncodingLimits {
   streamNodeMaxEntries: number;
   /** The largest sparse HyperLogLog (header included) before PFADD makes it dense. */
   hllSparseMaxBytes: number;
+  /** list-max-listpack-size: a quicklist node's size in bytes (-1 … -5) or entries (> 0). */
+  listMaxListpackSize: number;
+  /** list-compress-depth: quicklist nodes left uncompressed at each end (0: none compressed). */
+  listCompressDepth: number;
 }
 
 /** Defaults as redis-server 7.0.15 from Debian reports them with `CONFIG GET`. */
@@ -22,4 +26,6 @@ export const DEFAULT_LIMITS: EncodingLimits = {
   streamNodeMaxBytes: 4096,
   streamNodeMaxEntries: 100,
   hllSparseMaxBytes: 3000,
+  listMaxListpackSize: -2,
+  listCompressDepth: 0,
 };

@@ -14,7 +14,12 @@ export interface KeyInfo {
 }
 
 export interface KeyspaceSummary {
+  /** Keys of the person's data, over every database. */
   keys: number;
+  /** The host's own bookkeeping keys (not in any other count). */
+  own: number;
+  /** Keys per database, for those that have any (DBSIZE of each). */
+  byDb: { db: number; keys: number }[];
   byType: Record<TypeName, { keys: number; bytes: number }>;
   /** The part before the first ':' (or the whole key), by memory, the largest first. */
   byPrefix: { prefix: string; keys: number; bytes: number }[];
@@ -28,7 +33,11 @@ function show(key: Bin): string {
   return binToText(key) ?? JSON.stringify(key).slice(1, -1);
 }
 
-export function summarizeKeyspace(dbs: readonly Database[], options: { prefix?: string; limit?: number; top?: number } = {}): KeyspaceSummary {
+/**
+ * `own`: keys that are the host's bookkeeping, not the person's data (the lab's workload
+ * counter): counted apart, left out of everything else.
+ */
+export function summarizeKeyspace(dbs: readonly Database[], options: { prefix?: string; limit?: number; top?: number; own?: readonly Bin[] } = {}): KeyspaceSummary {
   const limit = options.limit ?? 100;
   const top = options.top ?? 20;
   const filter = options.prefix ?? '';
@@ -38,8 +47,15 @@ export function summarizeKeyspace(dbs: readonly Database[], options: { prefix?: 
   const matching: KeyInfo[] = [];
   let matchingTotal = 0;
   let keys = 0;
+  let own = 0;
+  const byDb: { db: number; keys: number }[] = [];
   for (const db of dbs) {
+    if (db.size > 0) byDb.push({ db: db.id, keys: db.size });
     for (const [key, value] of db.dict) {
+      if (db.id === 0 && options.own?.includes(key)) {
+        own++;
+        continue;
+      }
       keys++;
       const bytes = key.length + valueBytes(value);
       const type = typeOf(value);
@@ -64,5 +80,5 @@ export function summarizeKeyspace(dbs: readonly Database[], options: { prefix?: 
     }
   }
   const byPrefix = [...prefixes].map(([prefix, v]) => ({ prefix, ...v })).sort((a, b) => b.bytes - a.bytes).slice(0, top);
-  return { keys, byType, byPrefix, biggest, matching, matchingTotal };
+  return { keys, own, byDb, byType, byPrefix, biggest, matching, matchingTotal };
 }

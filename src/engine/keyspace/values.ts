@@ -3,7 +3,7 @@
 // so each collection remembers its encoding instead of deriving it from its size.
 import type { Bin } from '../bytes.js';
 import { parseInt64 } from '../util/numbers.js';
-import { Deque } from './deque.js';
+import { DEFAULT_QUICKLIST_OPTIONS, Quicklist, type QuicklistOptions } from './quicklist.js';
 import type { EncodingLimits } from './limits.js';
 import { RawString } from './raw-string.js';
 import { StreamValue } from './stream.js';
@@ -14,10 +14,19 @@ export { RawString };
 
 export class ListValue {
   readonly type = 'list';
-  readonly items: Deque<Bin>;
-  constructor(items?: Iterable<Bin>) {
-    this.items = new Deque(items);
+  readonly items: Quicklist;
+  /**
+   * A list of `items` with node sizes from `options` (a new list takes the configuration's
+   * list-max-listpack-size and list-compress-depth; SORT … STORE takes the defaults).
+   */
+  constructor(items?: Iterable<Bin> | Quicklist, options: QuicklistOptions = DEFAULT_QUICKLIST_OPTIONS) {
+    this.items = items instanceof Quicklist ? items : new Quicklist(options, items);
   }
+}
+
+/** The options redis gives a list it creates now (quicklistSetOptions from the configuration). */
+export function listOptions(limits: EncodingLimits): QuicklistOptions {
+  return { fill: limits.listMaxListpackSize, compress: limits.listCompressDepth };
 }
 
 export class HashValue {

@@ -5,14 +5,13 @@
 // write of aof_buf (and, under appendfsync always, one fsync before any reply leaves). What
 // happens is announced on `events`.
 import { ERR } from '../errors.js';
-import { type Config, encodingLimits } from '../config.js';
+import type { Config } from '../config.js';
 import { Engine, type Client } from '../engine.js';
 import type { AofFeed } from '../aof/feed.js';
 import type { AofLocation, AofWriter } from '../aof/writer.js';
 import { error, type Reply } from '../resp/reply.js';
 import { AofPersistence } from './aof-policy.js';
 import { persistenceCommands } from './commands.js';
-import { configCommand } from './config-command.js';
 import type { PersistentServerOptions, ServerCore } from './core.js';
 import type { Disk } from './disk.js';
 import { PersistenceEvents } from './events.js';
@@ -63,7 +62,7 @@ export class PersistentServer implements ServerCore {
     const config = options.config;
     this.engine = new Engine({
       clock: options.clock,
-      limits: encodingLimits(config),
+      config,
       databases: config.getNumber('databases'),
       ...(options.rng ? { rng: options.rng } : {}),
     });
@@ -71,16 +70,15 @@ export class PersistentServer implements ServerCore {
     this.snapshots = new Snapshots(this);
     this.rewrite = new AofRewrite(this, this.aofPart);
     this.cow = new CopyOnWrite(this.engine, this.status);
-    this.engine.registerCommands([
-      ...persistenceCommands(this),
-      configCommand({ config, applied: (name, value) => this.configApplied(name, value), resetStats: () => this.resetStats() }),
-    ]);
+    this.engine.registerCommands(persistenceCommands(this));
+    config.onChange((name, value) => this.configApplied(name, value));
     this.engine.diskErrorRefusal = () => this.diskErrorRefusal();
     this.engine.onPropagate((unit) => {
       if (this.job) this.cow.track(unit);
     });
     this.engine.infoProviders.set('persistence', () => persistenceInfo(this));
     this.engine.onEvent((event) => {
+      if (event === 'resetstat') this.status.aofDelayedFsync = 0;
       // FLUSHALL saves at once when save points exist, so the empty dataset is what survives.
       if (event === 'flushall' && this.savePoints().length > 0 && !this.job) this.requestBlockingSave();
     });
@@ -278,16 +276,8 @@ export class PersistentServer implements ServerCore {
 
   /** CONFIG SET appendonly acts at once: the reply waits until the AOF is on or off. */
   private configApplied(name: string, value: string): void {
-    // Encoding thresholds act on the next write, as in Redis.
-    Object.assign(this.engine.limits, encodingLimits(this.config));
     if (name !== 'appendonly') return;
     if (value === 'yes' && !this.aof) this.block(this.aofPart.enable());
     if (value === 'no' && this.aof) this.block(this.aofPart.disable());
-  }
-
-  private resetStats(): void {
-    this.engine.stats.commandsProcessed = 0;
-    this.engine.stats.expiredKeys = 0;
-    this.status.aofDelayedFsync = 0;
   }
 }

@@ -50,8 +50,6 @@ export const ENC = { int8: 0, int16: 1, int32: 2, lzf: 3 } as const;
 
 export const QUICKLIST_NODE_PLAIN = 1;
 export const QUICKLIST_NODE_PACKED = 2;
-/** list-max-listpack-size -2: quicklist nodes of at most 8 KiB. */
-export const QUICKLIST_NODE_BYTES = 8192;
 
 /** What redis-server 7.0.15 writes as redis-ver. */
 export const REDIS_VERSION = '7.0.15';

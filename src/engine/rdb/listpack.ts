@@ -81,9 +81,29 @@ export class ListpackBuilder {
   }
 }
 
+const SMALL_INT = /^(?:0|-?[1-9][0-9]{0,14})$/;
+
 function encodedSize(entry: Bin): number {
-  const value = entry.length <= 20 ? parseInt64(entry) : null;
-  return value !== null ? intEncodedSize(value) : stringEncodedSize(entry.length);
+  const n = entry.length;
+  if (n > 0 && n <= 20) {
+    // Only digits and '-' can start an integer; small ones are sized without a BigInt.
+    const c = entry.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || c === 45) {
+      if (n <= 16 && SMALL_INT.test(entry)) return smallIntEncodedSize(Number(entry));
+      const value = parseInt64(entry);
+      if (value !== null) return intEncodedSize(value);
+    }
+  }
+  return stringEncodedSize(n);
+}
+
+function smallIntEncodedSize(v: number): number {
+  if (v >= 0 && v <= 127) return 1;
+  if (v >= -4096 && v <= 4095) return 2;
+  if (v >= -32768 && v <= 32767) return 3;
+  if (v >= -8388608 && v <= 8388607) return 4;
+  if (v >= -2147483648 && v <= 2147483647) return 5;
+  return 9;
 }
 
 function stringEncodedSize(n: number): number {

@@ -1,11 +1,14 @@
 // LZF as liblzf encodes it: literal runs of up to 32 bytes and back-references of 3..264 bytes
-// up to 8 KiB back. Redis compresses RDB strings with it; any valid stream loads, so the
-// compressor favours simplicity over liblzf's exact choices.
+// up to 8 KiB back. The compressor is lzf_c.c as redis builds it (HLOG 16, VERY_FAST, the
+// early-exit tests on the output size), so DUMP payloads and RDB strings come out as redis's
+// bytes. redis does not clear its hash table between calls (INIT_HTAB 0); this one starts each
+// call from an empty table, which gives redis's output except when a stale entry of redis's
+// happens to offer a match (rare: it takes a 3-byte repeat at a position lzf skipped).
 
-const HASH_BITS = 14;
-const MAX_OFFSET = 1 << 13;
-const MAX_MATCH = 264;
-const MAX_LITERAL = 32;
+const HLOG = 16;
+const MAX_LIT = 32;
+const MAX_OFF = 1 << 13;
+const MAX_REF = (1 << 8) + (1 << 3);
 
 /** The decompressed bytes, or why the stream is not a valid LZF stream of that length. */
 export function lzfDecompress(input: Uint8Array, expectedLength: number): Uint8Array | string {
@@ -40,66 +43,93 @@ export function lzfDecompress(input: Uint8Array, expectedLength: number): Uint8A
   return out;
 }
 
-const table = new Int32Array(1 << HASH_BITS);
-// Table entries are positions plus a per-call base, so old entries never need clearing.
-let base = 1;
+const htab = new Float64Array(1 << HLOG);
+// Slots hold base + position, so entries of earlier calls (below base) read as empty, as a
+// cleared table would.
+let base = 0;
 
-function hash3(a: number, b: number, c: number): number {
-  return (Math.imul((a << 16) | (b << 8) | c, 2654435761) >>> (32 - HASH_BITS)) & ((1 << HASH_BITS) - 1);
-}
-
-/** Compressed bytes, or null when they would not fit in `maxLength` (as lzf_compress fails). */
-export function lzfCompress(input: Uint8Array, maxLength: number): Uint8Array | null {
-  const n = input.length;
-  if (n === 0 || maxLength <= 0) return null;
-  if (base > 0x3fffffff - n) {
-    table.fill(0);
-    base = 1;
+/** Compressed bytes, or null when they would not fit in `outLength` (lzf_compress returning 0). */
+export function lzfCompress(input: Uint8Array, outLength: number): Uint8Array | null {
+  const inLength = input.length;
+  if (inLength === 0 || outLength <= 0) return null;
+  if (base > 2 ** 52) {
+    htab.fill(0);
+    base = 0;
   }
-  const out = new Uint8Array(n + Math.ceil(n / MAX_LITERAL) + 4);
+  const callBase = base;
+  base += inLength + 2;
+  const out = new Uint8Array(outLength + 3);
+  const inEnd = inLength;
   let ip = 0;
-  let op = 1;
-  let literal = 0;
-  while (ip + 2 < n) {
-    const h = hash3(input[ip]!, input[ip + 1]!, input[ip + 2]!);
-    const ref = table[h]! - base;
-    table[h] = ip + base;
-    const offset = ip - ref - 1;
-    if (ref >= 0 && offset < MAX_OFFSET && input[ref] === input[ip] && input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]) {
-      let len = 3;
-      const maxLen = Math.min(MAX_MATCH, n - ip);
-      while (len < maxLen && input[ref + len] === input[ip + len]) len++;
-      if (literal > 0) out[op - literal - 1] = literal - 1;
-      else op--;
-      const encoded = len - 2;
-      if (encoded < 7) out[op++] = (offset >> 8) + (encoded << 5);
-      else {
-        out[op++] = (offset >> 8) + (7 << 5);
-        out[op++] = encoded - 7;
+  let op = 1; // start run
+  let lit = 0;
+  let hval = (input[0]! << 8) | (input[1] ?? 0);
+  while (ip < inEnd - 2) {
+    hval = ((hval << 8) | input[ip + 2]!) >>> 0;
+    const slot = ((hval >>> 8) - Math.imul(hval, 5)) & 0xffff;
+    const ref = htab[slot]! - callBase;
+    htab[slot] = callBase + ip;
+    const off = ip - ref - 1;
+    if (ref > 0 && off >= 0 && off < MAX_OFF && input[ref + 2] === input[ip + 2] && input[ref] === input[ip] && input[ref + 1] === input[ip + 1]) {
+      let len = 2;
+      let maxlen = inEnd - ip - len;
+      if (maxlen > MAX_REF) maxlen = MAX_REF;
+      if (op + 3 + 1 >= outLength && op - (lit ? 0 : 1) + 3 + 1 >= outLength) return null;
+      out[op - lit - 1] = lit - 1; // stop run
+      op -= lit ? 0 : 1; // undo run if length is zero
+      extend: {
+        if (maxlen > 16) {
+          for (let k = 0; k < 16; k++) {
+            len++;
+            if (input[ref + len] !== input[ip + len]) break extend;
+          }
+        }
+        do len++;
+        while (len < maxlen && input[ref + len] === input[ip + len]);
       }
-      out[op++] = offset & 0xff;
-      ip += len;
-      literal = 0;
-      op++;
-      continue;
+      len -= 2;
+      ip++;
+      if (len < 7) out[op++] = (off >> 8) + (len << 5);
+      else {
+        out[op++] = (off >> 8) + (7 << 5);
+        out[op++] = len - 7;
+      }
+      out[op++] = off & 0xff;
+      lit = 0;
+      op++; // start run
+      ip += len + 1;
+      if (ip >= inEnd - 2) break;
+      // VERY_FAST: hash the last two positions of the match.
+      ip -= 2;
+      hval = (input[ip]! << 8) | input[ip + 1]!;
+      hval = ((hval << 8) | input[ip + 2]!) >>> 0;
+      htab[((hval >>> 8) - Math.imul(hval, 5)) & 0xffff] = callBase + ip;
+      ip++;
+      hval = ((hval << 8) | input[ip + 2]!) >>> 0;
+      htab[((hval >>> 8) - Math.imul(hval, 5)) & 0xffff] = callBase + ip;
+      ip++;
+    } else {
+      if (op >= outLength) return null;
+      lit++;
+      out[op++] = input[ip++]!;
+      if (lit === MAX_LIT) {
+        out[op - lit - 1] = lit - 1;
+        lit = 0;
+        op++;
+      }
     }
+  }
+  if (op + 3 > outLength) return null;
+  while (ip < inEnd) {
+    lit++;
     out[op++] = input[ip++]!;
-    if (++literal === MAX_LITERAL) {
-      out[op - literal - 1] = literal - 1;
-      literal = 0;
+    if (lit === MAX_LIT) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
       op++;
     }
   }
-  while (ip < n) {
-    out[op++] = input[ip++]!;
-    if (++literal === MAX_LITERAL) {
-      out[op - literal - 1] = literal - 1;
-      literal = 0;
-      op++;
-    }
-  }
-  if (literal > 0) out[op - literal - 1] = literal - 1;
-  else op--;
-  base += n + 1;
-  return op <= maxLength ? out.subarray(0, op) : null;
+  out[op - lit - 1] = lit - 1; // end run
+  op -= lit ? 0 : 1;
+  return out.subarray(0, op);
 }

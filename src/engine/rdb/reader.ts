@@ -5,7 +5,8 @@
 import { bytesToBin, type Bin } from '../bytes.js';
 import type { Engine } from '../engine.js';
 import { unixMs, type UnixMs } from '../keyspace/database.js';
-import { HashValue, ListValue, SetValue, ZSetValue, type RedisValue, type ZEntry } from '../keyspace/values.js';
+import { Quicklist } from '../keyspace/quicklist.js';
+import { HashValue, ListValue, listOptions, SetValue, ZSetValue, type RedisValue, type ZEntry } from '../keyspace/values.js';
 import { LoadError, type Cancellation } from '../load-error.js';
 import { quoteRepr } from '../resp/repr.js';
 import { parseInt64, parseStrtod } from '../util/numbers.js';
@@ -220,6 +221,14 @@ export async function loadRdb(engine: Engine, chunks: AsyncIterable<Uint8Array>,
   return loader.run(chunks[Symbol.asyncIterator]());
 }
 
+/**
+ * RESTORE's rdbLoadObjectType + rdbLoadObject over a DUMP payload (its footer is not read): the
+ * value, or null for an empty collection; a malformed payload throws a LoadError.
+ */
+export function readDumpValue(engine: Engine, payload: Uint8Array): RedisValue | null {
+  return new RdbLoad(engine, { file: 'DUMP payload' }).valueOf(payload);
+}
+
 class RdbLoad {
   private readonly c: Cursor;
   private readonly crc = new Crc64();
@@ -417,6 +426,16 @@ class RdbLoad {
     this.report.keys++;
   }
 
+  valueOf(payload: Uint8Array): RedisValue | null {
+    const c = this.c;
+    c.buf = payload;
+    c.eof = true;
+    const type = c.u8('a value type');
+    // rdbIsObjectType: 0–7 and 9–19.
+    if (type === 8 || type > TYPE.streamListpacks2) c.fail(`Unknown RDB encoding type ${type}`, 0);
+    return this.value(type, 0);
+  }
+
   /** rdbLoadObject; null for an empty collection, which Redis skips. */
   private value(type: number, at: number): RedisValue | null {
     const c: Cursor = this.c;
@@ -427,7 +446,7 @@ class RdbLoad {
         return c.string(where);
       case TYPE.list: {
         const n = c.plainLength(where);
-        const list = new ListValue();
+        const list = new ListValue(undefined, listOptions(limits));
         for (let i = 0; i < n; i++) list.items.pushBack(c.string(where));
         return n === 0 ? null : list;
       }
@@ -474,27 +493,29 @@ class RdbLoad {
       }
       case TYPE.listQuicklist:
       case TYPE.listQuicklist2: {
-        const nodes = c.plainLength(where);
-        const list = new ListValue();
-        for (let i = 0; i < nodes; i++) {
+        const count = c.plainLength(where);
+        // Each node stays a node, as quicklistAppendListpack keeps it (no re-splitting).
+        const nodes: Bin[][] = [];
+        for (let i = 0; i < count; i++) {
           const container = type === TYPE.listQuicklist2 ? c.plainLength(where) : QUICKLIST_NODE_PACKED;
           if (container !== QUICKLIST_NODE_PACKED && container !== QUICKLIST_NODE_PLAIN) c.fail('Quicklist integrity check failed.', at);
           const blob = c.blob(where);
           if (blob.length === 0) c.fail('Quicklist node is empty', at);
           if (container === QUICKLIST_NODE_PLAIN) {
-            list.items.pushBack(bytesToBin(blob));
+            nodes.push([bytesToBin(blob)]);
             continue;
           }
           const items = type === TYPE.listQuicklist2 ? decodeListpack(blob) : decodeZiplist(blob);
           if (typeof items === 'string') c.fail(`${type === TYPE.listQuicklist2 ? 'Listpack' : 'Ziplist'} integrity check failed: ${items}`, at);
-          for (const item of items) list.items.pushBack(item);
+          nodes.push(items);
         }
+        const list = new ListValue(Quicklist.fromNodes(listOptions(limits), nodes));
         return list.items.length === 0 ? null : list;
       }
       case TYPE.listZiplist: {
         const items = decodeZiplist(c.blob(where));
         if (typeof items === 'string') c.fail(`List ziplist integrity check failed: ${items}`, at);
-        return items.length === 0 ? null : new ListValue(items);
+        return items.length === 0 ? null : new ListValue(items, listOptions(limits));
       }
       case TYPE.setIntset: {
         const members = decodeIntset(c.blob(where));

@@ -55,9 +55,8 @@ export function encodeStreamNode(node: StreamNode): Uint8Array {
   return lp.finish();
 }
 
-export function writeStream(out: StreamRdbOutput, key: Bin, stream: StreamValue): void {
-  out.byte(TYPE.streamListpacks2);
-  out.string(key);
+/** The stream's bytes after its type byte (TYPE.streamListpacks2) and its key. */
+export function writeStream(out: StreamRdbOutput, stream: StreamValue): void {
   out.len(stream.nodes.length);
   for (const node of stream.nodes) {
     out.len(16);

@@ -7,7 +7,7 @@ import type { Database } from '../keyspace/database.js';
 import { RawString, type HashValue, type ListValue, type RedisValue, type SetValue, type ZSetValue } from '../keyspace/values.js';
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { Crc64 } from './crc64.js';
-import { OP, QUICKLIST_NODE_BYTES, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION, REDIS_VERSION, TYPE } from './format.js';
+import { OP, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION, REDIS_VERSION, TYPE } from './format.js';
 import { encodeIntset } from './intset.js';
 import { ListpackBuilder } from './listpack.js';
 import { lzfCompress } from './lzf.js';
@@ -234,85 +234,89 @@ export function functionDumpPayload(codes: readonly Bin[], compression: boolean)
 }
 
 function writeKey(out: RdbOutput, key: Bin, value: RedisValue): void {
+  out.byte(valueType(value));
+  out.string(key);
+  writeValue(out, value);
+}
+
+/** rdbSaveObjectType: the type byte redis writes for the value as it is encoded now. */
+export function valueType(value: RedisValue): number {
+  if (typeof value === 'string' || value instanceof RawString) return TYPE.string;
+  switch (value.type) {
+    case 'list':
+      return TYPE.listQuicklist2;
+    case 'set':
+      return value.encoding === 'intset' ? TYPE.setIntset : TYPE.set;
+    case 'hash':
+      return value.encoding === 'listpack' ? TYPE.hashListpack : TYPE.hash;
+    case 'zset':
+      return value.encoding === 'listpack' ? TYPE.zsetListpack : TYPE.zset2;
+    case 'stream':
+      return TYPE.streamListpacks2;
+  }
+}
+
+/** rdbSaveObject: the value's bytes after its type byte. */
+function writeValue(out: RdbOutput, value: RedisValue): void {
   if (typeof value === 'string' || value instanceof RawString) {
-    out.byte(TYPE.string);
-    out.string(key);
     out.string(typeof value === 'string' ? value : value.value);
     return;
   }
   switch (value.type) {
     case 'list':
-      out.byte(TYPE.listQuicklist2);
-      out.string(key);
       writeList(out, value);
       return;
     case 'set':
-      writeSet(out, key, value);
+      writeSet(out, value);
       return;
     case 'hash':
-      writeHash(out, key, value);
+      writeHash(out, value);
       return;
     case 'zset':
-      writeZset(out, key, value);
+      writeZset(out, value);
       return;
     case 'stream':
-      writeStream(out, key, value);
+      writeStream(out, value);
       return;
   }
 }
 
-/** Quicklist nodes of listpacks of at most 8 KiB, as list-max-listpack-size -2 makes them. */
+/** One listpack per quicklist node, as the list's nodes are in memory. */
 function writeList(out: RdbOutput, list: ListValue): void {
-  const nodes: Uint8Array[] = [];
-  let node = new ListpackBuilder();
-  for (const item of list.items.slice()) {
-    if (node.count > 0 && node.size + ListpackBuilder.entrySize(item) > QUICKLIST_NODE_BYTES) {
-      nodes.push(node.finish());
-      node = new ListpackBuilder();
-    }
-    node.add(item);
-  }
-  if (node.count > 0) nodes.push(node.finish());
+  const nodes = list.items.nodeList();
   out.len(nodes.length);
-  for (const blob of nodes) {
+  for (const node of nodes) {
+    const lp = new ListpackBuilder(node.sz);
+    for (const item of node.items) lp.add(item);
     out.len(QUICKLIST_NODE_PACKED);
-    out.blob(blob);
+    out.blob(lp.finish());
   }
 }
 
-function writeSet(out: RdbOutput, key: Bin, set: SetValue): void {
+function writeSet(out: RdbOutput, set: SetValue): void {
   if (set.encoding === 'intset') {
-    out.byte(TYPE.setIntset);
-    out.string(key);
     out.blob(encodeIntset(set.members));
     return;
   }
-  out.byte(TYPE.set);
-  out.string(key);
   out.len(set.members.size);
   for (const member of set.members) out.string(member);
 }
 
 /** A hash or zset as one listpack of pairs (types 16 and 17). */
-function writeListpackValue<A, B>(out: RdbOutput, type: number, key: Bin, pairs: Iterable<readonly [A, B]>, entries: (a: A, b: B) => [Bin, Bin]): void {
-  out.byte(type);
-  out.string(key);
+function writePairsListpack(out: RdbOutput, pairs: Iterable<readonly [Bin, Bin]>): void {
   const lp = new ListpackBuilder();
-  for (const [a, b] of pairs) {
-    const [first, second] = entries(a, b);
+  for (const [first, second] of pairs) {
     lp.add(first);
     lp.add(second);
   }
   out.blob(lp.finish());
 }
 
-function writeHash(out: RdbOutput, key: Bin, hash: HashValue): void {
+function writeHash(out: RdbOutput, hash: HashValue): void {
   if (hash.encoding === 'listpack') {
-    writeListpackValue(out, TYPE.hashListpack, key, hash.fields, (field, value) => [field, value]);
+    writePairsListpack(out, hash.fields);
     return;
   }
-  out.byte(TYPE.hash);
-  out.string(key);
   out.len(hash.fields.size);
   for (const [field, value] of hash.fields) {
     out.string(field);
@@ -320,14 +324,12 @@ function writeHash(out: RdbOutput, key: Bin, hash: HashValue): void {
   }
 }
 
-function writeZset(out: RdbOutput, key: Bin, zset: ZSetValue): void {
+function writeZset(out: RdbOutput, zset: ZSetValue): void {
   if (zset.encoding === 'listpack') {
-    writeListpackValue(out, TYPE.zsetListpack, key, zset.sorted.map((e) => [e.member, e.score] as const), (member, score) => [member, scoreText(score)]);
+    writePairsListpack(out, zset.sorted.map((e) => [e.member, scoreText(e.score)] as const));
     return;
   }
   // ZSET_2, from the highest score down, as Redis walks its skiplist from the tail.
-  out.byte(TYPE.zset2);
-  out.string(key);
   out.len(zset.size);
   for (let i = zset.sorted.length - 1; i >= 0; i--) {
     const { member, score } = zset.sorted[i]!;
@@ -336,7 +338,34 @@ function writeZset(out: RdbOutput, key: Bin, zset: ZSetValue): void {
   }
 }
 
-/** d2string: integers in integer form, other values as "%.17g". */
-function scoreText(score: number): string {
-  return Number.isInteger(score) && Math.abs(score) < 2 ** 52 && !Object.is(score, -0) ? String(score) : formatDouble(score);
+/** d2string: integral values within ±2^62 as integers, others as "%.17g". */
+export function scoreText(score: number): string {
+  if (Object.is(score, -0)) return '-0';
+  return Number.isInteger(score) && Math.abs(score) <= 2 ** 62 ? BigInt(score).toString() : formatDouble(score);
+}
+
+/**
+ * DUMP's payload (createDumpPayload): the type byte, the value, RDB version 10 (2 bytes,
+ * little-endian) and the CRC-64 of all that (8 bytes, little-endian).
+ */
+export function dumpPayload(value: RedisValue, compression: boolean): Uint8Array {
+  const out = new RdbOutput(compression);
+  out.byte(valueType(value));
+  writeValue(out, value);
+  out.byte(RDB_VERSION & 0xff);
+  out.byte(RDB_VERSION >> 8);
+  const body = out.take();
+  const crc = new Crc64();
+  crc.update(body);
+  const payload = new Uint8Array(body.length + 8);
+  payload.set(body);
+  payload.set(crc.digestBytes(), body.length);
+  return payload;
+}
+
+/** rdbSavedObjectLen: how many bytes the value takes in an RDB (DEBUG OBJECT's serializedlength). */
+export function serializedLength(value: RedisValue, compression: boolean): number {
+  const out = new RdbOutput(compression);
+  writeValue(out, value);
+  return out.length;
 }

@@ -142,3 +142,36 @@ export function formatFixedPoint(d: number, digits: number): string {
   const text = (negative ? -scaled : scaled).toString().padStart(digits + 1, '0');
   return `${negative ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
+
+/** C's printf("%.<digits>f", d) as glibc prints it: the exact binary value, ties to even. */
+export function formatFixed(d: number, digits: number): string {
+  if (!Number.isFinite(d)) return formatDouble(d);
+  // toFixed(60) is exact for any double of a magnitude that has fractional digits at all.
+  const exact = Math.abs(d).toFixed(60);
+  const [whole, fraction] = exact.split('.') as [string, string];
+  const kept = BigInt(whole + fraction.slice(0, digits));
+  const rest = fraction.slice(digits);
+  const half = rest[0]! > '5' || (rest[0] === '5' && /[1-9]/.test(rest.slice(1)));
+  const tie = rest[0] === '5' && !/[1-9]/.test(rest.slice(1));
+  const rounded = (kept + (half || (tie && kept % 2n === 1n) ? 1n : 0n)).toString().padStart(digits + 1, '0');
+  const text = digits > 0 ? `${rounded.slice(0, -digits)}.${rounded.slice(-digits)}` : rounded;
+  return d < 0 || Object.is(d, -0) ? `-${text}` : text;
+}
+
+/**
+ * A SORT weight as sortCommandGeneric reads it: strtod must stop at the end (a NUL byte ends
+ * the string for it), without ERANGE (overflow, or underflow to zero or a subnormal) and not
+ * NaN. The empty string is 0. Null when SORT would say the score can't be converted.
+ */
+export function parseSortWeight(s: Bin): number | null {
+  const nul = s.indexOf('\0');
+  const text = nul >= 0 ? s.slice(0, nul) : s;
+  if (text === '') return 0;
+  const trimmed = text.replace(/^[ \t\n\v\f\r]+/, '');
+  // Nothing converted: strtod leaves the end pointer at the start, on a space.
+  if (trimmed === '') return null;
+  const r = strtodWhole(trimmed);
+  if (Number.isNaN(r.value) || r.overflow || r.underflow) return null;
+  if (r.value !== 0 && Math.abs(r.value) < 2.2250738585072014e-308) return null;
+  return r.value;
+}

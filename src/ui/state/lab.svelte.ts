@@ -2,13 +2,14 @@
 // from what the storage holds), run, crash for real (the worker ends; a fresh one recovers),
 // fail over to a replica, lose everything. Panels reach the worker through `api`, which always
 // talks to the engine serving now.
-import { presetById, PRESETS, type PresetId } from '../../scenario/presets.js';
-import type { Workload } from '../../scenario/scenario.js';
+import { PRESETS, type PresetId } from '../../scenario/presets.js';
+import { DEFAULT_CLIENTS, DEFAULT_PIPELINE, scenarioConfigText } from '../../scenario/scenario.js';
 import { callOptions, type BackendChoice, type LabClient, type LiveCrashRecord, type LiveCrashReport, type ReplicationStatus, type StartInfo, type Telemetry } from '../../worker/protocol.js';
 import { EngineWorker, WorkerCallError } from '../worker-client.js';
 import { LongWork } from './long-work.svelte.js';
+import type { ScenarioState } from './scenario.svelte.js';
 
-export type CrashKind = 'process' | 'power' | 'torn' | 'disaster';
+export type CrashKind = 'process' | 'power' | 'torn' | 'disaster' | 'restart';
 
 export interface CrashOutcome {
   kind: CrashKind;
@@ -22,44 +23,23 @@ export interface CrashOutcome {
   replayMs: number;
 }
 
-const SETUP_KEY = 'persistence-lab:setup';
+const SPEED_KEY = 'persistence-lab:speed';
 
-/** The live workload unless the panel says otherwise. */
-export const LIVE_WORKLOAD: Workload = { rate: 100, keys: 1000, distribution: 'uniform', valueSize: 32, mix: { set: 4, incr: 2, list: 1, hash: 1, sadd: 1, zadd: 1, del: 1 } };
-
-interface Setup {
-  preset: PresetId;
-  backend: BackendChoice;
-  /** redis.conf lines applied after the preset's. */
-  custom: string;
-  /** The live server's time speed. */
-  speed: number;
-}
-
-function loadSetup(): Setup {
-  try {
-    const saved = JSON.parse(localStorage.getItem(SETUP_KEY) ?? 'null') as Partial<Setup> | null;
-    const preset = saved?.preset && presetById(saved.preset) ? saved.preset : 'aof-everysec';
-    const backend = saved?.backend === 'indexeddb' ? 'indexeddb' : 'opfs';
-    const custom = typeof saved?.custom === 'string' ? saved.custom.slice(0, 4096) : '';
-    const raw = Number(saved?.speed);
-    const speed = Number.isFinite(raw) && raw >= 1 && raw <= 3600 ? raw : 1;
-    return { preset, backend, custom, speed };
-  } catch {
-    return { preset: 'aof-everysec', backend: 'opfs', custom: '', speed: 1 };
-  }
+/** The live server's time speed, kept for this browser (it is how one watches, not what is run). */
+function savedSpeed(): number {
+  const raw = Number(localStorage.getItem(SPEED_KEY));
+  return Number.isFinite(raw) && raw >= 1 && raw <= 3600 ? raw : 1;
 }
 
 export class LabSession {
-  preset = $state<PresetId>('aof-everysec');
-  backend = $state<BackendChoice>('opfs');
-  custom = $state('');
-  speed = $state(1);
+  speed = $state(savedSpeed());
   paused = $state(false);
   status = $state<'starting' | 'running' | 'recovering' | 'failed'>('starting');
   info = $state.raw<StartInfo | null>(null);
   failure = $state<string | null>(null);
   lastCrash = $state.raw<CrashOutcome | null>(null);
+  /** What happened last to the live data, in a sentence (starts, uploads, restores, reconfigurations). */
+  lastEvent = $state<string | null>(null);
   /** A replica in a second worker, following this engine. */
   replica = $state.raw<EngineWorker | null>(null);
   replicaDelayMs = $state(0);
@@ -73,20 +53,18 @@ export class LabSession {
   readonly api: LabClient;
   private worker: EngineWorker | null = null;
   private keys = 0;
+  /** The storage and configuration the running engine was started or reconfigured with. */
+  private applied: { backend: BackendChoice; config: string; backups: number | null } | null = null;
 
   /** Called when a new engine process starts (its telemetry starts over). */
   onRestart: (() => void) | null = null;
 
   constructor(
+    readonly setup: ScenarioState,
     private readonly onTelemetry: (t: Telemetry) => void,
     private readonly onProblem: (message: string) => void,
     private readonly database?: string,
   ) {
-    const setup = loadSetup();
-    this.preset = setup.preset;
-    this.backend = setup.backend;
-    this.custom = setup.custom;
-    this.speed = setup.speed;
     this.api = new Proxy({} as LabClient, {
       get: (_, service: string) =>
         new Proxy({}, {
@@ -97,14 +75,24 @@ export class LabSession {
           },
         }),
     });
+    // The live lab follows the scenario: a new policy applies at once, another storage restarts.
+    setup.onChange(() => void this.follow().catch((e: unknown) => (this.lastEvent = `The change was not applied: ${(e as Error).message}`)));
+  }
+
+  get backend(): BackendChoice {
+    return this.setup.scenario.storage ?? 'opfs';
+  }
+
+  get preset(): PresetId | 'custom' {
+    return this.setup.scenario.preset;
+  }
+
+  get configText(): string {
+    return scenarioConfigText(this.setup.scenario);
   }
 
   get presets() {
     return PRESETS;
-  }
-
-  get configText(): string {
-    return [presetById(this.preset)!.config, this.custom].filter(Boolean).join('\n');
   }
 
   async start(): Promise<void> {
@@ -126,6 +114,9 @@ export class LabSession {
       this.keys = this.info.recovery.keys;
       this.paused = false;
       this.status = 'running';
+      this.applied = { backend: options.backend, config: options.config, backups: null };
+      this.lastEvent = startedSentence(this.info);
+      await this.followBackups();
     } catch (e) {
       // A cancelled recovery (or a newer start) already said what happened to this worker.
       if (this.worker !== worker) return;
@@ -135,27 +126,49 @@ export class LabSession {
   }
 
   /**
-   * A new preset or extra directives apply at run time, as CONFIG SET applies them: the data
-   * stays. Another storage means another set of files: the engine restarts on them.
+   * The scenario changed: a new preset or extra directives apply at run time, as CONFIG SET
+   * applies them (the data stays); another storage means other files, so the engine restarts on
+   * them; the backup schedule follows.
    */
-  async configure(setup: Partial<Setup>): Promise<void> {
-    const restart = setup.backend !== undefined && setup.backend !== this.backend;
-    if (setup.preset) this.preset = setup.preset;
-    if (setup.backend) this.backend = setup.backend;
-    if (setup.custom !== undefined) this.custom = setup.custom;
-    this.save();
-    if (restart || this.status !== 'running') {
+  private async follow(): Promise<void> {
+    if (this.status !== 'running' || !this.applied) return;
+    if (this.backend !== this.applied.backend) {
       this.status = 'starting';
       await this.start();
       return;
     }
-    await this.api.live.reconfigure(this.configText);
+    if (this.configText !== this.applied.config) {
+      const { changed } = await this.api.live.reconfigure(this.configText);
+      this.applied = { ...this.applied, config: this.configText };
+      if (changed.length > 0) this.lastEvent = `Applied at run time with CONFIG SET ${changed.join(', ')}: the data stays in memory. What a restart would read now is under "Restart from disk".`;
+    }
+    await this.followBackups();
+  }
+
+  private async followBackups(): Promise<void> {
+    const every = this.setup.scenario.backups?.everySeconds ?? null;
+    if (!this.applied || every === this.applied.backups) return;
+    await this.api.backups.schedule(every);
+    this.applied = { ...this.applied, backups: every };
+  }
+
+  /** A clean restart, as SHUTDOWN then redis-server on the same files: what comes back is what the files hold. */
+  async restart(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    const keysBefore = await worker.api.live.keyCount().catch(() => this.keys);
+    await worker.api.live.shutdown();
+    worker.kill();
+    this.worker = null;
+    this.status = 'recovering';
+    await this.start();
+    this.lastCrash = { kind: 'restart', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0 };
   }
 
   /** Server seconds per real second, from now on (no restart). */
   async setSpeed(speed: number): Promise<void> {
     this.speed = speed;
-    this.save();
+    localStorage.setItem(SPEED_KEY, String(speed));
     await this.api.live.setTime({ speed });
   }
 
@@ -169,8 +182,13 @@ export class LabSession {
     await this.api.live.setTime({ stepMs: ms });
   }
 
-  async startWorkload(workload: Partial<Workload> & { rate: number }): Promise<void> {
-    await this.api.live.startWorkload({ ...LIVE_WORKLOAD, ...workload, clients: 1, pipeline: 1, ratePerSecond: workload.rate }, Date.now() % 1_000_000);
+  /** The scenario's workload against the live server, at its rate in real time (0: as fast as it goes). */
+  async startWorkload(): Promise<void> {
+    const workload = this.setup.scenario.workload;
+    await this.api.live.startWorkload(
+      { ...workload, clients: workload.clients ?? DEFAULT_CLIENTS, pipeline: workload.pipeline ?? DEFAULT_PIPELINE, ratePerSecond: workload.rate > 0 ? workload.rate : null },
+      this.setup.scenario.seed,
+    );
   }
 
   /** Starts a replica worker (memory only) and links it to this engine over a MessageChannel. */
@@ -223,8 +241,9 @@ export class LabSession {
     await replica.api.replication.promote();
     this.worker = replica;
     this.replica = null;
-    this.info = { backend: 'memory', notice: "Serving from the promoted replica's memory: nothing is persisted from now on. Reload to go back to the stored files.", recovery: { source: 'none', keys: await replica.api.live.keyCount(), files: [], truncatedBytes: 0, loadMs: 0 }, log: [] };
+    this.info = { backend: 'memory', notice: "Serving from the promoted replica's memory: nothing is persisted from now on. Reload to go back to the stored files.", recovery: { source: 'none', keys: await replica.api.live.keyCount(), files: [], truncatedBytes: 0, tornTail: null, loadMs: 0 }, log: [] };
     this.status = 'running';
+    this.lastCrash = null;
     this.failoverOutcome = await this.judge(halted, 'power', this.replicaDelayMs);
   }
 
@@ -241,7 +260,7 @@ export class LabSession {
     this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0 };
   }
 
-  async crash(kind: Exclude<CrashKind, 'disaster'>): Promise<void> {
+  async crash(kind: Exclude<CrashKind, 'disaster' | 'restart'>): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
     // The crash instant: the workload stops, and what it had acknowledged is known exactly.
@@ -255,6 +274,7 @@ export class LabSession {
     worker.kill();
     this.worker = null;
     this.status = 'recovering';
+    this.failoverOutcome = null;
     await this.start();
     const report = await this.judge(halted, kind, null);
     this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, report, replayMs: this.info?.recovery.loadMs ?? 0 };
@@ -293,13 +313,18 @@ export class LabSession {
     this.replicaLinked = true;
   }
 
-  private save(): void {
-    localStorage.setItem(SETUP_KEY, JSON.stringify({ preset: this.preset, backend: this.backend, custom: this.custom, speed: this.speed }));
-  }
-
   /** The crashed engine's record, judged by the engine that now serves. */
-  private async judge(record: LiveCrashRecord | null, kind: Exclude<CrashKind, 'disaster'>, failoverLinkDelayMs: number | null): Promise<LiveCrashReport | null> {
+  private async judge(record: LiveCrashRecord | null, kind: Exclude<CrashKind, 'disaster' | 'restart'>, failoverLinkDelayMs: number | null): Promise<LiveCrashReport | null> {
     if (!record || record.acked === 0 || !this.worker || this.status !== 'running') return null;
     return this.worker.api.live.judgeCrash(record, kind, failoverLinkDelayMs).catch(() => null);
   }
+}
+
+const SOURCES = { none: 'nothing (a fresh start)', aof: 'the AOF', rdb: 'the RDB snapshot' } as const;
+const STORES = { opfs: 'OPFS', indexeddb: 'IndexedDB', memory: 'memory' } as const;
+
+function startedSentence(info: StartInfo): string {
+  const { recovery } = info;
+  const torn = recovery.truncatedBytes > 0 ? `, after cutting a torn tail of ${recovery.truncatedBytes.toLocaleString('en-US')} bytes` : '';
+  return `Started on ${STORES[info.backend]}: recovered ${recovery.keys.toLocaleString('en-US')} keys from ${SOURCES[recovery.source]} in ${recovery.loadMs.toLocaleString('en-US')} ms${torn}.`;
 }

@@ -23,7 +23,8 @@ export class FileService {
     /** Every file the server's storage holds, with its size. */
     list: async (): Promise<{ path: string; bytes: number }[]> => this.list(),
     read: async (path: string): Promise<Uint8Array> => this.read(path),
-    inspect: async (path: string): Promise<Inspection> => inspectFile(await this.read(path), systemClock),
+    /** `limit` records from record number `from`: a page of the file's records. */
+    inspect: async (path: string, from: number, limit: number): Promise<Inspection> => inspectFile(await this.read(path), systemClock, limit, from),
     /** Every file as one tar archive (a directory redis-server can start from). */
     archive: async (): Promise<Uint8Array> => {
       const files = [];
@@ -33,7 +34,7 @@ export class FileService {
     /** A dump.rdb replaces the dataset. */
     uploadRdb: async (file: UploadedFile, call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadRdb(file, call),
     /** redis-server's AOF directory (the manifest and the files it names) replaces the dataset. */
-    uploadAof: async (files: UploadedFile[], call: CallContext): Promise<{ keys: number }> => this.loadAofDirectory(files, call),
+    uploadAof: async (files: UploadedFile[], call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadAofDirectory(files, call),
     /** The machine's disks are gone: every file the server wrote is deleted. */
     wipe: async (): Promise<void> => {
       const store = this.live.cache?.backend;
@@ -72,7 +73,7 @@ export class FileService {
     return { keys: report.keys, notes: report.notes };
   }
 
-  private async loadAofDirectory(files: UploadedFile[], call: CallContext): Promise<{ keys: number }> {
+  private async loadAofDirectory(files: UploadedFile[], call: CallContext): Promise<{ keys: number; notes: string[] }> {
     const server = this.live.require();
     const manifestFile = files.find((f) => f.name.endsWith('.manifest'));
     if (!manifestFile) throw new Error('no *.manifest among the files: choose the whole appendonlydir');
@@ -83,11 +84,16 @@ export class FileService {
     if (!manifest) throw new Error(`${manifestFile.name} could not be read`);
     const scratch = scratchFor(server);
     const total = files.reduce((sum, f) => sum + f.bytes.length, 0);
+    // What redis-server would log about these files (a cut tail above all) travels back as notes.
+    const notes: string[] = [];
+    const log = (line: string) => {
+      if (line.startsWith('!!!') || line.includes('loaded anyway')) notes.push(line);
+    };
     await unlessCancelled(
-      loadAof(store, scratch, manifest, { dir: '', appendFilename, loadTruncated: true, truncateOnDisk: false, rdb: rdbCodec.load, signal: call.signal, onProgress: (done) => call.progress(done, total) }),
+      loadAof(store, scratch, manifest, { dir: '', appendFilename, loadTruncated: true, truncateOnDisk: false, rdb: rdbCodec.load, log, signal: call.signal, onProgress: (done) => call.progress(done, total) }),
       call.signal,
     );
-    return replaceDataset(server, scratch);
+    return { ...(await replaceDataset(server, scratch)), notes };
   }
 }
 

@@ -7,6 +7,9 @@ import {
   applyConfigText,
   binToText,
   Config,
+  Engine,
+  readChunks,
+  systemClock,
   PersistentServer,
   rdbCodec,
   runCliLine,
@@ -19,10 +22,10 @@ import type { CrashKind } from '../../scenario/scenario.js';
 import { LiveClock } from '../../sim/live-clock.js';
 import { judgeLiveCrash, type LiveCrashRecord, type LiveCrashReport } from '../../sim/live-crash.js';
 import { ServerWatch } from '../../sim/server-watch.js';
-import type { FileStore } from '../../storage/file-store.js';
+import { listFilesIn, type FileStore } from '../../storage/file-store.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { PageCacheStore } from '../../storage/page-cache.js';
-import { ackedCounter, LiveWorkload, type WorkloadSpec } from '../live-workload.js';
+import { ACKED_KEY, ackedCounter, LiveWorkload, type WorkloadSpec } from '../live-workload.js';
 import { acquireLock } from '../lock.js';
 import type { CallContext } from '../protocol.js';
 import { openStore, storeLabel, type BackendChoice } from '../stores.js';
@@ -45,7 +48,15 @@ export interface StartInfo {
   backend: BackendChoice | 'memory';
   /** Why it is not the one asked for, if it is not. */
   notice: string | null;
-  recovery: { source: StartReport['source']; keys: number; files: { name: string; bytes: number }[]; truncatedBytes: number; loadMs: number };
+  recovery: {
+    source: StartReport['source'];
+    keys: number;
+    files: { name: string; bytes: number }[];
+    truncatedBytes: number;
+    /** The torn tail recovery cut off, kept to be looked at: which file, where, and its bytes. */
+    tornTail: { file: string; offset: number; bytes: Uint8Array } | null;
+    loadMs: number;
+  };
   log: string[];
 }
 
@@ -60,6 +71,18 @@ export interface ConsoleResult {
   /** `clear`: redis-cli cleared the screen. */
   clearScreen: boolean;
   elapsedMs: number;
+}
+
+export interface RestartPreview {
+  /** The file a restart reads, as redis-server chooses it: the AOF with appendonly yes, else dump.rdb. */
+  reads: 'aof' | 'rdb';
+  /** Whether SHUTDOWN writes everything first (an fsync of the AOF, or a save when save points exist). */
+  savesFirst: boolean;
+  files: { path: string; bytes: number }[];
+  /** Keys that would come back. */
+  keys: number;
+  /** Keys in memory now. */
+  keysNow: number;
 }
 
 export interface Durability {
@@ -195,6 +218,17 @@ export class LiveService {
     },
 
     durability: async (): Promise<Durability> => this.durability(),
+
+    /** SHUTDOWN's persistence: children finish, the AOF is fsynced, save points save. The page then ends this worker. */
+    shutdown: async (): Promise<void> => {
+      const server = this.require();
+      this.workload?.end();
+      await server.shutdown();
+      this.dropServer();
+    },
+
+    /** What a clean restart would read now, and how many keys would come back. */
+    restartPreview: async (call: CallContext): Promise<RestartPreview> => this.restartPreview(call),
   };
 
   async start(options: StartOptions, call?: CallContext): Promise<StartInfo> {
@@ -236,7 +270,14 @@ export class LiveService {
     return {
       backend,
       notice,
-      recovery: { source: report.source, keys: report.keys, files: report.files.map((f) => ({ name: f.name, bytes: f.bytes })), truncatedBytes: report.truncation?.droppedBytes ?? 0, loadMs: Math.round(performance.now() - started) },
+      recovery: {
+        source: report.source,
+        keys: report.keys,
+        files: report.files.map((f) => ({ name: f.name, bytes: f.bytes })),
+        truncatedBytes: report.truncation?.droppedBytes ?? 0,
+        tornTail: report.truncation?.dropped ? { file: report.truncation.file, offset: report.truncation.truncatedTo, bytes: report.truncation.dropped } : null,
+        loadMs: Math.round(performance.now() - started),
+      },
       log: [...this.logLines],
     };
   }
@@ -281,7 +322,7 @@ export class LiveService {
 
   keyspace(): KeyspaceSummary | null {
     if (this.keyspacePrefix === null || !this.server) return null;
-    return summarizeKeyspace(this.server.engine.dbs, { prefix: textToBin(this.keyspacePrefix) });
+    return summarizeKeyspace(this.server.engine.dbs, { prefix: textToBin(this.keyspacePrefix), own: [ACKED_KEY] });
   }
 
   async durability(): Promise<Durability> {
@@ -292,6 +333,22 @@ export class LiveService {
     const rewriteAtBytes = aof && server && percentage > 0 ? Math.max(server.config.getNumber('auto-aof-rewrite-min-size'), Math.ceil(aof.baseSize * (1 + percentage / 100))) : null;
     const rdbBytes = server && this.cache ? ((await this.cache.size(server.config.get('dbfilename'))) ?? 0) : 0;
     return { unsyncedBytes: state.unsyncedBytes, dirtyFiles: state.dirtyFiles, aofBytes: aof?.currentSize ?? 0, rewriteAtBytes, rdbBytes };
+  }
+
+  private async restartPreview(call: CallContext): Promise<RestartPreview> {
+    const server = this.require();
+    const cache = this.cache!;
+    const keysNow = server.engine.dbs.reduce((sum, db) => sum + db.size, 0);
+    const aof = server.config.getBool('appendonly');
+    const savesFirst = aof || server.savePoints().length > 0;
+    const dir = aof ? server.config.get('appenddirname') : '';
+    const files = (await listFilesIn(cache, [dir])).filter((f) => (aof ? true : f.path === server.config.get('dbfilename')));
+    if (savesFirst) return { reads: aof ? 'aof' : 'rdb', savesFirst, files, keys: keysNow, keysNow };
+    // Nothing is written on the way down: what comes back is the snapshot on disk as it is.
+    const scratch = new Engine({ clock: systemClock, limits: server.engine.limits, databases: server.engine.dbs.length });
+    const path = server.config.get('dbfilename');
+    if ((await cache.size(path)) !== null) await rdbCodec.load(scratch, path, readChunks(cache, path), { signal: call.signal, onProgress: (done) => call.progress(done, files[0]?.bytes ?? done) });
+    return { reads: 'rdb', savesFirst, files, keys: scratch.dbs.reduce((sum, db) => sum + db.size, 0), keysNow };
   }
 
   private async reconfigure(configText: string): Promise<{ changed: string[] }> {

@@ -6,7 +6,7 @@
 import { rdbCodec } from '../../engine/index.js';
 import type { PresetId } from '../../scenario/presets.js';
 import type { Scenario } from '../../scenario/scenario.js';
-import { exploreCrashes, type LossPoint } from '../../sim/crash-explorer.js';
+import { exploreCrashes, summarizeLosses, type LossPoint, type LossSummary } from '../../sim/crash-explorer.js';
 import { runScenario, type RunOptions, type RunReport, type TracePoint } from '../../sim/run-scenario.js';
 import { listFilesIn, readAll, type FileStore } from '../../storage/file-store.js';
 import { MemoryStore } from '../../storage/memory-store.js';
@@ -66,8 +66,10 @@ export class RunService {
     },
 
     /** The crash explorer: the scenario crashed at `points` instants of each kind. */
-    explore: async (scenario: Scenario, points: number, call: CallContext): Promise<LossPoint[]> =>
-      exploreCrashes(scenario, { points, backend: () => new MemoryStore(), rdb: rdbCodec, signal: call.signal, onProgress: (done, total) => call.progress(done, total), breathe }),
+    explore: async (scenario: Scenario, points: number, call: CallContext): Promise<{ points: LossPoint[]; summary: LossSummary[] }> => {
+      const curve = await exploreCrashes(scenario, { points, backend: () => new MemoryStore(), rdb: rdbCodec, signal: call.signal, onProgress: (done, total) => call.progress(done, total), breathe });
+      return { points: curve, summary: summarizeLosses(curve) };
+    },
   };
 
   private options(disk: FileStore, call: CallContext, extra: Partial<RunOptions>): RunOptions {

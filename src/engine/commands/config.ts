@@ -1,14 +1,15 @@
 // CONFIG GET / SET / RESETSTAT / REWRITE / HELP as redis-server 7.0 answers them, over the
-// server's Config. SET with several pairs is all-or-nothing, as in Redis.
+// engine's Config. SET with several pairs is all-or-nothing, as in Redis; what a new value
+// changes at once (encoding limits, maxmemory, appendonly …) follows from Config's listeners.
 import type { Bin } from '../bytes.js';
-import { command, fail, type CommandSpec } from '../commands/types.js';
 import { Config, ConfigError } from '../config.js';
 import { ERR } from '../errors.js';
-import { array, bulk, OK, status } from '../resp/reply.js';
+import { array, bulk, OK } from '../resp/reply.js';
 import { stringMatch } from '../util/glob.js';
+import { helpReply } from './command-introspection.js';
+import { command, fail, type CommandSpec } from './types.js';
 
 const HELP = [
-  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'GET <pattern>',
   '    Return parameters matching the glob-like <pattern> and their values.',
   'SET <directive> <value>',
@@ -17,19 +18,10 @@ const HELP = [
   '    Reset statistics reported by the INFO command.',
   'REWRITE',
   '    Rewrite the configuration file.',
-  'HELP',
-  '    Prints this help.',
 ];
 
-export interface ConfigHost {
-  config: Config;
-  /** Called after a successful SET, for directives that act at once (appendonly …). */
-  applied(name: string, value: string): void;
-  resetStats(): void;
-}
-
-export function configCommand(host: ConfigHost): CommandSpec {
-  return command({
+export const configCommands: readonly CommandSpec[] = [
+  command({
     name: 'config',
     arity: -2,
     run: () => fail(ERR.syntax),
@@ -37,10 +29,10 @@ export function configCommand(host: ConfigHost): CommandSpec {
       get: command({
         name: 'config|get',
         arity: -3,
-        run(_ctx, argv) {
+        run(ctx, argv) {
           const seen = new Map<string, string>();
           for (const pattern of argv.slice(2)) {
-            for (const [name, value] of host.config.entries((n) => stringMatch(pattern.toLowerCase(), n, true))) seen.set(name, value);
+            for (const [name, value] of ctx.engine.config.entries((n) => stringMatch(pattern.toLowerCase(), n, true))) seen.set(name, value);
           }
           return array([...seen].flatMap(([name, value]) => [bulk(name), bulk(value)]));
         },
@@ -48,7 +40,7 @@ export function configCommand(host: ConfigHost): CommandSpec {
       set: command({
         name: 'config|set',
         arity: -4,
-        run(_ctx, argv) {
+        run(ctx, argv) {
           if (argv.length % 2 !== 0) fail(ERR.wrongArity('config|set'));
           const pairs: [Bin, Bin][] = [];
           for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!.toLowerCase(), argv[i + 1]!]);
@@ -70,23 +62,20 @@ export function configCommand(host: ConfigHost): CommandSpec {
           }
           const trial = new Config();
           for (const [name, value] of pairs) guard(() => trial.set(name, value));
-          for (const [name, value] of pairs) {
-            host.config.set(name, value);
-            host.applied(name, host.config.get(name));
-          }
+          for (const [name, value] of pairs) ctx.engine.config.set(name, value);
           return OK;
         },
       }),
       resetstat: command({
         name: 'config|resetstat',
         arity: 2,
-        run() {
-          host.resetStats();
+        run(ctx) {
+          ctx.engine.resetStats();
           return OK;
         },
       }),
       rewrite: command({ name: 'config|rewrite', arity: 2, run: () => fail('ERR The server is running without a config file') }),
-      help: command({ name: 'config|help', arity: 2, run: () => array(HELP.map((line) => status(line))) }),
+      help: command({ name: 'config|help', arity: 2, run: () => helpReply('config', HELP) }),
     },
-  });
-}
+  }),
+];

@@ -1,0 +1,110 @@
+// Generates src/engine/commands/redis-commands.json, the facts behind COMMAND INFO / DOCS / COUNT
+// / LIST / GETKEYS, from redis's own command descriptions (src/commands/*.json at tag 7.0.15),
+// applying the same transformations as redis's utils/generate-command-code.py: argument names in
+// lower case, tokens in upper case, tips in lower case, empty strings dropped, subcommands linked
+// to their container (and given its group). Sentinel-only commands are left out, as
+// redis-server leaves them out outside sentinel mode.
+//
+//   git -C <redis checkout> archive 7.0.15 src/commands | tar -x -C /tmp/redis-7.0.15
+//   npx tsx scripts/generate-command-table.ts /tmp/redis-7.0.15/src/commands
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Json = Record<string, unknown>;
+
+interface Arg {
+  name: string;
+  type: string;
+  key_spec_index?: number;
+  token?: string;
+  summary?: string;
+  since?: string;
+  deprecated_since?: string;
+  optional?: true;
+  multiple?: true;
+  multiple_token?: true;
+  arguments?: Arg[];
+}
+
+const OUTPUT = join(import.meta.dirname, '..', 'src', 'engine', 'commands', 'redis-commands.json');
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The generator pastes a value between double quotes into C, so quotes inside it end one C
+ * literal and start the next: MIGRATE's token `""` becomes the empty string.
+ */
+function asCLiteral(value: string): string {
+  return value.replace(/(?<!\\)"/g, '').replace(/\\"/g, '"');
+}
+
+function arg(desc: Json): Arg {
+  const out: Arg = { name: String(desc.name).toLowerCase(), type: String(desc.type) };
+  if (typeof desc.key_spec_index === 'number') out.key_spec_index = desc.key_spec_index;
+  const token = text(desc.token);
+  if (token !== undefined) out.token = asCLiteral(token).toUpperCase();
+  for (const field of ['summary', 'since', 'deprecated_since'] as const) {
+    const value = text(desc[field]);
+    if (value !== undefined) out[field] = value;
+  }
+  if (desc.optional) out.optional = true;
+  if (desc.multiple) out.multiple = true;
+  if (desc.multiple_token) out.multiple_token = true;
+  if ((desc.type === 'oneof' || desc.type === 'block') && Array.isArray(desc.arguments)) out.arguments = (desc.arguments as Json[]).map(arg);
+  return out;
+}
+
+function command(name: string, desc: Json): Json {
+  const out: Json = { name: name.toLowerCase() };
+  for (const field of ['summary', 'since', 'group', 'complexity', 'deprecated_since', 'replaced_by'] as const) {
+    const value = text(desc[field]);
+    if (value !== undefined) out[field] = value;
+  }
+  if (Array.isArray(desc.doc_flags) && desc.doc_flags.length > 0) out.doc_flags = desc.doc_flags;
+  if (Array.isArray(desc.history) && desc.history.length > 0) out.history = desc.history;
+  out.arity = desc.arity;
+  if (Array.isArray(desc.command_flags) && desc.command_flags.length > 0) out.flags = desc.command_flags;
+  if (Array.isArray(desc.acl_categories) && desc.acl_categories.length > 0) out.acl_categories = desc.acl_categories;
+  if (Array.isArray(desc.command_tips) && desc.command_tips.length > 0) out.tips = (desc.command_tips as string[]).map((t) => t.toLowerCase());
+  if (Array.isArray(desc.key_specs) && desc.key_specs.length > 0) out.key_specs = desc.key_specs;
+  if (Array.isArray(desc.arguments) && desc.arguments.length > 0) out.arguments = (desc.arguments as Json[]).map(arg);
+  return out;
+}
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: tsx scripts/generate-command-table.ts <redis 7.0.15 src/commands directory>');
+  process.exit(2);
+}
+
+const top = new Map<string, Json>();
+const subs = new Map<string, Json[]>();
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  const parsed = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, Json>;
+  for (const [name, desc] of Object.entries(parsed)) {
+    if (Array.isArray(desc.command_flags) && desc.command_flags.includes('ONLY_SENTINEL')) continue;
+    const entry = command(name, desc);
+    const container = text(desc.container);
+    if (container) {
+      entry.name = `${container.toLowerCase()}|${entry.name as string}`;
+      const list = subs.get(container.toLowerCase()) ?? [];
+      list.push(entry);
+      subs.set(container.toLowerCase(), list);
+    } else top.set(entry.name as string, entry);
+  }
+}
+for (const [container, list] of subs) {
+  const parent = top.get(container);
+  if (!parent) throw new Error(`subcommands of unknown container ${container}`);
+  for (const sub of list) sub.group ??= parent.group;
+  parent.subcommands = list.sort((a, b) => ((a.name as string) < (b.name as string) ? -1 : 1));
+}
+const commands = [...top.values()].sort((a, b) => ((a.name as string) < (b.name as string) ? -1 : 1));
+const data = {
+  '//': 'Generated by scripts/generate-command-table.ts from redis/redis src/commands/*.json at tag 7.0.15. Do not edit.',
+  commands,
+};
+writeFileSync(OUTPUT, JSON.stringify(data) + '\n');
+console.log(`${commands.length} commands, ${subs.size} containers → ${OUTPUT}`);
