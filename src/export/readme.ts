@@ -68,6 +68,8 @@ export function exportReadme(scenario: Scenario): string {
     `At ${seconds(at)} it sends \`SIGKILL\` to redis-server: a **process crash**. The kernel keeps every byte redis had written, so`,
     'what is lost is what redis had not yet handed to it. Without `--kill-pid` the workload just stops at that instant and you',
     'can kill the server yourself; `--shutdown` stops it cleanly instead (`SHUTDOWN`, which saves as configured).',
+    "Start it right after step 1: a `save` point's seconds count from the server's start (or its last save), and the lab",
+    'starts the server and the workload together.',
     '',
     ...timeline(scenario),
     'A **power loss** also takes what the kernel had not written to the disk. A process kill cannot show that; a file system',

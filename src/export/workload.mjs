@@ -11,6 +11,9 @@
 //                     [--acks acks.ndjson] [--monitor monitor.log | --no-monitor]
 //                     [--crash-at MS] [--kill-pid PID ...] [--crash-command CMD] [--shutdown]
 //   node workload.mjs --print N        the first N writes, one JSON line each, without a server
+//   node workload.mjs --options-on-stdin [...]   the rest of the options as one JSON array line
+//                                      on stdin (verify-real starts the script before the server,
+//                                      so Node's start-up does not delay the workload's)
 //
 // At the crash instant it stops sending and then: --kill-pid sends SIGKILL to each PID (a
 // process crash), --crash-command runs a shell command (e.g. a kill plus LazyFS's clear-cache
@@ -238,7 +241,20 @@ const isError = (reply) => reply !== null && typeof reply === 'object' && !Array
 
 // ---- The run ----
 
+/** The first line of stdin. */
+async function stdinLine() {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += chunk.toString('utf8');
+    if (text.includes('\n')) break;
+  }
+  return text.split('\n')[0] ?? '';
+}
+
+const cliArgs = process.argv.slice(2);
+const fromStdin = cliArgs.includes('--options-on-stdin') ? JSON.parse(await stdinLine()) : [];
 const { values: options } = parseArgs({
+  args: [...cliArgs.filter((arg) => arg !== '--options-on-stdin'), ...fromStdin],
   options: {
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '6379' },

@@ -46,8 +46,11 @@ describe('verify-real', () => {
     expect(result.agreement.agrees, table).toBe(true);
     expect(result.real.readback?.exact, table).toBe(true);
     expect(result.real.consistent, table).toBe(true);
-    // The same writes were sent: the counts differ by the few in flight around the kill.
-    expect(Math.abs(result.real.acknowledgedWrites - result.lab.acknowledgedWrites), table).toBeLessThanOrEqual(Math.max(10, result.lab.acknowledgedWrites * 0.01));
+    // The same writes were sent by the crash instant: those the lab acknowledged are the real
+    // run's acknowledged and unanswered ones (in flight at the kill; many on a busy machine),
+    // give or take the few in flight around the instant.
+    const sent = result.real.acknowledgedWrites + result.real.unanswered;
+    expect(Math.abs(sent - result.lab.acknowledgedWrites), table).toBeLessThanOrEqual(Math.max(10, result.lab.acknowledgedWrites * 0.01));
   }
 
   // Real time: each runs for its crash instant (10–16 s), side by side.

@@ -1,7 +1,9 @@
 // The pieces verify-real reads a real run with (the server's MONITOR lines and log) and its
 // rules for when a real run agrees with the lab's prediction.
 import { describe, expect, it } from 'vitest';
+import { createServer, Socket } from 'node:net';
 import { compare } from '../../src/cli/real/agreement.js';
+import { DelayProxy } from '../../src/cli/real/delay-proxy.js';
 import type { RealReport } from '../../src/cli/real/judge-real.js';
 import { loggedSnapshots, parseMonitorLine } from '../../src/cli/real/workload-log.js';
 import type { RunReport } from '../../src/sim/run-scenario.js';
@@ -27,6 +29,35 @@ describe('reading a real run', () => {
       { forkedAtMs: Date.UTC(2025, 11, 2, 1, 0, 7, 1), savedAtMs: Date.UTC(2025, 11, 2, 1, 0, 7, 20), byChild: true },
       { forkedAtMs: null, savedAtMs: Date.UTC(2025, 11, 2, 1, 0, 9, 0), byChild: false },
     ]);
+  });
+});
+
+describe('the delaying link', () => {
+  it('hands a chunk on after its delay, and says how long it really held one when this process was busy', async () => {
+    const received: number[] = [];
+    const echo = createServer((socket) => socket.on('data', () => received.push(performance.now())));
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const proxy = await DelayProxy.start((echo.address() as { port: number }).port, 50);
+    const client = new Socket();
+    try {
+      await new Promise<void>((resolve) => client.connect(proxy.port, '127.0.0.1', resolve));
+      proxy.measure();
+      const sentAt = performance.now();
+      client.write('first');
+      await expect.poll(() => received.length).toBe(1);
+      expect(received[0]! - sentAt).toBeGreaterThanOrEqual(49);
+      // A chunk arrives, then the event loop is busy for 300 ms: its timer fires late.
+      client.write('second');
+      await new Promise((r) => setImmediate(r));
+      const busyUntil = performance.now() + 300;
+      while (performance.now() < busyUntil);
+      await expect.poll(() => received.length).toBe(2);
+      expect(proxy.heldMs).toBeGreaterThanOrEqual(250);
+    } finally {
+      client.destroy();
+      await proxy.close();
+      echo.close();
+    }
   });
 });
 

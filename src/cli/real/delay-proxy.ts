@@ -1,6 +1,7 @@
 // A replication link with a delay, as the lab models one: a loopback TCP proxy between a replica
 // and its primary that hands on every chunk `delayMs` after it arrived. When the primary dies,
-// what is still on the link is dropped, as the lab drops it at a failover.
+// what is still on the link is dropped, as the lab drops it at a failover. Its timers run on this
+// process's event loop, so on a busy machine a chunk can stay longer: heldMs says how long at most.
 import { createServer, Socket, type Server } from 'node:net';
 
 export class DelayProxy {
@@ -8,24 +9,45 @@ export class DelayProxy {
     private readonly server: Server,
     readonly port: number,
     private readonly sockets: Set<Socket>,
+    private readonly held: { maxMs: number },
+    private readonly delayMs: number,
   ) {}
+
+  /** The longest a chunk stayed on the link since `measure`, delivered or dropped with it (at least the delay). */
+  get heldMs(): number {
+    return this.held.maxMs;
+  }
+
+  /** Measures heldMs from now on (the initial sync before the workload does not count). */
+  measure(): void {
+    this.held.maxMs = this.delayMs;
+  }
 
   static async start(targetPort: number, delayMs: number): Promise<DelayProxy> {
     const sockets = new Set<Socket>();
+    const held = { maxMs: delayMs };
+    const hold = (arrivedAt: number) => (held.maxMs = Math.max(held.maxMs, performance.now() - arrivedAt));
     const server = createServer((downstream) => {
       const upstream = new Socket();
       sockets.add(downstream).add(upstream);
-      const timers = new Set<NodeJS.Timeout>();
+      /** The chunks on the link: their timers and when each arrived. */
+      const timers = new Map<NodeJS.Timeout, number>();
       const relay = (from: Socket, to: Socket) =>
         from.on('data', (chunk: Buffer) => {
+          const arrivedAt = performance.now();
           const timer = setTimeout(() => {
             timers.delete(timer);
-            if (!to.destroyed) to.write(chunk);
+            if (to.destroyed) return;
+            hold(arrivedAt);
+            to.write(chunk);
           }, delayMs);
-          timers.add(timer);
+          timers.set(timer, arrivedAt);
         });
       const cut = () => {
-        for (const timer of timers) clearTimeout(timer);
+        for (const [timer, arrivedAt] of timers) {
+          clearTimeout(timer);
+          hold(arrivedAt);
+        }
         timers.clear();
         upstream.destroy();
         downstream.destroy();
@@ -44,7 +66,7 @@ export class DelayProxy {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = server.address();
-    return new DelayProxy(server, typeof address === 'object' && address ? address.port : 0, sockets);
+    return new DelayProxy(server, typeof address === 'object' && address ? address.port : 0, sockets, held, delayMs);
   }
 
   async close(): Promise<void> {

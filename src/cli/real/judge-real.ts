@@ -151,11 +151,15 @@ export function judgeReal(scenario: Scenario, seed: number, crash: 'process' | '
     lostWindowMs,
     lastSnapshotSeq: ackedBefore[snapshotSeq]!,
   };
+  // The real link's delay is its proxy's timers, late when this process was busy: the promise is
+  // judged against how long it really held the writes, and the verdict says so.
+  const linkDelayMs = failover ? Math.max(scenario.replica!.linkDelayMs, observation.linkHeldMs ?? 0) : 0;
+  const slowLink = failover && linkDelayMs > scenario.replica!.linkDelayMs ? ` The loopback link held data up to ${linkDelayMs.toLocaleString('en-US')} ms (its ${scenario.replica!.linkDelayMs.toLocaleString('en-US')} ms timers ran late on a busy machine).` : '';
   const judged =
     observation.recoveryError !== null
       ? { held: false, verdict: `The restarted server refused to load its files, so none of the ${acknowledged.toLocaleString('en-US')} acknowledged writes came back: ${observation.recoveryError}` }
       : failover
-        ? judgeFailover(facts, scenario.replica!.linkDelayMs)
+        ? judgeFailover(facts, linkDelayMs)
         : promise.judge(facts);
   const recoveredWrites = observation.recoveryError !== null || facts.prefix === null ? 0 : Math.min(facts.prefix, acknowledged);
   const unanswered = log.end.unanswered.length;
@@ -170,7 +174,7 @@ export function judgeReal(scenario: Scenario, seed: number, crash: 'process' | '
     lostWrites: acknowledged - recoveredWrites,
     lostWindowMs,
     promiseHeld: judged.held,
-    verdict: judged.verdict,
+    verdict: judged.verdict + slowLink,
     consistent: observation.recoveryError === null && facts.prefix !== null,
     recoveryError: observation.recoveryError,
     recoveredFrom: observation.recoveredFrom,

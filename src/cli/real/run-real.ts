@@ -43,6 +43,8 @@ export interface RealObservation {
   recoveryMs: number;
   /** A fork child was still running when the server was killed (it ran on by itself). */
   childOutlivedCrash: boolean;
+  /** With a replica: the longest the delaying link held a chunk during the workload (≥ its delay; more when this process was busy). */
+  linkHeldMs: number | null;
   keptDir: string | null;
 }
 
@@ -71,16 +73,21 @@ async function waitForLink(replica: RedisProcess, timeoutMs = 30_000): Promise<v
   throw new Error(`the replica did not finish its first sync within ${timeoutMs / 1000} s. Its log ends:\n${tail(replica.log)}`);
 }
 
-/** Runs the workload script to its end; rejects with its output if it fails. */
-function runWorkload(dir: string, args: string[], signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(dir, 'workload.mjs'), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const stop = () => child.kill('SIGKILL');
-    signal?.addEventListener('abort', stop, { once: true });
-    const timer = setTimeout(stop, timeoutMs);
+/**
+ * The workload script, started before the servers and waiting for the rest of its options on
+ * stdin: a save point's clock starts when redis-server starts, so Node's start-up (seconds on a
+ * busy machine) must not come between the two. `done` rejects with its output if it fails.
+ */
+function startWorkload(dir: string, signal: AbortSignal | undefined): { go: (args: string[], timeoutMs: number) => void; stop: () => void; done: Promise<void> } {
+  const child = spawn(process.execPath, [join(dir, 'workload.mjs'), '--options-on-stdin'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdin.on('error', () => undefined);
+  const stop = () => child.kill('SIGKILL');
+  signal?.addEventListener('abort', stop, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code, killedBy) => {
       clearTimeout(timer);
@@ -90,6 +97,11 @@ function runWorkload(dir: string, args: string[], signal: AbortSignal | undefine
       else reject(new Error(`the workload script failed (${killedBy ?? `exit code ${code}`}):\n${tail(output)}`));
     });
   });
+  const go = (args: string[], timeoutMs: number) => {
+    timer = setTimeout(stop, timeoutMs);
+    child.stdin.end(`${JSON.stringify(args)}\n`);
+  };
+  return { go, stop, done };
 }
 
 export async function runReal(scenario: Scenario, files: readonly ExportFile[], options: RealRunOptions): Promise<RealObservation> {
@@ -104,6 +116,9 @@ export async function runReal(scenario: Scenario, files: readonly ExportFile[], 
   let proxy: DelayProxy | null = null;
   const end = endOf(scenario);
   let progress: NodeJS.Timeout | undefined;
+  const workloadRun = startWorkload(dir, options.signal);
+  // A run that fails before the workload starts leaves no script waiting.
+  workloadRun.done.catch(() => undefined);
   try {
     // An initial sync that waits 5 s for more replicas (the default) would only delay the start.
     const primary = await RedisProcess.start({ bin: options.redisServer, configFile: conf, args: [...args, ...(scenario.replica ? ['--repl-diskless-sync-delay', '0'] : [])] });
@@ -126,7 +141,9 @@ export async function runReal(scenario: Scenario, files: readonly ExportFile[], 
     const kills = options.crash === 'none' ? ['--shutdown'] : ['--kill-pid', String(primary.pid), ...(replica && !failover ? ['--kill-pid', String(replica.pid)] : [])];
     const t0 = performance.now();
     progress = setInterval(() => options.onProgress?.(Math.min(end, performance.now() - t0), end), 1000);
-    await runWorkload(dir, ['--port', String(primary.port), '--seed', String(options.seed), '--acks', 'acks.ndjson', '--monitor', 'monitor.log', ...kills], options.signal, end + 120_000);
+    proxy?.measure();
+    workloadRun.go(['--port', String(primary.port), '--seed', String(options.seed), '--acks', 'acks.ndjson', '--monitor', 'monitor.log', ...kills], end + 120_000);
+    await workloadRun.done;
     clearInterval(progress);
 
     // The crash: the server is gone; a fork child it had runs on by itself until its work is done.
@@ -141,6 +158,7 @@ export async function runReal(scenario: Scenario, files: readonly ExportFile[], 
     let recoveryError: string | null = null;
     let readback: Readback | null = null;
     let recoveryMs = 0;
+    const linkHeldMs = proxy === null ? null : Math.round(proxy.heldMs);
     if (failover) {
       // What was still on the link is dropped with the primary, as in the lab's failover.
       await proxy!.close();
@@ -169,9 +187,11 @@ export async function runReal(scenario: Scenario, files: readonly ExportFile[], 
       readback,
       recoveryMs: Math.round(recoveryMs),
       childOutlivedCrash,
+      linkHeldMs,
       keptDir: options.keep ? dir : null,
     };
   } finally {
+    workloadRun.stop();
     clearInterval(progress);
     await proxy?.close();
     await Promise.all(started.map((server) => server.killGroup()));
