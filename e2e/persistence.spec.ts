@@ -60,6 +60,7 @@ for (const storage of ['OPFS (file system)', 'IndexedDB'] as const) {
 }
 
 test('each of the seven presets applies its directives at run time, keeps the data, and the choice survives a reload', async () => {
+  test.setTimeout(180_000);
   const page = await open('presets');
   expect(await run(page, 'SET kept-across-policies 1')).toBe('OK');
   for (const preset of PRESETS) {
@@ -123,6 +124,8 @@ test('a live workload: each crash judged against its policy, with the loss windo
   await page.getByRole('button', { name: 'Start workload' }).click();
   await expect.poll(() => ackedSoFar(page)).toBeGreaterThan(2000);
   await page.getByRole('button', { name: 'Power loss' }).click();
+  // The kill's outcome stays on screen until the power loss's replaces it.
+  await expect(page.getByTestId('crash-outcome')).toContainText(/^Power loss:/, { timeout: 30_000 });
   await expect(page.getByTestId('workload-outcome')).toContainText(/Workload: [\d,]+ writes acknowledged/);
   const [, , lost] = await numbersIn(page, 'workload-outcome');
   expect(lost).toBeGreaterThan(0);
@@ -189,6 +192,7 @@ test('recovery of a big snapshot shows progress and can be cancelled, leaving th
 });
 
 test('rewriting the AOF shows the compaction', async () => {
+  test.setTimeout(150_000);
   const page = await open('rewrite');
   await choose(page, 'AOF every 1 second', 'OPFS (file system)');
   for (let i = 0; i < 30; i++) await run(page, 'INCR hot');

@@ -3,6 +3,7 @@
 import { expect, test } from '@playwright/test';
 
 test('OPFS and IndexedDB stores pass the FileStore contract', async ({ page }) => {
+  test.setTimeout(150_000);
   await page.goto('/e2e/fixtures/storage-contract.html');
   const handle = await page.waitForFunction(() => (window as unknown as { contractResults?: unknown }).contractResults, null, { timeout: 120_000 });
   const results = (await handle.jsonValue()) as { backend: string; check: string; ok: boolean; error?: string }[];

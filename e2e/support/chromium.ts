@@ -17,12 +17,13 @@ export const chromiumProject: Project = {
 
 /**
  * The lab served on `port` for the run: the production build, as people get it (pages start in
- * half the time of the dev server's on-demand transforms). E2E_DEV=1 uses the dev server.
+ * half the time of the dev server's on-demand transforms), with the test fixture pages built beside
+ * it. E2E_DEV=1 uses the dev server.
  */
 export function viteServer(port: number) {
   const host = `--port ${port} --strictPort --host 127.0.0.1`;
   return {
-    command: process.env.E2E_DEV ? `npx vite ${host}` : `npx vite build --logLevel warn && npx vite preview ${host}`,
+    command: process.env.E2E_DEV ? `npx vite ${host}` : `LAB_E2E_FIXTURES=1 npx vite build --logLevel warn && npx vite preview ${host}`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,

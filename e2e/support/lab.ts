@@ -7,7 +7,7 @@ export type StorageLabel = 'OPFS (file system)' | 'IndexedDB';
 export const engineStatus = (page: Page): Locator => page.getByRole('status', { name: 'Engine' });
 
 export async function engineRunning(page: Page, timeout?: number): Promise<void> {
-  await expect(engineStatus(page)).toHaveText('Engine running', timeout === undefined ? {} : { timeout });
+  await expect(engineStatus(page)).toHaveText('Engine running', { timeout: timeout ?? 30_000 });
 }
 
 /** Opens the lab on its own database (`?db=`), optionally on a scenario link's hash. */

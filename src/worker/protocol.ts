@@ -92,6 +92,8 @@ export interface Telemetry {
   replication: ReplicationTelemetry | null;
   /** The last AOF rewrite's compaction, once there was one. */
   lastRewrite: import('../engine/index.js').RewriteReport | null;
+  /** Why the last rewrite failed, if it did. */
+  lastRewriteError: string | null;
   /** The server's files with their sizes: sent when they may have changed (about once a second). */
   files?: { path: string; bytes: number }[];
   /** The backups, sent when the list changed. */

@@ -46,6 +46,7 @@ export class TelemetryTicker {
       workload: this.workload(),
       replication: replication.telemetry(),
       lastRewrite: server?.status.lastRewrite ?? null,
+      lastRewriteError: server?.status.lastRewriteError ?? null,
     };
     if (slow) {
       message.files = await files.list();

@@ -75,6 +75,7 @@ export class AofRewrite {
     this.pending = null;
     const failed = (message: string) => {
       core.status.aofLastBgrewriteOk = false;
+      core.status.lastRewriteError = message;
       core.log(`Background AOF rewrite failed: ${message}`);
       return false;
     };
@@ -89,6 +90,7 @@ export class AofRewrite {
       const installed: RewriteReport = { ...report, bytesAfter, ratio: report.bytesBefore > 0 ? bytesAfter / report.bytesBefore : 1, finishedAt: core.engine.clock.now() };
       core.status.lastRewrite = installed;
       core.status.aofLastBgrewriteOk = true;
+      core.status.lastRewriteError = null;
       core.log('Background AOF rewrite finished successfully');
       core.events.emit({ type: 'rewrite-installed', report: installed });
       return true;

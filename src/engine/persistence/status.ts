@@ -49,6 +49,8 @@ export class PersistenceStatus {
   rdbLastLoadKeysLoaded = 0;
   rdbLastLoadKeysExpired = 0;
   lastRewrite: RewriteReport | null = null;
+  /** Why the last rewrite failed (null: it did not), as the log says it. */
+  lastRewriteError: string | null = null;
   /** Copy-on-write: bytes of the dataset written to while a fork child ran. */
   currentCowSize = 0;
   currentCowPeak = 0;

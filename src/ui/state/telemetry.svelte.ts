@@ -30,6 +30,7 @@ export class TelemetryState {
   backups = $state.raw<BackupEntry[]>([]);
   keyspace = $state.raw<KeyspaceSummary | null>(null);
   lastRewrite = $state.raw<RewriteReport | null>(null);
+  lastRewriteError = $state<string | null>(null);
   replication = $state.raw<ReplicationStatus | null>(null);
   /** The worker's periodic work failed (a storage error): said until the next good tick. */
   problem = $state<string | null>(null);
@@ -49,6 +50,7 @@ export class TelemetryState {
     this.recentAcks = [...this.recentAcks, t.workload.ackedInTick].slice(-WINDOW_TICKS);
     this.ackedPerSecond = perSecond(this.recentAcks);
     this.lastRewrite = t.lastRewrite;
+    this.lastRewriteError = t.lastRewriteError;
     this.replication = t.replication?.status ?? null;
     if (t.files) this.files = t.files;
     if (t.backups) this.backups = t.backups;
@@ -86,6 +88,7 @@ export class TelemetryState {
     this.latencyP50Ms = null;
     this.latencyP99Ms = null;
     this.lastRewrite = null;
+    this.lastRewriteError = null;
     this.replication = null;
   }
 }

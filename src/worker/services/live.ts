@@ -114,6 +114,8 @@ export class LiveService {
   private watch: ServerWatch | null = null;
   private console: ReturnType<PersistentServer['engine']['createClient']> | null = null;
   private readonly logLines: string[] = [];
+  /** The crash instant has passed: this engine only waits to be ended. */
+  private crashed = false;
   private counters: TickCounters = { fsyncs: 0, fsyncMaxMs: 0, aofWrites: 0, job: null };
   /** The keyspace view the page watches (null: none). */
   keyspacePrefix: string | null = null;
@@ -195,7 +197,12 @@ export class LiveService {
     },
 
     /** The crash instant: the workload stops and says what it had acknowledged, and when. */
-    haltForCrash: async (): Promise<LiveCrashRecord | null> => (await this.workload?.halt()) ?? null,
+    haltForCrash: async (): Promise<LiveCrashRecord | null> => {
+      // Nothing runs after the crash instant: a cron tick between this call and the power loss
+      // must not fsync what the crash is about to take.
+      this.crashed = true;
+      return (await this.workload?.halt()) ?? null;
+    },
 
     /** Power loss: the disk goes back to what was durable; the page then ends this worker. */
     powerLoss: async (torn: boolean) => {
@@ -235,6 +242,7 @@ export class LiveService {
     const config = new Config();
     const problems = applyConfigText(config, options.config);
     if (problems.length > 0) throw new Error(problems.map((p) => `line ${p.line}: ${p.message}`).join('\n'));
+    this.crashed = false;
     this.database = options.database ?? 'persistence-lab';
     let backend = options.backend;
     let notice: string | null = null;
@@ -308,7 +316,7 @@ export class LiveService {
 
   /** serverCron plus the kernel's writeback, at the live clock's pace (nothing while paused). */
   async tick(): Promise<void> {
-    if (!this.server || !this.cache) return;
+    if (!this.server || !this.cache || this.crashed) return;
     await this.server.cron();
     await this.cache.writeback();
   }
