@@ -117,7 +117,7 @@ describe('the CLI', () => {
   it('verify-real refuses a run of hours without --long, saying how long it would take, and crashes it cannot make', () => {
     const long = cli(['verify-real', 'public/scenarios/rdb-1h.json']);
     expect(long.status).toBe(2);
-    expect(long.stderr).toBe('error: a real run of this scenario takes 3 h 50 min on the wall clock per run (its workload runs until 13,800 s), plus starting and restarting redis-server; pass --long to run it anyway\n');
+    expect(long.stderr).toBe('error: a real run of this scenario takes 3 h 50 min on the wall clock per run (its workload runs until 13,800.437 s), plus starting and restarting redis-server; pass --long to run it anyway\n');
     const power = cli(['verify-real', 'public/scenarios/none.json', '--crash', 'power']);
     expect(power.status).toBe(2);
     expect(power.stderr).toMatch(/^error: --crash must be process or none: a real run kills the process/);
