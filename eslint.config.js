@@ -16,7 +16,7 @@ const zone = (globs, ...patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', 'demo-output/**'] },
+  { ignores: ['dist/**', 'dist-static/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', 'demo-output/**'] },
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
   {
@@ -37,6 +37,7 @@ export default tseslint.config(
   ),
   zone(['src/storage/**/*'], restrict('Storage knows nothing of Redis, the simulator or the UI.', '**/engine/**', '**/ui/**', '**/sim/**', '**/worker/**', '**/cli/**')),
   zone(['src/scenario/**/*'], restrict('Scenarios are plain data: they depend on nothing but themselves.', '**/engine/**', '**/ui/**', '**/worker/**', '**/cli/**', '**/sim/**', '**/storage/**')),
+  zone(['src/export/**/*'], restrict('An export is text made from a scenario: it depends on scenarios only.', '**/engine/**', '**/ui/**', '**/worker/**', '**/cli/**', '**/sim/**', '**/storage/**')),
   zone(['src/sim/**/*'], restrict('The simulator does not depend on the UI, the worker or the CLI.', '**/ui/**', '**/worker/**', '**/cli/**'), ENGINE_FACE),
   zone(['src/worker/**/*'], restrict('The worker does not import UI or CLI code.', '**/ui/**', '**/cli/**'), ENGINE_FACE),
   zone(['src/cli/**/*', 'scripts/**/*'], restrict('The CLI does not import UI or worker code.', '**/ui/**', '**/worker/**'), ENGINE_FACE),

@@ -7,6 +7,8 @@ import { applyConfigText, Config, datasetDigest, type Engine, rdbCodec } from '.
 import { openRunner, runStdin } from './exec.js';
 import { loadPath } from './load-path.js';
 import { Progress } from './progress.js';
+import { exportCommand } from './export.js';
+import { verifyRealCommand } from './verify-real.js';
 import { MAX_SEED, runScenarioCommand, SCENARIO_OPTIONS, ScenarioStopped, type ScenarioCliOptions } from './scenario.js';
 import { Output } from './stdout.js';
 import { serve } from './serve/serve.js';
@@ -35,6 +37,16 @@ commands:
          Run a scenario (a JSON file or a lab URL) on the virtual clock and print one JSON
          recovery report per run (run k uses seed + k). --explore N crashes it instead at N
          evenly spaced instants with each kind (or --crash's) and prints the loss curve.
+  export SCENARIO DIR
+         Write the scenario as a folder to run on a real redis-server: redis.conf (each line
+         commented with what it promises), scenario.json, workload.mjs (replays the seeded
+         workload and records every acknowledgement) and a README of the steps.
+  verify-real SCENARIO [--redis-server PATH] [--crash process|none] [--runs N] [--seed N]
+              [--long] [--json] [--keep]
+         Run the export against a real redis-server on a loopback port in a temp dir, on the
+         wall clock: SIGKILL at the crash instant, restart on the same files, and print the
+         lab's report beside the real one with "agrees" or how they differ (exit 1 if they
+         differ). A run over 5 minutes needs --long.
 `;
 
 class UsageError extends Error {}
@@ -201,6 +213,17 @@ async function main(): Promise<number> {
   if (args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
     process.stdout.write(USAGE);
     return 0;
+  }
+  const usage = (message: string) => {
+    process.stderr.write(`error: ${message}\n\n${USAGE}`);
+    return 2;
+  };
+  try {
+    if (args[0] === 'export') return await exportCommand(args.slice(1), usage);
+    if (args[0] === 'verify-real') return await verifyRealCommand(args.slice(1), usage);
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    return 1;
   }
   let options: Options;
   try {

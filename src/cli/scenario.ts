@@ -41,7 +41,8 @@ export interface ScenarioControl {
 /** What was done when the command stopped early. */
 export class ScenarioStopped extends Error {}
 
-async function loadScenario(source: string): Promise<Scenario> {
+/** A scenario from a JSON file or a lab link (`…#s=…`, also with `view=` and other fields). */
+export async function loadScenario(source: string): Promise<Scenario> {
   if (/^https?:\/\//.test(source) || source.startsWith('#')) {
     const hash = source.includes('#') ? source.slice(source.indexOf('#')) : '';
     const decoded = scenarioFromHash(hash);

@@ -1,6 +1,6 @@
 // The persistence choices the lab teaches, as redis.conf text. What each promises comes from the
 // one table in promises.ts; a preset only adds what is particular to it.
-import { PROMISES, policyOf, type PolicyPromise } from './promises.js';
+import { PROMISES, policyOf, settingsOfConfigText, type PolicyPromise } from './promises.js';
 
 export type PresetId = 'none' | 'aof-always' | 'aof-everysec' | 'rdb-1h' | 'rdb-6h' | 'rdb-12h' | 'hybrid';
 
@@ -31,14 +31,8 @@ export function presetById(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
 }
 
-/** The preset's redis.conf as the directives that decide its policy. */
-function settingsOf(config: string): { appendonly: boolean; appendfsync: string; save: string } {
-  const get = (name: string) => config.split('\n').find((line) => line.startsWith(`${name} `))?.slice(name.length + 1).replace(/^"|"$/g, '');
-  return { appendonly: get('appendonly') === 'yes', appendfsync: get('appendfsync') ?? 'everysec', save: get('save') ?? '' };
-}
-
 export function presetPromise(preset: Preset): PolicyPromise {
-  return PROMISES[policyOf(settingsOf(preset.config))];
+  return PROMISES[policyOf(settingsOfConfigText(preset.config))];
 }
 
 /** The one-line promise a panel shows for a preset: its policy's, plus the preset's note. */

@@ -68,6 +68,30 @@ export interface PolicySettings {
   save: string;
 }
 
+/** Redis's defaults for the directives that decide the policy. */
+export const DEFAULT_POLICY_SETTINGS: Readonly<PolicySettings> = { appendonly: false, appendfsync: 'everysec', save: '3600 1 300 100 60 10000' };
+
+/**
+ * The policy directives of redis.conf text, read as redis-server reads its file: the last line
+ * of a directive wins, except that `save` lines add up and `save ""` clears them. What the text
+ * does not state keeps Redis's default.
+ */
+export function settingsOfConfigText(text: string): PolicySettings {
+  const settings = { ...DEFAULT_POLICY_SETTINGS };
+  let save: string | null = null;
+  for (const line of text.split('\n')) {
+    const match = /^\s*([A-Za-z-]+)\s+(.*?)\s*$/.exec(line);
+    if (!match) continue;
+    const name = match[1]!.toLowerCase();
+    const value = match[2]!.replace(/^"(.*)"$/, '$1');
+    if (name === 'appendonly') settings.appendonly = value.toLowerCase() === 'yes';
+    else if (name === 'appendfsync') settings.appendfsync = value.toLowerCase();
+    else if (name === 'save') save = value.trim() === '' || save === null ? value.trim() : `${save} ${value.trim()}`.trim();
+  }
+  if (save !== null) settings.save = save;
+  return settings;
+}
+
 export function policyOf(settings: PolicySettings): PolicyKind {
   if (settings.appendonly) return settings.appendfsync === 'always' ? 'aof-always' : settings.appendfsync === 'no' ? 'aof-no' : 'aof-everysec';
   return settings.save.trim() === '' ? 'none' : 'rdb';

@@ -40,7 +40,12 @@ export const DEFAULT_PIPELINE = 1;
 export type ScenarioEvent =
   | { at: number; kind: 'crash'; crash: CrashKind }
   | { at: number; kind: 'bgsave' }
-  | { at: number; kind: 'bgrewriteaof' };
+  | { at: number; kind: 'bgrewriteaof' }
+  /**
+   * A redis.conf directive changed at run time with CONFIG SET (e.g. `appendonly yes`), and
+   * kept for the restart, as CONFIG REWRITE keeps it in redis.conf.
+   */
+  | { at: number; kind: 'config'; directive: string };
 
 export interface Scenario {
   version: 1;
@@ -87,6 +92,8 @@ export const LIMITS = {
   durationMs: 7 * 24 * 3600 * 1000,
   events: 100,
   configBytes: 4096,
+  /** One directive of a config event. */
+  directiveBytes: 256,
   clients: 10_000,
   pipeline: 1_000,
   /**
@@ -153,7 +160,12 @@ export function validateScenario(input: unknown): Validation {
         if (e.crash !== 'process' && e.crash !== 'power' && e.crash !== 'torn') errors.push(`events[${i}].crash must be process, power or torn`);
         else events.push({ at, kind: 'crash', crash: e.crash });
       } else if (e.kind === 'bgsave' || e.kind === 'bgrewriteaof') events.push({ at, kind: e.kind });
-      else errors.push(`events[${i}].kind must be crash, bgsave or bgrewriteaof`);
+      else if (e.kind === 'config') {
+        const directive = typeof e.directive === 'string' ? e.directive : '';
+        if (!/^[a-z][a-z0-9-]* [^\s](?:[^\r\n]*[^\s])?$/.test(directive) || directive.length > LIMITS.directiveBytes) {
+          errors.push(`events[${i}].directive must be one redis.conf line, a name and its value (e.g. "appendonly yes"), of at most ${LIMITS.directiveBytes} characters`);
+        } else events.push({ at, kind: 'config', directive });
+      } else errors.push(`events[${i}].kind must be crash, bgsave, bgrewriteaof or config`);
     });
   }
   if (events.filter((e) => e.kind === 'crash').length > 1) errors.push('a scenario has at most one crash');
@@ -205,6 +217,11 @@ export function scenarioConfigText(scenario: Scenario): string {
 export function crashOf(scenario: Scenario): { at: number; crash: CrashKind } | null {
   const crash = scenario.events.find((e) => e.kind === 'crash');
   return crash && crash.kind === 'crash' ? { at: crash.at, crash: crash.crash } : null;
+}
+
+/** When the run ends: the crash instant, or the end of the workload. */
+export function endOf(scenario: Scenario): number {
+  return Math.min(crashOf(scenario)?.at ?? scenario.durationMs, scenario.durationMs);
 }
 
 /** The same scenario ending with `crash` at `at` (ms) instead of its own crash, if any. */

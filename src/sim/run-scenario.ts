@@ -2,7 +2,7 @@
 // the page-cache model over a real backend, cron and kernel writeback at their intervals, the
 // timeline's events, then the crash — and recovery from exactly what survived, judged against
 // the acknowledged history and the policy's promise.
-import { applyConfigText, Config, datasetDigest, Engine, PersistentServer, type RdbCodec, Replica, ReplicationPrimary, seededRng } from '../engine/index.js';
+import { applyConfigText, Config, datasetDigest, Engine, PersistentServer, type RdbCodec, Replica, ReplicationPrimary, seededRng, splitCommandLine } from '../engine/index.js';
 import type { CrashKind, Scenario } from '../scenario/scenario.js';
 import { crashOf, DEFAULT_CLIENTS, DEFAULT_PIPELINE, scenarioConfigText } from '../scenario/scenario.js';
 import { listFilesIn, type FileStore } from '../storage/file-store.js';
@@ -15,7 +15,7 @@ import { ClientPool, LatencyHistogram } from './clients.js';
 import { ScenarioLoop, Step } from './scenario-loop.js';
 import { ServerWatch } from './server-watch.js';
 import { SIM_EPOCH_MS, VirtualClock } from './virtual-clock.js';
-import { WorkloadGenerator } from './workload.js';
+import { seededWorkload } from './workload.js';
 import { explain } from './report-story.js';
 import { groupDigits } from '../scenario/words.js';
 
@@ -97,6 +97,8 @@ export interface RunReport {
   recoveredFrom: 'disk' | 'replica';
   /** Acknowledged writes the last snapshot that completed before the crash contained (0: none completed). */
   lastSnapshotWrites: number;
+  /** Virtual ms when that snapshot was taken (its fork), or null when none completed. */
+  lastSnapshotAtMs: number | null;
   /** Measured wall-clock ms of the recovery (the only field that varies between runs). */
   recoveryMs: number;
   truncatedBytes: number;
@@ -151,8 +153,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await replica.connect(replication);
   }
   const history = new WriteHistory();
-  const workload = new WorkloadGenerator(scenario.workload, seededRng(seed ^ 0x5eed));
-  const promise = promiseFor(config);
+  const workload = seededWorkload(scenario.workload, seed);
 
   // What the server did, as it announces it: the acknowledged writes each snapshot holds, the
   // last fsync, the rewrites.
@@ -170,7 +171,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     workload,
     history,
     latency,
-    events: scenario.events.filter((e) => e.kind !== 'crash').map((e) => ({ ...e, at: SIM_EPOCH_MS + e.at })),
+    events: scenario.events.flatMap((e) => (e.kind === 'crash' ? [] : [{ ...e, at: SIM_EPOCH_MS + e.at }])),
     end,
     everyCronTick: options.everyCronTick === true,
     tracing: options.onTrace !== undefined,
@@ -198,9 +199,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       case Step.Turn:
         loop.finishTurn(await loop.turn!);
         break;
-      case Step.Event:
-        await server.execute(client, [loop.event!.kind.toUpperCase()]);
+      case Step.Event: {
+        const event = loop.event!;
+        const split = event.kind === 'config' ? splitCommandLine(`CONFIG SET ${event.directive}`) : { ok: true as const, argv: [event.kind.toUpperCase()] };
+        const reply = split.ok ? await server.execute(client, split.argv) : { kind: 'error' as const, value: split.error };
+        // A directive CONFIG SET refuses would make the run something else than the scenario says.
+        if (event.kind === 'config' && reply.kind === 'error') throw new Error(`the scenario's CONFIG SET ${event.directive} at ${event.at - SIM_EPOCH_MS} ms was refused: ${reply.value}`);
         break;
+      }
       case Step.Cron:
         await server.cron();
         loop.cronRan();
@@ -228,6 +234,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   clock.advanceTo(end);
   replica?.pump(end);
   const failover = replica !== null && !scenario.replica!.lost;
+  // The promise of the configuration at the crash: a config event may have changed it.
+  const promise = promiseFor(config);
 
   if (crash === 'none') await server.shutdown();
   else if (crash === 'power') await cache.powerLoss();
@@ -310,6 +318,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     digest: datasetDigest(recovered),
     recoveredFrom: failover ? 'replica' : 'disk',
     lastSnapshotWrites: watch.lastSnapshotMark,
+    lastSnapshotAtMs: watch.lastSnapshotAt === null ? null : watch.lastSnapshotAt - SIM_EPOCH_MS,
     lostKeys,
     stats,
     throughput: crashAt > 0 ? Math.round((acknowledged * 1000) / crashAt) : 0,

@@ -9,6 +9,10 @@ import type { ClientPool, LatencyHistogram, SentWrite } from './clients.js';
 import type { WriteHistory } from './history.js';
 import { SIM_EPOCH_MS, type VirtualClock } from './virtual-clock.js';
 import type { WorkloadGenerator } from './workload.js';
+import type { ScenarioEvent } from '../scenario/scenario.js';
+
+/** A timeline event other than the crash, at absolute virtual ms. */
+export type TimelineEvent = Exclude<ScenarioEvent, { kind: 'crash' }>;
 
 /** serverCron runs at hz 10. */
 export const CRON_INTERVAL_MS = 100;
@@ -43,7 +47,7 @@ export interface LoopParts {
   history: WriteHistory;
   latency: LatencyHistogram;
   /** The timeline's events other than the crash, at absolute virtual ms, in order. */
-  events: { at: number; kind: string }[];
+  events: TimelineEvent[];
   /** Absolute virtual ms the run stops at. */
   end: number;
   everyCronTick: boolean;
@@ -67,7 +71,7 @@ export class ScenarioLoop {
   /** Turn: the replies to await, for `batch`. */
   turn: Promise<Reply[]> | null = null;
   /** Event: the one to run. */
-  event: { at: number; kind: string } | null = null;
+  event: TimelineEvent | null = null;
   private batch: SentWrite<Client>[] = [];
   private nextArrival: number;
   private nextCron = SIM_EPOCH_MS + CRON_INTERVAL_MS;

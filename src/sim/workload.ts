@@ -1,11 +1,17 @@
 // The seeded write workload: arrival times (exponential gaps at the configured rate) and write
 // commands over a fixed key space per type, every value unique so recovery can tell exactly
-// which writes survived.
-import { randomBelow, type Rng } from '../engine/index.js';
+// which writes survived. The export's standalone src/export/workload.mjs repeats this generator
+// for real servers; tests/unit/export.test.ts holds the two equal write for write.
+import { randomBelow, seededRng, type Rng } from '../engine/index.js';
 import type { Workload, WorkloadMix } from '../scenario/scenario.js';
 
 const KINDS: readonly (keyof WorkloadMix)[] = ['set', 'incr', 'list', 'hash', 'sadd', 'zadd', 'del'];
 const KEY_PREFIX: Record<keyof WorkloadMix, string> = { set: 'str', incr: 'counter', list: 'list', hash: 'hash', sadd: 'set', zadd: 'zset', del: 'str' };
+
+/** The scenario's workload for a run with `seed`: the same writes at the same instants every time. */
+export function seededWorkload(spec: Workload, seed: number): WorkloadGenerator {
+  return new WorkloadGenerator(spec, seededRng(seed ^ 0x5eed));
+}
 
 export class WorkloadGenerator {
   private readonly weights: number[];

@@ -2,7 +2,9 @@
 // message and the default scenario, never an exception.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { applyConfigText, Config } from '../../src/engine/config.js';
 import { PRESETS } from '../../src/scenario/presets.js';
+import { settingsOfConfigText } from '../../src/scenario/promises.js';
 import { DEFAULT_SCENARIO, validateScenario, type Scenario } from '../../src/scenario/scenario.js';
 import { decodeScenario, encodeScenario, MAX_ENCODED_LENGTH, scenarioFromHash } from '../../src/scenario/url.js';
 
@@ -18,7 +20,15 @@ const validScenario: fc.Arbitrary<Scenario> = fc.record({
     valueSize: fc.integer({ min: 1, max: 256 }),
     mix: fc.record({ set: fc.integer({ min: 1, max: 9 }), incr: fc.nat(9), list: fc.nat(9), hash: fc.nat(9), sadd: fc.nat(9), zadd: fc.nat(9), del: fc.nat(9) }),
   }),
-  events: fc.array(fc.record({ at: fc.nat(100_000), kind: fc.constantFrom('bgsave' as const, 'bgrewriteaof' as const) }), { maxLength: 5 }).map((e) => e.sort((a, b) => a.at - b.at)),
+  events: fc
+    .array(
+      fc.oneof(
+        fc.record({ at: fc.nat(100_000), kind: fc.constantFrom('bgsave' as const, 'bgrewriteaof' as const) }),
+        fc.record({ at: fc.nat(100_000), kind: fc.constant('config' as const), directive: fc.constantFrom('appendonly yes', 'appendfsync always', 'save "5 1"', 'save ""') }),
+      ),
+      { maxLength: 5 },
+    )
+    .map((e) => e.sort((a, b) => a.at - b.at)),
   seed: fc.nat(2 ** 31 - 1),
   durationMs: fc.integer({ min: 1, max: 1_000_000 }),
 });
@@ -56,7 +66,7 @@ describe('scenarios', () => {
       expect.arrayContaining([
         'workload.rate must be a number from 0 to 100000',
         'workload.mix has unknown fields: evil',
-        'events[0].kind must be crash, bgsave or bgrewriteaof',
+        'events[0].kind must be crash, bgsave, bgrewriteaof or config',
         'durationMs must be an integer from 1 to 604800000',
       ]),
     );
@@ -77,6 +87,35 @@ describe('scenarios', () => {
     expect(validateScenario(withReplica)).toEqual({ ok: true, scenario: withReplica });
     const bad = validateScenario({ ...DEFAULT_SCENARIO, replica: { linkDelayMs: -5, lost: 'yes' } });
     expect(bad.ok ? [] : bad.errors).toEqual(['replica.linkDelayMs must be an integer from 0 to 60000', 'replica.lost must be true or false']);
+  });
+
+  it('accepts a directive changed at run time, one redis.conf line', () => {
+    const runtime = { ...DEFAULT_SCENARIO, events: [{ at: 4_000, kind: 'config' as const, directive: 'appendonly yes' }, DEFAULT_SCENARIO.events[0]!] };
+    expect(validateScenario(runtime)).toEqual({ ok: true, scenario: runtime });
+    for (const directive of ['', 'appendonly', ' appendonly yes', 'appendonly yes\nsave ""', 'appendonly yes ', 'x'.repeat(300) + ' 1', 3]) {
+      const bad = validateScenario({ ...DEFAULT_SCENARIO, events: [{ at: 1, kind: 'config', directive }] });
+      expect(bad.ok ? [] : bad.errors, JSON.stringify(directive)).toEqual(['events[0].directive must be one redis.conf line, a name and its value (e.g. "appendonly yes"), of at most 256 characters']);
+    }
+  });
+
+  it('reads the policy directives of redis.conf text as the engine reads them', () => {
+    const line = fc.oneof(
+      fc.constantFrom('yes', 'no').map((v) => `appendonly ${v}`),
+      fc.constantFrom('always', 'everysec', 'no').map((v) => `appendfsync ${v}`),
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.nat(9999)), { maxLength: 3 }).map((points) => `save "${points.flat().join(' ')}"`),
+      fc.constantFrom('hz 20', 'aof-use-rdb-preamble no', '# a comment', ''),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), (lines) => {
+        const text = lines.join('\n');
+        const config = new Config();
+        expect(applyConfigText(config, text)).toEqual([]);
+        const settings = settingsOfConfigText(text);
+        expect(settings.appendonly).toBe(config.getBool('appendonly'));
+        expect(settings.appendfsync).toBe(config.get('appendfsync'));
+        expect(settings.save.split(/\s+/).filter(Boolean)).toEqual(config.get('save').split(/\s+/).filter(Boolean));
+      }),
+    );
   });
 
   it('refuses oversized links before decoding them', () => {

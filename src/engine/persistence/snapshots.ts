@@ -34,7 +34,9 @@ export class Snapshots {
   savePointReached(now: number): boolean {
     const { status, engine } = this.core;
     if (!status.lastBgsaveOk && now - status.lastBgsaveTryAt < BGSAVE_RETRY_DELAY_MS) return false;
-    const sinceSave = now / 1000 - status.lastSaveUnix;
+    // serverCron compares whole seconds (server.unixtime − lastsave > seconds): "save 3 1" fires
+    // in the 4th second after the last save, 3 to 4 s after it depending on where in its second it was.
+    const sinceSave = Math.floor(now / 1000) - status.lastSaveUnix;
     return this.savePoints().some((p) => engine.dirty >= p.changes && sinceSave > p.seconds);
   }
 
@@ -44,8 +46,8 @@ export class Snapshots {
     if (!status.lastBgsaveOk) return now;
     let earliest = Infinity;
     for (const point of this.savePoints()) {
-      // "now / 1000 − lastsave > seconds", first true one millisecond after the boundary.
-      if (engine.dirty >= point.changes) earliest = Math.min(earliest, Math.max(now, (status.lastSaveUnix + point.seconds) * 1000 + 1));
+      // "unixtime − lastsave > seconds", first true when the second after the boundary begins.
+      if (engine.dirty >= point.changes) earliest = Math.min(earliest, Math.max(now, (status.lastSaveUnix + point.seconds + 1) * 1000));
     }
     return earliest;
   }
