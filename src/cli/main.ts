@@ -1,10 +1,11 @@
 // The lab's engine, headless: `exec` runs inline commands from stdin and prints replies as
 // redis-cli does into a pipe; `digest` prints the DEBUG DIGEST of a dataset (from stdin
 // commands, or loaded from an RDB/AOF path) as one JSON line; `scenario` runs a scenario and
-// prints its recovery report.
+// prints its recovery report; `analyze` reports what a data file holds and what it costs.
 import { parseArgs } from 'node:util';
 import { applyConfigText, Config, datasetDigest, type Engine, rdbCodec } from '../engine/index.js';
 import { openRunner, runStdin } from './exec.js';
+import { AnalyzeStopped, AnalyzeUsageError, analyzePath, formatAnalysis, parseAnalyzeArgs, type AnalyzeCliOptions } from './analyze.js';
 import { loadPath } from './load-path.js';
 import { Progress } from './progress.js';
 import { MAX_SEED, runScenarioCommand, SCENARIO_OPTIONS, ScenarioStopped, type ScenarioCliOptions } from './scenario.js';
@@ -26,21 +27,36 @@ commands:
          Run a scenario (a JSON file or a lab URL) on the virtual clock and print one JSON
          recovery report per run (run k uses seed + k). --explore N crashes it instead at N
          evenly spaced instants with each kind (or --crash's) and prints the loss curve.
+  analyze PATH [--json | --csv] [--separator S] [--depth N] [--top N]
+               [--prefix P] [--type TYPE] [--db N]
+         What the dataset in PATH holds: keys and memory (as MEMORY USAGE counts it) per
+         type, encoding, database and key prefix (split at S, default ':', N levels,
+         default 3), the biggest keys (--top, default 20), expiries and element counts.
+         An .rdb file is read in chunks in constant memory; an AOF is replayed first.
+         --prefix, --type and --db keep only the matching keys. Progress goes to stderr.
 `;
 
 class UsageError extends Error {}
 
 interface Options {
-  command: 'exec' | 'digest' | 'scenario';
+  command: 'exec' | 'digest' | 'scenario' | 'analyze';
   dir: string | undefined;
   path: string | undefined;
   config: Config;
   scenario?: ScenarioCliOptions;
+  analyze?: AnalyzeCliOptions;
 }
 
 function parseCommandLine(args: string[]): Options {
   const [command, ...rest] = args;
   if (command === 'scenario') return { command, dir: undefined, path: undefined, config: new Config(), scenario: parseScenarioArgs(rest) };
+  if (command === 'analyze') {
+    try {
+      return { command, dir: undefined, path: undefined, config: new Config(), analyze: parseAnalyzeArgs(rest) };
+    } catch (e) {
+      throw e instanceof AnalyzeUsageError ? new UsageError(e.message) : e;
+    }
+  }
   if (command !== 'exec' && command !== 'digest') {
     throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
   }
@@ -133,8 +149,28 @@ async function runScenarioCli(options: ScenarioCliOptions): Promise<number> {
   return 0;
 }
 
+/** Runs `analyze`: Ctrl-C stops reading (exit 130); the report goes to stdout at the end. */
+async function runAnalyzeCli(options: AnalyzeCliOptions): Promise<number> {
+  const stop = { aborted: false };
+  process.once('SIGINT', () => {
+    stop.aborted = true;
+  });
+  let report;
+  try {
+    report = await analyzePath(options, stop, new Progress(process.stderr));
+  } catch (e) {
+    if (!(e instanceof AnalyzeStopped)) throw e;
+    process.stderr.write(`interrupted: ${e.message}\n`);
+    return INTERRUPTED;
+  }
+  const stdout = new Output(process.stdout, (line) => process.stderr.write(`warning: ${line}\n`));
+  await stdout.write(formatAnalysis(report, options.format));
+  return 0;
+}
+
 async function run(options: Options): Promise<number> {
   if (options.scenario) return runScenarioCli(options.scenario);
+  if (options.analyze) return runAnalyzeCli(options.analyze);
   const stdout = new Output(process.stdout, (line) => process.stderr.write(`warning: ${line}\n`));
   const writeStdout = (text: string) => stdout.write(text);
   if (options.command === 'digest' && options.path !== undefined) {

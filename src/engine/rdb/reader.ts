@@ -30,6 +30,11 @@ export interface RdbLoadOptions {
   keepExpired?: boolean;
   /** The file inspector: each record's byte range and what it is, in plain words. */
   onRecord?: (start: number, end: number, what: string) => void;
+  /**
+   * Analysis: each key is handed over here instead of being stored (expired ones included), so
+   * a file of any size passes through holding one value at a time.
+   */
+  onKey?: (db: number, key: Bin, value: RedisValue, expire: UnixMs | null) => void;
 }
 
 export interface RdbLoadReport {
@@ -396,7 +401,7 @@ class RdbLoad {
         const keys = c.plainLength('RESIZEDB');
         const expires = c.plainLength('RESIZEDB');
         this.label = `RESIZEDB: ${keys} keys, ${expires} with an expiry`;
-        this.engine.dbs[this.db]!.dict.expect(keys);
+        if (!this.options.onKey) this.engine.dbs[this.db]!.dict.expect(keys);
         return true;
       }
       case OP.aux: {
@@ -450,6 +455,12 @@ class RdbLoad {
     if (this.options.onRecord) this.label = `${TYPE_NAMES[type] ?? type} key ${quoteRepr(keyString ?? bytesToBin(c.buf, keyStart, keyEnd))} (db ${this.db})${empty ? ', empty' : ''}`;
     if (empty) {
       this.report.emptyDropped++;
+      return;
+    }
+    if (this.options.onKey) {
+      const key = keyString ?? bytesToBin(c.buf, keyStart, keyEnd);
+      this.options.onKey(this.db, key, value ?? bytesToBin(c.buf, valueStart, valueEnd), expire);
+      this.report.keys++;
       return;
     }
     const db = this.engine.dbs[this.db]!;
