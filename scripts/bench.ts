@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, cpSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { applyConfigText, binToBytes, Config, encodeCommand, Engine, loadRdb, PersistentServer, rdbCodec, readChunks, systemClock } from '../src/engine/index.js';
+import { analyzeRdb, applyConfigText, binToBytes, Config, encodeCommand, Engine, loadRdb, PersistentServer, rdbCodec, readChunks, systemClock } from '../src/engine/index.js';
 import { NodeFsStore } from '../src/storage/node-fs-store.js';
 import { RedisServer } from '../tests/support/redis-server.js';
 
@@ -328,13 +328,46 @@ async function memoryBench(): Promise<void> {
   await redis.command('DEBUG', 'POPULATE', String(KEYS));
   const after = Number(/used_memory:(\d+)/.exec((await redis.command('INFO', 'memory')).value as string)![1]);
   await redis.stop();
+  // Keys and short strings live in typed arrays (the key arena), outside the JS heap proper.
+  const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   gc();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = used();
   const engine = new Engine({ clock: systemClock });
   engine.execute(engine.createClient(), ['DEBUG', 'POPULATE', String(KEYS)]);
   gc();
-  const heapAfter = process.memoryUsage().heapUsed;
+  const heapAfter = used();
   record(`memory per key, DEBUG POPULATE ${KEYS.toLocaleString('en')}`, (heapAfter - heapBefore) / KEYS, (after - before) / KEYS, 'bytes', 'lower', 'reported');
+}
+
+/**
+ * `analyze`: the streaming analysis of a DEBUG POPULATE RDB in this process against redis-server
+ * loading the same file, and the peak RSS of `cli analyze` on a file ten times larger.
+ */
+async function analyzeBench(): Promise<void> {
+  const populate = async (keys: number): Promise<string> => {
+    const dir = mkdtempSync(join(work, 'analyze-'));
+    const redis = await RedisServer.start({ dir });
+    await redis.command('DEBUG', 'POPULATE', String(keys));
+    await redis.command('SAVE');
+    await redis.stop();
+    return dir;
+  };
+  const dir = await populate(KEYS);
+  const lab: Load[] = [];
+  const ref: Load[] = [];
+  for (let r = 0; r < REPS; r++) {
+    ref.push(await redisStartupLoad(dir, [], 'disk'));
+    lab.push(await timed(() => analyzeRdb(readChunks(new NodeFsStore(dir), 'dump.rdb'), { now: Date.now() })));
+  }
+  recordLoads(`analyze vs redis's load, DEBUG POPULATE ${KEYS.toLocaleString('en')}`, lab, ref, '≤ 1.0');
+  rmSync(dir, { recursive: true, force: true });
+  const big = small ? 200_000 : 10_000_000;
+  const bigDir = await populate(big);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'tests/support/max-rss.ts', 'analyze', join(bigDir, 'dump.rdb'), '--json'], { encoding: 'utf8', maxBuffer: 2 ** 26 });
+  const rss = /max-rss (\d+)/.exec(result.stderr);
+  if (result.status !== 0 || !rss) throw new Error(`cli analyze failed: ${result.stderr.slice(-2000)}`);
+  rmSync(bigDir, { recursive: true, force: true });
+  record(`cli analyze peak RSS, DEBUG POPULATE ${big.toLocaleString('en')}`, Number(rss[1]) / 1024, 300, 'MB', 'lower', '≤ 1.0 (300 MB)');
 }
 
 /**
@@ -376,6 +409,7 @@ async function main(): Promise<void> {
       ['aof-append', aofAppendBench],
       ['throughput', throughputBench],
       ['memory', memoryBench],
+      ['analyze', analyzeBench],
       ['long-line', longInlineLineBench],
     ];
     for (const [name, run] of sections) if (only === undefined || name.includes(only)) await run();
