@@ -4,10 +4,10 @@
 // may change any earlier key), so it is loaded into an engine and then walked.
 import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { analysisCsv, analysisJson, analysisText, analyzeDataset, analyzeRdb, bytesToBin, rdbCodec, readChunks, textToBin, type AnalysisReport, type AnalyzeOptions, type TypeName } from '../engine/index.js';
 import { NodeFsStore } from '../storage/node-fs-store.js';
 import { loadPath } from './load-path.js';
+import { intOption, parseWithOperand, UsageError } from './options.js';
 import { Progress } from './progress.js';
 
 export const ANALYZE_OPTIONS = {
@@ -29,39 +29,23 @@ export interface AnalyzeCliOptions {
   analysis: Omit<AnalyzeOptions, 'now'>;
 }
 
-export class AnalyzeUsageError extends Error {}
-
 export class AnalyzeStopped extends Error {}
 
 export function parseAnalyzeArgs(rest: string[]): AnalyzeCliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: ANALYZE_OPTIONS, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw new AnalyzeUsageError((e as Error).message);
-  }
-  const [path, extra] = parsed.positionals;
-  if (path === undefined) throw new AnalyzeUsageError("'analyze' needs a PATH");
-  if (extra !== undefined) throw new AnalyzeUsageError(`unexpected argument '${extra}'`);
-  const v = parsed.values;
-  if (v.json && v.csv) throw new AnalyzeUsageError('--json and --csv cannot be combined');
-  const int = (name: string, value: string | undefined, min: number, max: number): number | undefined => {
-    if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new AnalyzeUsageError(`--${name} must be an integer from ${min} to ${max}`);
-    return Number(value);
-  };
-  if (v.separator === '') throw new AnalyzeUsageError('--separator cannot be empty');
-  if (v.type !== undefined && !TYPES.includes(v.type as TypeName)) throw new AnalyzeUsageError(`--type must be one of ${TYPES.join(', ')}`);
+  const { values: v, operand: path } = parseWithOperand('analyze', rest, ANALYZE_OPTIONS, 'PATH');
+  if (v.json && v.csv) throw new UsageError('--json and --csv cannot be combined');
+  if (v.separator === '') throw new UsageError('--separator cannot be empty');
+  if (v.type !== undefined && !TYPES.includes(v.type as TypeName)) throw new UsageError(`--type must be one of ${TYPES.join(', ')}`);
   return {
     path,
     format: v.json ? 'json' : v.csv ? 'csv' : 'text',
     analysis: {
       separator: v.separator === undefined ? undefined : textToBin(v.separator),
-      depth: int('depth', v.depth, 1, 64),
-      top: int('top', v.top, 0, 100_000),
+      depth: intOption('depth', v.depth, 1, 64),
+      top: intOption('top', v.top, 0, 100_000),
       prefix: v.prefix === undefined ? undefined : textToBin(v.prefix),
       type: v.type as TypeName | undefined,
-      db: int('db', v.db, 0, 1_000_000),
+      db: intOption('db', v.db, 0, 1_000_000),
     },
   };
 }

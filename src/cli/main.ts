@@ -5,8 +5,9 @@
 import { parseArgs } from 'node:util';
 import { applyConfigText, Config, datasetDigest, type Engine, rdbCodec } from '../engine/index.js';
 import { openRunner, runStdin } from './exec.js';
-import { AnalyzeStopped, AnalyzeUsageError, analyzePath, formatAnalysis, parseAnalyzeArgs, type AnalyzeCliOptions } from './analyze.js';
+import { AnalyzeStopped, analyzePath, formatAnalysis, parseAnalyzeArgs, type AnalyzeCliOptions } from './analyze.js';
 import { loadPath } from './load-path.js';
+import { intOption, parseWithOperand, UsageError } from './options.js';
 import { Progress } from './progress.js';
 import { MAX_SEED, runScenarioCommand, SCENARIO_OPTIONS, ScenarioStopped, type ScenarioCliOptions } from './scenario.js';
 import { Output } from './stdout.js';
@@ -36,8 +37,6 @@ commands:
          --prefix, --type and --db keep only the matching keys. Progress goes to stderr.
 `;
 
-class UsageError extends Error {}
-
 interface Options {
   command: 'exec' | 'digest' | 'scenario' | 'analyze';
   dir: string | undefined;
@@ -50,13 +49,7 @@ interface Options {
 function parseCommandLine(args: string[]): Options {
   const [command, ...rest] = args;
   if (command === 'scenario') return { command, dir: undefined, path: undefined, config: new Config(), scenario: parseScenarioArgs(rest) };
-  if (command === 'analyze') {
-    try {
-      return { command, dir: undefined, path: undefined, config: new Config(), analyze: parseAnalyzeArgs(rest) };
-    } catch (e) {
-      throw e instanceof AnalyzeUsageError ? new UsageError(e.message) : e;
-    }
-  }
+  if (command === 'analyze') return { command, dir: undefined, path: undefined, config: new Config(), analyze: parseAnalyzeArgs(rest) };
   if (command !== 'exec' && command !== 'digest') {
     throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
   }
@@ -83,35 +76,20 @@ function parseCommandLine(args: string[]): Options {
 }
 
 function parseScenarioArgs(rest: string[]): ScenarioCliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: SCENARIO_OPTIONS, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const [source, extra] = parsed.positionals;
-  if (source === undefined) throw new UsageError("'scenario' needs a FILE or URL");
-  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-  const int = (name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
-    if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
-    }
-    return Number(value);
-  };
-  const crash = parsed.values.crash;
+  const { values, operand: source } = parseWithOperand('scenario', rest, SCENARIO_OPTIONS, 'FILE or URL');
+  const crash = values.crash;
   if (crash !== undefined && !['process', 'power', 'torn', 'none'].includes(crash)) throw new UsageError('--crash must be process, power, torn or none');
-  const runs = int('runs', parsed.values.runs, 1) ?? 1;
+  const runs = intOption('runs', values.runs, 1) ?? 1;
   // Seeds are 31-bit, as in a scenario: a larger one would silently wrap around in the RNG.
-  const seed = int('seed', parsed.values.seed, 0, MAX_SEED);
+  const seed = intOption('seed', values.seed, 0, MAX_SEED);
   if (seed !== undefined && seed + runs - 1 > MAX_SEED) throw new UsageError(`--seed ${seed} with --runs ${runs} goes past ${MAX_SEED} (run k uses seed + k)`);
   return {
     source,
     runs,
     seed,
     crash: crash as ScenarioCliOptions['crash'],
-    crashAtMs: int('crash-at', parsed.values['crash-at'], 0),
-    explore: int('explore', parsed.values.explore, 1),
+    crashAtMs: intOption('crash-at', values['crash-at'], 0),
+    explore: intOption('explore', values.explore, 1),
   };
 }
 

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnalyzeUsageError, parseAnalyzeArgs } from '../../src/cli/analyze.js';
+import { parseAnalyzeArgs } from '../../src/cli/analyze.js';
+import { UsageError } from '../../src/cli/options.js';
 import type { AnalysisReport } from '../../src/engine/index.js';
 import { RedisServer } from '../support/redis-server.js';
 
@@ -109,7 +110,7 @@ describe('npm run cli -- analyze', () => {
 
   it('refuses bad options with a usage error, and a missing file with one line', () => {
     for (const args of [[rdb, '--type', 'bitmap'], [rdb, '--json', '--csv'], [rdb, '--separator', ''], [rdb, '--depth', '0'], [rdb, '--top', 'x'], [rdb, '--nope'], [rdb, rdb], []]) {
-      expect(() => parseAnalyzeArgs(args), args.join(' ')).toThrow(AnalyzeUsageError);
+      expect(() => parseAnalyzeArgs(args), args.join(' ')).toThrow(UsageError);
     }
     const usage = analyze([rdb, '--type', 'bitmap']);
     expect(usage.status).toBe(2);
