@@ -73,6 +73,8 @@ export async function analyzePath(options: AnalyzeCliOptions, stop: { aborted: b
         ...analysis,
         file: name,
         signal: stop,
+        // The file is read synchronously: without a turn of the event loop, Ctrl-C would wait.
+        breathe: () => new Promise((resolve) => setImmediate(resolve)),
         onProgress: (bytes) => progress.update(`analyze: ${(bytes / 2 ** 20).toFixed(0)} of ${(total / 2 ** 20).toFixed(0)} MiB (${total > 0 ? Math.floor((100 * bytes) / total) : 100}%)`),
       });
     } catch (e) {
