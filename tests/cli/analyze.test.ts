@@ -2,7 +2,7 @@
 // that redis itself reports for the same data, the filters, JSON and CSV agreeing, an AOF going
 // through the same tallies, and memory that stays flat as the file grows (keys are tallied and
 // dropped, never held).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,13 +122,18 @@ describe('npm run cli -- analyze', () => {
 });
 
 describe('cli analyze memory', () => {
-  /** Peak RSS of `analyze` on a DEBUG POPULATE file of `keys` keys, in MB. */
-  async function peakRss(keys: number): Promise<number> {
+  async function populated(keys: number): Promise<string> {
     const dir = mkdtempSync(join(work, `populate-${keys}-`));
     const redis = await RedisServer.start({ dir });
     await redis.command('DEBUG', 'POPULATE', String(keys));
     await redis.command('SAVE');
     await redis.stop();
+    return dir;
+  }
+
+  /** Peak RSS of `analyze` on a DEBUG POPULATE file of `keys` keys, in MB. */
+  async function peakRss(keys: number): Promise<number> {
+    const dir = await populated(keys);
     // A 32 MB heap: a tally that kept its keys would run out, as lazy collection would not hide it.
     const result = spawnSync(process.execPath, ['--max-old-space-size=32', '--import', 'tsx', 'tests/support/max-rss.ts', 'analyze', join(dir, 'dump.rdb'), '--json'], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
@@ -141,5 +146,22 @@ describe('cli analyze memory', () => {
     const large = await peakRss(400_000);
     // 350,000 more keys would be ~25 MB in redis; the analysis holds none of them.
     expect(large - small).toBeLessThan(15);
+  }, 240_000);
+
+  it('stops at Ctrl-C with exit code 130 and no report', async () => {
+    const dir = await populated(1_000_000);
+    const child = spawn(process.execPath, [...CLI, join(dir, 'dump.rdb')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    // Progress shows after a second of work: then it is reading, and Ctrl-C must stop it.
+    child.stderr.on('data', (d: Buffer) => {
+      if (!stderr.includes('analyze:') && (stderr += d.toString()).includes('analyze:')) child.kill('SIGINT');
+      else stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toContain('interrupted: stopped reading dump.rdb');
+    expect(code).toBe(130);
+    expect(stdout).toBe('');
   }, 240_000);
 });
