@@ -5,11 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, cpSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { applyConfigText, binToBytes, Config, encodeCommand, Engine, loadRdb, PersistentServer, rdbCodec, readChunks, systemClock, type TurnCommand } from '../src/engine/index.js';
+import { analyzeRdb, applyConfigText, binToBytes, Config, encodeCommand, Engine, loadRdb, PersistentServer, rdbCodec, readChunks, systemClock, type TurnCommand } from '../src/engine/index.js';
 import { NodeFsStore } from '../src/storage/node-fs-store.js';
 import { RedisServer } from '../tests/support/redis-server.js';
 
 const small = process.argv.includes('--small');
+/** `--only=aof` runs only the sections whose name contains that text. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const KEYS = small ? 50_000 : 1_000_000;
 const REPS = small ? 2 : 3;
 const ALWAYS_OPS = small ? 8_000 : 40_000;
@@ -59,7 +61,43 @@ function redisLoadSeconds(log: string, what: 'disk' | 'append only file'): numbe
   return total;
 }
 
-async function redisStartupLoad(dir: string, args: string[], what: 'disk' | 'append only file'): Promise<number> {
+/** A load's wall time and the CPU time its process spent (all threads), in ms. */
+interface Load {
+  ms: number;
+  cpuMs: number;
+}
+
+/** CPU time of a process so far (Linux /proc; NaN elsewhere): on a shared machine it is the fairer figure. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** Times a load in this process. */
+async function timed(load: () => Promise<unknown>): Promise<Load> {
+  const cpu = ownCpuMs();
+  const started = performance.now();
+  await load();
+  return { ms: performance.now() - started, cpuMs: ownCpuMs() - cpu };
+}
+
+/** The wall-time row and, where the CPU times are known, a CPU-time row beside it. */
+function recordLoads(name: string, lab: Load[], ref: Load[], target: string): void {
+  record(name, median(lab.map((l) => l.ms)), median(ref.map((l) => l.ms)), 'ms', 'lower', target);
+  const refCpu = median(ref.map((l) => l.cpuMs));
+  if (!Number.isNaN(refCpu)) record(`${name}, CPU time`, median(lab.map((l) => l.cpuMs)), refCpu, 'ms', 'lower', target);
+}
+
+async function redisStartupLoad(dir: string, args: string[], what: 'disk' | 'append only file'): Promise<Load> {
   const copy = mkdtempSync(join(work, 'redis-'));
   cpSync(dir, copy, { recursive: true });
   const redis = await RedisServer.start({ dir: copy, args });
@@ -67,18 +105,18 @@ async function redisStartupLoad(dir: string, args: string[], what: 'disk' | 'app
   // The log comes through a pipe; give it a moment to arrive.
   for (let i = 0; i < 100 && !/Ready to accept connections/.test(redis.log()); i++) await new Promise((r) => setTimeout(r, 20));
   const seconds = redisLoadSeconds(redis.log(), what);
+  // Start-up before the load is a few ms of CPU; the load is nearly all of it.
+  const cpuMs = processCpuMs(redis.pid);
   await redis.stop();
   rmSync(copy, { recursive: true, force: true });
-  return seconds * 1000;
+  return { ms: seconds * 1000, cpuMs };
 }
 
-async function labRdbLoad(path: string): Promise<number> {
+async function labRdbLoad(path: string): Promise<Load> {
   const dir = join(path, '..');
   const store = new NodeFsStore(dir);
   const engine = new Engine({ clock: systemClock });
-  const started = performance.now();
-  await loadRdb(engine, readChunks(store, 'dump.rdb'));
-  return performance.now() - started;
+  return timed(() => loadRdb(engine, readChunks(store, 'dump.rdb')));
 }
 
 function config(text: string): Config {
@@ -88,15 +126,17 @@ function config(text: string): Config {
   return c;
 }
 
-async function labAofLoad(dir: string): Promise<number> {
+async function labAofLoad(dir: string): Promise<Load> {
   const copy = mkdtempSync(join(work, 'lab-'));
   cpSync(dir, copy, { recursive: true });
-  const started = performance.now();
-  const { server } = await PersistentServer.start({ disk: new NodeFsStore(copy), config: config('appendonly yes\nsave ""'), clock: systemClock, rdb: rdbCodec });
-  const ms = performance.now() - started;
-  server.feed?.close();
+  let close = (): void => {};
+  const load = await timed(async () => {
+    const { server } = await PersistentServer.start({ disk: new NodeFsStore(copy), config: config('appendonly yes\nsave ""'), clock: systemClock, rdb: rdbCodec });
+    close = () => server.feed?.close();
+  });
+  close();
   rmSync(copy, { recursive: true, force: true });
-  return ms;
+  return load;
 }
 
 /** A dataset of every type with a few large collections, built on redis with pipelines. */
@@ -126,20 +166,20 @@ async function buildMixed(redis: RedisServer, keys: number): Promise<void> {
   }
 }
 
-async function rdbLoadBench(name: string, build: (redis: RedisServer) => Promise<void>): Promise<{ dir: string }> {
+async function rdbLoadBench(name: string, target: string, build: (redis: RedisServer) => Promise<void>): Promise<{ dir: string }> {
   const dir = mkdtempSync(join(work, 'rdb-'));
   const redis = await RedisServer.start({ dir });
   await build(redis);
   await redis.command('SAVE');
   const keys = (await redis.command('DBSIZE')).value as number;
   await redis.stop();
-  const lab: number[] = [];
-  const ref: number[] = [];
+  const lab: Load[] = [];
+  const ref: Load[] = [];
   for (let r = 0; r < REPS; r++) {
     ref.push(await redisStartupLoad(dir, [], 'disk'));
     lab.push(await labRdbLoad(join(dir, 'dump.rdb')));
   }
-  record(`RDB load, ${name} (${keys.toLocaleString('en')} keys)`, median(lab), median(ref), 'ms', 'lower', '≤ 1.5');
+  recordLoads(`RDB load, ${name} (${keys.toLocaleString('en')} keys)`, lab, ref, target);
   return { dir };
 }
 
@@ -178,21 +218,34 @@ async function aofReplayBench(): Promise<void> {
     );
   }
   await redis.stop();
-  const measure = async (label: string) => {
-    const lab: number[] = [];
-    const ref: number[] = [];
-    for (let r = 0; r < REPS; r++) {
-      ref.push(await redisStartupLoad(dir, ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'], 'append only file'));
-      lab.push(await labAofLoad(dir));
-    }
-    record(label, median(lab), median(ref), 'ms', 'lower', '≤ 1.5');
-  };
+  const measure = (label: string) => aofLoads(dir, label, '≤ 1.5');
   await measure(`AOF replay, ${writes.toLocaleString('en')} RESP writes`);
   const again = await RedisServer.start({ dir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'] });
   await again.command('BGREWRITEAOF');
   await again.waitForBackgroundJobs(600_000);
   await again.stop();
   await measure('AOF replay, same data after rewrite');
+}
+
+async function aofLoads(dir: string, label: string, target: string): Promise<void> {
+  const lab: Load[] = [];
+  const ref: Load[] = [];
+  for (let r = 0; r < REPS; r++) {
+    ref.push(await redisStartupLoad(dir, ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no'], 'append only file'));
+    lab.push(await labAofLoad(dir));
+  }
+  recordLoads(label, lab, ref, target);
+}
+
+/** What most AOFs hold: SETs of many distinct keys (redis-benchmark -r, as people fill servers). */
+async function aofDistinctKeysBench(): Promise<void> {
+  const dir = mkdtempSync(join(work, 'aof-distinct-'));
+  const redis = await RedisServer.start({ dir, args: ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'no', '--auto-aof-rewrite-percentage', '0'] });
+  const result = spawnSync('redis-benchmark', ['-p', String(redis.port), '-r', String(KEYS), '-d', '16', '-n', String(KEYS), '-t', 'set', '-P', '16', '-q'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`redis-benchmark failed: ${result.stderr}`);
+  const keys = (await redis.command('DBSIZE')).value as number;
+  await redis.stop();
+  await aofLoads(dir, `AOF replay, ${KEYS.toLocaleString('en')} SETs of ${keys.toLocaleString('en')} distinct keys (redis-benchmark -r -d 16)`, '≤ 1.0');
 }
 
 /** redis-benchmark -c 50 -P 16: each event-loop turn serves 50 clients' 16 pipelined commands. */
@@ -323,13 +376,46 @@ async function memoryBench(): Promise<void> {
   await redis.command('DEBUG', 'POPULATE', String(KEYS));
   const after = Number(/used_memory:(\d+)/.exec((await redis.command('INFO', 'memory')).value as string)![1]);
   await redis.stop();
+  // Keys and short strings live in typed arrays (the key arena), outside the JS heap proper.
+  const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   gc();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = used();
   const engine = new Engine({ clock: systemClock });
   engine.execute(engine.createClient(), ['DEBUG', 'POPULATE', String(KEYS)]);
   gc();
-  const heapAfter = process.memoryUsage().heapUsed;
+  const heapAfter = used();
   record(`memory per key, DEBUG POPULATE ${KEYS.toLocaleString('en')}`, (heapAfter - heapBefore) / KEYS, (after - before) / KEYS, 'bytes', 'lower', 'reported');
+}
+
+/**
+ * `analyze`: the streaming analysis of a DEBUG POPULATE RDB in this process against redis-server
+ * loading the same file, and the peak RSS of `cli analyze` on a file ten times larger.
+ */
+async function analyzeBench(): Promise<void> {
+  const populate = async (keys: number): Promise<string> => {
+    const dir = mkdtempSync(join(work, 'analyze-'));
+    const redis = await RedisServer.start({ dir });
+    await redis.command('DEBUG', 'POPULATE', String(keys));
+    await redis.command('SAVE');
+    await redis.stop();
+    return dir;
+  };
+  const dir = await populate(KEYS);
+  const lab: Load[] = [];
+  const ref: Load[] = [];
+  for (let r = 0; r < REPS; r++) {
+    ref.push(await redisStartupLoad(dir, [], 'disk'));
+    lab.push(await timed(() => analyzeRdb(readChunks(new NodeFsStore(dir), 'dump.rdb'), { now: Date.now() })));
+  }
+  recordLoads(`analyze vs redis's load, DEBUG POPULATE ${KEYS.toLocaleString('en')}`, lab, ref, '≤ 1.0');
+  rmSync(dir, { recursive: true, force: true });
+  const big = small ? 200_000 : 10_000_000;
+  const bigDir = await populate(big);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'tests/support/max-rss.ts', 'analyze', join(bigDir, 'dump.rdb'), '--json'], { encoding: 'utf8', maxBuffer: 2 ** 26 });
+  const rss = /max-rss (\d+)/.exec(result.stderr);
+  if (result.status !== 0 || !rss) throw new Error(`cli analyze failed: ${result.stderr.slice(-2000)}`);
+  rmSync(bigDir, { recursive: true, force: true });
+  record(`cli analyze peak RSS, DEBUG POPULATE ${big.toLocaleString('en')}`, Number(rss[1]) / 1024, 300, 'MB', 'lower', '≤ 1.0 (300 MB)');
 }
 
 /**
@@ -360,21 +446,31 @@ async function longInlineLineBench(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`Persistence Lab benchmarks (${small ? 'small' : 'full'} mode) on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   try {
-    const { dir } = await rdbLoadBench('DEBUG POPULATE', (redis) => redis.command('DEBUG', 'POPULATE', String(KEYS)).then(() => undefined));
-    await rdbSaveBench(dir);
-    await rdbLoadBench('mixed types', (redis) => buildMixed(redis, Math.floor(KEYS / 2)));
-    await aofReplayBench();
-    await aofAppendBench();
-    if (!small) scenarioRunBench();
-    await throughputBench();
-    await memoryBench();
-    await longInlineLineBench();
+    const sections: [string, () => Promise<unknown>][] = [
+      ['rdb', async () => {
+        const { dir } = await rdbLoadBench('DEBUG POPULATE', '≤ 1.0', (redis) => redis.command('DEBUG', 'POPULATE', String(KEYS)).then(() => undefined));
+        await rdbSaveBench(dir);
+      }],
+      ['mixed', () => rdbLoadBench('mixed types', '≤ 1.5', (redis) => buildMixed(redis, Math.floor(KEYS / 2)))],
+      ['aof', aofReplayBench],
+      ['aof-distinct', aofDistinctKeysBench],
+      ['aof-append', aofAppendBench],
+      ['scenario', async () => {
+        if (!small) scenarioRunBench();
+      }],
+      ['throughput', throughputBench],
+      ['memory', memoryBench],
+      ['analyze', analyzeBench],
+      ['long-line', longInlineLineBench],
+    ];
+    for (const [name, run] of sections) if (only === undefined || name.includes(only)) await run();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
   const result = { mode: small ? 'small' : 'full', date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, rows };
   mkdirSync('bench-results', { recursive: true });
-  const latest = `bench-results/${result.mode}-latest.json`;
+  // A partial run (--only) must not replace the record of a whole one.
+  const latest = only === undefined ? `bench-results/${result.mode}-latest.json` : `bench-results/${result.mode}-${only}.tmp.json`;
   const previous = readResult(latest);
   writeFileSync(latest, `${JSON.stringify(result, null, 2)}\n`);
   if (previous) writeFileSync(`bench-results/${result.mode}-previous.json`, `${JSON.stringify(previous, null, 2)}\n`);

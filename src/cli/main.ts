@@ -1,11 +1,13 @@
 // The lab's engine, headless: `exec` runs inline commands from stdin and prints replies as
 // redis-cli does into a pipe; `digest` prints the DEBUG DIGEST of a dataset (from stdin
 // commands, or loaded from an RDB/AOF path) as one JSON line; `scenario` runs a scenario and
-// prints its recovery report.
+// prints its recovery report; `analyze` reports what a data file holds and what it costs.
 import { parseArgs } from 'node:util';
 import { applyConfigText, Config, datasetDigest, type Engine, rdbCodec } from '../engine/index.js';
 import { openRunner, runStdin } from './exec.js';
+import { AnalyzeStopped, analyzePath, formatAnalysis, parseAnalyzeArgs, type AnalyzeCliOptions } from './analyze.js';
 import { loadPath } from './load-path.js';
+import { intOption, parseWithOperand, UsageError } from './options.js';
 import { Progress } from './progress.js';
 import { exportCommand } from './export.js';
 import { verifyRealCommand } from './verify-real.js';
@@ -47,24 +49,31 @@ commands:
          wall clock: SIGKILL at the crash instant, restart on the same files, and print the
          lab's report beside the real one with "agrees" or how they differ (exit 1 if they
          differ). A run over 5 minutes needs --long.
+  analyze PATH [--json | --csv] [--separator S] [--depth N] [--top N]
+               [--prefix P] [--type TYPE] [--db N]
+         What the dataset in PATH holds: keys and memory (as MEMORY USAGE counts it) per
+         type, encoding, database and key prefix (split at S, default ':', N levels,
+         default 3), the biggest keys (--top, default 20), expiries and element counts.
+         An .rdb file is read in chunks in constant memory; an AOF is replayed first.
+         --prefix, --type and --db keep only the matching keys. Progress goes to stderr.
 `;
 
-class UsageError extends Error {}
-
 interface Options {
-  command: 'exec' | 'digest' | 'scenario' | 'serve' | 'bench-policies';
+  command: 'exec' | 'digest' | 'scenario' | 'serve' | 'bench-policies' | 'analyze';
   dir: string | undefined;
   listen?: { port: number; bind: string };
   benchRequests?: number;
   path: string | undefined;
   config: Config;
   scenario?: ScenarioCliOptions;
+  analyze?: AnalyzeCliOptions;
 }
 
 function parseCommandLine(args: string[]): Options {
   const [command, ...rest] = args;
   if (command === 'scenario') return { command, dir: undefined, path: undefined, config: new Config(), scenario: parseScenarioArgs(rest) };
   if (command === 'bench-policies') return { command, dir: undefined, path: undefined, config: new Config(), benchRequests: parseBenchArgs(rest) };
+  if (command === 'analyze') return { command, dir: undefined, path: undefined, config: new Config(), analyze: parseAnalyzeArgs(rest) };
   if (command !== 'exec' && command !== 'digest' && command !== 'serve') {
     throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
   }
@@ -113,35 +122,20 @@ function parseBenchArgs(rest: string[]): number {
 }
 
 function parseScenarioArgs(rest: string[]): ScenarioCliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: SCENARIO_OPTIONS, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const [source, extra] = parsed.positionals;
-  if (source === undefined) throw new UsageError("'scenario' needs a FILE or URL");
-  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
-  const int = (name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
-    if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
-    }
-    return Number(value);
-  };
-  const crash = parsed.values.crash;
+  const { values, operand: source } = parseWithOperand('scenario', rest, SCENARIO_OPTIONS, 'FILE or URL');
+  const crash = values.crash;
   if (crash !== undefined && !['process', 'power', 'torn', 'none'].includes(crash)) throw new UsageError('--crash must be process, power, torn or none');
-  const runs = int('runs', parsed.values.runs, 1) ?? 1;
+  const runs = intOption('runs', values.runs, 1) ?? 1;
   // Seeds are 31-bit, as in a scenario: a larger one would silently wrap around in the RNG.
-  const seed = int('seed', parsed.values.seed, 0, MAX_SEED);
+  const seed = intOption('seed', values.seed, 0, MAX_SEED);
   if (seed !== undefined && seed + runs - 1 > MAX_SEED) throw new UsageError(`--seed ${seed} with --runs ${runs} goes past ${MAX_SEED} (run k uses seed + k)`);
   return {
     source,
     runs,
     seed,
     crash: crash as ScenarioCliOptions['crash'],
-    crashAtMs: int('crash-at', parsed.values['crash-at'], 0),
-    explore: int('explore', parsed.values.explore, 1),
+    crashAtMs: intOption('crash-at', values['crash-at'], 0),
+    explore: intOption('explore', values.explore, 1),
   };
 }
 
@@ -179,8 +173,28 @@ async function runScenarioCli(options: ScenarioCliOptions): Promise<number> {
   return 0;
 }
 
+/** Runs `analyze`: Ctrl-C stops reading (exit 130); the report goes to stdout at the end. */
+async function runAnalyzeCli(options: AnalyzeCliOptions): Promise<number> {
+  const stop = { aborted: false };
+  process.once('SIGINT', () => {
+    stop.aborted = true;
+  });
+  let report;
+  try {
+    report = await analyzePath(options, stop, new Progress(process.stderr));
+  } catch (e) {
+    if (!(e instanceof AnalyzeStopped)) throw e;
+    process.stderr.write(`interrupted: ${e.message}\n`);
+    return INTERRUPTED;
+  }
+  const stdout = new Output(process.stdout, (line) => process.stderr.write(`warning: ${line}\n`));
+  await stdout.write(formatAnalysis(report, options.format));
+  return 0;
+}
+
 async function run(options: Options): Promise<number> {
   if (options.scenario) return runScenarioCli(options.scenario);
+  if (options.analyze) return runAnalyzeCli(options.analyze);
   const stdout = new Output(process.stdout, (line) => process.stderr.write(`warning: ${line}\n`));
   const writeStdout = (text: string) => stdout.write(text);
   if (options.command === 'digest' && options.path !== undefined) {

@@ -13,11 +13,22 @@ export function cString(s: Bin): Bin {
   return nul >= 0 ? s.slice(0, nul) : s;
 }
 
+/** Char codes for String.fromCharCode.apply, reused so short strings allocate only themselves. */
+const codes: number[] = [];
+
 export function bytesToBin(bytes: Uint8Array, start = 0, end = bytes.length): Bin {
-  if (end - start <= 16) {
+  const length = end - start;
+  // Up to 12 chars V8 makes each `+=` a flat string; from 13 on it would build a rope (a cons
+  // string that Map.get flattens into a second copy: 3x the memory of a 16-byte key).
+  if (length <= 12) {
     let s = '';
     for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
     return s;
+  }
+  if (length <= 256) {
+    codes.length = length;
+    for (let i = 0; i < length; i++) codes[i] = bytes[start + i]!;
+    return String.fromCharCode.apply(null, codes);
   }
   let out = '';
   for (let i = start; i < end; i += CHUNK) {

@@ -67,7 +67,11 @@ export class CommandContext {
 
   /** Whether the key exists (expiring it if due); like lookupKeyRead/Write, it counts as an access. */
   exists(key: Bin, db: Database = this.db): boolean {
-    return this.lookup(key, db) !== undefined;
+    // Not through lookup: a value read from the key arena would be a string built for nothing.
+    if (!db.dict.has(key)) return false;
+    if (db.expires.size > 0 && this.engine.expireIfNeeded(db, key)) return false;
+    if (this.engine.accessTracked) this.engine.touchKey(db, key);
+    return true;
   }
 
   /** The key's string bytes, undefined if missing, WRONGTYPE if it is another type. */

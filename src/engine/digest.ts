@@ -29,24 +29,39 @@ function uint32be(n: number): Uint8Array {
   return new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
 }
 
+function sha1Of(data: Bin | Uint8Array): Uint8Array {
+  const out = new Uint8Array(20);
+  if (typeof data === 'string') sha1Bin(data, out);
+  else sha1Bytes(data, out);
+  return out;
+}
+
+/** mixDigest with data whose SHA-1 is known: the xor, then the re-hash. */
+function mixKnown(digest: Uint8Array, hash: Uint8Array): void {
+  for (let i = 0; i < 20; i++) digest[i]! ^= hash[i]!;
+  sha1Bytes(digest, digest);
+}
+
 const TYPE_NUMBER = { string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6 } as const;
-const TYPE_BYTES = Object.fromEntries(
-  Object.entries(TYPE_NUMBER).map(([name, n]) => [name, uint32be(n)]),
+/** The SHA-1 of each type's 4-byte number: every key mixes one in, so it is hashed once here. */
+const TYPE_HASH = Object.fromEntries(
+  Object.entries(TYPE_NUMBER).map(([name, n]) => [name, sha1Of(uint32be(n))]),
 ) as Record<keyof typeof TYPE_NUMBER, Uint8Array>;
+const EXPIRE_HASH = sha1Of('!!expire!!');
 
 /** Redis's xorObjectDigest: the value (and the presence of an expiry) into `digest`. */
 function xorValueDigest(digest: Uint8Array, value: RedisValue, hasExpire: boolean): void {
   if (typeof value === 'string' || value instanceof RawString) {
-    mixDigest(digest, TYPE_BYTES.string);
+    mixKnown(digest, TYPE_HASH.string);
     mixDigest(digest, typeof value === 'string' ? value : value.value);
   } else if (value.type === 'list') {
-    mixDigest(digest, TYPE_BYTES.list);
+    mixKnown(digest, TYPE_HASH.list);
     for (const item of value.items) mixDigest(digest, item);
   } else if (value.type === 'set') {
-    mixDigest(digest, TYPE_BYTES.set);
+    mixKnown(digest, TYPE_HASH.set);
     for (const member of value.members) xorDigest(digest, member);
   } else if (value.type === 'zset') {
-    mixDigest(digest, TYPE_BYTES.zset);
+    mixKnown(digest, TYPE_HASH.zset);
     const element = new Uint8Array(20);
     for (const { member, score } of value.sorted) {
       element.fill(0);
@@ -56,13 +71,13 @@ function xorValueDigest(digest: Uint8Array, value: RedisValue, hasExpire: boolea
     }
   } else if (value.type === 'stream') {
     // Entries only ("ms.seq", then each field and value): consumer groups are not digested.
-    mixDigest(digest, TYPE_BYTES.stream);
+    mixKnown(digest, TYPE_HASH.stream);
     for (const entry of value.range()) {
       mixDigest(digest, `${entry.id.ms}.${entry.id.seq}`);
       for (const item of entry.pairs) mixDigest(digest, item);
     }
   } else {
-    mixDigest(digest, TYPE_BYTES.hash);
+    mixKnown(digest, TYPE_HASH.hash);
     const element = new Uint8Array(20);
     for (const [field, fieldValue] of value.fields) {
       element.fill(0);
@@ -71,7 +86,7 @@ function xorValueDigest(digest: Uint8Array, value: RedisValue, hasExpire: boolea
       xorDigest(digest, element);
     }
   }
-  if (hasExpire) xorDigest(digest, '!!expire!!');
+  if (hasExpire) for (let i = 0; i < 20; i++) digest[i]! ^= EXPIRE_HASH[i]!;
 }
 
 /** The 40-hex DEBUG DIGEST of every database; all zeros for an empty dataset. */

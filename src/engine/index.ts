@@ -49,3 +49,9 @@ export { concatChunks } from './persistence/core.js';
 export { ReplicationPrimary, type PsyncReply } from './replication/primary.js';
 export { Replica } from './replication/replica.js';
 export { primaryInfo, replicaInfo, roleCommand } from './replication/info.js';
+
+// Keyspace analysis in constant memory (the CLI's `analyze`, the page's Analyze mode).
+export { KeyspaceAnalyzer, type AnalysisReport, type AnalyzeOptions, type BigKey, type Bucket, type Tally } from './analysis/analyzer.js';
+export { analyzeRdb, analyzeDataset, type StreamAnalyzeOptions } from './analysis/analyze-file.js';
+export { analysisCsv, analysisJson, analysisText } from './analysis/export.js';
+export { memoryUsage, valueMemory, allocSize } from './analysis/memory-usage.js';

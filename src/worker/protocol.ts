@@ -11,7 +11,7 @@ export type { LossPoint, LossSummary } from '../sim/crash-explorer.js';
 export type { LiveCrashRecord, LiveCrashReport } from '../sim/live-crash.js';
 export type { ReplicationStatus } from './replication-link.js';
 export type { BackupEntry } from './backups.js';
-export type { KeyspaceSummary, Inspection, InspectedRecord, RewriteReport } from '../engine/index.js';
+export type { KeyspaceSummary, Inspection, InspectedRecord, RewriteReport, AnalysisReport, AnalyzeOptions } from '../engine/index.js';
 
 /** What a long call receives besides its arguments: its cancel signal and a progress reporter. */
 export interface CallContext {

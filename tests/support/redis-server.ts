@@ -30,6 +30,11 @@ export class RedisServer {
     readonly log: () => string,
   ) {}
 
+  /** The server's process id (benchmarks read its CPU time). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'lab-redis-'));
     for (let attempt = 0; ; attempt++) {

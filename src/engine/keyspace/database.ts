@@ -2,6 +2,7 @@
 // table, kept apart as redis does so that most keys carry no expiry cost.
 import type { Bin } from '../bytes.js';
 import type { Client } from '../engine.js';
+import { KeyDict, type ExpireView } from './key-dict.js';
 import { typeOf, type RedisValue, type TypeName } from './values.js';
 
 /** signalKeyAsReady, as the engine wires it: a key some client may be waiting for changed. */
@@ -18,8 +19,8 @@ export function unixMs(ms: bigint): UnixMs {
 }
 
 export class Database {
-  readonly dict = new Map<Bin, RedisValue>();
-  readonly expires = new Map<Bin, UnixMs>();
+  /** The keys and their values (and expiry times, seen through `expires`). */
+  dict = new KeyDict();
   /** db->blocking_keys: the clients blocked on each key, in the order they blocked. */
   readonly blocking = new Map<Bin, Client[]>();
   /** db->ready_keys: keys already queued as ready. */
@@ -42,6 +43,11 @@ export class Database {
   accessField: ((key: Bin, replacing: boolean) => number) | null = null;
 
   constructor(readonly id: number) {}
+
+  /** The keys with an expiry and their unix ms, read and written like a Map. */
+  get expires(): ExpireView {
+    return this.dict.expires;
+  }
 
   /**
    * What dbAdd, dbOverwrite and dbDelete signal: a new key of a blocking type, or a stream
@@ -68,7 +74,7 @@ export class Database {
     if (this.blocking.size > 0) this.changed(key, this.dict.get(key), value);
     if (this.accessField) this.access.set(key, this.accessField(key, this.dict.has(key)));
     this.dict.set(key, value);
-    if (!keepTtl) this.expires.delete(key);
+    if (!keepTtl && this.dict.volatileCount > 0) this.dict.clearExpire(key);
   }
 
   /** Replaces the value of an existing key with a new object, keeping its expiry. */
@@ -80,7 +86,6 @@ export class Database {
 
   delete(key: Bin): boolean {
     if (this.blocking.size > 0) this.changed(key, this.dict.get(key), undefined);
-    this.expires.delete(key);
     if (this.access.size > 0) this.access.delete(key);
     return this.dict.delete(key);
   }
@@ -88,7 +93,6 @@ export class Database {
   clear(): void {
     this.streamsGone(null);
     this.dict.clear();
-    this.expires.clear();
     this.avgTtl = 0;
     this.access.clear();
   }
@@ -115,13 +119,12 @@ export class Database {
     this.streamsGone(other);
     other.streamsGone(this);
     const [mine, theirs] = [this.avgTtl, other.avgTtl];
-    for (const field of ['dict', 'expires', 'access'] as const) {
-      const kept = [...this[field]];
-      this[field].clear();
-      for (const [k, v] of other[field]) (this[field] as Map<Bin, unknown>).set(k, v);
-      other[field].clear();
-      for (const [k, v] of kept) (other[field] as Map<Bin, unknown>).set(k, v);
-    }
+    [this.dict, other.dict] = [other.dict, this.dict];
+    const kept = [...this.access];
+    this.access.clear();
+    for (const [k, v] of other.access) this.access.set(k, v);
+    other.access.clear();
+    for (const [k, v] of kept) other.access.set(k, v);
     this.keysReady();
     other.keysReady();
     this.avgTtl = theirs;

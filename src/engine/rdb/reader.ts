@@ -2,7 +2,7 @@
 // Each top-level record is parsed from a buffer and committed only once complete; when the
 // buffer runs dry the record is parsed again after a refill that at least doubles what is held,
 // so chunk boundaries cost O(n) overall and a hostile length never allocates more than the file.
-import { bytesToBin, type Bin } from '../bytes.js';
+import { binToBytes, bytesToBin, type Bin } from '../bytes.js';
 import type { Engine } from '../engine.js';
 import { unixMs, type UnixMs } from '../keyspace/database.js';
 import { Quicklist } from '../keyspace/quicklist.js';
@@ -32,6 +32,11 @@ export interface RdbLoadOptions {
   allowDuplicates?: boolean;
   /** The file inspector: each record's byte range and what it is, in plain words. */
   onRecord?: (start: number, end: number, what: string) => void;
+  /**
+   * Analysis: each key is handed over here instead of being stored (expired ones included), so
+   * a file of any size passes through holding one value at a time.
+   */
+  onKey?: (db: number, key: Bin, value: RedisValue, expire: UnixMs | null) => void;
 }
 
 export interface RdbLoadReport {
@@ -144,6 +149,34 @@ class Cursor {
     const out = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
     return out;
+  }
+
+  /**
+   * A string stored as plain bytes (not as an integer or LZF): reads it and returns where its
+   * bytes start (they end at `pos`); -1, reading nothing, for the other encodings.
+   */
+  plainString(what: string): number {
+    this.need(1, what);
+    const buf = this.buf;
+    const b = buf[this.pos]!;
+    let header = 1;
+    let n = b;
+    if (b >= 0x40) {
+      if (b < 0x80) {
+        this.need(2, what);
+        header = 2;
+        n = ((b & 0x3f) << 8) | buf[this.pos + 1]!;
+      } else if (b === 0x80 || b === 0x81) {
+        header = b === 0x80 ? 5 : 9;
+        this.need(header, what);
+        const view = new DataView(buf.buffer, buf.byteOffset + this.pos + 1, header - 1);
+        n = b === 0x80 ? view.getUint32(0, false) : Number(view.getBigUint64(0, false));
+      } else return -1;
+    }
+    this.need(header + n, what);
+    const start = this.pos + header;
+    this.pos = start + n;
+    return start;
   }
 
   string(what: string): Bin {
@@ -370,6 +403,7 @@ class RdbLoad {
         const keys = c.plainLength('RESIZEDB');
         const expires = c.plainLength('RESIZEDB');
         this.label = `RESIZEDB: ${keys} keys, ${expires} with an expiry`;
+        if (!this.options.onKey) this.engine.dbs[this.db]!.dict.expect(keys);
         return true;
       }
       case OP.aux: {
@@ -397,22 +431,38 @@ class RdbLoad {
     }
   }
 
+  /**
+   * One key and its value. A key and a string value stored as plain bytes go from the buffer
+   * into the database's arena without becoming JS strings (most keys of most files).
+   */
   private keyRecord(type: number, at: number): void {
     const c = this.c;
-    const key = c.string('a key');
-    let value: RedisValue | null;
+    const keyStart = c.plainString('a key');
+    const keyEnd = c.pos;
+    const keyString = keyStart < 0 ? c.string('a key') : null;
+    let value: RedisValue | null = null;
+    let valueStart = -1;
     try {
-      value = this.value(type, at);
+      if (type === TYPE.string) valueStart = c.plainString('a value');
+      if (valueStart < 0) value = this.value(type, at);
     } catch (e) {
       // Errors name the key; built only on failure, as quoting every key would cost a lot.
-      if (e instanceof LoadError) throw new LoadError(e.file, e.offset, `${e.reason} (key ${quoteRepr(key)}, type ${TYPE_NAMES[type] ?? type})`);
+      if (e instanceof LoadError) throw new LoadError(e.file, e.offset, `${e.reason} (key ${quoteRepr(keyString ?? bytesToBin(c.buf, keyStart, keyEnd))}, type ${TYPE_NAMES[type] ?? type})`);
       throw e;
     }
+    const valueEnd = c.pos;
     const expire = this.pendingExpire;
     this.pendingExpire = null;
-    if (this.options.onRecord) this.label = `${TYPE_NAMES[type] ?? type} key ${quoteRepr(key)} (db ${this.db})${value === null ? ', empty' : ''}`;
-    if (value === null) {
+    const empty = value === null && valueStart < 0;
+    if (this.options.onRecord) this.label = `${TYPE_NAMES[type] ?? type} key ${quoteRepr(keyString ?? bytesToBin(c.buf, keyStart, keyEnd))} (db ${this.db})${empty ? ', empty' : ''}`;
+    if (empty) {
       this.report.emptyDropped++;
+      return;
+    }
+    if (this.options.onKey) {
+      const key = keyString ?? bytesToBin(c.buf, keyStart, keyEnd);
+      this.options.onKey(this.db, key, value ?? bytesToBin(c.buf, valueStart, valueEnd), expire);
+      this.report.keys++;
       return;
     }
     const db = this.engine.dbs[this.db]!;
@@ -420,14 +470,20 @@ class RdbLoad {
       this.report.expiredDropped++;
       return;
     }
-    // One hash operation per key: a set that does not grow the map found a duplicate.
-    const size = db.dict.size;
-    db.dict.set(key, value);
-    if (db.dict.size === size) {
-      if (!this.options.allowDuplicates) c.fail(`Duplicated key ${quoteRepr(key)} found in RDB file (db ${this.db})`, at);
-      db.expires.delete(key);
+    let inserted: boolean;
+    if (keyString === null) inserted = db.dict.insertBytes(c.buf, keyStart, keyEnd, value, valueStart, valueEnd, expire);
+    else {
+      const bytes = binToBytes(keyString);
+      inserted = db.dict.insertBytes(bytes, 0, bytes.length, value ?? bytesToBin(c.buf, valueStart, valueEnd), 0, 0, expire);
     }
-    if (expire !== null) db.expires.set(key, expire);
+    if (!inserted) {
+      const key = keyString ?? bytesToBin(c.buf, keyStart, keyEnd);
+      if (!this.options.allowDuplicates) c.fail(`Duplicated key ${quoteRepr(key)} found in RDB file (db ${this.db})`, at);
+      // RDBFLAGS_ALLOW_DUP: the file's value replaces the one already there, with its expiry.
+      db.dict.set(key, value ?? bytesToBin(c.buf, valueStart, valueEnd));
+      db.dict.clearExpire(key);
+      if (expire !== null) db.dict.setExpire(key, expire);
+    }
     this.report.keys++;
   }
 

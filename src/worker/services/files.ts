@@ -1,8 +1,9 @@
 // The live server's files: listed, read, inspected record by record, downloaded as one tar that
 // redis-server starts from, and uploads (a dump.rdb, or redis-server's AOF directory) loaded into
 // a scratch engine first — a bad file or a Cancel leaves the live data as it was — then put in
-// place and persisted the way the policy would.
-import { Engine, inspectFile, loadAof, loadRdb, rdbCodec, readManifest, systemClock, type Inspection, type PersistentServer } from '../../engine/index.js';
+// place and persisted the way the policy would. An RDB can also be analysed without loading it:
+// the File's stream goes through the engine's analysis chunk by chunk, in constant memory.
+import { analysisCsv, analysisJson, analyzeRdb, Engine, inspectFile, loadAof, loadRdb, rdbCodec, readManifest, systemClock, type AnalysisReport, type AnalyzeOptions, type Inspection, type PersistentServer } from '../../engine/index.js';
 import { listFilesIn, readAll } from '../../storage/file-store.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { tarArchive } from '../../storage/tar.js';
@@ -36,6 +37,13 @@ export class FileService {
     uploadRdb: async (file: UploadedFile, call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadRdb(file, call),
     /** redis-server's AOF directory (the manifest and the files it names) replaces the dataset. */
     uploadAof: async (files: UploadedFile[], call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadAofDirectory(files, call),
+    /**
+     * What an RDB holds (keys and memory per type, encoding, database, prefix …), read from the
+     * File chunk by chunk without building a dataset: a file larger than the heap can be analysed.
+     */
+    analyze: async (file: Blob, options: Omit<AnalyzeOptions, 'now'>, call: CallContext): Promise<AnalysisReport> => analyzeBlob(file, options, call),
+    /** An analysis as the CLI's --json or --csv writes it, for a download. */
+    exportAnalysis: async (report: AnalysisReport, format: 'json' | 'csv'): Promise<string> => (format === 'json' ? analysisJson(report) : analysisCsv(report)),
     /** The machine's disks are gone: every file the server wrote is deleted. */
     wipe: async (): Promise<void> => {
       const store = this.live.cache?.backend;
@@ -95,6 +103,36 @@ export class FileService {
       call.signal,
     );
     return { ...(await replaceDataset(server, scratch)), notes };
+  }
+}
+
+/** A Blob's bytes through the streaming analysis, with its progress in bytes and a Cancel between chunks. */
+export async function analyzeBlob(file: Blob, options: Omit<AnalyzeOptions, 'now'>, call: CallContext): Promise<AnalysisReport> {
+  const reader = file.stream().getReader();
+  async function* chunks() {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      // A cancelled or failed analysis stops reading the file.
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+  try {
+    return await analyzeRdb(chunks(), {
+      ...options,
+      now: systemClock.now(),
+      file: file instanceof File ? file.name : 'the file',
+      signal: call.signal,
+      onProgress: (done) => call.progress(done, file.size),
+      breathe: () => new Promise((r) => setTimeout(r, 0)),
+    });
+  } catch (e) {
+    if (call.signal.aborted) throw new Error('The analysis was cancelled.');
+    throw e;
   }
 }
 

@@ -107,7 +107,7 @@ export const sortCommandArb: fc.Arbitrary<string[]> = fc.oneof(
 function determinism(argv: readonly string[], lab: LabHandle): 'ordered' | 'multiset' | 'count' {
   const upper = argv.map((a) => a.toUpperCase());
   const bys = argv.filter((_, i) => i > 1 && upper[i - 1] === 'BY');
-  const source = lab.engine.dbs[lab.client.db]!.dict.get(argv[1]!);
+  const source = argv.length > 1 ? lab.engine.dbs[lab.client.db]!.dict.get(argv[1]!) : undefined;
   const limited = upper.includes('LIMIT');
   let free = false;
   if (bys.some((b) => !b.includes('*'))) free = !upper.includes('STORE') && source instanceof SetValue && source.encoding === 'hashtable';
