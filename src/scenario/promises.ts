@@ -54,7 +54,7 @@ export const PROMISES: Readonly<Record<PolicyKind, PolicyPromise>> = {
   },
   'aof-no': {
     policy: 'aof-no',
-    text: 'A process crash loses nothing; a power loss loses what the kernel had not written back (up to ~30 s).',
+    text: 'A process crash loses nothing; a power loss loses what the kernel had not written back (up to ~35 s: its 30 s expiry plus a 5 s flusher pass).',
     processCrash: { kind: 'nothing' },
     powerLoss: { kind: 'window', ms: NO_FSYNC_WINDOW_MS, because: 'kernel writeback' },
   },
