@@ -9,6 +9,7 @@ import type { LiveService } from './live.js';
 
 export class BackupService {
   private vault: BackupVault | null = null;
+  private vaultName: string | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   /** The list as last read, and whether the page has seen it (telemetry sends it when it changed). */
   private entries: BackupEntry[] | null = null;
@@ -40,8 +41,18 @@ export class BackupService {
     return list;
   }
 
+  /**
+   * The vault of the database the live server runs on: telemetry may ask before the server has
+   * started (the default database then), so a vault opened for another database is not kept.
+   */
   private async open(): Promise<BackupVault> {
-    this.vault ??= await BackupVault.open(`${this.live.database}-backups`);
+    const name = `${this.live.database}-backups`;
+    if (this.vault === null || this.vaultName !== name) {
+      this.vault = await BackupVault.open(name);
+      this.vaultName = name;
+      this.entries = null;
+      this.changed = true;
+    }
     return this.vault;
   }
 
