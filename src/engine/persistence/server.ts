@@ -270,6 +270,9 @@ export class PersistentServer implements ServerCore {
    * A failed save rejects, and the server can go on serving, as Redis refuses to exit then.
    */
   async shutdown(save: 'default' | 'save' | 'nosave' = 'default'): Promise<void> {
+    // Redis does not exit before the AOF it was asked for exists ("Writing initial AOF, can't
+    // exit"): a rewrite still waiting for its turn runs now.
+    if (!this.job && this.status.rewriteScheduled) this.startRewrite();
     while (this.job) {
       await this.job.finished;
       await this.finishJob(this.job);
