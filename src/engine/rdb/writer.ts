@@ -224,13 +224,7 @@ export function functionDumpPayload(codes: readonly Bin[], compression: boolean)
   const out = new RdbOutput(compression);
   writeFunctions(out, codes);
   out.fixed(2, BigInt(RDB_VERSION), true);
-  const body = out.take();
-  const crc = new Crc64();
-  crc.update(body);
-  const payload = new Uint8Array(body.length + 8);
-  payload.set(body);
-  payload.set(crc.digestBytes(), body.length);
-  return payload;
+  return withCrc64(out.take());
 }
 
 function writeKey(out: RdbOutput, key: Bin, value: RedisValue): void {
@@ -354,13 +348,7 @@ export function dumpPayload(value: RedisValue, compression: boolean): Uint8Array
   writeValue(out, value);
   out.byte(RDB_VERSION & 0xff);
   out.byte(RDB_VERSION >> 8);
-  const body = out.take();
-  const crc = new Crc64();
-  crc.update(body);
-  const payload = new Uint8Array(body.length + 8);
-  payload.set(body);
-  payload.set(crc.digestBytes(), body.length);
-  return payload;
+  return withCrc64(out.take());
 }
 
 /** rdbSavedObjectLen: how many bytes the value takes in an RDB (DEBUG OBJECT's serializedlength). */
@@ -368,4 +356,14 @@ export function serializedLength(value: RedisValue, compression: boolean): numbe
   const out = new RdbOutput(compression);
   writeValue(out, value);
   return out.length;
+}
+
+/** A DUMP-style payload: the body, then its CRC-64 (as DUMP and FUNCTION DUMP end theirs). */
+function withCrc64(body: Uint8Array): Uint8Array {
+  const crc = new Crc64();
+  crc.update(body);
+  const payload = new Uint8Array(body.length + 8);
+  payload.set(body);
+  payload.set(crc.digestBytes(), body.length);
+  return payload;
 }
