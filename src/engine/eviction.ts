@@ -1,6 +1,7 @@
 // maxmemory: the lab's measure of used memory and performEvictions (evict.c). Used memory is
-// the engine's estimate (a 1 MB base plus, per key, its bytes and a per-entry overhead like
-// redis's allocator's), not redis's used_memory: eviction triggers on that estimate. Victims are
+// redis's startup allocation plus what each key costs the allocator (its MEMORY USAGE, as redis
+// computes it per encoding) and the keyspace dicts' bucket arrays: redis's used_memory without
+// client buffers, the replication backlog or fragmentation. Eviction triggers on that figure. Victims are
 // chosen as redis chooses them (a pool of sampled keys by idle time, LFU counter or TTL, or a
 // random key per database in turn), with the engine's Rng for the randomness. They run before
 // each command; CONFIG SET maxmemory only starts redis's eviction timer, which fires after the
@@ -11,24 +12,23 @@ import { randomBelow } from './clock.js';
 import type { Engine } from './engine.js';
 import { idleMs, lfuCounter } from './keyspace/access.js';
 import type { Database } from './keyspace/database.js';
-import { valueBytes, type RedisValue } from './keyspace/values.js';
+import { dictTableBytes, EXPIRE_ENTRY_ALLOCATED, keyAllocated } from './keyspace/memory-usage.js';
 
-/** What an empty server counts as used, about what redis-server 7.0 reports when empty. */
-const BASE_BYTES = 1_000_000;
-const EXPIRE_ENTRY_BYTES = 32;
+/** MEMORY STATS' startup.allocated of redis-server 7.0 here (x86-64, jemalloc), measured. */
+export const STARTUP_BYTES = 876_160;
 const EVPOOL_SIZE = 16;
 
-export function keyBytes(key: Bin, value: RedisValue): number {
-  return 48 + key.length + valueBytes(value);
+/** The keyspace dicts of every database: bucket arrays and expires entries. */
+function dictsBytes(dbs: readonly Database[]): number {
+  let bytes = 0;
+  for (const db of dbs) bytes += dictTableBytes(db.size) + dictTableBytes(db.expires.size) + db.expires.size * EXPIRE_ENTRY_ALLOCATED;
+  return bytes;
 }
 
 /** The estimate over the whole dataset, O(keys + elements). */
 export function estimateMemory(dbs: readonly Database[]): number {
-  let bytes = BASE_BYTES;
-  for (const db of dbs) {
-    for (const [key, value] of db.dict) bytes += keyBytes(key, value);
-    bytes += db.expires.size * EXPIRE_ENTRY_BYTES;
-  }
+  let bytes = STARTUP_BYTES + dictsBytes(dbs);
+  for (const db of dbs) for (const [key, value] of db.dict) bytes += keyAllocated(key, value);
   return bytes;
 }
 
@@ -41,7 +41,7 @@ export class MemoryMeter {
   private readonly sizes: Map<Bin, number>[];
   private readonly stale: Set<Bin>[];
   private keysTotal = 0;
-  private bytes = BASE_BYTES;
+  private bytes = 0;
   private valid = false;
 
   constructor(private readonly dbs: readonly Database[]) {
@@ -61,11 +61,7 @@ export class MemoryMeter {
 
   used(): number {
     let keys = 0;
-    let expires = 0;
-    for (const db of this.dbs) {
-      keys += db.size;
-      expires += db.expires.size;
-    }
+    for (const db of this.dbs) keys += db.size;
     if (!this.valid || keys !== this.keysTotal) this.rebuild();
     else {
       for (const db of this.dbs) {
@@ -77,7 +73,7 @@ export class MemoryMeter {
           const value = db.dict.get(key);
           if (value === undefined) sizes.delete(key);
           else {
-            const size = keyBytes(key, value);
+            const size = keyAllocated(key, value);
             sizes.set(key, size);
             this.bytes += size;
           }
@@ -86,17 +82,17 @@ export class MemoryMeter {
       }
     }
     this.keysTotal = keys;
-    return this.bytes + expires * EXPIRE_ENTRY_BYTES;
+    return STARTUP_BYTES + this.bytes + dictsBytes(this.dbs);
   }
 
   private rebuild(): void {
-    this.bytes = BASE_BYTES;
+    this.bytes = 0;
     for (const db of this.dbs) {
       const sizes = this.sizes[db.id]!;
       sizes.clear();
       this.stale[db.id]!.clear();
       for (const [key, value] of db.dict) {
-        const size = keyBytes(key, value);
+        const size = keyAllocated(key, value);
         sizes.set(key, size);
         this.bytes += size;
       }

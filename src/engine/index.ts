@@ -54,4 +54,4 @@ export { primaryInfo, replicaInfo, roleCommand } from './replication/info.js';
 export { KeyspaceAnalyzer, type AnalysisReport, type AnalyzeOptions, type BigKey, type Bucket, type Tally } from './analysis/analyzer.js';
 export { analyzeRdb, analyzeDataset, type StreamAnalyzeOptions } from './analysis/analyze-file.js';
 export { analysisCsv, analysisJson, analysisText } from './analysis/export.js';
-export { memoryUsage, valueMemory, allocSize } from './analysis/memory-usage.js';
+export { memoryUsage, valueMemory, allocSize } from './keyspace/memory-usage.js';

@@ -3,7 +3,7 @@
 // `analyze` and the page's Analyze mode feed it from a file being read in chunks.
 import type { Bin } from '../bytes.js';
 import { objectEncoding, typeOf, type RedisValue, type TypeName } from '../keyspace/values.js';
-import { elementCount, memoryUsage } from './memory-usage.js';
+import { elementCount, memoryUsage } from '../keyspace/memory-usage.js';
 
 export interface AnalyzeOptions {
   /** Splits keys into prefix segments (default ':'). */

@@ -1,11 +1,12 @@
 // MEMORY USAGE / STATS / DOCTOR / MALLOC-STATS / PURGE / HELP. The lab has no allocator to ask:
-// USAGE and STATS are the estimate maxmemory and INFO's used_memory use (payload plus a per-entry
-// overhead), not Redis's jemalloc figures, so they answer the questions Redis's users ask of them
-// (is it there, how big, did it grow) without matching Redis's bytes; MALLOC-STATS answers as a
-// Redis built without jemalloc does.
+// USAGE computes what redis 7.0 computes for the key's encoding (objectComputeSize with every
+// element counted, as SAMPLES 0); STATS is built from the same used-memory figure maxmemory and
+// INFO use, with redis's formulas for the keyspace dicts' overhead and no fragmentation;
+// MALLOC-STATS answers as a Redis built without jemalloc does.
 import type { Engine } from '../engine.js';
 import { ERR } from '../errors.js';
-import { keyBytes } from '../eviction.js';
+import { STARTUP_BYTES } from '../eviction.js';
+import { expiresDictOverhead, mainDictOverhead, memoryUsage } from '../keyspace/memory-usage.js';
 import { array, bulk, int, NIL, OK, status, type Reply } from '../resp/reply.js';
 import { formatDouble, parseIntArg } from '../util/numbers.js';
 import { command, fail, type CommandSpec } from './types.js';
@@ -27,27 +28,22 @@ const HELP = [
   '    Prints this help.',
 ];
 
-/** What the lab counts for an empty server (the base of its estimate). */
-const STARTUP_BYTES = 1_000_000;
-/** A dict entry and its share of the bucket array, per key and per expire. */
-const ENTRY_OVERHEAD = 32;
-
 /** memoryCommand's STATS map, from the lab's estimate; what the lab has none of is 0. */
 function memoryStats(engine: Engine): Reply {
   const total = engine.estimatedMemory();
   let keys = 0;
-  let dataset = 0;
+  let overhead = STARTUP_BYTES;
   const dbs: Reply[] = [];
   for (const db of engine.dbs) {
     if (db.size === 0) continue;
     keys += db.size;
-    for (const [key, value] of db.dict) dataset += keyBytes(key, value);
-    const main = db.size * ENTRY_OVERHEAD;
-    const expires = db.expires.size * ENTRY_OVERHEAD;
-    dataset -= main;
+    const main = mainDictOverhead(db.size);
+    const expires = expiresDictOverhead(db.expires.size);
+    overhead += main + expires;
     dbs.push(bulk(`db.${db.id}`), array([bulk('overhead.hashtable.main'), int(main), bulk('overhead.hashtable.expires'), int(expires), bulk('overhead.hashtable.slot-to-keys'), int(0)]));
   }
-  const overhead = total - dataset;
+  // As redis: the dataset is what the overhead does not explain.
+  const dataset = Math.max(0, total - overhead);
   const net = total - STARTUP_BYTES;
   const field = (name: string, value: number) => [bulk(name), int(value)];
   const ratio = (name: string, value: number) => [bulk(name), bulk(formatDouble(value))];
@@ -109,7 +105,7 @@ export const memoryCommands: readonly CommandSpec[] = [
           }
           // dictFind: an expired key not yet deleted still counts.
           const value = ctx.db.dict.get(argv[2]!);
-          return value === undefined ? NIL : int(keyBytes(argv[2]!, value));
+          return value === undefined ? NIL : int(memoryUsage(argv[2]!, value));
         },
       }),
       stats: command({ name: 'memory|stats', arity: 2, run: (ctx) => memoryStats(ctx.engine) }),

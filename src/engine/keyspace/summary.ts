@@ -1,8 +1,10 @@
-// Offline keyspace analysis (for a live dataset or an uploaded production RDB): keys and
-// memory per type and per prefix, the biggest keys, and a page of keys matching a prefix.
+// Offline keyspace analysis (for a live dataset or an uploaded production RDB): keys and memory
+// (each key's MEMORY USAGE, as redis computes it) per type and per prefix, the biggest keys, and a
+// page of keys matching a prefix.
 import { binToText, type Bin } from '../bytes.js';
 import type { Database } from './database.js';
-import { objectEncoding, typeOf, valueBytes, type TypeName } from './values.js';
+import { memoryUsage } from './memory-usage.js';
+import { objectEncoding, typeOf, type TypeName } from './values.js';
 
 export interface KeyInfo {
   db: number;
@@ -57,7 +59,7 @@ export function summarizeKeyspace(dbs: readonly Database[], options: { prefix?: 
         continue;
       }
       keys++;
-      const bytes = key.length + valueBytes(value);
+      const bytes = memoryUsage(key, value);
       const type = typeOf(value);
       byType[type].keys++;
       byType[type].bytes += bytes;

@@ -31,8 +31,9 @@ const ALLOCATOR_TEXT = ['doctor', 'malloc-stats'];
 
 export const serverRules: Rules = {
   memory: {
-    // MEMORY USAGE is an estimate of allocator bytes the lab does not have: both sides must agree
-    // on whether the key is there (a count or nil) and on every error.
+    // MEMORY USAGE: redis samples 5 elements by default and extrapolates, the lab counts every
+    // element (as SAMPLES 0), so here both sides agree on whether the key is there (a count or
+    // nil) and on every error; the bytes are held to redis's in analyze-memory.test.ts.
     reconcile(argv, redisReply, labReply) {
       const sub = argv[1]?.toLowerCase() ?? '';
       if (sub === 'stats' && argv.length === 2) {

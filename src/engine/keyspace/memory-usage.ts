@@ -3,8 +3,8 @@
 // elements and extrapolates, this takes the expectation over all of them (MEMORY USAGE … SAMPLES 0).
 import type { Bin } from '../bytes.js';
 import { ListpackBuilder } from '../rdb/listpack.js';
-import type { StreamValue } from '../keyspace/stream.js';
-import { objectEncoding, RawString, type RedisValue } from '../keyspace/values.js';
+import type { StreamValue } from './stream.js';
+import { objectEncoding, RawString, type RedisValue } from './values.js';
 import { parseInt64 } from '../util/numbers.js';
 
 // Struct sizes of redis 7.0 on x86-64.
@@ -152,6 +152,32 @@ export function valueMemory(value: RedisValue): number {
 /** MEMORY USAGE key: the value, the key's sds and its dictEntry. */
 export function memoryUsage(key: Bin, value: RedisValue): number {
   return valueMemory(value) + sdsAllocSize(key.length) + DICT_ENTRY;
+}
+
+/**
+ * What a key costs the allocator (its share of used_memory): MEMORY USAGE counts the dictEntry
+ * as sizeof (24 B), jemalloc hands out 32.
+ */
+export function keyAllocated(key: Bin, value: RedisValue): number {
+  return memoryUsage(key, value) + allocSize(DICT_ENTRY) - DICT_ENTRY;
+}
+
+/** A keyspace dict's bucket array (main or expires) for `size` entries; empty dicts have none. */
+export function dictTableBytes(size: number): number {
+  return size === 0 ? 0 : allocSize(8 * dictSlots(size));
+}
+
+/** An expires entry: a dictEntry pointing at the key's sds (shared with the main dict). */
+export const EXPIRE_ENTRY_ALLOCATED = allocSize(DICT_ENTRY);
+
+/** memoryStats' overhead.hashtable.main: entries, their robj headers and the bucket array. */
+export function mainDictOverhead(size: number): number {
+  return size * (DICT_ENTRY + ROBJ) + 8 * (size === 0 ? 0 : dictSlots(size));
+}
+
+/** memoryStats' overhead.hashtable.expires. */
+export function expiresDictOverhead(size: number): number {
+  return size * DICT_ENTRY + 8 * (size === 0 ? 0 : dictSlots(size));
 }
 
 /** How many elements a value holds (a string's length in bytes). */
