@@ -11,7 +11,7 @@ import { Config, encodingLimits } from './config.js';
 import { CommandError, type CommandSpec } from './commands/types.js';
 import { CommandContext } from './context.js';
 import { ERR } from './errors.js';
-import { estimateMemory, MemoryMeter, performEvictions } from './eviction.js';
+import { estimateMemory, MemoryMeter, performEvictions, UsedMemoryScan } from './eviction.js';
 import { type AccessPolicy, freshAccess, touchedAccess } from './keyspace/access.js';
 import { Database } from './keyspace/database.js';
 import { FunctionStore } from './functions/library.js';
@@ -173,6 +173,7 @@ export class Engine {
   /** The field of keys that were not touched since tracking began. */
   private accessDefault = 0;
   private meter: MemoryMeter | null = null;
+  private memoryScan: UsedMemoryScan | null = null;
   /** maxmemory in bytes (0: no limit), kept from the configuration for the per-command check. */
   private maxmemory = 0;
 
@@ -305,9 +306,18 @@ export class Engine {
     return keys;
   }
 
-  /** A rough used_memory: payload bytes plus a per-entry overhead like Redis's allocator. */
+  /** used_memory as the lab computes it (see eviction.ts): O(keys) unless maxmemory keeps a meter. */
   estimatedMemory(): number {
     return this.meter ? this.meter.used() : estimateMemory(this.dbs);
+  }
+
+  /**
+   * A step of used_memory measured a slice at a time (null until a pass ends); the incremental
+   * meter's figure at once when maxmemory keeps one.
+   */
+  usedMemoryStep(budget: number): number | null {
+    if (this.meter) return this.meter.used();
+    return (this.memoryScan ??= new UsedMemoryScan(this.dbs)).step(budget);
   }
 
   /** The incremental memory measure maxmemory needs (created when first asked for). */
