@@ -24,3 +24,24 @@ export function jobBands<S extends { job: 'rdb' | 'aof' | null }>(samples: reado
   }
   return bands;
 }
+
+/** About the width of a 10 px label's character, in px (labels are lower-case words). */
+const LABEL_CHAR_PX = 6;
+
+/**
+ * Where each band's name goes, left to right: a name that would run into the one before it is
+ * left out (at high speed snapshots come seconds apart and their names smeared into one), and a
+ * band that began before the chart's left edge is named at that edge.
+ */
+export function bandLabels(bands: readonly JobBand[], xOf: (t: number) => number, left: number): { band: JobBand; at: number }[] {
+  const labels: { band: JobBand; at: number }[] = [];
+  let freeFrom = -Infinity;
+  for (const band of bands) {
+    if (xOf(band.to) < left) continue;
+    const at = Math.max(left, xOf(band.from)) + 2;
+    if (at < freeFrom) continue;
+    labels.push({ band, at });
+    freeFrom = at + JOB_NAMES[band.kind].length * LABEL_CHAR_PX + 4;
+  }
+  return labels;
+}
