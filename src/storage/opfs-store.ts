@@ -1,6 +1,8 @@
 // OPFS backend for the worker: one sync access handle per open file (createSyncAccessHandle is
 // only available in dedicated workers), flush() is the fsync. Handles hold an exclusive lock on
-// their file, so they are closed before a rename or delete.
+// their file, so they are closed before a rename or delete, which run alone (ExclusiveGate), and
+// one file's handle is opened once however many callers ask for it at the same time.
+import { ExclusiveGate } from './exclusive-gate.js';
 import { baseName, parentDir, StorageError, type FileStore } from './file-store.js';
 
 /** FileSystemSyncAccessHandle, declared here because the DOM lib types omit worker-only APIs. */
@@ -26,6 +28,8 @@ function quotaOrIo(operation: string, path: string, e: unknown): StorageError {
 export class OpfsStore implements FileStore {
   readonly kind = 'opfs';
   private readonly handles = new Map<string, SyncHandle>();
+  private readonly opening = new Map<string, Promise<SyncHandle>>();
+  private readonly gate = new ExclusiveGate();
 
   private constructor(private readonly root: FileSystemDirectoryHandle) {}
 
@@ -39,90 +43,108 @@ export class OpfsStore implements FileStore {
     return typeof navigator !== 'undefined' && !!navigator.storage?.getDirectory && typeof FileSystemFileHandle !== 'undefined' && 'createSyncAccessHandle' in FileSystemFileHandle.prototype;
   }
 
-  async list(dir: string): Promise<string[]> {
-    const handle = await this.directory(dir, false);
-    if (!handle) return [];
-    const names: string[] = [];
-    for await (const [name, entry] of (handle as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
-      if (entry.kind === 'file') names.push(name);
-    }
-    return names.sort();
-  }
-
-  async size(path: string): Promise<number | null> {
-    const handle = await this.handle('size', path, false).catch((e: unknown) => {
-      if (e instanceof StorageError && e.code === 'ENOENT') return null;
-      throw e;
+  list(dir: string): Promise<string[]> {
+    return this.gate.share(async () => {
+      const handle = await this.directory(dir, false);
+      if (!handle) return [];
+      const names: string[] = [];
+      for await (const [name, entry] of (handle as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+        if (entry.kind === 'file') names.push(name);
+      }
+      return names.sort();
     });
-    return handle ? handle.getSize() : null;
   }
 
-  async read(path: string, offset: number, length: number): Promise<Uint8Array> {
-    const handle = await this.handle('read', path, false);
-    const size = handle.getSize();
-    const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-    const n = handle.read(out, { at: offset });
-    return out.subarray(0, n);
+  size(path: string): Promise<number | null> {
+    return this.gate.share(async () => {
+      const handle = await this.handle('size', path, false).catch((e: unknown) => {
+        if (e instanceof StorageError && e.code === 'ENOENT') return null;
+        throw e;
+      });
+      return handle ? handle.getSize() : null;
+    });
   }
 
-  async write(path: string, offset: number, data: Uint8Array): Promise<void> {
-    const handle = await this.handle('write', path, true);
-    if (data.length === 0) return;
-    try {
-      if (offset > handle.getSize()) handle.truncate(offset);
-      handle.write(data, { at: offset });
-    } catch (e) {
-      throw quotaOrIo('write', path, e);
-    }
+  read(path: string, offset: number, length: number): Promise<Uint8Array> {
+    return this.gate.share(async () => {
+      const handle = await this.handle('read', path, false);
+      const size = handle.getSize();
+      const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      const n = handle.read(out, { at: offset });
+      return out.subarray(0, n);
+    });
   }
 
-  async append(path: string, data: Uint8Array): Promise<number> {
-    const handle = await this.handle('append', path, true);
-    const size = handle.getSize();
-    try {
-      handle.write(data, { at: size });
-    } catch (e) {
-      throw quotaOrIo('append', path, e);
-    }
-    return size + data.length;
+  write(path: string, offset: number, data: Uint8Array): Promise<void> {
+    return this.gate.share(async () => {
+      const handle = await this.handle('write', path, true);
+      if (data.length === 0) return;
+      try {
+        if (offset > handle.getSize()) handle.truncate(offset);
+        handle.write(data, { at: offset });
+      } catch (e) {
+        throw quotaOrIo('write', path, e);
+      }
+    });
   }
 
-  async flush(path: string): Promise<void> {
-    const handle = await this.handle('flush', path, false);
-    try {
-      handle.flush();
-    } catch (e) {
-      throw quotaOrIo('flush', path, e);
-    }
+  append(path: string, data: Uint8Array): Promise<number> {
+    return this.gate.share(async () => {
+      const handle = await this.handle('append', path, true);
+      const size = handle.getSize();
+      try {
+        handle.write(data, { at: size });
+      } catch (e) {
+        throw quotaOrIo('append', path, e);
+      }
+      return size + data.length;
+    });
   }
 
-  async truncate(path: string, size: number): Promise<void> {
-    const handle = await this.handle('truncate', path, false);
-    try {
-      handle.truncate(size);
-    } catch (e) {
-      throw quotaOrIo('truncate', path, e);
-    }
+  flush(path: string): Promise<void> {
+    return this.gate.share(async () => {
+      const handle = await this.handle('flush', path, false);
+      try {
+        handle.flush();
+      } catch (e) {
+        throw quotaOrIo('flush', path, e);
+      }
+    });
   }
 
-  async rename(from: string, to: string): Promise<void> {
-    this.close(from);
-    this.close(to);
-    const source = await this.fileHandle('rename', from, false);
-    const targetDir = await this.directory(parentDir(to), true);
-    try {
-      await (source as unknown as { move(dir: FileSystemDirectoryHandle, name: string): Promise<void> }).move(targetDir!, baseName(to));
-    } catch (e) {
-      throw quotaOrIo('rename', from, e);
-    }
+  truncate(path: string, size: number): Promise<void> {
+    return this.gate.share(async () => {
+      const handle = await this.handle('truncate', path, false);
+      try {
+        handle.truncate(size);
+      } catch (e) {
+        throw quotaOrIo('truncate', path, e);
+      }
+    });
   }
 
-  async delete(path: string): Promise<void> {
-    this.close(path);
-    const dir = await this.directory(parentDir(path), false);
-    if (!dir) return;
-    await dir.removeEntry(baseName(path)).catch((e: unknown) => {
-      if ((e as DOMException)?.name !== 'NotFoundError') throw quotaOrIo('delete', path, e);
+  rename(from: string, to: string): Promise<void> {
+    return this.gate.alone(async () => {
+      this.close(from);
+      this.close(to);
+      const source = await this.fileHandle('rename', from, false);
+      const targetDir = await this.directory(parentDir(to), true);
+      try {
+        await (source as unknown as { move(dir: FileSystemDirectoryHandle, name: string): Promise<void> }).move(targetDir!, baseName(to));
+      } catch (e) {
+        throw quotaOrIo('rename', from, e);
+      }
+    });
+  }
+
+  delete(path: string): Promise<void> {
+    return this.gate.alone(async () => {
+      this.close(path);
+      const dir = await this.directory(parentDir(path), false);
+      if (!dir) return;
+      await dir.removeEntry(baseName(path)).catch((e: unknown) => {
+        if ((e as DOMException)?.name !== 'NotFoundError') throw quotaOrIo('delete', path, e);
+      });
     });
   }
 
@@ -167,6 +189,18 @@ export class OpfsStore implements FileStore {
   private async handle(operation: string, path: string, create: boolean): Promise<SyncHandle> {
     const cached = this.handles.get(path);
     if (cached) return cached;
+    const pending = this.opening.get(path);
+    if (pending) return pending;
+    const opening = this.open(operation, path, create);
+    this.opening.set(path, opening);
+    try {
+      return await opening;
+    } finally {
+      this.opening.delete(path);
+    }
+  }
+
+  private async open(operation: string, path: string, create: boolean): Promise<SyncHandle> {
     const file = await this.fileHandle(operation, path, create);
     try {
       const handle = await (file as unknown as SyncCapableFileHandle).createSyncAccessHandle();

@@ -148,6 +148,36 @@ export const contractChecks: readonly ContractCheck[] = [
     },
   },
   {
+    // The worker's page lists and sizes files (the restart preview, telemetry) while the server
+    // renames a new manifest into place: on OPFS both wanted the file's one access handle, and the
+    // rename failed ("CONFIG SET appendonly yes: ERR", so a restart read the old manifest).
+    name: 'serves lists, sizes and reads while another caller renames files into place',
+    async run(makeStore) {
+      const store = await makeStore();
+      await store.append('dir/m', bytes('v0'));
+      let writing = true;
+      const writer = (async () => {
+        for (let i = 1; i <= 30; i++) await writeFileAtomically(store, 'dir/m', bytes(`v${i}`), 'dir/temp-m');
+        writing = false;
+      })();
+      const reader = async () => {
+        while (writing) {
+          for (const name of await store.list('dir')) {
+            try {
+              await store.size(`dir/${name}`);
+              await store.read(`dir/${name}`, 0, 10);
+            } catch (e) {
+              if (!(e instanceof StorageError && e.code === 'ENOENT')) throw e;
+            }
+          }
+        }
+      };
+      await Promise.all([writer, reader(), reader()]);
+      assertEqual(text(await readAll(store, 'dir/m')), 'v30', 'last version');
+      assertEqual(await store.list('dir'), ['m'], 'no temp left');
+    },
+  },
+  {
     name: 'behaves like the in-memory reference for any operation sequence',
     async run(makeStore) {
       await fc.assert(
