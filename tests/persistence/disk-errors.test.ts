@@ -33,6 +33,21 @@ async function start(configText: string) {
 }
 
 describe('disk errors', () => {
+  it('CONFIG SET appendonly yes that cannot write the first AOF is refused as redis refuses it, appendonly stays no, and the log says why', async () => {
+    const { server, disk, client, log } = await start('appendonly no\nsave ""');
+    expect(await server.execute(client, ['SET', 'a', '1'])).toEqual({ kind: 'status', value: 'OK' });
+    disk.failing = true;
+    expect(await server.execute(client, ['CONFIG', 'SET', 'appendonly', 'yes'])).toEqual({
+      kind: 'error',
+      value: "ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.",
+    });
+    expect(log.at(-1)).toMatch(/^Unable to turn on AOF: .*No space left on device$/);
+    expect(await server.execute(client, ['CONFIG', 'GET', 'appendonly'])).toEqual({ kind: 'array', value: [{ kind: 'bulk', value: 'appendonly' }, { kind: 'bulk', value: 'no' }] });
+    disk.failing = false;
+    expect(await server.execute(client, ['CONFIG', 'SET', 'appendonly', 'yes'])).toEqual({ kind: 'status', value: 'OK' });
+    expect(await server.execute(client, ['SET', 'b', '2'])).toEqual({ kind: 'status', value: 'OK' });
+  });
+
   it('a failed AOF write keeps the data in aof_buf, refuses writes with MISCONF, and recovers when the disk does', async () => {
     const { server, disk, clock, log, client } = await start('appendonly yes\nappendfsync everysec\nsave ""');
     disk.failing = true;

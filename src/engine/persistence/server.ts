@@ -333,10 +333,24 @@ export class PersistentServer implements ServerCore {
     return ((aof.currentSize - base) * 100) / base >= percentage;
   }
 
+  /**
+   * appendonly yes at run time. When the first AOF cannot be written, redis logs why, keeps
+   * appendonly no and refuses the CONFIG SET with these words.
+   */
+  private async enableAof(): Promise<void> {
+    try {
+      await this.aofPart.enable();
+    } catch (e) {
+      this.log(`Unable to turn on AOF: ${(e as Error).message}`);
+      this.config.set('appendonly', 'no');
+      throw new BlockedCommandError("ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.");
+    }
+  }
+
   /** CONFIG SET appendonly acts at once: the reply waits until the AOF is on or off. */
   private configApplied(name: string, value: string): void {
     if (name !== 'appendonly') return;
-    if (value === 'yes' && !this.aof) this.block(this.aofPart.enable());
+    if (value === 'yes' && !this.aof) this.block(this.enableAof());
     if (value === 'no' && this.aof) this.block(this.aofPart.disable());
   }
 }

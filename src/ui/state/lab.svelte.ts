@@ -58,6 +58,14 @@ export class LabSession {
   /** The storage and configuration the running engine was started or reconfigured with. */
   private applied: { backend: BackendChoice; config: string; backups: number | null } | null = null;
 
+  /** The scenario changes still being applied to the live server, in order. */
+  private following: Promise<void> = Promise.resolve();
+
+  /** Resolves once every change made so far has been applied (or refused). */
+  settled(): Promise<void> {
+    return this.following;
+  }
+
   /** Called when a new engine process starts (its telemetry starts over). */
   onRestart: (() => void) | null = null;
 
@@ -78,7 +86,10 @@ export class LabSession {
         }),
     });
     // The live lab follows the scenario: a new policy applies at once, another storage restarts.
-    setup.onChange(() => void this.follow().catch((e: unknown) => (this.lastEvent = `The change was not applied: ${(e as Error).message}`)));
+    // Changes apply one after another; what reads the server's setup waits for them (settled).
+    setup.onChange(() => {
+      this.following = this.following.then(() => this.follow()).catch((e: unknown) => void (this.lastEvent = `The change was not applied: ${(e as Error).message}`));
+    });
   }
 
   get backend(): BackendChoice {
@@ -160,6 +171,8 @@ export class LabSession {
 
   /** A clean restart, as SHUTDOWN then redis-server on the same files: what comes back is what the files hold. */
   async restart(): Promise<void> {
+    // A policy chosen a moment ago is what the restart reads.
+    await this.settled();
     const worker = this.worker;
     if (!worker) return;
     const keysBefore = await worker.api.live.keyCount().catch(() => this.keys);
@@ -255,6 +268,8 @@ export class LabSession {
 
   /** Disaster: memory, disks and any replica are lost; only backups remain. */
   async disaster(): Promise<void> {
+    // A policy chosen a moment ago is what the restart reads.
+    await this.settled();
     const worker = this.worker;
     if (!worker) return;
     const keysBefore = await worker.api.live.keyCount().catch(() => this.keys);

@@ -373,7 +373,11 @@ export class LiveService {
     for (const [name, value] of entries) {
       if (server.config.get(name) === value || !runtimeSettable(name)) continue;
       const reply = await server.execute(client, ['CONFIG', 'SET', name, value]);
-      if (reply.kind === 'error') throw new Error(`CONFIG SET ${name} ${value}: ${reply.value}`);
+      if (reply.kind === 'error') {
+        // Redis says "Check server logs": the page has no log pane, so the log's reason goes along.
+        const reason = reply.value.includes('Check server logs') ? this.logLines.at(-1) : undefined;
+        throw new Error(`CONFIG SET ${name} ${value}: ${reply.value}${reason ? ` (server log: ${reason})` : ''}`);
+      }
       changed.push(name);
     }
     return { changed };
