@@ -5,11 +5,15 @@
 //   longest main-thread task (PerformanceObserver long tasks).
 // - The UI under the fastest workload for 10 minutes of server time: long tasks and frame times
 //   while the timeline updates, and the page's and the worker's JS heaps staying bounded.
+// - Compare of all seven presets on the 4-hour `rdb-1h` example (public/scenarios), as a person
+//   runs it: wall time from the click to the table, and the longest main-thread task meanwhile.
 // BENCH_FULL=1 runs the full sizes; results go to bench-results/browser-<mode>.json.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { validateScenario } from '../../src/scenario/scenario.js';
+import { encodeScenario } from '../../src/scenario/url.js';
 import { RedisServer } from '../../tests/support/redis-server.js';
 
 const full = process.env.BENCH_FULL === '1';
@@ -163,4 +167,23 @@ test('the UI under the fastest workload for 10 simulated minutes: long tasks, fr
   // Bounded: the last 7.5 minutes may not grow the heaps by more than half of what they were.
   expect(late.pageBytes).toBeLessThan(early.pageBytes * 1.5);
   expect(late.workerBytes.reduce((a, b) => a + b, 0)).toBeLessThan(early.workerBytes.reduce((a, b) => a + b, 0) * 1.5);
+});
+
+test('Compare of all seven presets on the 4-hour rdb-1h example', async ({ page }) => {
+  test.setTimeout(600_000);
+  const checked = validateScenario(JSON.parse(readFileSync('public/scenarios/rdb-1h.json', 'utf8')));
+  if (!checked.ok) throw new Error(checked.errors.join('; '));
+  const scenario = checked.scenario;
+  await page.goto(`/?db=bench-compare#view=compare&s=${encodeScenario(scenario)}`);
+  await expect(page.getByRole('status').first()).toHaveText('Engine running');
+  await observeMainThread(page);
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Comparison' })).toBeVisible({ timeout: 580_000 });
+  const compareMs = Date.now() - started;
+  const stats = await mainThreadStats(page);
+  const writes = await page.getByRole('table', { name: 'Comparison' }).getByRole('row', { name: /^Writes lost/ }).getByRole('cell').first().textContent();
+  results.compare = { scenario: 'public/scenarios/rdb-1h.json', compareMs, writes, ...stats };
+  console.log(`  Compare of 7 presets on rdb-1h (4 simulated hours, ${writes} lost by the first): ${compareMs} ms, longest main-thread task ${stats.longestTaskMs} ms`);
+  expect(compareMs).toBeGreaterThan(0);
 });

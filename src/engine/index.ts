@@ -17,7 +17,7 @@ export { parseIntArg } from './util/numbers.js';
 
 // The wire: replies, inline command lines, redis-cli's formatting.
 export { type Reply, int, status, error, bulk, array, OK, NIL, NIL_ARRAY } from './resp/reply.js';
-export { RequestParser, type ParseResult } from './resp/parser.js';
+export { RequestParser, ReplyParser, type ParseResult } from './resp/parser.js';
 export { encodeReply } from './resp/encoder.js';
 export { quoteRepr } from './resp/repr.js';
 export { splitCommandLine } from './resp/inline.js';
