@@ -1,5 +1,5 @@
 // `bench-policies`: what each fsync policy costs, measured by the same tool on the lab and on
-// redis-server in the same run. redis-benchmark (-c 50 -P 16 -t set) drives `serve` and a
+// redis-server in the same run. redis-benchmark (-c 50 -P 16 -t set, or the --tests given) drives `serve` and a
 // redis-server with no persistence, appendfsync everysec and appendfsync always, each on a temp
 // dir on the real disk; the table shows both servers' rates and each one's everysec/none and
 // always/none ratios — the lab's promise is that its ratios are Redis's.
@@ -13,6 +13,8 @@ import { serve } from './serve/serve.js';
 
 export interface BenchPoliciesOptions {
   requests: number;
+  /** redis-benchmark's -t names (set, get, incr, lpush, hset …). */
+  tests: readonly string[];
   print: (text: string) => Promise<void>;
 }
 
@@ -26,19 +28,24 @@ type Policy = (typeof POLICIES)[number]['name'];
 
 export class BenchPoliciesError extends Error {}
 
-/** requests/s of `redis-benchmark -c 50 -P 16 -t set -n N` against the port. */
-function redisBenchmark(port: number, requests: number): Promise<number> {
+/** requests/s per test (redis-benchmark's CSV names: SET, GET …) of `redis-benchmark -c 50 -P 16 -t TESTS -n N`. */
+function redisBenchmark(port: number, requests: number, tests: readonly string[]): Promise<Map<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = spawn('redis-benchmark', ['-p', String(port), '-c', '50', '-P', '16', '-t', 'set', '-n', String(requests), '--csv'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-benchmark', ['-p', String(port), '-c', '50', '-P', '16', '-t', tests.join(','), '-n', String(requests), '--csv'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', reject);
     child.once('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('"SET"'));
-      if (code !== 0 || !line) reject(new BenchPoliciesError(`redis-benchmark failed (${code}): ${err || out}`));
-      else resolve(Number(line.split(',')[1]!.replace(/"/g, '')));
+      const rates = new Map<string, number>();
+      for (const line of out.split('\n')) {
+        const [name, rate] = line.split(',').map((cell) => cell.replace(/"/g, ''));
+        if (name && rate && name !== 'test' && Number.isFinite(Number(rate))) rates.set(name.split(' ')[0]!, Number(rate));
+      }
+      const missing = tests.filter((t) => !rates.has(t.toUpperCase()));
+      if (code !== 0 || missing.length > 0) reject(new BenchPoliciesError(`redis-benchmark failed (${code}${missing.length > 0 ? `, no ${missing.join(', ')}` : ''}): ${err || out}`));
+      else resolve(rates);
     });
   });
 }
@@ -85,11 +92,11 @@ async function startRedis(dir: string, directives: readonly string[]): Promise<{
   throw new BenchPoliciesError(`redis-server did not start on port ${port}`);
 }
 
-async function measureRedis(policy: (typeof POLICIES)[number], requests: number): Promise<number> {
+async function measureRedis(policy: (typeof POLICIES)[number], requests: number, tests: readonly string[]): Promise<Map<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), `lab-bench-redis-${policy.name}-`));
   const redis = await startRedis(dir, policy.directives);
   try {
-    return await redisBenchmark(redis.port, requests);
+    return await redisBenchmark(redis.port, requests, tests);
   } finally {
     const exited = new Promise((resolve) => redis.process.once('exit', resolve));
     await inline(redis.port, 'SHUTDOWN NOSAVE');
@@ -98,13 +105,13 @@ async function measureRedis(policy: (typeof POLICIES)[number], requests: number)
   }
 }
 
-async function measureLab(policy: (typeof POLICIES)[number], requests: number): Promise<number> {
+async function measureLab(policy: (typeof POLICIES)[number], requests: number, tests: readonly string[]): Promise<Map<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), `lab-bench-serve-${policy.name}-`));
   const config = new Config();
   applyConfigText(config, ['save ""', ...policy.directives].join('\n'));
   const lab = await serve({ port: 0, bind: '127.0.0.1', dir, config, log: () => {} });
   try {
-    return await redisBenchmark(lab.port, requests);
+    return await redisBenchmark(lab.port, requests, tests);
   } finally {
     await inline(lab.port, 'SHUTDOWN NOSAVE');
     await lab.done;
@@ -116,23 +123,26 @@ export async function runBenchPolicies(options: BenchPoliciesOptions): Promise<v
   for (const tool of ['redis-benchmark', 'redis-server']) {
     if (spawnSync(tool, ['--version']).error) throw new BenchPoliciesError(`${tool} is not installed: bench-policies measures the lab and redis-server with it`);
   }
-  const rates: Record<'redis' | 'lab', Partial<Record<Policy, number>>> = { redis: {}, lab: {} };
+  const rates: Record<'redis' | 'lab', Partial<Record<Policy, Map<string, number>>>> = { redis: {}, lab: {} };
   // Each policy on both servers back to back, so both see the same machine.
   for (const policy of POLICIES) {
-    rates.redis[policy.name] = await measureRedis(policy, options.requests);
-    rates.lab[policy.name] = await measureLab(policy, options.requests);
+    rates.redis[policy.name] = await measureRedis(policy, options.requests, options.tests);
+    rates.lab[policy.name] = await measureLab(policy, options.requests, options.tests);
   }
+  const names = options.tests.map((t) => t.toUpperCase());
+  const rate = (server: 'redis' | 'lab', policy: Policy, test: string) => rates[server][policy]!.get(test)!;
   const fmt = (n: number) => Math.round(n).toLocaleString('en').padStart(11);
   const ratio = (a: number, b: number) => (a / b).toFixed(2).padStart(6);
+  const width = Math.max(4, ...names.map((n) => n.length));
   const lines = [
-    `redis-benchmark -c 50 -P 16 -t set -n ${options.requests}, requests/s (temp dirs under ${tmpdir()})`,
+    `redis-benchmark -c 50 -P 16 -t ${options.tests.join(',')} -n ${options.requests}, requests/s (temp dirs under ${tmpdir()})`,
     '',
-    `policy        ${'redis-server'.padStart(11)} ${'lab serve'.padStart(11)}  lab/redis`,
+    `policy        ${'test'.padEnd(width)} ${'redis-server'.padStart(11)} ${'lab serve'.padStart(11)}  lab/redis`,
   ];
-  for (const { name } of POLICIES) lines.push(`${name.padEnd(13)} ${fmt(rates.redis[name]!)} ${fmt(rates.lab[name]!)}  ${ratio(rates.lab[name]!, rates.redis[name]!)}`);
+  for (const { name } of POLICIES) for (const test of names) lines.push(`${name.padEnd(13)} ${test.padEnd(width)} ${fmt(rate('redis', name, test))} ${fmt(rate('lab', name, test))}  ${ratio(rate('lab', name, test), rate('redis', name, test))}`);
   lines.push('');
   for (const name of ['everysec', 'always'] as const) {
-    lines.push(`${`${name}/none`.padEnd(13)} ${ratio(rates.redis[name]!, rates.redis.none!).padStart(11)} ${ratio(rates.lab[name]!, rates.lab.none!).padStart(11)}`);
+    for (const test of names) lines.push(`${`${name}/none`.padEnd(13)} ${test.padEnd(width)} ${ratio(rate('redis', name, test), rate('redis', 'none', test)).padStart(11)} ${ratio(rate('lab', name, test), rate('lab', 'none', test)).padStart(11)}`);
   }
   await options.print(lines.join('\n') + '\n');
 }

@@ -31,9 +31,10 @@ commands:
          Serve the engine over RESP2 on ADDR:N (default 127.0.0.1:6379) for redis-cli,
          redis-benchmark and client libraries; with --dir, persist into DIR as exec --dir
          does. SHUTDOWN, SIGINT or SIGTERM stop it as they stop redis-server.
-  bench-policies [--requests N]
-         redis-benchmark -c 50 -P 16 -t set against serve and against redis-server with no
-         persistence, appendfsync everysec and always (temp dirs): both rates and ratios.
+  bench-policies [--requests N] [--tests set,get,...]
+         redis-benchmark -c 50 -P 16 -t set (or the tests given) against serve and against
+         redis-server with no persistence, appendfsync everysec and always (temp dirs): both
+         rates and ratios.
   scenario FILE_OR_URL [--runs N] [--seed N] [--crash process|power|torn|none] [--crash-at MS]
            [--explore N]
          Run a scenario (a JSON file or a lab URL) on the virtual clock and print one JSON
@@ -62,7 +63,7 @@ interface Options {
   command: 'exec' | 'digest' | 'scenario' | 'serve' | 'bench-policies' | 'analyze';
   dir: string | undefined;
   listen?: { port: number; bind: string };
-  benchRequests?: number;
+  bench?: { requests: number; tests: string[] };
   path: string | undefined;
   config: Config;
   scenario?: ScenarioCliOptions;
@@ -72,7 +73,7 @@ interface Options {
 function parseCommandLine(args: string[]): Options {
   const [command, ...rest] = args;
   if (command === 'scenario') return { command, dir: undefined, path: undefined, config: new Config(), scenario: parseScenarioArgs(rest) };
-  if (command === 'bench-policies') return { command, dir: undefined, path: undefined, config: new Config(), benchRequests: parseBenchArgs(rest) };
+  if (command === 'bench-policies') return { command, dir: undefined, path: undefined, config: new Config(), bench: parseBenchArgs(rest) };
   if (command === 'analyze') return { command, dir: undefined, path: undefined, config: new Config(), analyze: parseAnalyzeArgs(rest) };
   if (command !== 'exec' && command !== 'digest' && command !== 'serve') {
     throw new UsageError(command === undefined ? 'missing command' : `unknown command '${command}'`);
@@ -109,16 +110,18 @@ function parseCommandLine(args: string[]): Options {
   return options;
 }
 
-function parseBenchArgs(rest: string[]): number {
+function parseBenchArgs(rest: string[]): { requests: number; tests: string[] } {
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { requests: { type: 'string' } }, strict: true });
+    parsed = parseArgs({ args: rest, options: { requests: { type: 'string' }, tests: { type: 'string' } }, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const requests = parsed.values.requests ?? '200000';
   if (!/^\d+$/.test(requests) || Number(requests) < 1) throw new UsageError('--requests must be a positive integer');
-  return Number(requests);
+  const tests = (parsed.values.tests ?? 'set').split(',');
+  if (tests.some((t) => !/^[a-z_]+$/i.test(t))) throw new UsageError('--tests is a comma-separated list of redis-benchmark test names, e.g. set,get,incr');
+  return { requests: Number(requests), tests };
 }
 
 function parseScenarioArgs(rest: string[]): ScenarioCliOptions {
@@ -203,8 +206,8 @@ async function run(options: Options): Promise<number> {
     await writeStdout(digestLine(engine, Math.round(performance.now() - started)));
     return 0;
   }
-  if (options.benchRequests !== undefined) {
-    await runBenchPolicies({ requests: options.benchRequests, print: writeStdout });
+  if (options.bench !== undefined) {
+    await runBenchPolicies({ ...options.bench, print: writeStdout });
     return 0;
   }
   if (options.listen) {

@@ -15,6 +15,7 @@ describe('npm run cli -- serve', () => {
     [['serve', '--nope']],
     [['serve', '--config', 'appendfsync sometimes']],
     [['bench-policies', '--requests', '0']],
+    [['bench-policies', '--tests', 'set;rm']],
   ])('%j exits 2 with a usage message', async (args) => {
     const result = await cli(...args);
     expect(result.status).toBe(2);
@@ -34,10 +35,14 @@ describe('npm run cli -- serve', () => {
 
 describe('npm run cli -- bench-policies', () => {
   it('prints redis-server and the lab under each policy, with each one’s ratios to no persistence', async () => {
-    const result = await cli('bench-policies', '--requests', '5000');
+    const result = await cli('bench-policies', '--requests', '5000', '--tests', 'set,lpush');
     expect(result.status, result.stderr).toBe(0);
     const rate = String.raw`\s+[\d,]+`;
-    for (const policy of ['none', 'everysec', 'always']) expect(result.stdout).toMatch(new RegExp(`\\n${policy}${rate}${rate}\\s+\\d+\\.\\d\\d\\n`));
-    for (const ratio of ['everysec/none', 'always/none']) expect(result.stdout).toMatch(new RegExp(`\\n${ratio}\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\n`));
+    for (const policy of ['none', 'everysec', 'always']) {
+      for (const test of ['SET', 'LPUSH']) expect(result.stdout).toMatch(new RegExp(`\\n${policy}\\s+${test}${rate}${rate}\\s+\\d+\\.\\d\\d\\n`));
+    }
+    for (const ratio of ['everysec/none', 'always/none']) {
+      for (const test of ['SET', 'LPUSH']) expect(result.stdout).toMatch(new RegExp(`\\n${ratio}\\s+${test}\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\n`));
+    }
   }, 180_000);
 });
