@@ -84,7 +84,13 @@ describe('WATCH against redis-server, two connections', () => {
   it('agrees on random interleavings of two clients', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(watchStepArb, { minLength: 5, maxLength: 15 }).map((steps) => steps.flat()), async (steps) => {
-        const result = await runDifferential(server, steps, allRules);
+        // The lab runs each command after redis answered it, so a 40 ms TTL is measured from a
+        // slightly different instant on each side: when the machine stalls a few ms right at the
+        // expiry, one side may see the key expired and the other not. Such a sequence runs again
+        // (three runs at most) and must agree in one; a real difference fails all three.
+        const timed = steps.some(({ argv }) => argv.includes('40'));
+        let result = await runDifferential(server, steps, allRules);
+        for (let again = 0; timed && !result.ok && again < 2; again++) result = await runDifferential(server, steps, allRules);
         if (!result.ok) throw new Error(result.message);
       }),
       { numRuns: 120 },
