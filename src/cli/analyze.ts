@@ -4,7 +4,7 @@
 // may change any earlier key), so it is loaded into an engine and then walked.
 import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { analysisCsv, analysisJson, analysisText, analyzeDataset, analyzeRdb, bytesToBin, rdbCodec, readChunks, textToBin, type AnalysisReport, type AnalyzeOptions, type TypeName } from '../engine/index.js';
+import { analysisCsv, analysisJson, analysisText, analyzeDataset, analyzeRdb, bytesToBin, newerRdbLoad, readChunks, textToBin, type AnalysisReport, type AnalyzeOptions, type TypeName } from '../engine/index.js';
 import { NodeFsStore } from '../storage/node-fs-store.js';
 import { loadPath } from './load-path.js';
 import { intOption, parseWithOperand, UsageError } from './options.js';
@@ -85,7 +85,7 @@ export async function analyzePath(options: AnalyzeCliOptions, stop: { aborted: b
     }
   }
   process.stderr.write('analyze: an AOF is replayed into memory first (a command may change any earlier key); only an RDB is analysed in constant memory\n');
-  const engine = await loadPath(options.path, rdbCodec);
+  const engine = await loadPath(options.path, newerRdbLoad);
   return analyzeDataset(engine, analysis);
 }
 

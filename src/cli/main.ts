@@ -3,7 +3,7 @@
 // commands, or loaded from an RDB/AOF path) as one JSON line; `scenario` runs a scenario and
 // prints its recovery report; `analyze` reports what a data file holds and what it costs.
 import { parseArgs } from 'node:util';
-import { applyConfigText, Config, datasetDigest, type Engine, rdbCodec } from '../engine/index.js';
+import { applyConfigText, Config, datasetDigest, type Engine, newerRdbLoad } from '../engine/index.js';
 import { openRunner, runStdin } from './exec.js';
 import { AnalyzeStopped, analyzePath, formatAnalysis, parseAnalyzeArgs, type AnalyzeCliOptions } from './analyze.js';
 import { loadPath } from './load-path.js';
@@ -202,7 +202,7 @@ async function run(options: Options): Promise<number> {
   const writeStdout = (text: string) => stdout.write(text);
   if (options.command === 'digest' && options.path !== undefined) {
     const started = performance.now();
-    const engine = await loadPath(options.path, rdbCodec);
+    const engine = await loadPath(options.path, newerRdbLoad);
     await writeStdout(digestLine(engine, Math.round(performance.now() - started)));
     return 0;
   }

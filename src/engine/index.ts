@@ -32,7 +32,7 @@ export { parseOutputBufferLimits, type OutputBufferLimit, type OutputBufferLimit
 // Files: RDB, AOF, inspection, the load errors.
 export { loadRdb, type RdbLoadOptions, type RdbLoadReport } from './rdb/reader.js';
 export { rdbChunks } from './rdb/writer.js';
-export { loadAof, loadAofFile, readManifest, type AofLoadReport } from './aof/loader.js';
+export { loadAof, loadAofFile, readManifest, type AofLoadReport, type RdbLoader } from './aof/loader.js';
 export { checkAofFile, fixAofFile, type AofCheck } from './aof/check.js';
 export { inspectFile, type Inspection, type InspectedRecord } from './inspect.js';
 export { LoadError, type Cancellation } from './load-error.js';
@@ -40,7 +40,7 @@ export { LoadError, type Cancellation } from './load-error.js';
 // The persistent server.
 export { PersistentServer, ServerExitError, PersistenceStatus, type PersistentServerOptions, type RewriteReport, type StartReport, type TurnCommand } from './persistence/server.js';
 export type { PersistenceEvent } from './persistence/events.js';
-export { rdbCodec } from './persistence/rdb-codec.js';
+export { newerRdbLoad, rdbCodec } from './persistence/rdb-codec.js';
 export type { RdbCodec } from './persistence/codec.js';
 export { readChunks, type Disk } from './persistence/disk.js';
 export { concatChunks } from './persistence/core.js';

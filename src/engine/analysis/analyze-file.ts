@@ -25,7 +25,9 @@ export async function analyzeRdb(chunks: AsyncIterable<Uint8Array>, options: Str
     signal: options.signal,
     onProgress: options.onProgress,
     breathe: options.breathe,
-    onKey: (db, key, value, expire) => analyzer.add(db, key, value, expire),
+    onKey: (db, key, value, expire, newer) => analyzer.add(db, key, value, expire, newer),
+    // Files from newer servers are what people bring to be analysed.
+    newerFormats: true,
   });
   return analyzer.report();
 }

@@ -4,6 +4,7 @@
 import type { Bin } from '../bytes.js';
 import { objectEncoding, typeOf, type RedisValue, type TypeName } from '../keyspace/values.js';
 import { elementCount, memoryUsage } from '../keyspace/memory-usage.js';
+import type { NewerKeyInfo } from '../rdb/reader.js';
 
 export interface AnalyzeOptions {
   /** Splits keys into prefix segments (default ':'). */
@@ -64,6 +65,11 @@ export interface AnalysisReport {
   expiry: { none: Tally; buckets: Bucket[] };
   /** Per type: keys by element count (a string's by its length in bytes). */
   elements: Record<string, Bucket[]>;
+  /**
+   * Hashes whose fields have TTLs (Redis 7.4 hash field expiration, RDB 12): their fields are
+   * counted and sized as a plain hash's; the TTLs themselves are not analysed.
+   */
+  fieldTtls: { keys: number; fields: number };
 }
 
 const TTL_BUCKETS: [number, string][] = [
@@ -121,6 +127,7 @@ export class KeyspaceAnalyzer {
   private readonly noExpiry: Tally = { keys: 0, bytes: 0 };
   private readonly ttl = newBuckets(TTL_BUCKETS);
   private readonly elements = new Map<string, Bucket[]>();
+  private readonly fieldTtls = { keys: 0, fields: 0 };
 
   constructor(private readonly options: AnalyzeOptions) {
     this.separator = options.separator ?? ':';
@@ -130,15 +137,20 @@ export class KeyspaceAnalyzer {
     if (this.separator.length === 0) throw new Error('the prefix separator cannot be empty');
   }
 
-  add(db: number, key: Bin, value: RedisValue, expire: number | bigint | null): void {
+  /** `newer`: what a 7.2/7.4 file says beyond the value (a set's listpack encoding, field TTLs). */
+  add(db: number, key: Bin, value: RedisValue, expire: number | bigint | null, newer?: NewerKeyInfo): void {
     const o = this.options;
     const type = typeOf(value);
     if ((o.db !== undefined && db !== o.db) || (o.type !== undefined && type !== o.type) || (o.prefix !== undefined && !key.startsWith(o.prefix))) {
       this.skipped++;
       return;
     }
-    const bytes = memoryUsage(key, value);
-    const encoding = objectEncoding(value);
+    const bytes = memoryUsage(key, value, newer?.encoding);
+    const encoding = newer?.encoding ?? objectEncoding(value);
+    if (newer?.fieldTtls) {
+      this.fieldTtls.keys++;
+      this.fieldTtls.fields += newer.fieldTtls;
+    }
     const elements = elementCount(value);
     add(this.total, bytes);
     add(tallyOf(this.byType, type), bytes);
@@ -217,6 +229,7 @@ export class KeyspaceAnalyzer {
       biggest: [...this.biggest].sort(byBytes),
       expiry: { none: { ...this.noExpiry }, buckets: this.ttl.map((b) => ({ ...b })) },
       elements: Object.fromEntries([...this.elements].map(([type, buckets]) => [type, buckets.map((b) => ({ ...b }))])),
+      fieldTtls: { ...this.fieldTtls },
     };
   }
 }

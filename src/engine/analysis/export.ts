@@ -41,6 +41,7 @@ export function analysisCsv(report: AnalysisReport): string {
   for (const b of report.biggest) rows.push({ section: 'biggest', name: shown(b.key), keys: 1, bytes: b.bytes, db: b.db, type: b.type, encoding: b.encoding, elements: b.elements, ttl_ms: b.ttlMs });
   tallies('expiry', [['no expiry', report.expiry.none], ...report.expiry.buckets.map((b): [string, Tally] => [b.label, b])]);
   for (const [type, buckets] of Object.entries(report.elements)) for (const b of buckets) rows.push({ section: 'elements', name: b.label, keys: b.keys, bytes: b.bytes, type });
+  if (report.fieldTtls.keys > 0) rows.push({ section: 'field-ttls-ignored', name: `${report.fieldTtls.fields} fields`, keys: report.fieldTtls.keys, type: 'hash' });
   return [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(r[c])).join(','))].join('\n') + '\n';
 }
 
@@ -88,6 +89,10 @@ export function analysisText(report: AnalysisReport): string {
       const ttl = b.ttlMs === null ? '' : `, ttl ${Math.round(b.ttlMs / 1000)} s`;
       lines.push(`  ${size(b.bytes).padStart(10)}  db${b.db} ${shown(b.key)} (${b.type}, ${b.encoding}, ${b.elements} ${b.type === 'string' ? 'bytes' : 'elements'}${ttl})`);
     }
+  }
+  if (report.fieldTtls.keys > 0) {
+    const f = report.fieldTtls;
+    lines.push('', `${f.keys} hashes have ${f.fields} fields with a TTL (Redis 7.4 hash field expiration): counted and sized as plain hash fields, their TTLs not analysed`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,6 @@
-// The RDB codec persistence uses, built on the RDB reader and writer.
+// The RDB codec persistence uses, built on the RDB reader and writer; and the loader for files
+// people bring from newer servers.
+import type { RdbLoader } from '../aof/loader.js';
 import { loadRdb } from '../rdb/reader.js';
 import { rdbChunks } from '../rdb/writer.js';
 import type { RdbCodec } from './codec.js';
@@ -12,3 +14,9 @@ export const rdbCodec: RdbCodec = {
     return report.bytes;
   },
 };
+
+/**
+ * Loads RDB 11 and 12 too (redis 7.2 and 7.4 files, and AOF bases they wrote): for `cli digest`
+ * and the page's uploads. The server's own loading keeps rdbCodec, which refuses them as 7.0 does.
+ */
+export const newerRdbLoad: RdbLoader = async (engine, file, chunks, options) => (await loadRdb(engine, chunks, { file, ...options, newerFormats: true })).bytes;

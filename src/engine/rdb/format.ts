@@ -4,8 +4,15 @@ export const RDB_MAGIC = 'REDIS';
 export const RDB_VERSION = 10;
 /** Versions redis-server 7.0 loads. */
 export const RDB_MIN_VERSION = 1;
+/**
+ * The newest version read for files brought from newer servers (analysis, `cli digest`, uploads):
+ * 11 is what redis 7.2 writes, 12 what 7.4 writes. The lab's own paths stay at RDB_VERSION.
+ */
+export const RDB_NEWEST_READ_VERSION = 12;
 
 export const OP = {
+  /** 7.4, cluster mode: slot id, keys and expires in that slot (a sizing hint, skipped). */
+  slotInfo: 0xf4,
   functionPreGa: 0xf6,
   function2: 0xf5,
   moduleAux: 0xf7,
@@ -39,7 +46,19 @@ export const TYPE = {
   zsetListpack: 17,
   listQuicklist2: 18,
   streamListpacks2: 19,
+  // Redis 7.2 (RDB 11).
+  setListpack: 20,
+  streamListpacks3: 21,
+  // Redis 7.4 (RDB 12): hashes with hash field expiration. The PRE_GA layouts (7.4 release
+  // candidates) store absolute field TTLs and no minimum TTL before the value.
+  hashMetadataPreGa: 22,
+  hashListpackExPreGa: 23,
+  hashMetadata: 24,
+  hashListpackEx: 25,
 } as const;
+
+/** The value types redis-server 7.0 knows (rdbIsObjectType: 0–7 and 9–19). */
+export const LAST_TYPE_OF_7_0 = TYPE.streamListpacks2;
 
 export const TYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(TYPE).map(([name, byte]) => [byte, name]));
 

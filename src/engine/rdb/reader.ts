@@ -1,4 +1,5 @@
-// Streams an RDB file (versions 1–10, everything redis-server 7.0 loads) into an engine.
+// Streams an RDB file (versions 1–10, everything redis-server 7.0 loads; with `newerFormats`
+// also 11 and 12, what redis 7.2 and 7.4 write) into an engine.
 // Each top-level record is parsed from a buffer and committed only once complete; when the
 // buffer runs dry the record is parsed again after a refill that at least doubles what is held,
 // so chunk boundaries cost O(n) overall and a hostile length never allocates more than the file.
@@ -11,10 +12,11 @@ import { LoadError, type Cancellation } from '../load-error.js';
 import { quoteRepr } from '../resp/repr.js';
 import { parseInt64, parseStrtod } from '../util/numbers.js';
 import { Crc64 } from './crc64.js';
-import { ENC, OP, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RDB_MAGIC, RDB_MIN_VERSION, RDB_VERSION, TYPE, TYPE_NAMES } from './format.js';
+import { ENC, LAST_TYPE_OF_7_0, OP, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RDB_MAGIC, RDB_MIN_VERSION, RDB_NEWEST_READ_VERSION, RDB_VERSION, TYPE, TYPE_NAMES } from './format.js';
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
+import { hashOf, readHashWithFieldTtls, readSetListpack, setOf } from './newer-types.js';
 import { readStream } from './stream-codec.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
@@ -34,9 +36,25 @@ export interface RdbLoadOptions {
   onRecord?: (start: number, end: number, what: string) => void;
   /**
    * Analysis: each key is handed over here instead of being stored (expired ones included), so
-   * a file of any size passes through holding one value at a time.
+   * a file of any size passes through holding one value at a time. `newer` says what a 7.2/7.4
+   * file records that the lab's value does not hold.
    */
-  onKey?: (db: number, key: Bin, value: RedisValue, expire: UnixMs | null) => void;
+  onKey?: (db: number, key: Bin, value: RedisValue, expire: UnixMs | null, newer?: NewerKeyInfo) => void;
+  /**
+   * Also read RDB 11 and 12 (redis 7.2 and 7.4): for files people bring from newer servers
+   * (analysis, `cli digest`, uploads). Where the lab is redis-server 7.0 (its data dir, DEBUG
+   * RELOAD, RESTORE, replication) this stays off and those files are refused as 7.0 refuses them.
+   * A hash whose fields have TTLs (7.4) cannot be loaded, only analysed.
+   */
+  newerFormats?: boolean;
+}
+
+/** What a key in a 7.2/7.4 file records beyond the lab's 7.0 value (for analysis). */
+export interface NewerKeyInfo {
+  /** The file's encoding where the lab's value cannot have it: a set stored as a listpack. */
+  encoding?: 'listpack';
+  /** Hash fields with a TTL (7.4 hash field expiration); the lab's hash has no field TTLs. */
+  fieldTtls?: number;
 }
 
 export interface RdbLoadReport {
@@ -272,6 +290,8 @@ class RdbLoad {
   private readonly report: RdbLoadReport = { version: 0, bytes: 0, keys: 0, expiredDropped: 0, emptyDropped: 0, aux: {}, checksum: 'none', notes: [] };
   private db = 0;
   private pendingExpire: UnixMs | null = null;
+  /** What the value just read records beyond the lab's model (newer formats only). */
+  private newer: NewerKeyInfo | undefined;
   /** What the last record was, for the inspector (set only when someone listens). */
   private label = '';
   private readonly now: number;
@@ -363,7 +383,8 @@ class RdbLoad {
     const magic = bytesToBin(c.take(9, 'the RDB header'));
     if (!magic.startsWith(RDB_MAGIC)) c.fail(`Wrong signature trying to load DB from file: expected "REDIS" followed by a 4-digit version, found ${quoteRepr(magic)}`, 0);
     const version = /^\d{4}$/.test(magic.slice(5)) ? Number(magic.slice(5)) : NaN;
-    if (!(version >= RDB_MIN_VERSION && version <= RDB_VERSION)) c.fail(`Can't handle RDB format version ${magic.slice(5)}`, 5);
+    const newest = this.options.newerFormats ? RDB_NEWEST_READ_VERSION : RDB_VERSION;
+    if (!(version >= RDB_MIN_VERSION && version <= newest)) c.fail(`Can't handle RDB format version ${magic.slice(5)}`, 5);
     this.report.version = version;
   }
 
@@ -413,6 +434,14 @@ class RdbLoad {
         if (this.options.onRecord) this.label = `AUX ${quoteRepr(key)} = ${quoteRepr(value)}`;
         return true;
       }
+      case OP.slotInfo:
+        // 7.4 writes it in cluster mode; a server outside cluster mode reads and ignores it.
+        if (!this.options.newerFormats) break;
+        c.plainLength('a SLOT_INFO slot id');
+        c.plainLength('a SLOT_INFO key count');
+        c.plainLength('a SLOT_INFO expires count');
+        this.label = 'SLOT_INFO (cluster slot sizing hint, skipped)';
+        return true;
       case OP.moduleAux:
         this.skipModuleAux(at);
         this.label = 'MODULE_AUX (skipped)';
@@ -425,10 +454,9 @@ class RdbLoad {
         if (this.options.onRecord) this.label = `FUNCTION${opcode === OP.function2 ? '2' : ' (7.0-rc layout)'} library ${quoteRepr(loaded.name)}`;
         return true;
       }
-      default:
-        this.keyRecord(opcode, at);
-        return true;
     }
+    this.keyRecord(opcode, at);
+    return true;
   }
 
   /**
@@ -442,6 +470,7 @@ class RdbLoad {
     const keyString = keyStart < 0 ? c.string('a key') : null;
     let value: RedisValue | null = null;
     let valueStart = -1;
+    this.newer = undefined;
     try {
       if (type === TYPE.string) valueStart = c.plainString('a value');
       if (valueStart < 0) value = this.value(type, at);
@@ -451,6 +480,10 @@ class RdbLoad {
       throw e;
     }
     const valueEnd = c.pos;
+    const newer = this.newerInfo();
+    if (newer?.fieldTtls && !this.options.onKey) {
+      c.fail(`key ${quoteRepr(keyString ?? bytesToBin(c.buf, keyStart, keyEnd))} uses hash field expiration (Redis 7.4, RDB type ${type}), which the lab does not support`, at);
+    }
     const expire = this.pendingExpire;
     this.pendingExpire = null;
     const empty = value === null && valueStart < 0;
@@ -461,7 +494,7 @@ class RdbLoad {
     }
     if (this.options.onKey) {
       const key = keyString ?? bytesToBin(c.buf, keyStart, keyEnd);
-      this.options.onKey(this.db, key, value ?? bytesToBin(c.buf, valueStart, valueEnd), expire);
+      this.options.onKey(this.db, key, value ?? bytesToBin(c.buf, valueStart, valueEnd), expire, newer);
       this.report.keys++;
       return;
     }
@@ -493,7 +526,7 @@ class RdbLoad {
     c.eof = true;
     const type = c.u8('a value type');
     // rdbIsObjectType: 0–7 and 9–19.
-    if (type === 8 || type > TYPE.streamListpacks2) c.fail(`Unknown RDB encoding type ${type}`, 0);
+    if (type === 8 || type > LAST_TYPE_OF_7_0) c.fail(`Unknown RDB encoding type ${type}`, 0);
     return this.value(type, 0);
   }
 
@@ -581,13 +614,7 @@ class RdbLoad {
       case TYPE.setIntset: {
         const members = decodeIntset(c.blob(where));
         if (typeof members === 'string') c.fail(`Intset integrity check failed: ${members}`, at);
-        const set = new SetValue();
-        for (const m of members) {
-          if (set.members.has(m)) c.fail('Duplicate set members detected', at);
-          set.members.add(m);
-        }
-        set.encoding = members.length > limits.setMaxIntsetEntries ? 'hashtable' : 'intset';
-        return set;
+        return setOf(members, limits, (reason) => c.fail(reason, at));
       }
       case TYPE.hashZipmap:
       case TYPE.hashZiplist:
@@ -597,16 +624,8 @@ class RdbLoad {
         if (typeof flat === 'string') c.fail(`Hash integrity check failed: ${flat}`, at);
         if (flat.length % 2 !== 0) c.fail('Hash has an odd number of entries', at);
         if (flat.length === 0) return null;
-        const hash = new HashValue();
-        let longest = 0;
-        for (let i = 0; i < flat.length; i += 2) {
-          if (hash.fields.has(flat[i]!)) c.fail('Hash with dup elements', at);
-          hash.fields.set(flat[i]!, flat[i + 1]!);
-          longest = Math.max(longest, flat[i]!.length, flat[i + 1]!.length);
-        }
         // Only the zipmap conversion looks at value sizes; the others check the count alone.
-        if (hash.fields.size > limits.hashMaxListpackEntries || (type === TYPE.hashZipmap && longest > limits.hashMaxListpackValue)) hash.encoding = 'hashtable';
-        return hash;
+        return hashOf(flat, limits, type === TYPE.hashZipmap, (reason) => c.fail(reason, at));
       }
       case TYPE.zsetZiplist:
       case TYPE.zsetListpack: {
@@ -625,12 +644,38 @@ class RdbLoad {
       case TYPE.streamListpacks:
       case TYPE.streamListpacks2:
         return readStream(c, type, at);
+      case TYPE.setListpack:
+      case TYPE.streamListpacks3:
+      case TYPE.hashMetadataPreGa:
+      case TYPE.hashListpackExPreGa:
+      case TYPE.hashMetadata:
+      case TYPE.hashListpackEx:
+        if (!this.options.newerFormats) return c.fail(`Unknown RDB encoding type ${type}`, at);
+        return this.newerValue(type, at);
       case TYPE.module:
       case TYPE.module2:
         return c.fail('Module values cannot be loaded: the lab has no modules', at);
       default:
         return c.fail(`Unknown RDB encoding type ${type}`, at);
     }
+  }
+
+  /** What the value just read set (a method: TypeScript would narrow the field to undefined). */
+  private newerInfo(): NewerKeyInfo | undefined {
+    return this.newer;
+  }
+
+  /** The types redis 7.2 and 7.4 added. */
+  private newerValue(type: number, at: number): RedisValue | null {
+    const limits = this.engine.limits;
+    if (type === TYPE.streamListpacks3) return readStream(this.c, type, at);
+    if (type === TYPE.setListpack) {
+      this.newer = { encoding: 'listpack' };
+      return readSetListpack(this.c, limits, at);
+    }
+    const { hash, fieldTtls } = readHashWithFieldTtls(this.c, type, limits, at);
+    this.newer = { fieldTtls };
+    return hash;
   }
 
   /** MODULE_AUX: module id, when-opcode, when, then typed values up to an EOF opcode. */

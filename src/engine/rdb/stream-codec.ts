@@ -1,5 +1,6 @@
-// Streams in RDB files (rdb.c): type 19 (STREAM_LISTPACKS_2, what 7.0 writes) and type 15 (the
-// 5.0–6.2 layout without first ID, tombstone ID, entries-added and read counters). Each node is
+// Streams in RDB files (rdb.c): type 19 (STREAM_LISTPACKS_2, what 7.0 writes), type 15 (the
+// 5.0–6.2 layout without first ID, tombstone ID, entries-added and read counters) and type 21
+// (STREAM_LISTPACKS_3, redis 7.2+: 19 plus each consumer's active time). Each node is
 // its 16-byte master ID and its listpack (master entry, then flags, ID deltas, [fields], values
 // and the back-count per entry); then the stream's IDs and counters, then every consumer group
 // with its pending entries and consumers.
@@ -141,7 +142,7 @@ export function decodeStreamNode(master: StreamId, blob: Uint8Array): StreamNode
   }
 }
 
-/** rdbLoadObject for types 15 and 19; `at` is where the key record starts, for errors. */
+/** rdbLoadObject for types 15, 19 and 21; `at` is where the key record starts, for errors. */
 export function readStream(c: StreamRdbInput, type: number, at: number): StreamValue {
   const where = 'a stream';
   const stream = new StreamValue();
@@ -158,7 +159,8 @@ export function readStream(c: StreamRdbInput, type: number, at: number): StreamV
   }
   stream.length = Number(c.length64(where));
   stream.lastId = { ms: c.length64(where), seq: c.length64(where) };
-  if (type === TYPE.streamListpacks2) {
+  const withCounters = type === TYPE.streamListpacks2 || type === TYPE.streamListpacks3;
+  if (withCounters) {
     stream.firstId = { ms: c.length64(where), seq: c.length64(where) };
     stream.maxDeletedId = { ms: c.length64(where), seq: c.length64(where) };
     stream.entriesAdded = c.length64(where);
@@ -171,7 +173,7 @@ export function readStream(c: StreamRdbInput, type: number, at: number): StreamV
   for (let g = 0; g < groups; g++) {
     const name = c.string('a consumer group name');
     const lastId = { ms: c.length64(where), seq: c.length64(where) };
-    const entriesRead = type === TYPE.streamListpacks2 ? BigInt.asIntN(64, c.length64(where)) : stream.estimateEntriesRead(lastId);
+    const entriesRead = withCounters ? BigInt.asIntN(64, c.length64(where)) : stream.estimateEntriesRead(lastId);
     if (stream.groups.has(name)) c.fail(`Duplicated consumer group name ${name}`, at);
     const group = new ConsumerGroup(lastId, entriesRead);
     stream.groups.set(name, group);
@@ -187,6 +189,9 @@ export function readStream(c: StreamRdbInput, type: number, at: number): StreamV
       const consumerName = c.string('a consumer name');
       if (group.consumers.has(consumerName)) c.fail('Duplicate stream consumer detected.', at);
       const consumer = new Consumer(consumerName, Number(c.view(8, 'a seen time').getBigInt64(0, true)));
+      // 7.2's active time (the last successful read or claim, XINFO's "active-time") has no
+      // place in the lab's 7.0 consumer: it is read and dropped; seen time keeps its meaning.
+      if (type === TYPE.streamListpacks3) c.view(8, 'an active time');
       group.consumers.set(consumerName, consumer);
       const owned = c.plainLength('a consumer PEL size');
       for (let p = 0; p < owned; p++) {

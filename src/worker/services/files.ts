@@ -3,7 +3,7 @@
 // a scratch engine first — a bad file or a Cancel leaves the live data as it was — then put in
 // place and persisted the way the policy would. An RDB can also be analysed without loading it:
 // the File's stream goes through the engine's analysis chunk by chunk, in constant memory.
-import { analysisCsv, analysisJson, analyzeRdb, Engine, inspectFile, loadAof, loadRdb, rdbCodec, readManifest, systemClock, type AnalysisReport, type AnalyzeOptions, type Inspection, type PersistentServer } from '../../engine/index.js';
+import { analysisCsv, analysisJson, analyzeRdb, Engine, inspectFile, loadAof, loadRdb, newerRdbLoad, readManifest, systemClock, type AnalysisReport, type AnalyzeOptions, type Inspection, type PersistentServer } from '../../engine/index.js';
 import { listFilesIn, readAll } from '../../storage/file-store.js';
 import { MemoryStore } from '../../storage/memory-store.js';
 import { tarArchive } from '../../storage/tar.js';
@@ -33,8 +33,8 @@ export class FileService {
       for (const { path } of await this.list()) files.push({ path, bytes: await this.read(path), mtimeMs: systemClock.now() });
       return tarArchive(files);
     },
-    /** A dump.rdb replaces the dataset. */
-    uploadRdb: async (file: UploadedFile, call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadRdb(file, call),
+    /** A dump.rdb replaces the dataset; one from redis 7.2/7.4 (RDB 11, 12) is read too. */
+    uploadRdb: async (file: UploadedFile, call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadRdb(file, call, { newerFormats: true }),
     /** redis-server's AOF directory (the manifest and the files it names) replaces the dataset. */
     uploadAof: async (files: UploadedFile[], call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadAofDirectory(files, call),
     /**
@@ -66,8 +66,11 @@ export class FileService {
     return readAll(this.live.cache, path);
   }
 
-  /** Loads an RDB file beside the live dataset, then replaces it. A bad file changes nothing. */
-  async loadRdb(file: UploadedFile, call: CallContext): Promise<{ keys: number; notes: string[] }> {
+  /**
+   * Loads an RDB file beside the live dataset, then replaces it. A bad file changes nothing.
+   * `newerFormats` for files brought from newer servers (uploads), not the lab's own backups.
+   */
+  async loadRdb(file: UploadedFile, call: CallContext, { newerFormats = false } = {}): Promise<{ keys: number; notes: string[] }> {
     const server = this.live.require();
     const scratch = scratchFor(server);
     const { bytes } = file;
@@ -75,7 +78,7 @@ export class FileService {
       for (let at = 0; at < bytes.length; at += UPLOAD_CHUNK) yield bytes.subarray(at, at + UPLOAD_CHUNK);
     }
     const report = await unlessCancelled(
-      loadRdb(scratch, chunks(), { file: file.name, signal: call.signal, onProgress: (done) => call.progress(done, bytes.length), breathe: yieldToEvents }),
+      loadRdb(scratch, chunks(), { file: file.name, newerFormats, signal: call.signal, onProgress: (done) => call.progress(done, bytes.length), breathe: yieldToEvents }),
       call.signal,
     );
     await replaceDataset(server, scratch);
@@ -99,7 +102,7 @@ export class FileService {
       if (line.startsWith('!!!') || line.includes('loaded anyway')) notes.push(line);
     };
     await unlessCancelled(
-      loadAof(store, scratch, manifest, { dir: '', appendFilename, loadTruncated: true, truncateOnDisk: false, rdb: rdbCodec.load, log, signal: call.signal, onProgress: (done) => call.progress(done, total) }),
+      loadAof(store, scratch, manifest, { dir: '', appendFilename, loadTruncated: true, truncateOnDisk: false, rdb: newerRdbLoad, log, signal: call.signal, onProgress: (done) => call.progress(done, total) }),
       call.signal,
     );
     return { ...(await replaceDataset(server, scratch)), notes };
