@@ -149,7 +149,8 @@ describe('cli analyze memory', () => {
   }, 240_000);
 
   it('stops at Ctrl-C with exit code 130 and no report', async () => {
-    const dir = await populated(1_000_000);
+    // Enough keys that reading takes well over the quiet second on a fast machine (1M took < 1 s).
+    const dir = await populated(3_000_000);
     const child = spawn(process.execPath, [...CLI, join(dir, 'dump.rdb')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
