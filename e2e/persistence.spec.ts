@@ -118,22 +118,31 @@ test('a live workload: each crash judged against its policy, with the loss windo
   expect(recovered).toBe(acked);
 
   // everysec: a power loss takes what the last fsync had not covered, at most ~2 s of writes. At
-  // 1,000 writes/s the writes since the last fsync are never none.
+  // 1,000 writes/s that is nearly always something; a crash landing in the few ms between an
+  // fsync and the next turn loses nothing, as it would in redis. So: every power loss holds the
+  // promise, and one of three at most shows writes lost.
   await choose(page, 'AOF every 1 second', 'OPFS (file system)');
   await page.getByLabel('Rate').selectOption({ label: '1,000 writes/s' });
-  await page.getByRole('button', { name: 'Start workload' }).click();
-  await expect.poll(() => ackedSoFar(page)).toBeGreaterThan(2000);
-  await page.getByRole('button', { name: 'Power loss' }).click();
-  // The kill's outcome stays on screen until the power loss's replaces it.
-  await expect(page.getByTestId('crash-outcome')).toContainText(/^Power loss:/, { timeout: 30_000 });
-  await expect(page.getByTestId('workload-outcome')).toContainText(/Workload: [\d,]+ writes acknowledged/);
-  const [, , lost] = await numbersIn(page, 'workload-outcome');
+  let lost = 0;
+  for (let attempt = 0; attempt < 3 && lost === 0; attempt++) {
+    const before = await ackedSoFar(page);
+    await page.getByRole('button', { name: 'Start workload' }).click();
+    await expect.poll(() => ackedSoFar(page)).toBeGreaterThan(before + 2000);
+    await page.getByRole('button', { name: 'Power loss' }).click();
+    // The previous crash's outcome stays on screen until this power loss's replaces it: this
+    // one's count of acknowledged writes is past what was acknowledged before it started.
+    await expect(page.getByTestId('crash-outcome')).toContainText(/^Power loss:/, { timeout: 30_000 });
+    await expect(page.getByTestId('workload-outcome')).toContainText(/Workload: [\d,]+ writes acknowledged/);
+    await expect.poll(async () => (await numbersIn(page, 'workload-outcome'))[0], { timeout: 30_000 }).toBeGreaterThan(before + 2000);
+    await expect(page.getByTestId('crash-verdict')).toHaveText(/^Promise held\./);
+    lost = (await numbersIn(page, 'workload-outcome'))[2]!;
+    if (lost === 0) await engineRunning(page);
+  }
   expect(lost).toBeGreaterThan(0);
   const window = Number((await page.getByTestId('loss-window').textContent())!.replace(' s', ''));
   expect(window).toBeGreaterThan(0);
   expect(window).toBeLessThan(2.5);
   await expect(page.getByTestId('lost-keys').getByRole('listitem').first()).toBeVisible();
-  await expect(page.getByTestId('crash-verdict')).toHaveText(/^Promise held\./);
 
   await choose(page, 'None', 'OPFS (file system)');
   await page.getByLabel('Rate').selectOption({ label: '100 writes/s' });
