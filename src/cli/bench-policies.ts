@@ -5,10 +5,11 @@
 // always/none ratios — the lab's promise is that its ratios are Redis's.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyConfigText, Config } from '../engine/index.js';
+import { freePort } from './real/redis-process.js';
 import { serve } from './serve/serve.js';
 
 export interface BenchPoliciesOptions {
@@ -46,17 +47,6 @@ function redisBenchmark(port: number, requests: number, tests: readonly string[]
       const missing = tests.filter((t) => !rates.has(t.toUpperCase()));
       if (code !== 0 || missing.length > 0) reject(new BenchPoliciesError(`redis-benchmark failed (${code}${missing.length > 0 ? `, no ${missing.join(', ')}` : ''}): ${err || out}`));
       else resolve(rates);
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
     });
   });
 }
