@@ -2,7 +2,7 @@
 // incr file, fsyncs it on request, and performs the rewrite's file choreography — open a new incr
 // at the start, install the new base at the end, turn old files into history, delete them —
 // persisting the manifest (temp file, fsync, rename) at each step as aof.c does.
-import { binToBytes, type Bin } from '../bytes.js';
+import { binToBytes } from '../bytes.js';
 import { type Disk, joinPath, replaceFile } from '../persistence/disk.js';
 import type { AofFeed } from './feed.js';
 import { type AofFileInfo, type AofManifest, aofNames, nextSeq, serializeManifest } from './manifest.js';
@@ -70,8 +70,8 @@ export class AofWriter {
     }
   }
 
-  private async appendToIncr(bytes: Bin): Promise<number> {
-    await this.disk.append(this.incrPath, binToBytes(bytes));
+  private async appendToIncr(bytes: Uint8Array): Promise<number> {
+    await this.disk.append(this.incrPath, bytes);
     this.currentSize += bytes.length;
     this.unsyncedBytes += bytes.length;
     return bytes.length;
@@ -117,7 +117,7 @@ export class AofWriter {
    * Opens the next incr file for a starting rewrite, after writing and fsyncing `beforeFork`
    * (aof_buf as it was at the fork) to the current one. Returns the new incr's name.
    */
-  async openNewIncr(beforeFork: Bin): Promise<string> {
+  async openNewIncr(beforeFork: Uint8Array): Promise<string> {
     if (this.manifestState.incrs.length > 0) {
       if (beforeFork.length > 0) await this.appendToIncr(beforeFork);
       await this.disk.flush(this.incrPath);

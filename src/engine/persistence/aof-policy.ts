@@ -185,7 +185,7 @@ export class AofPersistence {
     if (!existing) writer = await AofWriter.create(core.disk, location, feed, { bytes: base, rdbPreamble: preamble });
     else {
       writer = new AofWriter(core.disk, location, existing, feed, { current: 0, base: 0 });
-      const keep = await writer.openNewIncr('');
+      const keep = await writer.openNewIncr(new Uint8Array(0));
       const temp = joinPath(core.dir, `temp-rewriteaof-bg-${core.nextPid()}.aof`);
       await writeChunks(core.disk, temp, [base]);
       await writer.installRewrite(temp, keep, preamble);

@@ -35,7 +35,7 @@ export class AofRewrite {
     const writer = this.aof.writer;
     const feed = this.aof.feed;
     // The fork point: what was fed before goes to the old incr, what comes after to the new one.
-    const beforeFork = feed ? feed.take() : '';
+    const beforeFork = feed ? feed.take() : new Uint8Array(0);
     feed?.forceSelect();
     const resp = preamble ? null : rewriteCommandsBytes(core);
     const base = resp ? [resp.bytes] : snapshotRdb(core, true);

@@ -42,7 +42,7 @@ export async function loadFromDisk(core: ServerCore, aof: AofPersistence): Promi
       for (const f of [...(manifest.base ? [manifest.base] : []), ...manifest.incrs]) size += (await disk.size(joinPath(aofDir, f.name))) ?? 0;
       const writer = new AofWriter(disk, location, { ...manifest, history: [] }, feed, { current: size, base: size });
       if (manifest.history.length > 0) await writer.persistManifest({ ...manifest, history: [] });
-      if (manifest.incrs.length === 0) await writer.openNewIncr('');
+      if (manifest.incrs.length === 0) await writer.openNewIncr(new Uint8Array(0));
       else core.log(`Opening AOF incr file ${manifest.incrs.at(-1)!.name} on server start`);
       aof.writer = writer;
     } else {
