@@ -15,6 +15,9 @@ export class TelemetryState {
   keys = $state(0);
   memoryBytes = $state(0);
   opsPerSecond = $state(0);
+  /** The AOF's write(2) and fsync(2) calls per second, over the last second: group commit, seen. */
+  aofWritesPerSecond = $state(0);
+  fsyncsPerSecond = $state(0);
   unsyncedBytes = $state(0);
   aofBytes = $state(0);
   acked = $state(0);
@@ -37,6 +40,8 @@ export class TelemetryState {
   history = $state.raw<Sample[]>([]);
   private recentOps: number[] = [];
   private recentAcks: number[] = [];
+  private recentAofWrites: number[] = [];
+  private recentFsyncs: number[] = [];
 
   update(t: Telemetry, at = performance.now()): void {
     this.problem = null;
@@ -64,6 +69,10 @@ export class TelemetryState {
     this.serverTime = server.time;
     this.recentOps = [...this.recentOps, server.ops].slice(-WINDOW_TICKS);
     this.opsPerSecond = perSecond(this.recentOps);
+    this.recentAofWrites = [...this.recentAofWrites, server.aofWrites].slice(-WINDOW_TICKS);
+    this.aofWritesPerSecond = perSecond(this.recentAofWrites);
+    this.recentFsyncs = [...this.recentFsyncs, server.fsyncs].slice(-WINDOW_TICKS);
+    this.fsyncsPerSecond = perSecond(this.recentFsyncs);
     const sample: Sample = {
       at,
       ops: server.ops,
@@ -85,6 +94,8 @@ export class TelemetryState {
     this.history = [];
     this.recentOps = [];
     this.recentAcks = [];
+    this.recentAofWrites = [];
+    this.recentFsyncs = [];
     this.latencyP50Ms = null;
     this.latencyP99Ms = null;
     this.lastRewrite = null;
