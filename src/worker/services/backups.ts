@@ -14,6 +14,8 @@ export class BackupService {
   /** The list as last read, and whether the page has seen it (telemetry sends it when it changed). */
   private entries: BackupEntry[] | null = null;
   private changed = true;
+  /** Counts backups taken: a list read while one was taken is not kept as the list. */
+  private generation = 0;
 
   constructor(
     private readonly live: LiveService,
@@ -36,9 +38,15 @@ export class BackupService {
   /** The list, when it changed since the last call (for telemetry), else undefined. */
   async changedList(): Promise<BackupEntry[] | undefined> {
     if (!this.changed) return undefined;
-    const list = await this.list();
+    // Cleared before the list is read: a backup finished while it is read marks it changed again
+    // (cleared after, that backup never reached the page).
     this.changed = false;
-    return list;
+    try {
+      return await this.list();
+    } catch (e) {
+      this.changed = true;
+      throw e;
+    }
   }
 
   /**
@@ -58,13 +66,17 @@ export class BackupService {
 
   private async take(): Promise<BackupEntry> {
     const entry = await (await this.open()).take(this.live.require().engine, systemClock.now());
+    this.generation++;
     this.entries = null;
     this.changed = true;
     return entry;
   }
 
   private async list(): Promise<BackupEntry[]> {
-    this.entries ??= await (await this.open()).list();
-    return this.entries;
+    if (this.entries) return this.entries;
+    const generation = this.generation;
+    const entries = await (await this.open()).list();
+    if (generation === this.generation) this.entries = entries;
+    return entries;
   }
 }
