@@ -38,10 +38,10 @@ export class TelemetryState {
   /** The worker's periodic work failed (a storage error): said until the next good tick. */
   problem = $state<string | null>(null);
   history = $state.raw<Sample[]>([]);
-  private recentOps: number[] = [];
-  private recentAcks: number[] = [];
-  private recentAofWrites: number[] = [];
-  private recentFsyncs: number[] = [];
+  private readonly recentOps = new RateWindow();
+  private readonly recentAcks = new RateWindow();
+  private readonly recentAofWrites = new RateWindow();
+  private readonly recentFsyncs = new RateWindow();
 
   update(t: Telemetry, at = performance.now()): void {
     this.problem = null;
@@ -52,8 +52,7 @@ export class TelemetryState {
       this.latencyP50Ms = t.workload.latencyP50Ms;
       this.latencyP99Ms = t.workload.latencyP99Ms;
     }
-    this.recentAcks = [...this.recentAcks, t.workload.ackedInTick].slice(-WINDOW_TICKS);
-    this.ackedPerSecond = perSecond(this.recentAcks);
+    this.ackedPerSecond = this.recentAcks.add(t.workload.ackedInTick);
     this.lastRewrite = t.lastRewrite;
     this.lastRewriteError = t.lastRewriteError;
     this.replication = t.replication?.status ?? null;
@@ -67,12 +66,9 @@ export class TelemetryState {
     this.unsyncedBytes = server.unsyncedBytes;
     this.aofBytes = server.aofBytes;
     this.serverTime = server.time;
-    this.recentOps = [...this.recentOps, server.ops].slice(-WINDOW_TICKS);
-    this.opsPerSecond = perSecond(this.recentOps);
-    this.recentAofWrites = [...this.recentAofWrites, server.aofWrites].slice(-WINDOW_TICKS);
-    this.aofWritesPerSecond = perSecond(this.recentAofWrites);
-    this.recentFsyncs = [...this.recentFsyncs, server.fsyncs].slice(-WINDOW_TICKS);
-    this.fsyncsPerSecond = perSecond(this.recentFsyncs);
+    this.opsPerSecond = this.recentOps.add(server.ops);
+    this.aofWritesPerSecond = this.recentAofWrites.add(server.aofWrites);
+    this.fsyncsPerSecond = this.recentFsyncs.add(server.fsyncs);
     const sample: Sample = {
       at,
       ops: server.ops,
@@ -92,10 +88,7 @@ export class TelemetryState {
   /** A new engine process: the timeline and the rates start over. */
   reset(): void {
     this.history = [];
-    this.recentOps = [];
-    this.recentAcks = [];
-    this.recentAofWrites = [];
-    this.recentFsyncs = [];
+    for (const window of [this.recentOps, this.recentAcks, this.recentAofWrites, this.recentFsyncs]) window.clear();
     this.latencyP50Ms = null;
     this.latencyP99Ms = null;
     this.lastRewrite = null;
@@ -104,7 +97,17 @@ export class TelemetryState {
   }
 }
 
-function perSecond(perTick: readonly number[]): number {
-  if (perTick.length === 0) return 0;
-  return Math.round((perTick.reduce((a, b) => a + b, 0) * 1000) / (perTick.length * TELEMETRY_INTERVAL_MS));
+/** A per-tick count over the last second, as a rate per second. */
+class RateWindow {
+  private perTick: number[] = [];
+
+  /** Adds this tick's count; returns the rate over the last second. */
+  add(count: number): number {
+    this.perTick = [...this.perTick, count].slice(-WINDOW_TICKS);
+    return Math.round((this.perTick.reduce((a, b) => a + b, 0) * 1000) / (this.perTick.length * TELEMETRY_INTERVAL_MS));
+  }
+
+  clear(): void {
+    this.perTick = [];
+  }
 }
