@@ -63,7 +63,7 @@ function xorValueDigest(digest: Uint8Array, value: RedisValue, hasExpire: boolea
   } else if (value.type === 'zset') {
     mixKnown(digest, TYPE_HASH.zset);
     const element = new Uint8Array(20);
-    for (const { member, score } of value.sorted) {
+    for (const { member, score } of value.ordered()) {
       element.fill(0);
       mixDigest(element, member);
       mixDigest(element, formatDouble(score));

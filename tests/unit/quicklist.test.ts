@@ -65,6 +65,17 @@ function apply(list: Quicklist, model: string[], op: Op): void {
   }
 }
 
+/** No empty node; each node's size is its listpack's, counted without unpacking it. */
+function expectConsistentNodes(list: Quicklist): void {
+  for (const node of list.nodeList()) {
+    expect(node.length).toBeGreaterThan(0);
+    const lp = new ListpackBuilder();
+    node.forEach((item) => lp.add(item));
+    expect(node.sz).toBe(lp.finish().length);
+    expect(node.elements()).toHaveLength(node.length);
+  }
+}
+
 describe('Quicklist', () => {
   it('holds what an array would, with consistent nodes, under any operations and limits', () => {
     fc.assert(
@@ -78,13 +89,28 @@ describe('Quicklist', () => {
         expect(list.length).toBe(model.length);
         model.forEach((v, i) => expect(list.get(i)).toBe(v));
         expect(list.slice(1, 4)).toEqual(model.slice(1, 4));
-        for (const node of list.nodeList()) {
-          expect(node.items.length).toBeGreaterThan(0);
-          const lp = new ListpackBuilder();
-          for (const item of node.items) lp.add(item);
-          expect(node.sz).toBe(lp.finish().length);
-        }
+        expectConsistentNodes(list);
         expect(list.clone().toArray()).toEqual(model);
+      }),
+    );
+  });
+
+  it('behaves the same when it starts from packed nodes, as a list loaded from a file does', () => {
+    const nodeArb = fc.array(valueArb, { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(fc.constantFrom(-2, -1, 3, 128), fc.array(nodeArb, { maxLength: 4 }), fc.array(opArb, { maxLength: 60 }), (fill, nodes, ops) => {
+        const list = Quicklist.fromNodes({ fill, compress: 0 }, nodes);
+        const model = nodes.flat();
+        // Reads that walk a packed node must not need to unpack it.
+        expect([...list]).toEqual(model);
+        expect([...list.reversed()]).toEqual([...model].reverse());
+        expect(list.clone().toArray()).toEqual(model);
+        expectConsistentNodes(list);
+        for (const op of ops) apply(list, model, op);
+        expect(list.toArray()).toEqual(model);
+        expect(list.length).toBe(model.length);
+        model.forEach((v, i) => expect(list.get(i)).toBe(v));
+        expectConsistentNodes(list);
       }),
     );
   });

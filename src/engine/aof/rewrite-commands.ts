@@ -37,7 +37,7 @@ function* batches(command: string, key: Bin, items: Iterable<Bin>, itemsPerEntry
 }
 
 function* zsetItems(value: Extract<RedisValue, { type: 'zset' }>): Generator<Bin> {
-  for (const { member, score } of value.sorted) {
+  for (const { member, score } of value.ordered()) {
     yield formatDouble(score);
     yield member;
   }

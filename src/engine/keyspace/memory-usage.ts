@@ -137,11 +137,11 @@ export function valueMemory(value: RedisValue): number {
     case 'zset': {
       if (value.encoding === 'listpack') {
         const elements: Bin[] = [];
-        for (const { member, score } of value.sorted) elements.push(member, scoreText(score));
+        for (const { member, score } of value.ordered()) elements.push(member, scoreText(score));
         return ROBJ + allocSize(listpackBytes(elements));
       }
-      let bytes = ROBJ + ZSET + ZSKIPLIST + DICT + 8 * dictSlots(value.scores.size) + allocSize(ZSKIPLIST_NODE + ZSKIPLIST_MAXLEVEL * ZSKIPLIST_LEVEL);
-      for (const { member } of value.sorted) bytes += sdsAllocSize(member.length) + DICT_ENTRY + SKIPLIST_NODE_BYTES;
+      let bytes = ROBJ + ZSET + ZSKIPLIST + DICT + 8 * dictSlots(value.size) + allocSize(ZSKIPLIST_NODE + ZSKIPLIST_MAXLEVEL * ZSKIPLIST_LEVEL);
+      for (const { member } of value.ordered()) bytes += sdsAllocSize(member.length) + DICT_ENTRY + SKIPLIST_NODE_BYTES;
       return Math.round(bytes);
     }
     case 'stream':
@@ -203,7 +203,7 @@ export function elementCount(value: RedisValue): number {
     case 'set':
       return value.members.size;
     case 'zset':
-      return value.scores.size;
+      return value.size;
     case 'stream':
       return value.length;
   }

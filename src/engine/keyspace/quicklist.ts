@@ -7,6 +7,7 @@
 import type { Bin } from '../bytes.js';
 import { ListpackBuilder } from '../rdb/listpack.js';
 import { Deque } from './deque.js';
+import { forEachPacked, packElements } from './packed.js';
 
 export interface QuicklistOptions {
   /** list-max-listpack-size: bytes per node when negative (-1 … -5), entries when positive. */
@@ -15,11 +16,63 @@ export interface QuicklistOptions {
   readonly compress: number;
 }
 
-export interface QuicklistNode {
-  /** A ring buffer: pops and pushes at either end are O(1), as lpDelete at an end is cheap. */
-  readonly items: Deque<Bin>;
-  /** The node's listpack size in bytes (lpBytes). */
-  sz: number;
+/**
+ * One listpack of the chain. A node loaded from a file stays one packed string (see packed.ts)
+ * until something other than a walk through it touches it: most lists in a dump are never
+ * written again, and a Deque of strings per node costs ten times the bytes.
+ */
+export class QuicklistNode {
+  private packed: Bin | null = null;
+  private deque: Deque<Bin> | null = null;
+  private packedCount = 0;
+
+  /** `sz` is the node's listpack size in bytes (lpBytes). */
+  constructor(
+    items: readonly Bin[],
+    public sz: number,
+    pack = false,
+  ) {
+    const packed = pack ? packElements(items) : null;
+    if (packed === null) this.deque = new Deque(items);
+    else {
+      this.packed = packed;
+      this.packedCount = items.length;
+    }
+  }
+
+  /** A node over a string packed.ts made of `count` elements. */
+  static fromPacked(packed: Bin, count: number, sz: number): QuicklistNode {
+    const node = new QuicklistNode([], sz, true);
+    node.packed = packed;
+    node.packedCount = count;
+    return node;
+  }
+
+  /** The elements as a ring buffer: pops and pushes at either end are O(1), as lpDelete at an end is cheap. */
+  get items(): Deque<Bin> {
+    if (this.deque) return this.deque;
+    const deque = new Deque<Bin>();
+    forEachPacked(this.packed!, (item) => deque.pushBack(item));
+    this.deque = deque;
+    this.packed = null;
+    return deque;
+  }
+
+  get length(): number {
+    return this.deque ? this.deque.length : this.packedCount;
+  }
+
+  /** Each element in order, without unpacking a packed node. */
+  forEach(each: (item: Bin) => void): void {
+    if (this.deque) for (let i = 0; i < this.deque.length; i++) each(this.deque.get(i));
+    else forEachPacked(this.packed!, each);
+  }
+
+  elements(): Bin[] {
+    const out: Bin[] = [];
+    this.forEach((item) => out.push(item));
+    return out;
+  }
 }
 
 export const DEFAULT_QUICKLIST_OPTIONS: QuicklistOptions = { fill: -2, compress: 0 };
@@ -35,7 +88,7 @@ const COMPRESS_MAX = (1 << 16) - 1;
 const entrySize = (item: Bin): number => ListpackBuilder.entrySize(item);
 
 function newNode(): QuicklistNode {
-  return { items: new Deque(), sz: LISTPACK_OVERHEAD };
+  return new QuicklistNode([], LISTPACK_OVERHEAD);
 }
 
 function sizeMeetsOptimization(sz: number, fill: number): boolean {
@@ -50,7 +103,7 @@ function allowInsert(node: QuicklistNode | undefined, fill: number, length: numb
   const newSize = node.sz + length + SIZE_ESTIMATE_OVERHEAD;
   if (sizeMeetsOptimization(newSize, fill)) return true;
   if (newSize > SIZE_SAFETY_LIMIT) return false;
-  return node.items.length < fill;
+  return node.length < fill;
 }
 
 /** _quicklistNodeAllowMerge. */
@@ -59,13 +112,13 @@ function allowMerge(a: QuicklistNode | undefined, b: QuicklistNode | undefined, 
   const mergeSize = a.sz + b.sz - 11;
   if (sizeMeetsOptimization(mergeSize, fill)) return true;
   if (mergeSize > SIZE_SAFETY_LIMIT) return false;
-  return a.items.length + b.items.length <= fill;
+  return a.length + b.length <= fill;
 }
 
-function nodeOf(items: readonly Bin[]): QuicklistNode {
+function nodeOf(items: readonly Bin[], pack = false): QuicklistNode {
   let sz = LISTPACK_OVERHEAD;
   for (const item of items) sz += entrySize(item);
-  return { items: new Deque(items), sz };
+  return new QuicklistNode(items, sz, pack);
 }
 
 export class Quicklist implements Iterable<Bin> {
@@ -74,7 +127,8 @@ export class Quicklist implements Iterable<Bin> {
   private readonly nodes = new Deque<QuicklistNode>();
   private count = 0;
   /** The node the last lookup found and the index of its first element (sequential access). */
-  private cursor: { node: number; start: number } = { node: 0, start: 0 };
+  private cursorNode = 0;
+  private cursorStart = 0;
 
   constructor(options: QuicklistOptions = DEFAULT_QUICKLIST_OPTIONS, items?: Iterable<Bin>) {
     this.fill = Math.max(-5, Math.min(FILL_MAX, options.fill));
@@ -83,11 +137,11 @@ export class Quicklist implements Iterable<Bin> {
   }
 
   /** A list made of ready listpack nodes, as an RDB's quicklist is loaded (no re-splitting). */
-  static fromNodes(options: QuicklistOptions, nodes: Iterable<Bin[]>): Quicklist {
+  static fromNodes(options: QuicklistOptions, nodes: Iterable<Bin[] | QuicklistNode>): Quicklist {
     const list = new Quicklist(options);
     for (const items of nodes) {
       if (items.length === 0) continue;
-      list.nodes.pushBack(nodeOf(items));
+      list.nodes.pushBack(items instanceof QuicklistNode ? items : nodeOf(items, true));
       list.count += items.length;
     }
     return list;
@@ -96,7 +150,7 @@ export class Quicklist implements Iterable<Bin> {
   /** A copy with the same nodes and options, as quicklistDup makes it (COPY). */
   clone(): Quicklist {
     const list = new Quicklist({ fill: this.fill, compress: this.compress });
-    for (const node of this.nodes) list.nodes.pushBack({ items: new Deque(node.items), sz: node.sz });
+    for (const node of this.nodes) list.nodes.pushBack(new QuicklistNode(node.elements(), node.sz, true));
     list.count = this.count;
     return list;
   }
@@ -263,14 +317,14 @@ export class Quicklist implements Iterable<Bin> {
   }
 
   *[Symbol.iterator](): Iterator<Bin> {
-    for (const node of this.nodes) yield* node.items;
+    for (const node of this.nodes) yield* node.elements();
   }
 
   /** From the tail to the head. */
   *reversed(): Generator<Bin> {
     for (let n = this.nodes.length - 1; n >= 0; n--) {
-      const items = this.nodes.get(n).items;
-      for (let i = items.length - 1; i >= 0; i--) yield items.get(i);
+      const items = this.nodes.get(n).elements();
+      for (let i = items.length - 1; i >= 0; i--) yield items[i]!;
     }
   }
 
@@ -296,7 +350,8 @@ export class Quicklist implements Iterable<Bin> {
   private mergeInto(i: number): void {
     const a = this.nodes.get(i);
     const b = this.nodes.get(i + 1);
-    for (const item of b.items) a.items.pushBack(item);
+    const into = a.items;
+    b.forEach((item) => into.pushBack(item));
     a.sz += b.sz - LISTPACK_OVERHEAD;
     this.removeNode(i + 1);
   }
@@ -328,33 +383,37 @@ export class Quicklist implements Iterable<Bin> {
   }
 
   private invalidate(): void {
-    this.cursor = { node: 0, start: 0 };
+    this.cursorNode = 0;
+    this.cursorStart = 0;
   }
 
   /** The node holding element `index` and the element's offset in it. */
   private locate(index: number): { node: number; offset: number } {
     if (index < 0 || index >= this.count) throw new RangeError(`list index ${index} out of range`);
-    let { node, start } = this.cursor;
+    let node = this.cursorNode;
+    let start = this.cursorStart;
     if (node >= this.nodes.length || index < start) {
       node = 0;
       start = 0;
       // From the tail when that is closer.
       if (index > this.count / 2) {
         node = this.nodes.length - 1;
-        start = this.count - this.nodes.get(node).items.length;
+        start = this.count - this.nodes.get(node).length;
         while (start > index) {
           node--;
-          start -= this.nodes.get(node).items.length;
+          start -= this.nodes.get(node).length;
         }
-        this.cursor = { node, start };
+        this.cursorNode = node;
+        this.cursorStart = start;
         return { node, offset: index - start };
       }
     }
-    while (start + this.nodes.get(node).items.length <= index) {
-      start += this.nodes.get(node).items.length;
+    while (start + this.nodes.get(node).length <= index) {
+      start += this.nodes.get(node).length;
       node++;
     }
-    this.cursor = { node, start };
+    this.cursorNode = node;
+    this.cursorStart = start;
     return { node, offset: index - start };
   }
 }

@@ -5,6 +5,7 @@ import type { Bin } from '../bytes.js';
 import { parseInt64 } from '../util/numbers.js';
 import { DEFAULT_QUICKLIST_OPTIONS, Quicklist, type QuicklistOptions } from './quicklist.js';
 import type { EncodingLimits } from './limits.js';
+import { BinMap, BinSet, forEachPackedScored, hasRepeatedMember, PACKED_MAX_ENTRIES, packScored } from './packed.js';
 import { RawString } from './raw-string.js';
 import { StreamValue } from './stream.js';
 
@@ -31,8 +32,9 @@ export function listOptions(limits: EncodingLimits): QuicklistOptions {
 
 export class HashValue {
   readonly type = 'hash';
-  readonly fields = new Map<Bin, Bin>();
   encoding: 'listpack' | 'hashtable' = 'listpack';
+
+  constructor(readonly fields: BinMap = new BinMap()) {}
 
   /** Converts when an entry or the size passes the listpack limits. */
   fit(limits: EncodingLimits, values: readonly Bin[] = []): void {
@@ -44,11 +46,13 @@ export class HashValue {
 
 export class SetValue {
   readonly type = 'set';
-  readonly members = new Set<Bin>();
   encoding: 'intset' | 'hashtable';
 
-  /** A new set is an intset when its first member is an integer, as setTypeCreate decides. */
-  constructor(firstMember?: Bin) {
+  /**
+   * A new set is an intset when its first member is an integer, as setTypeCreate decides
+   * (loaders pass the members they built and set the encoding themselves).
+   */
+  constructor(firstMember?: Bin, readonly members: BinSet = new BinSet()) {
     this.encoding = firstMember === undefined || parseInt64(firstMember) !== null ? 'intset' : 'hashtable';
   }
 
@@ -78,9 +82,10 @@ export function compareZEntry(aScore: number, aMember: Bin, bScore: number, bMem
 
 export class ZSetValue {
   readonly type = 'zset';
-  readonly scores = new Map<Bin, number>();
-  /** Entries in (score, member) order; rank = index. */
-  readonly sorted: ZEntry[] = [];
+  private table: { readonly scores: Map<Bin, number>; readonly sorted: ZEntry[] } | null = { scores: new Map(), sorted: [] };
+  /** A small sorted set loaded from a file stays one packed string until a command touches it. */
+  private packed: Bin | null = null;
+  private packedCount = 0;
   encoding: 'listpack' | 'skiplist' = 'listpack';
 
   /**
@@ -91,6 +96,7 @@ export class ZSetValue {
   static fromEntries(entries: ZEntry[], encoding: 'listpack' | 'skiplist'): ZSetValue {
     const zset = new ZSetValue();
     zset.encoding = encoding;
+    if (encoding === 'listpack' && zset.takePacked(entries)) return zset;
     let sorted = true;
     let descending = true;
     for (let i = 0; i < entries.length; i++) {
@@ -114,8 +120,56 @@ export class ZSetValue {
     return zset;
   }
 
+  /** Holds `entries` packed when they are few and distinct; false leaves the set as it was. */
+  private takePacked(entries: ZEntry[]): boolean {
+    if (entries.length > PACKED_MAX_ENTRIES || hasRepeatedMember(entries)) return false;
+    let inOrder = true;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.score === 0) entry.score = 0;
+      const previous = entries[i - 1];
+      if (previous && compareZEntry(previous.score, previous.member, entry.score, entry.member) > 0) inOrder = false;
+    }
+    const ordered = inOrder ? entries : [...entries].sort((a, b) => compareZEntry(a.score, a.member, b.score, b.member));
+    const packed = packScored(ordered);
+    if (packed === null) return false;
+    this.packed = packed;
+    this.packedCount = entries.length;
+    this.table = null;
+    return true;
+  }
+
+  /** Members to scores (unpacks a packed set: commands may change it). */
+  get scores(): Map<Bin, number> {
+    return (this.table ??= this.unpack()).scores;
+  }
+
+  /** Entries in (score, member) order; rank = index (unpacks a packed set). */
+  get sorted(): ZEntry[] {
+    return (this.table ??= this.unpack()).sorted;
+  }
+
+  /** The entries in order for a read-only walk (digest, save, rewrite): a packed set stays packed. */
+  ordered(): readonly ZEntry[] {
+    if (this.table) return this.table.sorted;
+    const out: ZEntry[] = [];
+    forEachPackedScored(this.packed!, (member, score) => out.push({ member, score }));
+    return out;
+  }
+
   get size(): number {
-    return this.sorted.length;
+    return this.table ? this.table.sorted.length : this.packedCount;
+  }
+
+  private unpack(): { scores: Map<Bin, number>; sorted: ZEntry[] } {
+    const scores = new Map<Bin, number>();
+    const sorted: ZEntry[] = [];
+    forEachPackedScored(this.packed!, (member, score) => {
+      scores.set(member, score);
+      sorted.push({ member, score });
+    });
+    this.packed = null;
+    return { scores, sorted };
   }
 
   /** Index of the first entry not less than (score, member). */
@@ -210,7 +264,7 @@ export function valueBytes(value: RedisValue): number {
       for (const m of value.members) bytes += m.length + (value.encoding === 'intset' ? 0 : 40);
       break;
     case 'zset':
-      for (const { member } of value.sorted) bytes += member.length + (value.encoding === 'listpack' ? 12 : 64);
+      for (const { member } of value.ordered()) bytes += member.length + (value.encoding === 'listpack' ? 12 : 64);
       break;
     case 'stream':
       for (const node of value.nodes) bytes += node.bytes + 32;

@@ -150,56 +150,69 @@ function writeBacklen(buf: Uint8Array, at: number, l: number): number {
   return at;
 }
 
+/** Where a listpack's entries go: string entries as byte ranges, integers as decimal text. */
+export interface ListpackSink {
+  bytes(source: Uint8Array, start: number, end: number): void;
+  text(element: Bin): void;
+}
+
 /** The entries of a listpack blob as strings, or why it is malformed. */
 export function decodeListpack(lp: Uint8Array): Bin[] | string {
+  const out: Bin[] = [];
+  const problem = visitListpack(lp, { bytes: (source, start, end) => out.push(bytesToBin(source, start, end)), text: (element) => out.push(element) });
+  return problem ?? out;
+}
+
+/** Hands each entry of a listpack blob to `sink`, in order; returns why it is malformed, if it is. */
+export function visitListpack(lp: Uint8Array, sink: ListpackSink): string | null {
   const view = checkedBlob('listpack', lp, 6);
   if (typeof view === 'string') return view;
   const declared = view.getUint16(4, true);
-  const out: Bin[] = [];
+  let count = 0;
   let at = 6;
   const end = lp.length - 1;
   while (at < end) {
     const start = at;
     const b = lp[at]!;
-    let entry: Bin;
     if (b < 0x80) {
-      entry = String(b);
+      sink.text(String(b));
       at += 1;
     } else if ((b & 0xc0) === 0x80) {
       const n = b & 0x3f;
       if (at + 1 + n > end) return `listpack string at byte ${at} runs past the end`;
-      entry = bytesToBin(lp, at + 1, at + 1 + n);
+      sink.bytes(lp, at + 1, at + 1 + n);
       at += 1 + n;
     } else if ((b & 0xe0) === 0xc0) {
       if (at + 2 > end) return `listpack integer at byte ${at} runs past the end`;
       let v = ((b & 0x1f) << 8) | lp[at + 1]!;
       if (v >= 1 << 12) v -= 1 << 13;
-      entry = String(v);
+      sink.text(String(v));
       at += 2;
     } else if ((b & 0xf0) === 0xe0) {
       if (at + 2 > end) return `listpack string at byte ${at} runs past the end`;
       const n = ((b & 0x0f) << 8) | lp[at + 1]!;
       if (at + 2 + n > end) return `listpack string at byte ${at} runs past the end`;
-      entry = bytesToBin(lp, at + 2, at + 2 + n);
+      sink.bytes(lp, at + 2, at + 2 + n);
       at += 2 + n;
     } else if (b === 0xf0) {
       if (at + 5 > end) return `listpack string at byte ${at} runs past the end`;
       const n = view.getUint32(at + 1, true);
       if (at + 5 + n > end) return `listpack string at byte ${at} runs past the end`;
-      entry = bytesToBin(lp, at + 5, at + 5 + n);
+      sink.bytes(lp, at + 5, at + 5 + n);
       at += 5 + n;
     } else if (b >= 0xf1 && b <= 0xf4) {
       const width = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
       if (at + 1 + width > end) return `listpack integer at byte ${at} runs past the end`;
-      let u = 0n;
-      for (let i = width - 1; i >= 0; i--) u = (u << 8n) | BigInt(lp[at + 1 + i]!);
-      entry = BigInt.asIntN(width * 8, u).toString();
+      if (width === 2) sink.text(String(view.getInt16(at + 1, true)));
+      else if (width === 3) sink.text(String(((lp[at + 1]! | (lp[at + 2]! << 8) | (lp[at + 3]! << 16)) << 8) >> 8));
+      else if (width === 4) sink.text(String(view.getInt32(at + 1, true)));
+      else sink.text(view.getBigInt64(at + 1, true).toString());
       at += 1 + width;
     } else return `unknown listpack encoding 0x${b.toString(16)} at byte ${at}`;
     at += backlenSize(at - start);
     if (at > end) return `listpack entry at byte ${start} runs past the end`;
-    out.push(entry);
+    count++;
   }
-  if (declared !== UNKNOWN_COUNT && declared !== out.length) return `listpack header says ${declared} entries but holds ${out.length}`;
-  return out;
+  if (declared !== UNKNOWN_COUNT && declared !== count) return `listpack header says ${declared} entries but holds ${count}`;
+  return null;
 }

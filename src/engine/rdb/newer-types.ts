@@ -4,6 +4,7 @@
 // fields and values, the TTLs counted for the caller to refuse or report.
 import type { Bin } from '../bytes.js';
 import type { EncodingLimits } from '../keyspace/limits.js';
+import { BinMap, BinSet } from '../keyspace/packed.js';
 import { HashValue, SetValue } from '../keyspace/values.js';
 import { parseInt64 } from '../util/numbers.js';
 import { TYPE } from './format.js';
@@ -20,13 +21,10 @@ const FIELD_EXPIRE_MAX = 0xffff_ffff_ffffn;
  * intset while every member is an integer and there are at most set-max-intset-entries of them.
  */
 export function setOf(members: readonly Bin[], limits: EncodingLimits, bad: (reason: string) => never): SetValue {
-  const set = new SetValue();
-  set.encoding = members.length > limits.setMaxIntsetEntries ? 'hashtable' : 'intset';
-  for (const member of members) {
-    if (set.members.has(member)) bad('Duplicate set members detected');
-    set.members.add(member);
-    if (set.encoding === 'intset' && parseInt64(member) === null) set.encoding = 'hashtable';
-  }
+  const packed = BinSet.fromMembers(members);
+  if (!packed) bad('Duplicate set members detected');
+  const set = new SetValue(undefined, packed);
+  set.encoding = members.length > limits.setMaxIntsetEntries || !members.every((m) => parseInt64(m) !== null) ? 'hashtable' : 'intset';
   return set;
 }
 
@@ -36,15 +34,10 @@ export function setOf(members: readonly Bin[], limits: EncodingLimits, bad: (rea
  * is longer than hash-max-listpack-value; listpack blobs are judged by their count alone.
  */
 export function hashOf(pairs: readonly Bin[], limits: EncodingLimits, checkValues: boolean, bad: (reason: string) => never): HashValue {
-  const hash = new HashValue();
-  for (let i = 0; i < pairs.length; i += 2) {
-    const field = pairs[i]!;
-    const value = pairs[i + 1]!;
-    if (hash.fields.has(field)) bad('Hash with dup elements');
-    hash.fields.set(field, value);
-    if (checkValues && (field.length > limits.hashMaxListpackValue || value.length > limits.hashMaxListpackValue)) hash.encoding = 'hashtable';
-  }
-  if (hash.fields.size > limits.hashMaxListpackEntries) hash.encoding = 'hashtable';
+  const fields = BinMap.fromPairs(pairs);
+  if (!fields) bad('Hash with dup elements');
+  const hash = new HashValue(fields);
+  if (fields.size > limits.hashMaxListpackEntries || (checkValues && pairs.some((p) => p.length > limits.hashMaxListpackValue))) hash.encoding = 'hashtable';
   return hash;
 }
 

@@ -6,17 +6,18 @@
 import { binToBytes, bytesToBin, type Bin } from '../bytes.js';
 import type { Engine } from '../engine.js';
 import { unixMs, type UnixMs } from '../keyspace/database.js';
-import { Quicklist } from '../keyspace/quicklist.js';
-import { HashValue, ListValue, listOptions, SetValue, ZSetValue, type RedisValue, type ZEntry } from '../keyspace/values.js';
+import { Quicklist, type QuicklistNode } from '../keyspace/quicklist.js';
+import { ListValue, listOptions, ZSetValue, type RedisValue, type ZEntry } from '../keyspace/values.js';
 import { LoadError, type Cancellation } from '../load-error.js';
 import { quoteRepr } from '../resp/repr.js';
-import { parseInt64, parseStrtod } from '../util/numbers.js';
+import { parseStrtod } from '../util/numbers.js';
 import { Crc64 } from './crc64.js';
 import { ENC, LAST_TYPE_OF_7_0, OP, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RDB_MAGIC, RDB_MIN_VERSION, RDB_NEWEST_READ_VERSION, RDB_VERSION, TYPE, TYPE_NAMES } from './format.js';
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
 import { hashOf, readHashWithFieldTtls, readSetListpack, setOf } from './newer-types.js';
+import { listpackHash, listpackNode } from './packed-values.js';
 import { readStream } from './stream-codec.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
@@ -546,15 +547,10 @@ class RdbLoad {
       }
       case TYPE.set: {
         const n = c.plainLength(where);
-        const set = new SetValue();
-        set.encoding = n > limits.setMaxIntsetEntries ? 'hashtable' : 'intset';
-        for (let i = 0; i < n; i++) {
-          const member = c.string(where);
-          if (set.members.has(member)) c.fail('Duplicate set members detected', at);
-          set.members.add(member);
-          if (set.encoding === 'intset' && parseInt64(member) === null) set.encoding = 'hashtable';
-        }
-        return n === 0 ? null : set;
+        if (n === 0) return null;
+        const members: Bin[] = [];
+        for (let i = 0; i < n; i++) members.push(c.string(where));
+        return setOf(members, limits, (reason) => c.fail(reason, at));
       }
       case TYPE.zset:
       case TYPE.zset2: {
@@ -574,22 +570,16 @@ class RdbLoad {
       }
       case TYPE.hash: {
         const n = c.plainLength(where);
-        const hash = new HashValue();
-        if (n > limits.hashMaxListpackEntries) hash.encoding = 'hashtable';
-        for (let i = 0; i < n; i++) {
-          const field = c.string(where);
-          const value = c.string(where);
-          if (hash.fields.has(field)) c.fail('Duplicate hash fields detected', at);
-          hash.fields.set(field, value);
-          if (field.length > limits.hashMaxListpackValue || value.length > limits.hashMaxListpackValue) hash.encoding = 'hashtable';
-        }
-        return n === 0 ? null : hash;
+        if (n === 0) return null;
+        const pairs: Bin[] = [];
+        for (let i = 0; i < 2 * n; i++) pairs.push(c.string(where));
+        return hashOf(pairs, limits, true, () => c.fail('Duplicate hash fields detected', at));
       }
       case TYPE.listQuicklist:
       case TYPE.listQuicklist2: {
         const count = c.plainLength(where);
         // Each node stays a node, as quicklistAppendListpack keeps it (no re-splitting).
-        const nodes: Bin[][] = [];
+        const nodes: (Bin[] | QuicklistNode)[] = [];
         for (let i = 0; i < count; i++) {
           const container = type === TYPE.listQuicklist2 ? c.plainLength(where) : QUICKLIST_NODE_PACKED;
           if (container !== QUICKLIST_NODE_PACKED && container !== QUICKLIST_NODE_PLAIN) c.fail('Quicklist integrity check failed.', at);
@@ -599,8 +589,12 @@ class RdbLoad {
             nodes.push([bytesToBin(blob)]);
             continue;
           }
-          const items = type === TYPE.listQuicklist2 ? decodeListpack(blob) : decodeZiplist(blob);
-          if (typeof items === 'string') c.fail(`${type === TYPE.listQuicklist2 ? 'Listpack' : 'Ziplist'} integrity check failed: ${items}`, at);
+          if (type === TYPE.listQuicklist2) {
+            nodes.push(listpackNode(blob, (problem) => c.fail(`Listpack integrity check failed: ${problem}`, at)));
+            continue;
+          }
+          const items = decodeZiplist(blob);
+          if (typeof items === 'string') c.fail(`Ziplist integrity check failed: ${items}`, at);
           nodes.push(items);
         }
         const list = new ListValue(Quicklist.fromNodes(listOptions(limits), nodes));
@@ -620,6 +614,10 @@ class RdbLoad {
       case TYPE.hashZiplist:
       case TYPE.hashListpack: {
         const blob = c.blob(where);
+        if (type === TYPE.hashListpack) {
+          const hash = listpackHash(blob, limits, (problem) => c.fail(problem, at));
+          if (hash !== undefined) return hash;
+        }
         const flat = type === TYPE.hashZipmap ? decodeZipmap(blob) : type === TYPE.hashZiplist ? decodeZiplist(blob) : decodeListpack(blob);
         if (typeof flat === 'string') c.fail(`Hash integrity check failed: ${flat}`, at);
         if (flat.length % 2 !== 0) c.fail('Hash has an odd number of entries', at);

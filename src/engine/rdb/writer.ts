@@ -281,7 +281,7 @@ function writeList(out: RdbOutput, list: ListValue): void {
   out.len(nodes.length);
   for (const node of nodes) {
     const lp = new ListpackBuilder(node.sz);
-    for (const item of node.items) lp.add(item);
+    node.forEach((item) => lp.add(item));
     out.len(QUICKLIST_NODE_PACKED);
     out.blob(lp.finish());
   }
@@ -320,7 +320,7 @@ function writeHash(out: RdbOutput, hash: HashValue): void {
 
 function writeZset(out: RdbOutput, zset: ZSetValue): void {
   if (zset.encoding === 'listpack') {
-    writePairsListpack(out, zset.sorted.map((e) => [e.member, scoreText(e.score)] as const));
+    writePairsListpack(out, zset.ordered().map((e) => [e.member, scoreText(e.score)] as const));
     return;
   }
   // ZSET_2, from the highest score down, as Redis walks its skiplist from the tail.

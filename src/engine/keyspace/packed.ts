@@ -1,0 +1,441 @@
+// Small hashes and sets kept the way redis keeps them: every element in one byte string (a
+// listpack's job) instead of a JS Map or Set per key. A 10-field hash as a Map costs ~1 KB of
+// heap and a dozen objects for the collector; packed it is one string of ~120 bytes. Lookups scan
+// the string, as redis scans a listpack, so a collection spills into a real Map/Set once it
+// passes PACKED_MAX_ENTRIES or PACKED_MAX_BYTES. The API is the Map's and the Set's, so
+// commands need not know which form they hold.
+import { bytesToBin, type Bin } from '../bytes.js';
+
+/** Redis's own listpack limit for hashes and zsets (hash-max-listpack-entries). */
+export const PACKED_MAX_ENTRIES = 128;
+/** Past this a scan or a rewrite of the string costs more than a hash lookup saves. */
+export const PACKED_MAX_BYTES = 8192;
+
+// Each element is a length prefix and its bytes: one byte for lengths below 0x80, else two
+// (15 bits), which PACKED_MAX_BYTES keeps within reach.
+const scratch = new Uint8Array(PACKED_MAX_BYTES + 4);
+
+function encodedLength(element: Bin): number {
+  return element.length + (element.length < 0x80 ? 1 : 2);
+}
+
+function put(at: number, element: Bin): number {
+  const n = element.length;
+  if (n < 0x80) scratch[at++] = n;
+  else {
+    scratch[at++] = 0x80 | (n >>> 8);
+    scratch[at++] = n & 0xff;
+  }
+  for (let i = 0; i < n; i++) scratch[at++] = element.charCodeAt(i);
+  return at;
+}
+
+function copy(at: number, from: Bin, start: number, end: number): number {
+  for (let i = start; i < end; i++) scratch[at++] = from.charCodeAt(i);
+  return at;
+}
+
+/** The length of the element whose prefix starts at `at`. */
+function lengthAt(packed: Bin, at: number): number {
+  const first = packed.charCodeAt(at);
+  return first < 0x80 ? first : ((first & 0x7f) << 8) | packed.charCodeAt(at + 1);
+}
+
+function prefixLength(length: number): number {
+  return length < 0x80 ? 1 : 2;
+}
+
+/** Offset of the prefix of the element equal to `element`, stepping `stride` elements, or -1. */
+function find(packed: Bin, element: Bin, stride: 1 | 2): number {
+  const wanted = element.length;
+  let at = 0;
+  while (at < packed.length) {
+    const length = lengthAt(packed, at);
+    const start = at + prefixLength(length);
+    if (length === wanted && packed.startsWith(element, start)) return at;
+    at = start + length;
+    if (stride === 2) at = skip(packed, at);
+  }
+  return -1;
+}
+
+/** Offset just past the element whose prefix starts at `at`. */
+function skip(packed: Bin, at: number): number {
+  const length = lengthAt(packed, at);
+  return at + prefixLength(length) + length;
+}
+
+function elementAt(packed: Bin, at: number): Bin {
+  const length = lengthAt(packed, at);
+  const start = at + prefixLength(length);
+  return packed.slice(start, start + length);
+}
+
+/** Whether `elements` (already free of duplicates) fit the packed form. */
+function fits(elements: readonly Bin[], entries: number): boolean {
+  if (entries > PACKED_MAX_ENTRIES) return false;
+  let bytes = 0;
+  for (let i = 0; i < elements.length; i++) bytes += encodedLength(elements[i]!);
+  return bytes <= PACKED_MAX_BYTES;
+}
+
+function pack(elements: readonly Bin[]): Bin {
+  let at = 0;
+  for (let i = 0; i < elements.length; i++) at = put(at, elements[i]!);
+  return bytesToBin(scratch, 0, at);
+}
+
+/** Whether any two of `elements[0]`, `elements[stride]`, `elements[2 * stride]`, … are equal (few elements). */
+function hasDuplicate(elements: readonly Bin[], stride: 1 | 2): boolean {
+  for (let i = 0; i < elements.length; i += stride) {
+    for (let j = i + stride; j < elements.length; j += stride) if (elements[i] === elements[j]) return true;
+  }
+  return false;
+}
+
+/** A Map<Bin, Bin> that stays one packed string while it is small. */
+export class BinMap implements Iterable<[Bin, Bin]> {
+  private packed: Bin | null = '';
+  private table: Map<Bin, Bin> | null = null;
+  private count = 0;
+
+  /**
+   * A map of `pairs` (field, value, field, value, …) built in one pass, or null when a field
+   * repeats (loaders report that as a corrupt file).
+   */
+  static fromPairs(pairs: readonly Bin[]): BinMap | null {
+    const map = new BinMap();
+    const entries = pairs.length >>> 1;
+    if (fits(pairs, entries)) {
+      if (hasDuplicate(pairs, 2)) return null;
+      map.packed = pack(pairs);
+      map.count = entries;
+      return map;
+    }
+    const table = (map.spill().table = new Map());
+    for (let i = 0; i + 1 < pairs.length; i += 2) table.set(pairs[i]!, pairs[i + 1]!);
+    return table.size === entries ? map : null;
+  }
+
+  /** A map over a string a PackedBuilder made of `entries` field/value pairs without repeats. */
+  static fromPacked(packed: Bin, entries: number): BinMap {
+    const map = new BinMap();
+    map.packed = packed;
+    map.count = entries;
+    return entries > PACKED_MAX_ENTRIES ? map.spill() : map;
+  }
+
+  get size(): number {
+    return this.table ? this.table.size : this.count;
+  }
+
+  get(field: Bin): Bin | undefined {
+    if (this.table) return this.table.get(field);
+    const packed = this.packed!;
+    const at = find(packed, field, 2);
+    return at < 0 ? undefined : elementAt(packed, skip(packed, at));
+  }
+
+  has(field: Bin): boolean {
+    return this.table ? this.table.has(field) : find(this.packed!, field, 2) >= 0;
+  }
+
+  set(field: Bin, value: Bin): this {
+    if (this.table) {
+      this.table.set(field, value);
+      return this;
+    }
+    const packed = this.packed!;
+    const at = find(packed, field, 2);
+    if (at >= 0) {
+      const valueAt = skip(packed, at);
+      const end = skip(packed, valueAt);
+      const grown = packed.length - (end - valueAt) + encodedLength(value);
+      if (grown > PACKED_MAX_BYTES) return this.spill().set(field, value);
+      let out = copy(0, packed, 0, valueAt);
+      out = put(out, value);
+      out = copy(out, packed, end, packed.length);
+      this.packed = bytesToBin(scratch, 0, out);
+      return this;
+    }
+    if (this.count + 1 > PACKED_MAX_ENTRIES || packed.length + encodedLength(field) + encodedLength(value) > PACKED_MAX_BYTES) {
+      return this.spill().set(field, value);
+    }
+    let out = copy(0, packed, 0, packed.length);
+    out = put(out, field);
+    out = put(out, value);
+    this.packed = bytesToBin(scratch, 0, out);
+    this.count++;
+    return this;
+  }
+
+  delete(field: Bin): boolean {
+    if (this.table) return this.table.delete(field);
+    const packed = this.packed!;
+    const at = find(packed, field, 2);
+    if (at < 0) return false;
+    const end = skip(packed, skip(packed, at));
+    this.packed = bytesToBin(scratch, 0, copy(copy(0, packed, 0, at), packed, end, packed.length));
+    this.count--;
+    return true;
+  }
+
+  clear(): void {
+    this.table = null;
+    this.packed = '';
+    this.count = 0;
+  }
+
+  *entries(): IterableIterator<[Bin, Bin]> {
+    if (this.table) {
+      yield* this.table.entries();
+      return;
+    }
+    const packed = this.packed!;
+    for (let at = 0; at < packed.length; ) {
+      const valueAt = skip(packed, at);
+      yield [elementAt(packed, at), elementAt(packed, valueAt)];
+      at = skip(packed, valueAt);
+    }
+  }
+
+  *keys(): IterableIterator<Bin> {
+    for (const [field] of this.entries()) yield field;
+  }
+
+  *values(): IterableIterator<Bin> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): IterableIterator<[Bin, Bin]> {
+    return this.entries();
+  }
+
+  private spill(): this {
+    const table = new Map<Bin, Bin>(this.entries());
+    this.table = table;
+    this.packed = null;
+    this.count = 0;
+    return this;
+  }
+}
+
+/** A Set<Bin> that stays one packed string while it is small. */
+export class BinSet implements Iterable<Bin> {
+  private packed: Bin | null = '';
+  private table: Set<Bin> | null = null;
+  private count = 0;
+
+  /** A set of `members` built in one pass, or null when a member repeats. */
+  static fromMembers(members: readonly Bin[]): BinSet | null {
+    const set = new BinSet();
+    if (fits(members, members.length)) {
+      if (hasDuplicate(members, 1)) return null;
+      set.packed = pack(members);
+      set.count = members.length;
+      return set;
+    }
+    const table = (set.spill().table = new Set());
+    for (let i = 0; i < members.length; i++) table.add(members[i]!);
+    return table.size === members.length ? set : null;
+  }
+
+  /** A set over a string a PackedBuilder made of `members` distinct members. */
+  static fromPacked(packed: Bin, members: number): BinSet {
+    const set = new BinSet();
+    set.packed = packed;
+    set.count = members;
+    return members > PACKED_MAX_ENTRIES ? set.spill() : set;
+  }
+
+  get size(): number {
+    return this.table ? this.table.size : this.count;
+  }
+
+  has(member: Bin): boolean {
+    return this.table ? this.table.has(member) : find(this.packed!, member, 1) >= 0;
+  }
+
+  add(member: Bin): this {
+    if (this.table) {
+      this.table.add(member);
+      return this;
+    }
+    const packed = this.packed!;
+    if (find(packed, member, 1) >= 0) return this;
+    if (this.count + 1 > PACKED_MAX_ENTRIES || packed.length + encodedLength(member) > PACKED_MAX_BYTES) return this.spill().add(member);
+    this.packed = bytesToBin(scratch, 0, put(copy(0, packed, 0, packed.length), member));
+    this.count++;
+    return this;
+  }
+
+  delete(member: Bin): boolean {
+    if (this.table) return this.table.delete(member);
+    const packed = this.packed!;
+    const at = find(packed, member, 1);
+    if (at < 0) return false;
+    this.packed = bytesToBin(scratch, 0, copy(copy(0, packed, 0, at), packed, skip(packed, at), packed.length));
+    this.count--;
+    return true;
+  }
+
+  clear(): void {
+    this.table = null;
+    this.packed = '';
+    this.count = 0;
+  }
+
+  *values(): IterableIterator<Bin> {
+    if (this.table) {
+      yield* this.table.values();
+      return;
+    }
+    const packed = this.packed!;
+    for (let at = 0; at < packed.length; at = skip(packed, at)) yield elementAt(packed, at);
+  }
+
+  keys(): IterableIterator<Bin> {
+    return this.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<Bin> {
+    return this.values();
+  }
+
+  private spill(): this {
+    this.table = new Set<Bin>(this.values());
+    this.packed = null;
+    this.count = 0;
+    return this;
+  }
+}
+
+/** `elements` as one packed string (duplicates allowed), or null when they pass PACKED_MAX_BYTES. */
+export function packElements(elements: readonly Bin[]): Bin | null {
+  let bytes = 0;
+  for (let i = 0; i < elements.length; i++) bytes += encodedLength(elements[i]!);
+  return bytes <= PACKED_MAX_BYTES ? pack(elements) : null;
+}
+
+/** Calls `each` with every element of a string `packElements` made, in order. */
+export function forEachPacked(packed: Bin, each: (element: Bin) => void): void {
+  for (let at = 0; at < packed.length; at = skip(packed, at)) each(elementAt(packed, at));
+}
+
+// Sorted-set entries pack as member, then the score's 8 IEEE-754 bytes (exact, nothing to parse).
+const score64 = new Float64Array(1);
+const scoreBytes = new Uint8Array(score64.buffer);
+
+function scoreBin(score: number): Bin {
+  score64[0] = score;
+  return bytesToBin(scoreBytes);
+}
+
+function binScore(bin: Bin): number {
+  for (let i = 0; i < 8; i++) scoreBytes[i] = bin.charCodeAt(i);
+  return score64[0]!;
+}
+
+/**
+ * Sorted-set entries, already in order and free of repeated members, as one packed string, or
+ * null when they do not fit.
+ */
+export function packScored(entries: readonly { readonly member: Bin; readonly score: number }[]): Bin | null {
+  if (entries.length > PACKED_MAX_ENTRIES) return null;
+  const elements: Bin[] = [];
+  for (let i = 0; i < entries.length; i++) elements.push(entries[i]!.member, scoreBin(entries[i]!.score));
+  return packElements(elements);
+}
+
+/** Calls `each` with every (member, score) of a string `packScored` made, in order. */
+export function forEachPackedScored(packed: Bin, each: (member: Bin, score: number) => void): void {
+  let member: Bin | null = null;
+  forEachPacked(packed, (element) => {
+    if (member === null) member = element;
+    else {
+      each(member, binScore(element));
+      member = null;
+    }
+  });
+}
+
+/** Whether any member repeats (small inputs: the pairwise check beats building a Set). */
+export function hasRepeatedMember(entries: readonly { readonly member: Bin }[]): boolean {
+  for (let i = 0; i < entries.length; i++) {
+    for (let j = i + 1; j < entries.length; j++) if (entries[i]!.member === entries[j]!.member) return true;
+  }
+  return false;
+}
+
+/**
+ * Builds a packed string element by element straight from a file's bytes, so loading a small
+ * collection makes one string instead of one per element. One builder at a time: it writes
+ * into the module's scratch buffer.
+ */
+export class PackedBuilder {
+  private at = 0;
+  private overflow = false;
+  /** Where each element's bytes start and end in the scratch buffer (for the duplicate check). */
+  private readonly bounds: number[] = [];
+  count = 0;
+
+  reset(): this {
+    this.at = 0;
+    this.overflow = false;
+    this.bounds.length = 0;
+    this.count = 0;
+    return this;
+  }
+
+  bytes(source: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (!this.room(n)) return;
+    let at = this.at;
+    if (n < 0x80) scratch[at++] = n;
+    else {
+      scratch[at++] = 0x80 | (n >>> 8);
+      scratch[at++] = n & 0xff;
+    }
+    this.bounds.push(at, at + n);
+    scratch.set(source.subarray(start, end), at);
+    this.at = at + n;
+    this.count++;
+  }
+
+  text(element: Bin): void {
+    if (!this.room(element.length)) return;
+    const at = put(this.at, element);
+    this.bounds.push(at - element.length, at);
+    this.at = at;
+    this.count++;
+  }
+
+  /** The packed string, or null when the elements passed PACKED_MAX_BYTES. */
+  finish(): Bin | null {
+    return this.overflow ? null : bytesToBin(scratch, 0, this.at);
+  }
+
+  /** Whether any two of elements 0, stride, 2·stride, … have the same bytes. */
+  hasDuplicate(stride: 1 | 2): boolean {
+    const b = this.bounds;
+    for (let i = 0; i < b.length; i += 2 * stride) {
+      for (let j = i + 2 * stride; j < b.length; j += 2 * stride) if (sameBytes(b[i]!, b[i + 1]!, b[j]!, b[j + 1]!)) return true;
+    }
+    return false;
+  }
+
+  private room(length: number): boolean {
+    if (this.overflow) this.count++;
+    else if (this.at + length + 2 > PACKED_MAX_BYTES) {
+      this.overflow = true;
+      this.count++;
+    }
+    return !this.overflow;
+  }
+}
+
+function sameBytes(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (scratch[aStart + i] !== scratch[bStart + i]) return false;
+  return true;
+}
