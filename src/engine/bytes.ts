@@ -13,20 +13,16 @@ export function cString(s: Bin): Bin {
   return nul >= 0 ? s.slice(0, nul) : s;
 }
 
-/** Char codes for String.fromCharCode.apply, reused so short strings allocate only themselves. */
-const codes: number[] = [];
+/**
+ * Char codes for String.fromCharCode.apply, one reused array per length (setting an array's
+ * length on every call costs more than the copy), so a string allocates only itself.
+ */
+const codesOfLength: number[][] = [];
 
 export function bytesToBin(bytes: Uint8Array, start = 0, end = bytes.length): Bin {
   const length = end - start;
-  // Up to 12 chars V8 makes each `+=` a flat string; from 13 on it would build a rope (a cons
-  // string that Map.get flattens into a second copy: 3x the memory of a 16-byte key).
-  if (length <= 12) {
-    let s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
-    return s;
-  }
   if (length <= 256) {
-    codes.length = length;
+    const codes = (codesOfLength[length] ??= new Array<number>(length).fill(0));
     for (let i = 0; i < length; i++) codes[i] = bytes[start + i]!;
     return String.fromCharCode.apply(null, codes);
   }

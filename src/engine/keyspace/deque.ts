@@ -5,8 +5,9 @@ export class Deque<T> {
   private head = 0;
   private count = 0;
 
-  constructor(items?: Iterable<T>) {
-    this.buffer = new Array<T | undefined>(8);
+  /** `capacity` (a power of two) is where the buffer starts: lists of one node want 1, not 8. */
+  constructor(items?: Iterable<T>, capacity = 8) {
+    this.buffer = new Array<T | undefined>(capacity);
     if (items) for (const item of items) this.pushBack(item);
   }
 

@@ -397,7 +397,7 @@ export class PackedBuilder {
       scratch[at++] = n & 0xff;
     }
     this.bounds.push(at, at + n);
-    scratch.set(source.subarray(start, end), at);
+    for (let i = 0; i < n; i++) scratch[at + i] = source[start + i]!;
     this.at = at + n;
     this.count++;
   }

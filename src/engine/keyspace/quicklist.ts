@@ -124,7 +124,7 @@ function nodeOf(items: readonly Bin[], pack = false): QuicklistNode {
 export class Quicklist implements Iterable<Bin> {
   readonly fill: number;
   readonly compress: number;
-  private readonly nodes = new Deque<QuicklistNode>();
+  private readonly nodes = new Deque<QuicklistNode>(undefined, 1);
   private count = 0;
   /** The node the last lookup found and the index of its first element (sequential access). */
   private cursorNode = 0;

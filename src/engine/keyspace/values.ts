@@ -14,7 +14,10 @@ export { StreamValue };
 export { RawString };
 
 export class ListValue {
-  readonly type = 'list';
+  // On the prototype, not in each of a million values.
+  get type(): 'list' {
+    return 'list';
+  }
   readonly items: Quicklist;
   /**
    * A list of `items` with node sizes from `options` (a new list takes the configuration's
@@ -31,7 +34,10 @@ export function listOptions(limits: EncodingLimits): QuicklistOptions {
 }
 
 export class HashValue {
-  readonly type = 'hash';
+  // On the prototype, not in each of a million values.
+  get type(): 'hash' {
+    return 'hash';
+  }
   encoding: 'listpack' | 'hashtable' = 'listpack';
 
   constructor(readonly fields: BinMap = new BinMap()) {}
@@ -45,7 +51,10 @@ export class HashValue {
 }
 
 export class SetValue {
-  readonly type = 'set';
+  // On the prototype, not in each of a million values.
+  get type(): 'set' {
+    return 'set';
+  }
   encoding: 'intset' | 'hashtable';
 
   /**
@@ -81,7 +90,10 @@ export function compareZEntry(aScore: number, aMember: Bin, bScore: number, bMem
 }
 
 export class ZSetValue {
-  readonly type = 'zset';
+  // On the prototype, not in each of a million values.
+  get type(): 'zset' {
+    return 'zset';
+  }
   private table: { readonly scores: Map<Bin, number>; readonly sorted: ZEntry[] } | null = { scores: new Map(), sorted: [] };
   /** A small sorted set loaded from a file stays one packed string until a command touches it. */
   private packed: Bin | null = null;

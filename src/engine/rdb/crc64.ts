@@ -1,10 +1,10 @@
 // CRC-64/Jones as Redis computes the RDB trailer: reflected polynomial 0x95ac9329ac4bc9b5,
 // initial value 0, no final xor. Kept as two 32-bit halves so the hot loop avoids BigInt.
 
-// Slicing-by-4: table k advances the CRC over a byte followed by k zero bytes, so four bytes
+// Slicing-by-8: table k advances the CRC over a byte followed by k zero bytes, so eight bytes
 // are folded per step.
-const TABLE_LO = new Uint32Array(256 * 4);
-const TABLE_HI = new Uint32Array(256 * 4);
+const TABLE_LO = new Uint32Array(256 * 8);
+const TABLE_HI = new Uint32Array(256 * 8);
 {
   const poly = 0x95ac9329ac4bc9b5n;
   for (let i = 0; i < 256; i++) {
@@ -13,7 +13,7 @@ const TABLE_HI = new Uint32Array(256 * 4);
     TABLE_LO[i] = Number(crc & 0xffffffffn);
     TABLE_HI[i] = Number(crc >> 32n);
   }
-  for (let k = 1; k < 4; k++) {
+  for (let k = 1; k < 8; k++) {
     for (let i = 0; i < 256; i++) {
       const prevLo = TABLE_LO[(k - 1) * 256 + i]!;
       const prevHi = TABLE_HI[(k - 1) * 256 + i]!;
@@ -33,15 +33,20 @@ export class Crc64 {
     let lo = this.lo;
     let hi = this.hi;
     let i = start;
-    for (; i + 4 <= end; i += 4) {
-      // XOR four input bytes into the low word, then look each byte up at its distance.
+    for (; i + 8 <= end; i += 8) {
+      // XOR eight input bytes into the CRC, then look each byte up at its distance from the end.
       const x = lo ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
-      const a = x & 0xff;
-      const b = (x >>> 8) & 0xff;
-      const c = (x >>> 16) & 0xff;
-      const d = x >>> 24;
-      lo = hi ^ TABLE_LO[768 + a]! ^ TABLE_LO[512 + b]! ^ TABLE_LO[256 + c]! ^ TABLE_LO[d]!;
-      hi = TABLE_HI[768 + a]! ^ TABLE_HI[512 + b]! ^ TABLE_HI[256 + c]! ^ TABLE_HI[d]!;
+      const y = hi ^ (bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24));
+      const a = 1792 + (x & 0xff);
+      const b = 1536 + ((x >>> 8) & 0xff);
+      const c = 1280 + ((x >>> 16) & 0xff);
+      const d = 1024 + (x >>> 24);
+      const e = 768 + (y & 0xff);
+      const f = 512 + ((y >>> 8) & 0xff);
+      const g = 256 + ((y >>> 16) & 0xff);
+      const h = y >>> 24;
+      lo = TABLE_LO[a]! ^ TABLE_LO[b]! ^ TABLE_LO[c]! ^ TABLE_LO[d]! ^ TABLE_LO[e]! ^ TABLE_LO[f]! ^ TABLE_LO[g]! ^ TABLE_LO[h]!;
+      hi = TABLE_HI[a]! ^ TABLE_HI[b]! ^ TABLE_HI[c]! ^ TABLE_HI[d]! ^ TABLE_HI[e]! ^ TABLE_HI[f]! ^ TABLE_HI[g]! ^ TABLE_HI[h]!;
     }
     for (; i < end; i++) {
       const index = (lo ^ bytes[i]!) & 0xff;

@@ -2,7 +2,7 @@
 // encoding, its data and a back-length. Strings that are canonical int64s are stored as integers.
 import { bytesToBin, type Bin } from '../bytes.js';
 import { parseInt64 } from '../util/numbers.js';
-import { checkedBlob } from './blob.js';
+import { blobProblem } from './blob.js';
 
 const EOF_BYTE = 0xff;
 const UNKNOWN_COUNT = 65535;
@@ -156,18 +156,30 @@ export interface ListpackSink {
   text(element: Bin): void;
 }
 
+/** Collects entries as strings (one instance, reused: no closures per listpack). */
+class Collector implements ListpackSink {
+  out: Bin[] = [];
+  bytes(source: Uint8Array, start: number, end: number): void {
+    this.out.push(bytesToBin(source, start, end));
+  }
+  text(element: Bin): void {
+    this.out.push(element);
+  }
+}
+const collector = new Collector();
+
 /** The entries of a listpack blob as strings, or why it is malformed. */
 export function decodeListpack(lp: Uint8Array): Bin[] | string {
-  const out: Bin[] = [];
-  const problem = visitListpack(lp, { bytes: (source, start, end) => out.push(bytesToBin(source, start, end)), text: (element) => out.push(element) });
+  const out: Bin[] = (collector.out = []);
+  const problem = visitListpack(lp, collector);
   return problem ?? out;
 }
 
 /** Hands each entry of a listpack blob to `sink`, in order; returns why it is malformed, if it is. */
 export function visitListpack(lp: Uint8Array, sink: ListpackSink): string | null {
-  const view = checkedBlob('listpack', lp, 6);
-  if (typeof view === 'string') return view;
-  const declared = view.getUint16(4, true);
+  const problem = blobProblem('listpack', lp, 6);
+  if (problem !== null) return problem;
+  const declared = lp[4]! | (lp[5]! << 8);
   let count = 0;
   let at = 6;
   const end = lp.length - 1;
@@ -196,17 +208,17 @@ export function visitListpack(lp: Uint8Array, sink: ListpackSink): string | null
       at += 2 + n;
     } else if (b === 0xf0) {
       if (at + 5 > end) return `listpack string at byte ${at} runs past the end`;
-      const n = view.getUint32(at + 1, true);
+      const n = (lp[at + 1]! | (lp[at + 2]! << 8) | (lp[at + 3]! << 16) | (lp[at + 4]! << 24)) >>> 0;
       if (at + 5 + n > end) return `listpack string at byte ${at} runs past the end`;
       sink.bytes(lp, at + 5, at + 5 + n);
       at += 5 + n;
     } else if (b >= 0xf1 && b <= 0xf4) {
       const width = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
       if (at + 1 + width > end) return `listpack integer at byte ${at} runs past the end`;
-      if (width === 2) sink.text(String(view.getInt16(at + 1, true)));
+      if (width === 2) sink.text(String(((lp[at + 1]! | (lp[at + 2]! << 8)) << 16) >> 16));
       else if (width === 3) sink.text(String(((lp[at + 1]! | (lp[at + 2]! << 8) | (lp[at + 3]! << 16)) << 8) >> 8));
-      else if (width === 4) sink.text(String(view.getInt32(at + 1, true)));
-      else sink.text(view.getBigInt64(at + 1, true).toString());
+      else if (width === 4) sink.text(String(lp[at + 1]! | (lp[at + 2]! << 8) | (lp[at + 3]! << 16) | (lp[at + 4]! << 24)));
+      else sink.text(new DataView(lp.buffer, lp.byteOffset + at + 1, 8).getBigInt64(0, true).toString());
       at += 1 + width;
     } else return `unknown listpack encoding 0x${b.toString(16)} at byte ${at}`;
     at += backlenSize(at - start);

@@ -10,9 +10,12 @@ const MAX_LIT = 32;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
-/** The decompressed bytes, or why the stream is not a valid LZF stream of that length. */
-export function lzfDecompress(input: Uint8Array, expectedLength: number): Uint8Array | string {
-  const out = new Uint8Array(expectedLength);
+/**
+ * The decompressed bytes, or why the stream is not a valid LZF stream of that length. With
+ * `into` (at least expectedLength long) the bytes land there and a view of them is returned.
+ */
+export function lzfDecompress(input: Uint8Array, expectedLength: number, into?: Uint8Array): Uint8Array | string {
+  const out = into ? into.subarray(0, expectedLength) : new Uint8Array(expectedLength);
   let ip = 0;
   let op = 0;
   while (ip < input.length) {
@@ -21,7 +24,8 @@ export function lzfDecompress(input: Uint8Array, expectedLength: number): Uint8A
       const run = ctrl + 1;
       if (op + run > expectedLength) return 'output longer than the declared length';
       if (ip + run > input.length) return 'literal run past the end of the input';
-      out.set(input.subarray(ip, ip + run), op);
+      // Runs are at most 32 bytes: a loop beats making a subarray for set().
+      for (let i = 0; i < run; i++) out[op + i] = input[ip + i]!;
       ip += run;
       op += run;
       continue;

@@ -18,13 +18,15 @@ const FIELD_EXPIRE_MAX = 0xffff_ffff_ffffn;
 
 /**
  * A set as 7.0 builds one from loaded members (rdbLoadObject, RDB_TYPE_SET and _INTSET): an
- * intset while every member is an integer and there are at most set-max-intset-entries of them.
+ * intset while every member is an integer and there are at most set-max-intset-entries of them
+ * (`integers`: the caller knows they all are, as an intset's members).
  */
-export function setOf(members: readonly Bin[], limits: EncodingLimits, bad: (reason: string) => never): SetValue {
+export function setOf(members: readonly Bin[], limits: EncodingLimits, bad: (reason: string) => never, integers = false): SetValue {
   const packed = BinSet.fromMembers(members);
   if (!packed) bad('Duplicate set members detected');
   const set = new SetValue(undefined, packed);
-  set.encoding = members.length > limits.setMaxIntsetEntries || !members.every((m) => parseInt64(m) !== null) ? 'hashtable' : 'intset';
+  const intset = members.length <= limits.setMaxIntsetEntries && (integers || members.every((m) => parseInt64(m) !== null));
+  set.encoding = intset ? 'intset' : 'hashtable';
   return set;
 }
 

@@ -153,6 +153,20 @@ class Cursor {
 
   /** A string as bytes (rdbGenericLoadStringObject). */
   blob(what: string): Uint8Array {
+    return this.readBlob(what, false);
+  }
+
+  /**
+   * The same, for a caller done with the bytes before its next read: a compressed string is
+   * inflated into a buffer the next such read reuses (most small collections in a dump are).
+   */
+  transientBlob(what: string): Uint8Array {
+    return this.readBlob(what, true);
+  }
+
+  private inflated = new Uint8Array(4096);
+
+  private readBlob(what: string, transient: boolean): Uint8Array {
     const at = this.offset;
     const { value, encoded } = this.length(what);
     if (!encoded) return this.take(value, what);
@@ -160,7 +174,8 @@ class Cursor {
       const compressed = this.plainLength(what);
       const length = this.plainLength(what);
       if (length > compressed * LZF_MAX_RATIO + 32) this.fail(`Invalid LZF compressed string: ${compressed} bytes cannot expand to ${length}`, at);
-      const out = lzfDecompress(this.take(compressed, what), length);
+      if (transient && length > this.inflated.length) this.inflated = new Uint8Array(Math.max(length, 2 * this.inflated.length));
+      const out = lzfDecompress(this.take(compressed, what), length, transient ? this.inflated : undefined);
       if (typeof out === 'string') this.fail(`Invalid LZF compressed string: ${out}`, at);
       return out;
     }
@@ -213,8 +228,7 @@ class Cursor {
       this.pos++;
       return this.intString(b & 0x3f, what, at);
     }
-    const bytes = this.blob(what);
-    return bytesToBin(bytes);
+    return bytesToBin(this.transientBlob(what));
   }
 
   private intString(encoding: number, what: string, at: number): Bin {
@@ -583,7 +597,7 @@ class RdbLoad {
         for (let i = 0; i < count; i++) {
           const container = type === TYPE.listQuicklist2 ? c.plainLength(where) : QUICKLIST_NODE_PACKED;
           if (container !== QUICKLIST_NODE_PACKED && container !== QUICKLIST_NODE_PLAIN) c.fail('Quicklist integrity check failed.', at);
-          const blob = c.blob(where);
+          const blob = c.transientBlob(where);
           if (blob.length === 0) c.fail('Quicklist node is empty', at);
           if (container === QUICKLIST_NODE_PLAIN) {
             nodes.push([bytesToBin(blob)]);
@@ -601,19 +615,19 @@ class RdbLoad {
         return list.items.length === 0 ? null : list;
       }
       case TYPE.listZiplist: {
-        const items = decodeZiplist(c.blob(where));
+        const items = decodeZiplist(c.transientBlob(where));
         if (typeof items === 'string') c.fail(`List ziplist integrity check failed: ${items}`, at);
         return items.length === 0 ? null : new ListValue(items, listOptions(limits));
       }
       case TYPE.setIntset: {
-        const members = decodeIntset(c.blob(where));
+        const members = decodeIntset(c.transientBlob(where));
         if (typeof members === 'string') c.fail(`Intset integrity check failed: ${members}`, at);
-        return setOf(members, limits, (reason) => c.fail(reason, at));
+        return setOf(members, limits, (reason) => c.fail(reason, at), true);
       }
       case TYPE.hashZipmap:
       case TYPE.hashZiplist:
       case TYPE.hashListpack: {
-        const blob = c.blob(where);
+        const blob = c.transientBlob(where);
         if (type === TYPE.hashListpack) {
           const hash = listpackHash(blob, limits, (problem) => c.fail(problem, at));
           if (hash !== undefined) return hash;
@@ -627,7 +641,7 @@ class RdbLoad {
       }
       case TYPE.zsetZiplist:
       case TYPE.zsetListpack: {
-        const flat = type === TYPE.zsetZiplist ? decodeZiplist(c.blob(where)) : decodeListpack(c.blob(where));
+        const flat = type === TYPE.zsetZiplist ? decodeZiplist(c.transientBlob(where)) : decodeListpack(c.transientBlob(where));
         if (typeof flat === 'string') c.fail(`Zset integrity check failed: ${flat}`, at);
         if (flat.length % 2 !== 0) c.fail('Zset has an odd number of entries', at);
         if (flat.length === 0) return null;
