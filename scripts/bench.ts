@@ -512,7 +512,7 @@ async function main(): Promise<void> {
   const latest = only === undefined ? `bench-results/${result.mode}-latest.json` : `bench-results/${result.mode}-${only}.tmp.json`;
   const previous = readResult(latest);
   writeFileSync(latest, `${JSON.stringify(result, null, 2)}\n`);
-  if (previous) writeFileSync(`bench-results/${result.mode}-previous.json`, `${JSON.stringify(previous, null, 2)}\n`);
+  if (previous && only === undefined) writeFileSync(`bench-results/${result.mode}-previous.json`, `${JSON.stringify(previous, null, 2)}\n`);
   const before = new Map(previous?.rows.map((r) => [r.name, r.ratio]) ?? []);
   console.log(`\n| benchmark | lab | reference | ratio | target |${previous ? ` ratio on ${previous.date.slice(0, 10)} |` : ''}`);
   console.log(`|---|---|---|---|---|${previous ? '---|' : ''}`);
