@@ -298,10 +298,18 @@ export class Engine {
     for (const [i, db] of other.dbs.entries()) {
       const target = this.dbs[i];
       if (!target) continue;
+      keys += db.size;
+      // An empty database takes the other's table whole, as SWAPDB would, instead of re-inserting
+      // a million keys one by one (the other is left with the empty one).
+      if (target.size === 0) {
+        this.signalFlushedDb(target, db);
+        target.swapWith(db);
+        continue;
+      }
       for (const [key, value] of db.dict) target.dict.set(key, value);
       for (const [key, when] of db.expires) target.expires.set(key, when);
-      keys += db.size;
     }
+    this.meter?.reset();
     this.dirty += keys;
     return keys;
   }

@@ -33,8 +33,11 @@ export class FileService {
       for (const { path } of await this.list()) files.push({ path, bytes: await this.read(path), mtimeMs: systemClock.now() });
       return tarArchive(files);
     },
-    /** A dump.rdb replaces the dataset; one from redis 7.2/7.4 (RDB 11, 12) is read too. */
-    uploadRdb: async (file: UploadedFile, call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadRdb(file, call, { newerFormats: true }),
+    /**
+     * A dump.rdb replaces the dataset; one from redis 7.2/7.4 (RDB 11, 12) is read too. A File is
+     * read here, in the worker, as a stream: the page never holds or copies its bytes.
+     */
+    uploadRdb: async (file: UploadedFile | File, call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadRdb(file, call, { newerFormats: true }),
     /** redis-server's AOF directory (the manifest and the files it names) replaces the dataset. */
     uploadAof: async (files: UploadedFile[], call: CallContext): Promise<{ keys: number; notes: string[] }> => this.loadAofDirectory(files, call),
     /**
@@ -70,15 +73,12 @@ export class FileService {
    * Loads an RDB file beside the live dataset, then replaces it. A bad file changes nothing.
    * `newerFormats` for files brought from newer servers (uploads), not the lab's own backups.
    */
-  async loadRdb(file: UploadedFile, call: CallContext, { newerFormats = false } = {}): Promise<{ keys: number; notes: string[] }> {
+  async loadRdb(file: UploadedFile | File, call: CallContext, { newerFormats = false } = {}): Promise<{ keys: number; notes: string[] }> {
     const server = this.live.require();
     const scratch = scratchFor(server);
-    const { bytes } = file;
-    async function* chunks() {
-      for (let at = 0; at < bytes.length; at += UPLOAD_CHUNK) yield bytes.subarray(at, at + UPLOAD_CHUNK);
-    }
+    const size = file instanceof Blob ? file.size : file.bytes.length;
     const report = await unlessCancelled(
-      loadRdb(scratch, chunks(), { file: file.name, newerFormats, signal: call.signal, onProgress: (done) => call.progress(done, bytes.length), breathe: yieldToEvents }),
+      loadRdb(scratch, fileChunks(file), { file: file.name, newerFormats, signal: call.signal, onProgress: (done) => call.progress(done, size), breathe: yieldToEvents }),
       call.signal,
     );
     await replaceDataset(server, scratch);
@@ -111,21 +111,8 @@ export class FileService {
 
 /** A Blob's bytes through the streaming analysis, with its progress in bytes and a Cancel between chunks. */
 export async function analyzeBlob(file: Blob, options: Omit<AnalyzeOptions, 'now'>, call: CallContext): Promise<AnalysisReport> {
-  const reader = file.stream().getReader();
-  async function* chunks() {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      // A cancelled or failed analysis stops reading the file.
-      await reader.cancel().catch(() => undefined);
-    }
-  }
   try {
-    return await analyzeRdb(chunks(), {
+    return await analyzeRdb(fileChunks(file), {
       ...options,
       now: systemClock.now(),
       file: file instanceof File ? file.name : 'the file',
@@ -136,6 +123,25 @@ export async function analyzeBlob(file: Blob, options: Omit<AnalyzeOptions, 'now
   } catch (e) {
     if (call.signal.aborted) throw new Error('The analysis was cancelled.');
     throw e;
+  }
+}
+
+/** A file's bytes chunk by chunk: a Blob (a File the person chose) is streamed, never held whole. */
+async function* fileChunks(file: UploadedFile | Blob): AsyncGenerator<Uint8Array> {
+  if (!(file instanceof Blob)) {
+    for (let at = 0; at < file.bytes.length; at += UPLOAD_CHUNK) yield file.bytes.subarray(at, at + UPLOAD_CHUNK);
+    return;
+  }
+  const reader = file.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // A cancelled or failed read stops reading the file.
+    await reader.cancel().catch(() => undefined);
   }
 }
 
