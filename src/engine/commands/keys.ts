@@ -6,7 +6,7 @@ import type { CommandContext } from '../context.js';
 import type { Engine } from '../engine.js';
 import { ERR } from '../errors.js';
 import { idleMs, lfuCounter } from '../keyspace/access.js';
-import { HashValue, ListValue, objectEncoding, RawString, SetValue, typeOf, ZSetValue, type RedisValue } from '../keyspace/values.js';
+import { HashValue, objectEncoding, RawString, SetValue, typeOf, ZSetValue, type RedisValue } from '../keyspace/values.js';
 import { array, bulk, bulkArray, int, NIL, OK, status, type Reply } from '../resp/reply.js';
 import { stringMatch } from '../util/glob.js';
 import { parseInt64 } from '../util/numbers.js';
@@ -51,7 +51,7 @@ export function copyValue(value: RedisValue): RedisValue {
   if (value instanceof RawString) return value.copy();
   switch (value.type) {
     case 'list':
-      return new ListValue(value.items.clone());
+      return value.copy();
     case 'hash': {
       const copy = new HashValue();
       for (const [f, v] of value.fields) copy.fields.set(f, v);

@@ -19,7 +19,7 @@ function lookupSets(ctx: CommandContext, keys: readonly Bin[]): (SetValue | null
 
 function compute(ctx: CommandContext, op: Operation, sets: readonly (SetValue | null)[], limit = Infinity): SetValue {
   const result = new SetValue();
-  const add = (m: Bin) => result.add(m, ctx.limits);
+  const add = (m: Bin) => result.addMember(m, ctx.limits);
   if (op === 'inter') {
     if (sets.some((s) => s === null)) return result;
     const sorted = [...(sets as SetValue[])].sort((a, b) => a.members.size - b.members.size);

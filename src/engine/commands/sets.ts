@@ -81,7 +81,7 @@ function smove(ctx: CommandContext, argv: readonly Bin[]): Reply {
   ctx.dirty();
   ctx.signalModified(source);
   // The destination changed only if it did not hold the member yet.
-  if (target.add(member, ctx.limits)) {
+  if (target.addMember(member, ctx.limits)) {
     ctx.dirty();
     ctx.signalModified(destination);
   }
@@ -110,7 +110,7 @@ export const setCommands: readonly CommandSpec[] = [
         ctx.db.setKey(key, set);
       }
       let added = 0;
-      for (const m of argv.slice(2)) if (set.add(m, ctx.limits)) added++;
+      for (const m of argv.slice(2)) if (set.addMember(m, ctx.limits)) added++;
       ctx.dirty(added);
       return int(added);
     },

@@ -103,8 +103,8 @@ export class BinMap implements Iterable<[Bin, Bin]> {
    * A map of `pairs` (field, value, field, value, …) built in one pass, or null when a field
    * repeats (loaders report that as a corrupt file).
    */
-  static fromPairs(pairs: readonly Bin[]): BinMap | null {
-    const map = new BinMap();
+  static fromPairs<T extends BinMap>(this: new () => T, pairs: readonly Bin[]): T | null {
+    const map = new this();
     const entries = pairs.length >>> 1;
     if (fits(pairs, entries)) {
       if (hasDuplicate(pairs, 2)) return null;
@@ -118,8 +118,8 @@ export class BinMap implements Iterable<[Bin, Bin]> {
   }
 
   /** A map over a string a PackedBuilder made of `entries` field/value pairs without repeats. */
-  static fromPacked(packed: Bin, entries: number): BinMap {
-    const map = new BinMap();
+  static fromPacked<T extends BinMap>(this: new () => T, packed: Bin, entries: number): T {
+    const map = new this();
     map.packed = packed;
     map.count = entries;
     return entries > PACKED_MAX_ENTRIES ? map.spill() : map;
@@ -227,8 +227,8 @@ export class BinSet implements Iterable<Bin> {
   private count = 0;
 
   /** A set of `members` built in one pass, or null when a member repeats. */
-  static fromMembers(members: readonly Bin[]): BinSet | null {
-    const set = new BinSet();
+  static fromMembers<T extends BinSet>(this: new () => T, members: readonly Bin[]): T | null {
+    const set = new this();
     if (fits(members, members.length)) {
       if (hasDuplicate(members, 1)) return null;
       set.packed = pack(members);
@@ -241,8 +241,8 @@ export class BinSet implements Iterable<Bin> {
   }
 
   /** A set over a string a PackedBuilder made of `members` distinct members. */
-  static fromPacked(packed: Bin, members: number): BinSet {
-    const set = new BinSet();
+  static fromPacked<T extends BinSet>(this: new () => T, packed: Bin, members: number): T {
+    const set = new this();
     set.packed = packed;
     set.count = members;
     return members > PACKED_MAX_ENTRIES ? set.spill() : set;

@@ -138,18 +138,26 @@ export class Quicklist implements Iterable<Bin> {
 
   /** A list made of ready listpack nodes, as an RDB's quicklist is loaded (no re-splitting). */
   static fromNodes(options: QuicklistOptions, nodes: Iterable<Bin[] | QuicklistNode>): Quicklist {
-    const list = new Quicklist(options);
+    return new Quicklist(options).appendNodes(nodes);
+  }
+
+  /** Adds ready nodes at the tail as they are (a loaded list: no re-splitting); empty ones are skipped. */
+  appendNodes(nodes: Iterable<Bin[] | QuicklistNode>): this {
     for (const items of nodes) {
       if (items.length === 0) continue;
-      list.nodes.pushBack(items instanceof QuicklistNode ? items : nodeOf(items, true));
-      list.count += items.length;
+      this.nodes.pushBack(items instanceof QuicklistNode ? items : nodeOf(items, true));
+      this.count += items.length;
     }
-    return list;
+    return this;
   }
 
   /** A copy with the same nodes and options, as quicklistDup makes it (COPY). */
   clone(): Quicklist {
-    const list = new Quicklist({ fill: this.fill, compress: this.compress });
+    return this.copyInto(new Quicklist({ fill: this.fill, compress: this.compress }));
+  }
+
+  /** Gives `list` (empty, with this list's options) copies of this list's nodes. */
+  protected copyInto<T extends Quicklist>(list: T): T {
     for (const node of this.nodes) list.nodes.pushBack(new QuicklistNode(node.elements(), node.sz, true));
     list.count = this.count;
     return list;

@@ -13,18 +13,29 @@ export { StreamValue };
 
 export { RawString };
 
-export class ListValue {
+/** A list is its quicklist: one object per key, not a wrapper and a list. */
+export class ListValue extends Quicklist {
   // On the prototype, not in each of a million values.
   get type(): 'list' {
     return 'list';
   }
-  readonly items: Quicklist;
+
+  /** The list itself, as the elements' container. */
+  get items(): Quicklist {
+    return this;
+  }
+
   /**
    * A list of `items` with node sizes from `options` (a new list takes the configuration's
    * list-max-listpack-size and list-compress-depth; SORT … STORE takes the defaults).
    */
-  constructor(items?: Iterable<Bin> | Quicklist, options: QuicklistOptions = DEFAULT_QUICKLIST_OPTIONS) {
-    this.items = items instanceof Quicklist ? items : new Quicklist(options, items);
+  constructor(items?: Iterable<Bin>, options: QuicklistOptions = DEFAULT_QUICKLIST_OPTIONS) {
+    super(options, items);
+  }
+
+  /** A copy with the same nodes (COPY), as quicklistDup makes it. */
+  copy(): ListValue {
+    return this.copyInto(new ListValue(undefined, { fill: this.fill, compress: this.compress }));
   }
 }
 
@@ -33,14 +44,18 @@ export function listOptions(limits: EncodingLimits): QuicklistOptions {
   return { fill: limits.listMaxListpackSize, compress: limits.listCompressDepth };
 }
 
-export class HashValue {
+/** A hash is its field map (packed while small): one object per key, not a wrapper and a map. */
+export class HashValue extends BinMap {
   // On the prototype, not in each of a million values.
   get type(): 'hash' {
     return 'hash';
   }
   encoding: 'listpack' | 'hashtable' = 'listpack';
 
-  constructor(readonly fields: BinMap = new BinMap()) {}
+  /** The hash itself, as its fields and values. */
+  get fields(): BinMap {
+    return this;
+  }
 
   /** Converts when an entry or the size passes the listpack limits. */
   fit(limits: EncodingLimits, values: readonly Bin[] = []): void {
@@ -50,7 +65,8 @@ export class HashValue {
   }
 }
 
-export class SetValue {
+/** A set is its member set (packed while small): one object per key, not a wrapper and a set. */
+export class SetValue extends BinSet {
   // On the prototype, not in each of a million values.
   get type(): 'set' {
     return 'set';
@@ -59,14 +75,20 @@ export class SetValue {
 
   /**
    * A new set is an intset when its first member is an integer, as setTypeCreate decides
-   * (loaders pass the members they built and set the encoding themselves).
+   * (loaders set the encoding themselves).
    */
-  constructor(firstMember?: Bin, readonly members: BinSet = new BinSet()) {
+  constructor(firstMember?: Bin) {
+    super();
     this.encoding = firstMember === undefined || parseInt64(firstMember) !== null ? 'intset' : 'hashtable';
   }
 
+  /** The set itself, as its members. */
+  get members(): BinSet {
+    return this;
+  }
+
   /** Adds and converts as setTypeAdd does. Returns whether the member was new. */
-  add(member: Bin, limits: EncodingLimits): boolean {
+  addMember(member: Bin, limits: EncodingLimits): boolean {
     if (this.members.has(member)) return false;
     this.members.add(member);
     if (this.encoding === 'intset') {

@@ -4,7 +4,6 @@
 // fields and values, the TTLs counted for the caller to refuse or report.
 import type { Bin } from '../bytes.js';
 import type { EncodingLimits } from '../keyspace/limits.js';
-import { BinMap, BinSet } from '../keyspace/packed.js';
 import { HashValue, SetValue } from '../keyspace/values.js';
 import { parseInt64 } from '../util/numbers.js';
 import { TYPE } from './format.js';
@@ -22,9 +21,8 @@ const FIELD_EXPIRE_MAX = 0xffff_ffff_ffffn;
  * (`integers`: the caller knows they all are, as an intset's members).
  */
 export function setOf(members: readonly Bin[], limits: EncodingLimits, bad: (reason: string) => never, integers = false): SetValue {
-  const packed = BinSet.fromMembers(members);
-  if (!packed) bad('Duplicate set members detected');
-  const set = new SetValue(undefined, packed);
+  const set = SetValue.fromMembers(members);
+  if (!set) bad('Duplicate set members detected');
   const intset = members.length <= limits.setMaxIntsetEntries && (integers || members.every((m) => parseInt64(m) !== null));
   set.encoding = intset ? 'intset' : 'hashtable';
   return set;
@@ -36,10 +34,9 @@ export function setOf(members: readonly Bin[], limits: EncodingLimits, bad: (rea
  * is longer than hash-max-listpack-value; listpack blobs are judged by their count alone.
  */
 export function hashOf(pairs: readonly Bin[], limits: EncodingLimits, checkValues: boolean, bad: (reason: string) => never): HashValue {
-  const fields = BinMap.fromPairs(pairs);
-  if (!fields) bad('Hash with dup elements');
-  const hash = new HashValue(fields);
-  if (fields.size > limits.hashMaxListpackEntries || (checkValues && pairs.some((p) => p.length > limits.hashMaxListpackValue))) hash.encoding = 'hashtable';
+  const hash = HashValue.fromPairs(pairs);
+  if (!hash) bad('Hash with dup elements');
+  if (hash.size > limits.hashMaxListpackEntries || (checkValues && pairs.some((p) => p.length > limits.hashMaxListpackValue))) hash.encoding = 'hashtable';
   return hash;
 }
 

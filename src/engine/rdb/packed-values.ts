@@ -3,7 +3,7 @@
 // way. Anything too big to pack is left to the caller's decoding path.
 import type { Bin } from '../bytes.js';
 import type { EncodingLimits } from '../keyspace/limits.js';
-import { BinMap, PackedBuilder } from '../keyspace/packed.js';
+import { PackedBuilder } from '../keyspace/packed.js';
 import { QuicklistNode } from '../keyspace/quicklist.js';
 import { HashValue } from '../keyspace/values.js';
 import { decodeListpack, visitListpack } from './listpack.js';
@@ -36,7 +36,7 @@ export function listpackHash(blob: Uint8Array, limits: EncodingLimits, fail: (pr
   const packed = builder.finish();
   if (packed === null) return undefined;
   if (builder.hasDuplicate(2)) fail('Hash with dup elements');
-  const hash = new HashValue(BinMap.fromPacked(packed, builder.count / 2));
+  const hash = HashValue.fromPacked(packed, builder.count / 2);
   if (hash.fields.size > limits.hashMaxListpackEntries) hash.encoding = 'hashtable';
   return hash;
 }

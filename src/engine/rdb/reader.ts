@@ -6,7 +6,7 @@
 import { binToBytes, bytesToBin, type Bin } from '../bytes.js';
 import type { Engine } from '../engine.js';
 import { unixMs, type UnixMs } from '../keyspace/database.js';
-import { Quicklist, type QuicklistNode } from '../keyspace/quicklist.js';
+import type { QuicklistNode } from '../keyspace/quicklist.js';
 import { ListValue, listOptions, ZSetValue, type RedisValue, type ZEntry } from '../keyspace/values.js';
 import { LoadError, type Cancellation } from '../load-error.js';
 import { quoteRepr } from '../resp/repr.js';
@@ -611,7 +611,7 @@ class RdbLoad {
           if (typeof items === 'string') c.fail(`Ziplist integrity check failed: ${items}`, at);
           nodes.push(items);
         }
-        const list = new ListValue(Quicklist.fromNodes(listOptions(limits), nodes));
+        const list = new ListValue(undefined, listOptions(limits)).appendNodes(nodes);
         return list.items.length === 0 ? null : list;
       }
       case TYPE.listZiplist: {

@@ -36,7 +36,7 @@ function hash(pairs: [string, string][]): HashValue {
 
 function set(members: string[]): SetValue {
   const s = new SetValue(members[0]);
-  for (const m of members) s.add(m, DEFAULT_LIMITS);
+  for (const m of members) s.addMember(m, DEFAULT_LIMITS);
   return s;
 }
 
