@@ -13,7 +13,6 @@ import {
   PersistentServer,
   rdbCodec,
   runCliLine,
-  summarizeKeyspace,
   textToBin,
   type KeyspaceSummary,
   type StartReport,
@@ -27,6 +26,7 @@ import { MemoryStore } from '../../storage/memory-store.js';
 import { PageCacheStore } from '../../storage/page-cache.js';
 import { ACKED_KEY, ackedCounter, LiveWorkload, type WorkloadSpec } from '../live-workload.js';
 import { acquireLock } from '../lock.js';
+import { KeyspaceSummaries } from './keyspace-summary.js';
 import type { CallContext } from '../protocol.js';
 import { openStore, storeLabel, type BackendChoice } from '../stores.js';
 
@@ -330,9 +330,11 @@ export class LiveService {
     return taken;
   }
 
+  private readonly summaries = new KeyspaceSummaries();
+
   keyspace(): KeyspaceSummary | null {
     if (this.keyspacePrefix === null || !this.server) return null;
-    return summarizeKeyspace(this.server.engine.dbs, { prefix: textToBin(this.keyspacePrefix), own: [ACKED_KEY] });
+    return this.summaries.summary(this.server.engine, textToBin(this.keyspacePrefix), [ACKED_KEY]);
   }
 
   async durability(): Promise<Durability> {
