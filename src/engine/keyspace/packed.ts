@@ -2,9 +2,11 @@
 // listpack's job) instead of a JS Map or Set per key. A 10-field hash as a Map costs ~1 KB of
 // heap and a dozen objects for the collector; packed it is one string of ~120 bytes. Lookups scan
 // the string, as redis scans a listpack, so a collection spills into a real Map/Set once it
-// passes PACKED_MAX_ENTRIES or PACKED_MAX_BYTES. The API is the Map's and the Set's, so
-// commands need not know which form they hold.
+// passes PACKED_MAX_ENTRIES or PACKED_MAX_BYTES: a KeyDict (key-dict.ts), the byte arena the
+// databases use, so a 100k-field hash is a few typed arrays, not 200k strings for the collector
+// to copy. The API is the Map's and the Set's, so commands need not know which form they hold.
 import { bytesToBin, type Bin } from '../bytes.js';
+import { KeyDict } from './key-dict.js';
 
 /** Redis's own listpack limit for hashes and zsets (hash-max-listpack-entries). */
 export const PACKED_MAX_ENTRIES = 128;
@@ -96,7 +98,7 @@ function hasDuplicate(elements: readonly Bin[], stride: 1 | 2): boolean {
 /** A Map<Bin, Bin> that stays one packed string while it is small. */
 export class BinMap implements Iterable<[Bin, Bin]> {
   private packed: Bin | null = '';
-  private table: Map<Bin, Bin> | null = null;
+  private table: KeyDict | null = null;
   private count = 0;
 
   /**
@@ -112,9 +114,10 @@ export class BinMap implements Iterable<[Bin, Bin]> {
       map.count = entries;
       return map;
     }
-    const table = (map.spill().table = new Map());
+    const table = new KeyDict();
+    table.expect(entries);
     for (let i = 0; i + 1 < pairs.length; i += 2) table.set(pairs[i]!, pairs[i + 1]!);
-    return table.size === entries ? map : null;
+    return table.size === entries ? map.adopt(table) : null;
   }
 
   /** A map over a string a PackedBuilder made of `entries` field/value pairs without repeats. */
@@ -130,7 +133,7 @@ export class BinMap implements Iterable<[Bin, Bin]> {
   }
 
   get(field: Bin): Bin | undefined {
-    if (this.table) return this.table.get(field);
+    if (this.table) return this.table.get(field) as Bin | undefined;
     const packed = this.packed!;
     const at = find(packed, field, 2);
     return at < 0 ? undefined : elementAt(packed, skip(packed, at));
@@ -188,7 +191,7 @@ export class BinMap implements Iterable<[Bin, Bin]> {
 
   *entries(): IterableIterator<[Bin, Bin]> {
     if (this.table) {
-      yield* this.table.entries();
+      yield* this.table.entries() as IterableIterator<[Bin, Bin]>;
       return;
     }
     const packed = this.packed!;
@@ -212,7 +215,13 @@ export class BinMap implements Iterable<[Bin, Bin]> {
   }
 
   private spill(): this {
-    const table = new Map<Bin, Bin>(this.entries());
+    const table = new KeyDict();
+    for (const [field, value] of this.entries()) table.set(field, value);
+    return this.adopt(table);
+  }
+
+  /** Holds `table` (a KeyDict of fields to string values) from now on. */
+  adopt(table: KeyDict): this {
     this.table = table;
     this.packed = null;
     this.count = 0;
@@ -223,7 +232,8 @@ export class BinMap implements Iterable<[Bin, Bin]> {
 /** A Set<Bin> that stays one packed string while it is small. */
 export class BinSet implements Iterable<Bin> {
   private packed: Bin | null = '';
-  private table: Set<Bin> | null = null;
+  /** Members as keys, each with the empty string as its value. */
+  private table: KeyDict | null = null;
   private count = 0;
 
   /** A set of `members` built in one pass, or null when a member repeats. */
@@ -235,9 +245,10 @@ export class BinSet implements Iterable<Bin> {
       set.count = members.length;
       return set;
     }
-    const table = (set.spill().table = new Set());
-    for (let i = 0; i < members.length; i++) table.add(members[i]!);
-    return table.size === members.length ? set : null;
+    const table = new KeyDict();
+    table.expect(members.length);
+    for (let i = 0; i < members.length; i++) table.set(members[i]!, '');
+    return table.size === members.length ? set.adopt(table) : null;
   }
 
   /** A set over a string a PackedBuilder made of `members` distinct members. */
@@ -258,7 +269,7 @@ export class BinSet implements Iterable<Bin> {
 
   add(member: Bin): this {
     if (this.table) {
-      this.table.add(member);
+      this.table.set(member, '');
       return this;
     }
     const packed = this.packed!;
@@ -287,7 +298,7 @@ export class BinSet implements Iterable<Bin> {
 
   *values(): IterableIterator<Bin> {
     if (this.table) {
-      yield* this.table.values();
+      yield* this.table.keys();
       return;
     }
     const packed = this.packed!;
@@ -303,7 +314,14 @@ export class BinSet implements Iterable<Bin> {
   }
 
   private spill(): this {
-    this.table = new Set<Bin>(this.values());
+    const table = new KeyDict();
+    for (const member of this.values()) table.set(member, '');
+    return this.adopt(table);
+  }
+
+  /** Holds `table` (a KeyDict of members to '') from now on. */
+  adopt(table: KeyDict): this {
+    this.table = table;
     this.packed = null;
     this.count = 0;
     return this;

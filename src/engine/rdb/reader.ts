@@ -6,6 +6,7 @@
 import { binToBytes, bytesToBin, type Bin } from '../bytes.js';
 import type { Engine } from '../engine.js';
 import { unixMs, type UnixMs } from '../keyspace/database.js';
+import { PACKED_MAX_ENTRIES } from '../keyspace/packed.js';
 import type { QuicklistNode } from '../keyspace/quicklist.js';
 import { ListValue, listOptions, ZSetValue, type RedisValue, type ZEntry } from '../keyspace/values.js';
 import { LoadError, type Cancellation } from '../load-error.js';
@@ -17,7 +18,7 @@ import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import { lzfDecompress } from './lzf.js';
 import { hashOf, readHashWithFieldTtls, readSetListpack, setOf } from './newer-types.js';
-import { listpackHash, listpackNode } from './packed-values.js';
+import { bigHash, bigSet, listpackHash, listpackNode } from './packed-values.js';
 import { readStream } from './stream-codec.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
@@ -573,6 +574,7 @@ class RdbLoad {
       case TYPE.set: {
         const n = c.plainLength(where);
         if (n === 0) return null;
+        if (n > PACKED_MAX_ENTRIES) return bigSet(c, n, limits, where, (problem) => c.fail(problem, at));
         const members: Bin[] = [];
         for (let i = 0; i < n; i++) members.push(c.string(where));
         return setOf(members, limits, (reason) => c.fail(reason, at));
@@ -596,6 +598,7 @@ class RdbLoad {
       case TYPE.hash: {
         const n = c.plainLength(where);
         if (n === 0) return null;
+        if (n > PACKED_MAX_ENTRIES) return bigHash(c, n, limits, where, (problem) => c.fail(problem, at));
         const pairs: Bin[] = [];
         for (let i = 0; i < 2 * n; i++) pairs.push(c.string(where));
         return hashOf(pairs, limits, true, () => c.fail('Duplicate hash fields detected', at));
