@@ -95,41 +95,104 @@ function hasDuplicate(elements: readonly Bin[], stride: 1 | 2): boolean {
   return false;
 }
 
-/** A Map<Bin, Bin> that stays one packed string while it is small. */
-export class BinMap implements Iterable<[Bin, Bin]> {
-  private packed: Bin | null = '';
-  private table: KeyDict | null = null;
-  private count = 0;
+/**
+ * What BinMap and BinSet share: entries of `stride` elements (field and value, or a member)
+ * packed in one string until they spill into a KeyDict (a set's members map to '').
+ */
+abstract class PackedEntries {
+  protected packed: Bin | null = '';
+  protected table: KeyDict | null = null;
+  protected count = 0;
+  protected abstract get stride(): 1 | 2;
 
   /**
-   * A map of `pairs` (field, value, field, value, …) built in one pass, or null when a field
-   * repeats (loaders report that as a corrupt file).
+   * Fills `into` with `elements` (whole entries) in one pass; null when a key repeats (loaders
+   * report that as a corrupt file).
    */
-  static fromPairs<T extends BinMap>(this: new () => T, pairs: readonly Bin[]): T | null {
-    const map = new this();
-    const entries = pairs.length >>> 1;
-    if (fits(pairs, entries)) {
-      if (hasDuplicate(pairs, 2)) return null;
-      map.packed = pack(pairs);
-      map.count = entries;
-      return map;
+  protected static built<T extends PackedEntries>(into: T, elements: readonly Bin[]): T | null {
+    const stride = into.stride;
+    const entries = stride === 2 ? elements.length >>> 1 : elements.length;
+    if (fits(elements, entries)) {
+      if (hasDuplicate(elements, stride)) return null;
+      return into.hold(pack(elements), entries);
     }
     const table = new KeyDict();
     table.expect(entries);
-    for (let i = 0; i + 1 < pairs.length; i += 2) table.set(pairs[i]!, pairs[i + 1]!);
-    return table.size === entries ? map.adopt(table) : null;
+    for (let i = 0; i + stride <= elements.length; i += stride) table.set(elements[i]!, stride === 2 ? elements[i + 1]! : '');
+    return table.size === entries ? into.adopt(table) : null;
   }
 
-  /** A map over a string a PackedBuilder made of `entries` field/value pairs without repeats. */
-  static fromPacked<T extends BinMap>(this: new () => T, packed: Bin, entries: number): T {
-    const map = new this();
-    map.packed = packed;
-    map.count = entries;
-    return entries > PACKED_MAX_ENTRIES ? map.spill() : map;
+  /** A collection over a string a PackedBuilder made of `entries` entries without repeats. */
+  static fromPacked<T extends PackedEntries>(this: new () => T, packed: Bin, entries: number): T {
+    return new this().hold(packed, entries);
   }
 
   get size(): number {
     return this.table ? this.table.size : this.count;
+  }
+
+  has(key: Bin): boolean {
+    return this.table ? this.table.has(key) : find(this.packed!, key, this.stride) >= 0;
+  }
+
+  delete(key: Bin): boolean {
+    if (this.table) return this.table.delete(key);
+    const packed = this.packed!;
+    const at = find(packed, key, this.stride);
+    if (at < 0) return false;
+    let end = skip(packed, at);
+    if (this.stride === 2) end = skip(packed, end);
+    this.packed = bytesToBin(scratch, 0, copy(copy(0, packed, 0, at), packed, end, packed.length));
+    this.count--;
+    return true;
+  }
+
+  clear(): void {
+    this.table = null;
+    this.packed = '';
+    this.count = 0;
+  }
+
+  /** Holds `table` (a KeyDict of the entries) from now on. */
+  adopt(table: KeyDict): this {
+    this.table = table;
+    this.packed = null;
+    this.count = 0;
+    return this;
+  }
+
+  private hold(packed: Bin, entries: number): this {
+    this.packed = packed;
+    this.count = entries;
+    return entries > PACKED_MAX_ENTRIES ? this.spill() : this;
+  }
+
+  protected spill(): this {
+    const table = new KeyDict();
+    const packed = this.packed!;
+    for (let at = 0; at < packed.length; ) {
+      const key = elementAt(packed, at);
+      at = skip(packed, at);
+      let value = '';
+      if (this.stride === 2) {
+        value = elementAt(packed, at);
+        at = skip(packed, at);
+      }
+      table.set(key, value);
+    }
+    return this.adopt(table);
+  }
+}
+
+/** A Map<Bin, Bin> that stays one packed string while it is small. */
+export class BinMap extends PackedEntries implements Iterable<[Bin, Bin]> {
+  protected get stride(): 2 {
+    return 2;
+  }
+
+  /** A map of `pairs` (field, value, field, value, …), or null when a field repeats. */
+  static fromPairs<T extends BinMap>(this: new () => T, pairs: readonly Bin[]): T | null {
+    return PackedEntries.built(new this(), pairs);
   }
 
   get(field: Bin): Bin | undefined {
@@ -137,10 +200,6 @@ export class BinMap implements Iterable<[Bin, Bin]> {
     const packed = this.packed!;
     const at = find(packed, field, 2);
     return at < 0 ? undefined : elementAt(packed, skip(packed, at));
-  }
-
-  has(field: Bin): boolean {
-    return this.table ? this.table.has(field) : find(this.packed!, field, 2) >= 0;
   }
 
   set(field: Bin, value: Bin): this {
@@ -172,23 +231,6 @@ export class BinMap implements Iterable<[Bin, Bin]> {
     return this;
   }
 
-  delete(field: Bin): boolean {
-    if (this.table) return this.table.delete(field);
-    const packed = this.packed!;
-    const at = find(packed, field, 2);
-    if (at < 0) return false;
-    const end = skip(packed, skip(packed, at));
-    this.packed = bytesToBin(scratch, 0, copy(copy(0, packed, 0, at), packed, end, packed.length));
-    this.count--;
-    return true;
-  }
-
-  clear(): void {
-    this.table = null;
-    this.packed = '';
-    this.count = 0;
-  }
-
   *entries(): IterableIterator<[Bin, Bin]> {
     if (this.table) {
       yield* this.table.entries() as IterableIterator<[Bin, Bin]>;
@@ -213,58 +255,17 @@ export class BinMap implements Iterable<[Bin, Bin]> {
   [Symbol.iterator](): IterableIterator<[Bin, Bin]> {
     return this.entries();
   }
-
-  private spill(): this {
-    const table = new KeyDict();
-    for (const [field, value] of this.entries()) table.set(field, value);
-    return this.adopt(table);
-  }
-
-  /** Holds `table` (a KeyDict of fields to string values) from now on. */
-  adopt(table: KeyDict): this {
-    this.table = table;
-    this.packed = null;
-    this.count = 0;
-    return this;
-  }
 }
 
 /** A Set<Bin> that stays one packed string while it is small. */
-export class BinSet implements Iterable<Bin> {
-  private packed: Bin | null = '';
-  /** Members as keys, each with the empty string as its value. */
-  private table: KeyDict | null = null;
-  private count = 0;
+export class BinSet extends PackedEntries implements Iterable<Bin> {
+  protected get stride(): 1 {
+    return 1;
+  }
 
-  /** A set of `members` built in one pass, or null when a member repeats. */
+  /** A set of `members`, or null when a member repeats. */
   static fromMembers<T extends BinSet>(this: new () => T, members: readonly Bin[]): T | null {
-    const set = new this();
-    if (fits(members, members.length)) {
-      if (hasDuplicate(members, 1)) return null;
-      set.packed = pack(members);
-      set.count = members.length;
-      return set;
-    }
-    const table = new KeyDict();
-    table.expect(members.length);
-    for (let i = 0; i < members.length; i++) table.set(members[i]!, '');
-    return table.size === members.length ? set.adopt(table) : null;
-  }
-
-  /** A set over a string a PackedBuilder made of `members` distinct members. */
-  static fromPacked<T extends BinSet>(this: new () => T, packed: Bin, members: number): T {
-    const set = new this();
-    set.packed = packed;
-    set.count = members;
-    return members > PACKED_MAX_ENTRIES ? set.spill() : set;
-  }
-
-  get size(): number {
-    return this.table ? this.table.size : this.count;
-  }
-
-  has(member: Bin): boolean {
-    return this.table ? this.table.has(member) : find(this.packed!, member, 1) >= 0;
+    return PackedEntries.built(new this(), members);
   }
 
   add(member: Bin): this {
@@ -278,22 +279,6 @@ export class BinSet implements Iterable<Bin> {
     this.packed = bytesToBin(scratch, 0, put(copy(0, packed, 0, packed.length), member));
     this.count++;
     return this;
-  }
-
-  delete(member: Bin): boolean {
-    if (this.table) return this.table.delete(member);
-    const packed = this.packed!;
-    const at = find(packed, member, 1);
-    if (at < 0) return false;
-    this.packed = bytesToBin(scratch, 0, copy(copy(0, packed, 0, at), packed, skip(packed, at), packed.length));
-    this.count--;
-    return true;
-  }
-
-  clear(): void {
-    this.table = null;
-    this.packed = '';
-    this.count = 0;
   }
 
   *values(): IterableIterator<Bin> {
@@ -311,20 +296,6 @@ export class BinSet implements Iterable<Bin> {
 
   [Symbol.iterator](): IterableIterator<Bin> {
     return this.values();
-  }
-
-  private spill(): this {
-    const table = new KeyDict();
-    for (const member of this.values()) table.set(member, '');
-    return this.adopt(table);
-  }
-
-  /** Holds `table` (a KeyDict of members to '') from now on. */
-  adopt(table: KeyDict): this {
-    this.table = table;
-    this.packed = null;
-    this.count = 0;
-    return this;
   }
 }
 
