@@ -204,6 +204,29 @@ async function buildMixed(redis: RedisServer, keys: number): Promise<void> {
   }
 }
 
+/**
+ * Lists and sorted sets of every size, what queues, timelines and leaderboards keep: small ones
+ * (listpack nodes and listpack zsets) and a few big ones (many quicklist nodes, skiplists).
+ */
+async function buildListZsetHeavy(redis: RedisServer, keys: number): Promise<void> {
+  const each = Math.floor(keys / 2);
+  for (let from = 0; from < each; from += 500) {
+    const batch = Array.from({ length: Math.min(500, each - from) }, (_, k) => from + k);
+    await redis.pipeline(batch.map((i) => ['RPUSH', `queue:${i}`, ...Array.from({ length: 50 }, (_, j) => `event:${i}:${j}`)]));
+    await redis.pipeline(batch.map((i) => ['ZADD', `board:${i}`, ...Array.from({ length: 50 }, (_, j) => [String(j * 1.25), `user:${(i * 7 + j) % 100_000}`]).flat()]));
+  }
+  const big = small ? 2_000 : 20_000;
+  for (let b = 0; b < 20; b++) {
+    for (let from = 0; from < big; from += 1000) {
+      const chunk = Array.from({ length: 1000 }, (_, k) => from + k);
+      await redis.pipeline([
+        ['RPUSH', `timeline:${b}`, ...chunk.map((k) => `post:${k}`)],
+        ['ZADD', `ranking:${b}`, ...chunk.flatMap((k) => [String(k / 7), `player:${k}`])],
+      ]);
+    }
+  }
+}
+
 async function rdbLoadBench(name: string, target: string, build: (redis: RedisServer) => Promise<void>, memoryTarget = 'reported'): Promise<{ dir: string }> {
   const dir = mkdtempSync(join(work, 'rdb-'));
   const redis = await RedisServer.start({ dir });
@@ -491,6 +514,7 @@ async function main(): Promise<void> {
         await rdbSaveBench(dir);
       }],
       ['mixed', () => rdbLoadBench('mixed types', '≤ 1.5', (redis) => buildMixed(redis, Math.floor(KEYS / 2)), '≤ 1.0')],
+      ['heavy', () => rdbLoadBench('lists and sorted sets', 'reported', (redis) => buildListZsetHeavy(redis, Math.floor(KEYS / 20)))],
       ['aof', aofReplayBench],
       ['aof-distinct', aofDistinctKeysBench],
       ['aof-append', aofAppendBench],

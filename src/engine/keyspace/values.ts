@@ -124,8 +124,8 @@ export class ZSetValue {
 
   /**
    * A sorted set built in one pass (loading a file), with the encoding already decided; it
-   * takes over the entry objects. A member given twice keeps its first score, so callers can
-   * compare sizes to detect it.
+   * takes over the entry objects. A member given twice makes the set smaller than `entries`
+   * (callers compare sizes to detect it; what it then holds is unspecified).
    */
   static fromEntries(entries: ZEntry[], encoding: 'listpack' | 'skiplist'): ZSetValue {
     const zset = new ZSetValue();
@@ -133,24 +133,27 @@ export class ZSetValue {
     if (encoding === 'listpack' && zset.takePacked(entries)) return zset;
     let sorted = true;
     let descending = true;
+    const scores = zset.scores;
+    const inOrder = zset.sorted;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      if (zset.scores.has(entry.member)) continue;
       // A listpack stores integral scores as integers, so -0 comes back as 0.
       if (encoding === 'listpack' && entry.score === 0) entry.score = 0;
-      zset.scores.set(entry.member, entry.score);
-      const previous = zset.sorted[zset.sorted.length - 1];
+      const before = scores.size;
+      scores.set(entry.member, entry.score);
+      if (scores.size === before) continue;
+      const previous = inOrder[inOrder.length - 1];
       if (previous) {
         const order = compareZEntry(previous.score, previous.member, entry.score, entry.member);
         if (order > 0) sorted = false;
         else descending = false;
       }
-      zset.sorted.push(entry);
+      inOrder.push(entry);
     }
     // Redis writes listpack zsets in order and skiplist zsets (ZSET_2) in reverse order.
     if (sorted) return zset;
-    if (descending) zset.sorted.reverse();
-    else zset.sorted.sort((a, b) => compareZEntry(a.score, a.member, b.score, b.member));
+    if (descending) inOrder.reverse();
+    else inOrder.sort((a, b) => compareZEntry(a.score, a.member, b.score, b.member));
     return zset;
   }
 
