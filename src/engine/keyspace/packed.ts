@@ -87,8 +87,14 @@ function pack(elements: readonly Bin[]): Bin {
   return bytesToBin(scratch, 0, at);
 }
 
-/** Whether any two of `elements[0]`, `elements[stride]`, `elements[2 * stride]`, … are equal (few elements). */
+/** Whether any two of `elements[0]`, `elements[stride]`, `elements[2 * stride]`, … are equal. */
 function hasDuplicate(elements: readonly Bin[], stride: 1 | 2): boolean {
+  if (elements.length > 16 * stride) {
+    const seen = new Set<Bin>();
+    let keys = 0;
+    for (let i = 0; i < elements.length; i += stride, keys++) seen.add(elements[i]!);
+    return seen.size !== keys;
+  }
   for (let i = 0; i < elements.length; i += stride) {
     for (let j = i + stride; j < elements.length; j += stride) if (elements[i] === elements[j]) return true;
   }
@@ -348,8 +354,13 @@ export function forEachPackedScored(packed: Bin, each: (member: Bin, score: numb
   });
 }
 
-/** Whether any member repeats (small inputs: the pairwise check beats building a Set). */
+/** Whether any member repeats (pairwise for a few, else through a Set: 128 entries pairwise are 8k compares). */
 export function hasRepeatedMember(entries: readonly { readonly member: Bin }[]): boolean {
+  if (entries.length > 16) {
+    const seen = new Set<Bin>();
+    for (let i = 0; i < entries.length; i++) seen.add(entries[i]!.member);
+    return seen.size !== entries.length;
+  }
   for (let i = 0; i < entries.length; i++) {
     for (let j = i + 1; j < entries.length; j++) if (entries[i]!.member === entries[j]!.member) return true;
   }
