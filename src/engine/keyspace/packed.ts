@@ -1,10 +1,11 @@
-// Small hashes and sets kept the way redis keeps them: every element in one byte string (a
+// Small collections kept the way redis keeps them: every element in one byte string (a
 // listpack's job) instead of a JS Map or Set per key. A 10-field hash as a Map costs ~1 KB of
 // heap and a dozen objects for the collector; packed it is one string of ~120 bytes. Lookups scan
-// the string, as redis scans a listpack, so a collection spills into a real Map/Set once it
-// passes PACKED_MAX_ENTRIES or PACKED_MAX_BYTES: a KeyDict (key-dict.ts), the byte arena the
-// databases use, so a 100k-field hash is a few typed arrays, not 200k strings for the collector
-// to copy. The API is the Map's and the Set's, so commands need not know which form they hold.
+// the string, as redis scans a listpack, so past PACKED_MAX_ENTRIES or PACKED_MAX_BYTES a hash
+// or set spills into a KeyDict (key-dict.ts), the byte arena the databases use: a 100k-field hash
+// is then a few typed arrays, not 200k strings for the collector to copy. The API is the Map's
+// and the Set's, so commands need not know which form they hold. Sorted sets and quicklist nodes
+// loaded from a file use the same packing (packScored, packElements) until a command changes them.
 import { bytesToBin, type Bin } from '../bytes.js';
 import { KeyDict } from './key-dict.js';
 

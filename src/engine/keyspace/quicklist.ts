@@ -1,9 +1,10 @@
 // A list as redis 7.0 keeps it: a quicklist, a chain of listpack nodes whose boundaries follow
 // quicklist.c's rules (list-max-listpack-size as a byte or entry limit per node, new nodes at the
 // ends, LINSERT's split and merge). The boundaries are observable: DUMP and RDB files write one
-// listpack per node, DEBUG OBJECT counts them. Nodes are arrays of elements plus their listpack
-// size; LZF-compressed nodes (list-compress-depth) are not modelled, as redis writes them to the
-// RDB with the same bytes its string compression gives, which is what the writer does.
+// listpack per node, DEBUG OBJECT counts them. Nodes are ring buffers of elements plus their
+// listpack size (a node loaded from a file stays one packed string until it changes);
+// LZF-compressed nodes (list-compress-depth) are not modelled, as redis writes them to the RDB
+// with the same bytes its string compression gives, which is what the writer does.
 import type { Bin } from '../bytes.js';
 import { ListpackBuilder } from '../rdb/listpack.js';
 import { Deque } from './deque.js';
