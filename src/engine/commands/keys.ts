@@ -51,7 +51,7 @@ export function copyValue(value: RedisValue): RedisValue {
   if (value instanceof RawString) return value.copy();
   switch (value.type) {
     case 'list':
-      return value.copy();
+      return value.clone();
     case 'hash': {
       const copy = new HashValue();
       for (const [f, v] of value.fields) copy.fields.set(f, v);

@@ -137,11 +137,6 @@ export class Quicklist implements Iterable<Bin> {
     if (items) for (const item of items) this.pushBack(item);
   }
 
-  /** A list made of ready listpack nodes, as an RDB's quicklist is loaded (no re-splitting). */
-  static fromNodes(options: QuicklistOptions, nodes: Iterable<Bin[] | QuicklistNode>): Quicklist {
-    return new Quicklist(options).appendNodes(nodes);
-  }
-
   /** Adds ready nodes at the tail as they are (a loaded list: no re-splitting); empty ones are skipped. */
   appendNodes(nodes: Iterable<Bin[] | QuicklistNode>): this {
     for (const items of nodes) {

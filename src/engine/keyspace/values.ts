@@ -33,8 +33,7 @@ export class ListValue extends Quicklist {
     super(options, items);
   }
 
-  /** A copy with the same nodes (COPY), as quicklistDup makes it. */
-  copy(): ListValue {
+  override clone(): ListValue {
     return this.copyInto(new ListValue(undefined, { fill: this.fill, compress: this.compress }));
   }
 }
