@@ -88,8 +88,11 @@ function pack(elements: readonly Bin[]): Bin {
   return bytesToBin(scratch, 0, at);
 }
 
-/** Whether any two of `elements[0]`, `elements[stride]`, `elements[2 * stride]`, … are equal. */
-function hasDuplicate(elements: readonly Bin[], stride: 1 | 2): boolean {
+/**
+ * Whether any two of `elements[0]`, `elements[stride]`, `elements[2 * stride]`, … are equal
+ * (pairwise for a few, else through a Set: 128 keys pairwise are 8k compares).
+ */
+export function hasDuplicate(elements: readonly Bin[], stride: 1 | 2): boolean {
   if (elements.length > 16 * stride) {
     const seen = new Set<Bin>();
     let keys = 0;
@@ -353,19 +356,6 @@ export function forEachPackedScored(packed: Bin, each: (member: Bin, score: numb
       member = null;
     }
   });
-}
-
-/** Whether any member repeats (pairwise for a few, else through a Set: 128 entries pairwise are 8k compares). */
-export function hasRepeatedMember(entries: readonly { readonly member: Bin }[]): boolean {
-  if (entries.length > 16) {
-    const seen = new Set<Bin>();
-    for (let i = 0; i < entries.length; i++) seen.add(entries[i]!.member);
-    return seen.size !== entries.length;
-  }
-  for (let i = 0; i < entries.length; i++) {
-    for (let j = i + 1; j < entries.length; j++) if (entries[i]!.member === entries[j]!.member) return true;
-  }
-  return false;
 }
 
 /**

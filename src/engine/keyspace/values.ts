@@ -5,7 +5,7 @@ import type { Bin } from '../bytes.js';
 import { parseInt64 } from '../util/numbers.js';
 import { DEFAULT_QUICKLIST_OPTIONS, Quicklist, type QuicklistOptions } from './quicklist.js';
 import type { EncodingLimits } from './limits.js';
-import { BinMap, BinSet, forEachPackedScored, hasRepeatedMember, PACKED_MAX_ENTRIES, packScored } from './packed.js';
+import { BinMap, BinSet, forEachPackedScored, hasDuplicate, PACKED_MAX_ENTRIES, packScored } from './packed.js';
 import { RawString } from './raw-string.js';
 import { StreamValue } from './stream.js';
 
@@ -158,7 +158,7 @@ export class ZSetValue {
 
   /** Holds `entries` packed when they are few and distinct; false leaves the set as it was. */
   private takePacked(entries: ZEntry[]): boolean {
-    if (entries.length > PACKED_MAX_ENTRIES || hasRepeatedMember(entries)) return false;
+    if (entries.length > PACKED_MAX_ENTRIES || hasDuplicate(entries.map((e) => e.member), 1)) return false;
     let inOrder = true;
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
@@ -198,12 +198,9 @@ export class ZSetValue {
   }
 
   private unpack(): { scores: Map<Bin, number>; sorted: ZEntry[] } {
+    const sorted = this.ordered() as ZEntry[];
     const scores = new Map<Bin, number>();
-    const sorted: ZEntry[] = [];
-    forEachPackedScored(this.packed!, (member, score) => {
-      scores.set(member, score);
-      sorted.push({ member, score });
-    });
+    for (const { member, score } of sorted) scores.set(member, score);
     this.packed = null;
     return { scores, sorted };
   }
