@@ -367,13 +367,15 @@ export class PackedBuilder {
   private at = 0;
   private overflow = false;
   /** Where each element's bytes start and end in the scratch buffer (for the duplicate check). */
-  private readonly bounds: number[] = [];
+  private readonly bounds = new Int32Array(2 * (PACKED_MAX_BYTES + 4));
+  /** Entries of `bounds` in use (two per element). */
+  private boundsUsed = 0;
   count = 0;
 
   reset(): this {
     this.at = 0;
     this.overflow = false;
-    this.bounds.length = 0;
+    this.boundsUsed = 0;
     this.count = 0;
     return this;
   }
@@ -387,7 +389,7 @@ export class PackedBuilder {
       scratch[at++] = 0x80 | (n >>> 8);
       scratch[at++] = n & 0xff;
     }
-    this.bounds.push(at, at + n);
+    this.bound(at, at + n);
     for (let i = 0; i < n; i++) scratch[at + i] = source[start + i]!;
     this.at = at + n;
     this.count++;
@@ -396,9 +398,59 @@ export class PackedBuilder {
   text(element: Bin): void {
     if (!this.room(element.length)) return;
     const at = put(this.at, element);
-    this.bounds.push(at - element.length, at);
+    this.bound(at - element.length, at);
     this.at = at;
     this.count++;
+  }
+
+  /** An integer (a safe one) as its decimal text, without making the string. */
+  integer(value: number): void {
+    let digits = 1;
+    for (let rest = Math.abs(value); rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    const n = digits + (value < 0 ? 1 : 0);
+    if (!this.room(n)) return;
+    let at = this.at;
+    scratch[at++] = n;
+    this.bound(at, at + n);
+    if (value < 0) scratch[at++] = 45;
+    let rest = Math.abs(value);
+    for (let i = digits - 1; i >= 0; i--) {
+      scratch[at + i] = 48 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.at = at + digits;
+    this.count++;
+  }
+
+  /** A sorted-set score as packScored keeps it: its 8 IEEE-754 bytes. */
+  score(value: number): void {
+    if (!this.room(8)) return;
+    score64[0] = value;
+    const at = this.at;
+    scratch[at] = 8;
+    for (let i = 0; i < 8; i++) scratch[at + 1 + i] = scoreBytes[i]!;
+    this.bound(at + 1, at + 9);
+    this.at = at + 9;
+    this.count++;
+  }
+
+  /** Byte order of elements `i` and `j` (0-based, as added): negative, 0 or positive. */
+  compare(i: number, j: number): number {
+    const b = this.bounds;
+    const aStart = b[2 * i]!;
+    const bStart = b[2 * j]!;
+    const aLength = b[2 * i + 1]! - aStart;
+    const bLength = b[2 * j + 1]! - bStart;
+    for (let k = 0; k < aLength && k < bLength; k++) {
+      const d = scratch[aStart + k]! - scratch[bStart + k]!;
+      if (d !== 0) return d;
+    }
+    return aLength - bLength;
+  }
+
+  /** Whether the elements passed PACKED_MAX_BYTES (then finish() gives null). */
+  get overflowed(): boolean {
+    return this.overflow;
   }
 
   /** The packed string, or null when the elements passed PACKED_MAX_BYTES. */
@@ -406,13 +458,43 @@ export class PackedBuilder {
     return this.overflow ? null : bytesToBin(scratch, 0, this.at);
   }
 
-  /** Whether any two of elements 0, stride, 2·stride, … have the same bytes. */
+  /**
+   * Whether any two of elements 0, stride, 2·stride, … have the same bytes. Past a few elements
+   * they are hashed (a 128-member zset would otherwise cost 8,000 comparisons).
+   */
   hasDuplicate(stride: 1 | 2): boolean {
     const b = this.bounds;
-    for (let i = 0; i < b.length; i += 2 * stride) {
-      for (let j = i + 2 * stride; j < b.length; j += 2 * stride) if (sameBytes(b[i]!, b[i + 1]!, b[j]!, b[j + 1]!)) return true;
+    const used = this.boundsUsed;
+    if (used <= 32 * stride) {
+      for (let i = 0; i < used; i += 2 * stride) {
+        for (let j = i + 2 * stride; j < used; j += 2 * stride) if (sameBytes(b[i]!, b[i + 1]!, b[j]!, b[j + 1]!)) return true;
+      }
+      return false;
+    }
+    // Open addressing over bounds indices + 1, in a table at least twice the element count.
+    let size = 64;
+    while (size < used) size *= 2;
+    if (seen.length < size) seen = new Int32Array(size);
+    else seen.fill(0, 0, size);
+    const mask = size - 1;
+    for (let i = 0; i < used; i += 2 * stride) {
+      let h = 0x811c9dc5 | 0;
+      for (let k = b[i]!; k < b[i + 1]!; k++) h = Math.imul(h ^ scratch[k]!, 0x01000193);
+      for (let slot = (h ^ (h >>> 15)) & mask; ; slot = (slot + 1) & mask) {
+        const other = seen[slot]!;
+        if (other === 0) {
+          seen[slot] = i + 1;
+          break;
+        }
+        if (sameBytes(b[other - 1]!, b[other]!, b[i]!, b[i + 1]!)) return true;
+      }
     }
     return false;
+  }
+
+  private bound(start: number, end: number): void {
+    this.bounds[this.boundsUsed++] = start;
+    this.bounds[this.boundsUsed++] = end;
   }
 
   private room(length: number): boolean {
@@ -424,6 +506,9 @@ export class PackedBuilder {
     return !this.overflow;
   }
 }
+
+/** hasDuplicate's table, kept between calls. */
+let seen = new Int32Array(64);
 
 function sameBytes(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
   if (aEnd - aStart !== bEnd - bStart) return false;

@@ -115,11 +115,19 @@ export class ZSetValue {
   get type(): 'zset' {
     return 'zset';
   }
-  private table: { readonly scores: Map<Bin, number>; readonly sorted: ZEntry[] } | null = { scores: new Map(), sorted: [] };
-  /** A small sorted set loaded from a file stays one packed string until a command touches it. */
-  private packed: Bin | null = null;
-  private packedCount = 0;
+  private table: { readonly scores: Map<Bin, number>; readonly sorted: ZEntry[] } | null;
   encoding: 'listpack' | 'skiplist' = 'listpack';
+
+  /**
+   * An empty set; fromPacked gives it `packed`, a small sorted set loaded from a file, which stays
+   * one packed string until a command touches it (no table is made for it meanwhile).
+   */
+  constructor(
+    private packed: Bin | null = null,
+    private packedCount = 0,
+  ) {
+    this.table = packed === null ? { scores: new Map(), sorted: [] } : null;
+  }
 
   /**
    * A sorted set built in one pass (loading a file), with the encoding already decided; it
@@ -154,6 +162,14 @@ export class ZSetValue {
     if (descending) inOrder.reverse();
     else inOrder.sort((a, b) => compareZEntry(a.score, a.member, b.score, b.member));
     return zset;
+  }
+
+  /**
+   * A listpack-encoded sorted set over a string a PackedBuilder made of `entries` (member,
+   * score) pairs, already in order and without a repeated member.
+   */
+  static fromPacked(packed: Bin, entries: number): ZSetValue {
+    return new ZSetValue(packed, entries);
   }
 
   /** Holds `entries` packed when they are few and distinct; false leaves the set as it was. */

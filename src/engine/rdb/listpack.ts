@@ -150,9 +150,13 @@ function writeBacklen(buf: Uint8Array, at: number, l: number): number {
   return at;
 }
 
-/** Where a listpack's entries go: string entries as byte ranges, integers as decimal text. */
+/**
+ * Where a listpack's entries go: string entries as byte ranges, integers as numbers (64-bit ones,
+ * which a number may not hold, as decimal text).
+ */
 export interface ListpackSink {
   bytes(source: Uint8Array, start: number, end: number): void;
+  integer(value: number): void;
   text(element: Bin): void;
 }
 
@@ -161,6 +165,9 @@ class Collector implements ListpackSink {
   out: Bin[] = [];
   bytes(source: Uint8Array, start: number, end: number): void {
     this.out.push(bytesToBin(source, start, end));
+  }
+  integer(value: number): void {
+    this.out.push(String(value));
   }
   text(element: Bin): void {
     this.out.push(element);
@@ -175,54 +182,57 @@ export function decodeListpack(lp: Uint8Array): Bin[] | string {
   return problem ?? out;
 }
 
-/** Hands each entry of a listpack blob to `sink`, in order; returns why it is malformed, if it is. */
-export function visitListpack(lp: Uint8Array, sink: ListpackSink): string | null {
-  const problem = blobProblem('listpack', lp, 6);
+/**
+ * Hands each entry of a listpack blob (bytes [first, last) of `lp`, all of it by default) to
+ * `sink`, in order; returns why it is malformed, if it is (byte offsets counted from the blob's start).
+ */
+export function visitListpack(lp: Uint8Array, sink: ListpackSink, first = 0, last = lp.length): string | null {
+  const problem = blobProblem('listpack', lp, 6, first, last);
   if (problem !== null) return problem;
-  const declared = lp[4]! | (lp[5]! << 8);
+  const declared = lp[first + 4]! | (lp[first + 5]! << 8);
   let count = 0;
-  let at = 6;
-  const end = lp.length - 1;
+  let at = first + 6;
+  const end = last - 1;
   while (at < end) {
     const start = at;
     const b = lp[at]!;
     if (b < 0x80) {
-      sink.text(String(b));
+      sink.integer(b);
       at += 1;
     } else if ((b & 0xc0) === 0x80) {
       const n = b & 0x3f;
-      if (at + 1 + n > end) return `listpack string at byte ${at} runs past the end`;
+      if (at + 1 + n > end) return `listpack string at byte ${at - first} runs past the end`;
       sink.bytes(lp, at + 1, at + 1 + n);
       at += 1 + n;
     } else if ((b & 0xe0) === 0xc0) {
-      if (at + 2 > end) return `listpack integer at byte ${at} runs past the end`;
+      if (at + 2 > end) return `listpack integer at byte ${at - first} runs past the end`;
       let v = ((b & 0x1f) << 8) | lp[at + 1]!;
       if (v >= 1 << 12) v -= 1 << 13;
-      sink.text(String(v));
+      sink.integer(v);
       at += 2;
     } else if ((b & 0xf0) === 0xe0) {
-      if (at + 2 > end) return `listpack string at byte ${at} runs past the end`;
+      if (at + 2 > end) return `listpack string at byte ${at - first} runs past the end`;
       const n = ((b & 0x0f) << 8) | lp[at + 1]!;
-      if (at + 2 + n > end) return `listpack string at byte ${at} runs past the end`;
+      if (at + 2 + n > end) return `listpack string at byte ${at - first} runs past the end`;
       sink.bytes(lp, at + 2, at + 2 + n);
       at += 2 + n;
     } else if (b === 0xf0) {
-      if (at + 5 > end) return `listpack string at byte ${at} runs past the end`;
+      if (at + 5 > end) return `listpack string at byte ${at - first} runs past the end`;
       const n = (lp[at + 1]! | (lp[at + 2]! << 8) | (lp[at + 3]! << 16) | (lp[at + 4]! << 24)) >>> 0;
-      if (at + 5 + n > end) return `listpack string at byte ${at} runs past the end`;
+      if (at + 5 + n > end) return `listpack string at byte ${at - first} runs past the end`;
       sink.bytes(lp, at + 5, at + 5 + n);
       at += 5 + n;
     } else if (b >= 0xf1 && b <= 0xf4) {
       const width = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
-      if (at + 1 + width > end) return `listpack integer at byte ${at} runs past the end`;
-      if (width === 2) sink.text(String(((lp[at + 1]! | (lp[at + 2]! << 8)) << 16) >> 16));
-      else if (width === 3) sink.text(String(((lp[at + 1]! | (lp[at + 2]! << 8) | (lp[at + 3]! << 16)) << 8) >> 8));
-      else if (width === 4) sink.text(String(lp[at + 1]! | (lp[at + 2]! << 8) | (lp[at + 3]! << 16) | (lp[at + 4]! << 24)));
+      if (at + 1 + width > end) return `listpack integer at byte ${at - first} runs past the end`;
+      if (width === 2) sink.integer(((lp[at + 1]! | (lp[at + 2]! << 8)) << 16) >> 16);
+      else if (width === 3) sink.integer(((lp[at + 1]! | (lp[at + 2]! << 8) | (lp[at + 3]! << 16)) << 8) >> 8);
+      else if (width === 4) sink.integer(lp[at + 1]! | (lp[at + 2]! << 8) | (lp[at + 3]! << 16) | (lp[at + 4]! << 24));
       else sink.text(new DataView(lp.buffer, lp.byteOffset + at + 1, 8).getBigInt64(0, true).toString());
       at += 1 + width;
-    } else return `unknown listpack encoding 0x${b.toString(16)} at byte ${at}`;
+    } else return `unknown listpack encoding 0x${b.toString(16)} at byte ${at - first}`;
     at += backlenSize(at - start);
-    if (at > end) return `listpack entry at byte ${start} runs past the end`;
+    if (at > end) return `listpack entry at byte ${start - first} runs past the end`;
     count++;
   }
   if (declared !== UNKNOWN_COUNT && declared !== count) return `listpack header says ${declared} entries but holds ${count}`;

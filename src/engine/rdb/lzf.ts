@@ -16,14 +16,21 @@ const MAX_REF = (1 << 8) + (1 << 3);
  */
 export function lzfDecompress(input: Uint8Array, expectedLength: number, into?: Uint8Array): Uint8Array | string {
   const out = into ? into.subarray(0, expectedLength) : new Uint8Array(expectedLength);
-  let ip = 0;
+  return lzfInflate(input, 0, input.length, out, expectedLength) ?? out;
+}
+
+/**
+ * Inflates bytes [ip, inEnd) of `input` into the start of `out` (at least `expectedLength`
+ * long), without making a view of either; why they are not valid LZF, or null.
+ */
+export function lzfInflate(input: Uint8Array, ip: number, inEnd: number, out: Uint8Array, expectedLength: number): string | null {
   let op = 0;
-  while (ip < input.length) {
+  while (ip < inEnd) {
     const ctrl = input[ip++]!;
     if (ctrl < 32) {
       const run = ctrl + 1;
       if (op + run > expectedLength) return 'output longer than the declared length';
-      if (ip + run > input.length) return 'literal run past the end of the input';
+      if (ip + run > inEnd) return 'literal run past the end of the input';
       // Runs are at most 32 bytes: a loop beats making a subarray for set().
       for (let i = 0; i < run; i++) out[op + i] = input[ip + i]!;
       ip += run;
@@ -32,10 +39,10 @@ export function lzfDecompress(input: Uint8Array, expectedLength: number, into?: 
     }
     let len = ctrl >> 5;
     if (len === 7) {
-      if (ip >= input.length) return 'back-reference cut short';
+      if (ip >= inEnd) return 'back-reference cut short';
       len += input[ip++]!;
     }
-    if (ip >= input.length) return 'back-reference cut short';
+    if (ip >= inEnd) return 'back-reference cut short';
     const ref = op - ((ctrl & 0x1f) << 8) - input[ip++]! - 1;
     len += 2;
     if (ref < 0) return 'back-reference before the start of the output';
@@ -44,7 +51,7 @@ export function lzfDecompress(input: Uint8Array, expectedLength: number, into?: 
     op += len;
   }
   if (op !== expectedLength) return `output is ${op} bytes, expected ${expectedLength}`;
-  return out;
+  return null;
 }
 
 const htab = new Float64Array(1 << HLOG);

@@ -4,34 +4,34 @@
 import { bytesToBin, type Bin } from '../bytes.js';
 import { KeyDict } from '../keyspace/key-dict.js';
 import type { EncodingLimits } from '../keyspace/limits.js';
-import { PackedBuilder } from '../keyspace/packed.js';
+import { PACKED_MAX_ENTRIES, PackedBuilder } from '../keyspace/packed.js';
 import { QuicklistNode } from '../keyspace/quicklist.js';
-import { HashValue, SetValue } from '../keyspace/values.js';
-import { parseInt64 } from '../util/numbers.js';
-import { decodeListpack, visitListpack } from './listpack.js';
+import { HashValue, SetValue, ZSetValue } from '../keyspace/values.js';
+import { parseInt64, parseStrtod } from '../util/numbers.js';
+import { decodeListpack, visitListpack, type ListpackSink } from './listpack.js';
 
 const builder = new PackedBuilder();
 
 /**
- * A quicklist node from its listpack blob, or its elements when they are too many bytes to pack.
+ * A quicklist node from its listpack blob (bytes [start, end) of `bytes`), or its elements when they are too many bytes to pack.
  * The node's size is the blob's, as redis takes node->sz from lpBytes.
  */
-export function listpackNode(blob: Uint8Array, fail: (problem: string) => never): QuicklistNode | Bin[] {
-  const problem = visitListpack(blob, builder.reset());
+export function listpackNode(bytes: Uint8Array, start: number, end: number, fail: (problem: string) => never): QuicklistNode | Bin[] {
+  const problem = visitListpack(bytes, builder.reset(), start, end);
   if (problem !== null) fail(problem);
   const packed = builder.finish();
-  if (packed !== null) return QuicklistNode.fromPacked(packed, builder.count, blob.length);
-  const items = decodeListpack(blob);
+  if (packed !== null) return QuicklistNode.fromPacked(packed, builder.count, end - start);
+  const items = decodeListpack(bytes.subarray(start, end));
   if (typeof items === 'string') fail(items);
   return items;
 }
 
 /**
- * A hash from its listpack blob (RDB_TYPE_HASH_LISTPACK), judged by its count alone as 7.0's
+ * A hash from its listpack blob (RDB_TYPE_HASH_LISTPACK, bytes [start, end) of `bytes`), judged by its count alone as 7.0's
  * loader judges it; null when it is empty, undefined when it is too big to pack.
  */
-export function listpackHash(blob: Uint8Array, limits: EncodingLimits, fail: (problem: string) => never): HashValue | null | undefined {
-  const problem = visitListpack(blob, builder.reset());
+export function listpackHash(bytes: Uint8Array, start: number, end: number, limits: EncodingLimits, fail: (problem: string) => never): HashValue | null | undefined {
+  const problem = visitListpack(bytes, builder.reset(), start, end);
   if (problem !== null) fail(`Hash integrity check failed: ${problem}`);
   if (builder.count % 2 !== 0) fail('Hash has an odd number of entries');
   if (builder.count === 0) return null;
@@ -43,6 +43,127 @@ export function listpackHash(blob: Uint8Array, limits: EncodingLimits, fail: (pr
   return hash;
 }
 
+/**
+ * A zset listpack's entries (member, score, …) into the builder: members as they are, scores as
+ * the 8 bytes packScored keeps. It notes whether the entries come in (score, member) order, as
+ * redis writes them, and every score is a number.
+ */
+class ZsetListpackSink implements ListpackSink {
+  usual = true;
+  private previous = 0;
+
+  start(): this {
+    builder.reset();
+    this.usual = true;
+    return this;
+  }
+
+  bytes(source: Uint8Array, start: number, end: number): void {
+    if (builder.count % 2 === 0) builder.bytes(source, start, end);
+    else this.scored(plainDecimal(source, start, end) ?? parseStrtod(bytesToBin(source, start, end)));
+  }
+
+  integer(value: number): void {
+    if (builder.count % 2 === 0) builder.integer(value);
+    else this.scored(value);
+  }
+
+  text(element: Bin): void {
+    if (builder.count % 2 === 0) builder.text(element);
+    else this.scored(parseStrtod(element));
+  }
+
+  private scored(score: number | null): void {
+    if (score === null || Number.isNaN(score)) {
+      this.usual = false;
+      score = 0;
+    }
+    // A listpack stores integral scores as integers, so -0 comes back as 0.
+    if (score === 0) score = 0;
+    const member = builder.count - 1;
+    if (member > 0 && !builder.overflowed && (score < this.previous || (score === this.previous && builder.compare(member - 2, member) >= 0))) this.usual = false;
+    this.previous = score;
+    builder.score(score);
+  }
+}
+const zsetSink = new ZsetListpackSink();
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * `[-]digits[.digits]` with at most 15 digits, read without a string: the digits make an exact
+ * integer and 10^k is exact, so one division rounds as strtod does (the fast path of Clinger's
+ * algorithm). Null for anything else (the caller parses the text).
+ */
+function plainDecimal(bytes: Uint8Array, start: number, end: number): number | null {
+  let at = start;
+  const negative = bytes[at] === 45;
+  if (negative) at++;
+  let digits = 0;
+  let fraction = -1;
+  let value = 0;
+  for (; at < end; at++) {
+    const b = bytes[at]!;
+    if (b >= 48 && b <= 57) {
+      value = value * 10 + (b - 48);
+      digits++;
+      if (fraction >= 0) fraction++;
+    } else if (b === 46 && fraction < 0) fraction = 0;
+    else return null;
+  }
+  if (digits === 0 || digits > 15 || fraction === 0) return null;
+  const result = fraction > 0 ? value / POWERS_OF_TEN[fraction]! : value;
+  return negative ? -result : result;
+}
+
+/**
+ * A small sorted set from its listpack blob (RDB_TYPE_ZSET_LISTPACK, bytes [start, end) of
+ * `bytes`) packed straight from them; null when it is empty; undefined when it is not the usual case (entries out of
+ * order, a score that is no number, a repeated member, more than a packed set holds), which the
+ * caller then decodes the general way and judges.
+ */
+export function listpackZset(bytes: Uint8Array, start: number, end: number, limits: EncodingLimits, fail: (problem: string) => never): ZSetValue | null | undefined {
+  const problem = visitListpack(bytes, zsetSink.start(), start, end);
+  if (problem !== null) fail(`Zset integrity check failed: ${problem}`);
+  if (builder.count % 2 !== 0) fail('Zset has an odd number of entries');
+  if (builder.count === 0) return null;
+  const entries = builder.count / 2;
+  if (!zsetSink.usual || entries > Math.min(PACKED_MAX_ENTRIES, limits.zsetMaxListpackEntries)) return undefined;
+  const packed = builder.finish();
+  if (packed === null || builder.hasDuplicate(2)) return undefined;
+  return ZSetValue.fromPacked(packed, entries);
+}
+
+/**
+ * A small set from its intset blob (bytes [start, end) of `bytes`), its members' decimal text packed without a string each;
+ * undefined when it is not the usual case (a malformed blob, members not strictly ascending,
+ * more than a packed set holds), which the caller then decodes the general way and judges.
+ */
+export function intsetSet(bytes: Uint8Array, start: number, end: number, limits: EncodingLimits): SetValue | undefined {
+  if (end - start < 8) return undefined;
+  const width = littleEndian32(bytes, start);
+  const count = littleEndian32(bytes, start + 4) >>> 0;
+  if ((width !== 2 && width !== 4) || count === 0 || count > PACKED_MAX_ENTRIES || 8 + count * width !== end - start) return undefined;
+  builder.reset();
+  let previous = -Infinity;
+  for (let i = 0, at = start + 8; i < count; i++, at += width) {
+    const value = width === 2 ? ((bytes[at]! | (bytes[at + 1]! << 8)) << 16) >> 16 : littleEndian32(bytes, at);
+    if (value <= previous) return undefined;
+    previous = value;
+    builder.integer(value);
+  }
+  const packed = builder.finish();
+  if (packed === null) return undefined;
+  const set = SetValue.fromPacked(packed, count);
+  set.encoding = count <= limits.setMaxIntsetEntries ? 'intset' : 'hashtable';
+  return set;
+}
+
+/** The signed 32-bit little-endian integer at `at`. */
+function littleEndian32(bytes: Uint8Array, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
+}
+
 /** The reader's cursor, as far as reading a big collection's strings needs it. */
 export interface StringCursor {
   readonly buf: Uint8Array;
@@ -50,6 +171,40 @@ export interface StringCursor {
   /** Where a plain string's bytes start (they end at `pos`), or -1 for an encoded one. */
   plainString(what: string): number;
   string(what: string): Bin;
+}
+
+/**
+ * A set of `n` members (RDB_TYPE_SET) few enough to pack, each member's bytes copied from the file
+ * into the packed string; undefined, having read an unknown part of them, when they pass
+ * PACKED_MAX_BYTES (the caller reads them again the general way).
+ */
+export function smallSet(c: StringCursor, n: number, limits: EncodingLimits, where: string, fail: (problem: string) => never): SetValue | undefined {
+  builder.reset();
+  let integers = n <= limits.setMaxIntsetEntries;
+  for (let i = 0; i < n && !builder.overflowed; i++) {
+    const start = c.plainString(where);
+    if (start >= 0) {
+      builder.bytes(c.buf, start, c.pos);
+      if (integers && !isInt64Bytes(c.buf, start, c.pos)) integers = false;
+    } else {
+      const member = c.string(where);
+      builder.text(member);
+      if (integers && parseInt64(member) === null) integers = false;
+    }
+  }
+  const packed = builder.finish();
+  if (packed === null) return undefined;
+  if (builder.hasDuplicate(1)) fail('Duplicate set members detected');
+  const set = SetValue.fromPacked(packed, n);
+  set.encoding = integers ? 'intset' : 'hashtable';
+  return set;
+}
+
+/** Whether bytes [start, end) are a canonical int64, looking at the first byte before making a string. */
+function isInt64Bytes(buf: Uint8Array, start: number, end: number): boolean {
+  const first = buf[start];
+  if (end <= start || end - start > 20 || first === undefined || !((first >= 48 && first <= 57) || first === 45)) return false;
+  return parseInt64(bytesToBin(buf, start, end)) !== null;
 }
 
 /**
@@ -66,7 +221,7 @@ export function bigSet(c: StringCursor, n: number, limits: EncodingLimits, where
     let added: boolean;
     if (start >= 0) {
       added = table.insertBytes(c.buf, start, c.pos, '');
-      if (integers && parseInt64(bytesToBin(c.buf, start, c.pos)) === null) integers = false;
+      if (integers && !isInt64Bytes(c.buf, start, c.pos)) integers = false;
     } else {
       const member = c.string(where);
       added = !table.has(member);

@@ -16,9 +16,9 @@ import { Crc64 } from './crc64.js';
 import { ENC, LAST_TYPE_OF_7_0, OP, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RDB_MAGIC, RDB_MIN_VERSION, RDB_NEWEST_READ_VERSION, RDB_VERSION, TYPE, TYPE_NAMES } from './format.js';
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
-import { lzfDecompress } from './lzf.js';
+import { lzfDecompress, lzfInflate } from './lzf.js';
 import { hashOf, readHashWithFieldTtls, readSetListpack, setOf } from './newer-types.js';
-import { bigHash, bigSet, listpackHash, listpackNode } from './packed-values.js';
+import { bigHash, bigSet, intsetSet, listpackHash, listpackNode, listpackZset, smallSet } from './packed-values.js';
 import { readStream } from './stream-codec.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
@@ -123,16 +123,22 @@ class Cursor {
     return new DataView(bytes.buffer, bytes.byteOffset, n);
   }
 
-  /** rdbLoadLen: the length, or for 0b11 prefixes the special encoding number. */
-  length(what: string): { value: number; encoded: boolean } {
+  /** Whether the last `length()` read a special string encoding (0b11 prefix) rather than a length. */
+  encoded = false;
+
+  /**
+   * rdbLoadLen: the length, or for 0b11 prefixes the special encoding number (then `encoded` is
+   * true). A number and a flag rather than an object: a load reads millions of lengths.
+   */
+  length(what: string): number {
     const at = this.offset;
     const b = this.u8(what);
     const kind = b >> 6;
-    if (kind === 0) return { value: b & 0x3f, encoded: false };
-    if (kind === 1) return { value: ((b & 0x3f) << 8) | this.u8(what), encoded: false };
-    if (kind === 3) return { value: b & 0x3f, encoded: true };
-    if (b === 0x80) return { value: this.view(4, what).getUint32(0, false), encoded: false };
-    if (b === 0x81) return { value: Number(this.view(8, what).getBigUint64(0, false)), encoded: false };
+    this.encoded = kind === 3;
+    if (kind === 0 || kind === 3) return b & 0x3f;
+    if (kind === 1) return ((b & 0x3f) << 8) | this.u8(what);
+    if (b === 0x80) return this.view(4, what).getUint32(0, false);
+    if (b === 0x81) return Number(this.view(8, what).getBigUint64(0, false));
     return this.fail(`Unknown length encoding 0x${b.toString(16)} in ${what}`, at);
   }
 
@@ -144,21 +150,21 @@ class Cursor {
       this.pos++;
       return this.view(8, what).getBigUint64(0, false);
     }
-    const { value, encoded } = this.length(what);
-    if (encoded) this.fail(`${what}: expected a length, found a string encoding`, at);
+    const value = this.length(what);
+    if (this.encoded) this.fail(`${what}: expected a length, found a string encoding`, at);
     return BigInt(value);
   }
 
   plainLength(what: string): number {
     const at = this.offset;
-    const { value, encoded } = this.length(what);
-    if (encoded) this.fail(`${what}: expected a length, found a string encoding`, at);
+    const value = this.length(what);
+    if (this.encoded) this.fail(`${what}: expected a length, found a string encoding`, at);
     return value;
   }
 
   /** A string as bytes (rdbGenericLoadStringObject). */
   blob(what: string): Uint8Array {
-    return this.readBlob(what, false);
+    return this.readBlob(what);
   }
 
   /**
@@ -166,21 +172,60 @@ class Cursor {
    * inflated into a buffer the next such read reuses (most small collections in a dump are).
    */
   transientBlob(what: string): Uint8Array {
-    return this.readBlob(what, true);
+    this.transientRange(what);
+    return this.rangeBytes.subarray(this.rangeStart, this.rangeEnd);
   }
 
   private inflated = new Uint8Array(4096);
+  /** Where transientRange left the string: bytes [rangeStart, rangeEnd) of rangeBytes. */
+  rangeBytes: Uint8Array = this.inflated;
+  rangeStart = 0;
+  rangeEnd = 0;
 
-  private readBlob(what: string, transient: boolean): Uint8Array {
+  /**
+   * transientBlob without making a view: the bytes are left at rangeBytes[rangeStart, rangeEnd),
+   * either in the file's buffer or in the reused inflate buffer (200,000 small collections
+   * would otherwise make 200,000 views for the garbage collector).
+   */
+  transientRange(what: string): void {
     const at = this.offset;
-    const { value, encoded } = this.length(what);
-    if (!encoded) return this.take(value, what);
+    const value = this.length(what);
+    if (!this.encoded) {
+      this.need(value, what);
+      this.rangeBytes = this.buf;
+      this.rangeStart = this.pos;
+      this.rangeEnd = this.pos += value;
+      return;
+    }
+    let length: number;
+    if (value === ENC.lzf) {
+      const compressed = this.plainLength(what);
+      length = this.plainLength(what);
+      if (length > compressed * LZF_MAX_RATIO + 32) this.fail(`Invalid LZF compressed string: ${compressed} bytes cannot expand to ${length}`, at);
+      this.need(compressed, what);
+      if (length > this.inflated.length) this.inflated = new Uint8Array(Math.max(length, 2 * this.inflated.length));
+      const problem = lzfInflate(this.buf, this.pos, this.pos + compressed, this.inflated, length);
+      if (problem !== null) this.fail(`Invalid LZF compressed string: ${problem}`, at);
+      this.pos += compressed;
+    } else {
+      const text = this.intString(value, what, at);
+      length = text.length;
+      for (let i = 0; i < length; i++) this.inflated[i] = text.charCodeAt(i);
+    }
+    this.rangeBytes = this.inflated;
+    this.rangeStart = 0;
+    this.rangeEnd = length;
+  }
+
+  private readBlob(what: string): Uint8Array {
+    const at = this.offset;
+    const value = this.length(what);
+    if (!this.encoded) return this.take(value, what);
     if (value === ENC.lzf) {
       const compressed = this.plainLength(what);
       const length = this.plainLength(what);
       if (length > compressed * LZF_MAX_RATIO + 32) this.fail(`Invalid LZF compressed string: ${compressed} bytes cannot expand to ${length}`, at);
-      if (transient && length > this.inflated.length) this.inflated = new Uint8Array(Math.max(length, 2 * this.inflated.length));
-      const out = lzfDecompress(this.take(compressed, what), length, transient ? this.inflated : undefined);
+      const out = lzfDecompress(this.take(compressed, what), length);
       if (typeof out === 'string') this.fail(`Invalid LZF compressed string: ${out}`, at);
       return out;
     }
@@ -233,7 +278,8 @@ class Cursor {
       this.pos++;
       return this.intString(b & 0x3f, what, at);
     }
-    return bytesToBin(this.transientBlob(what));
+    this.transientRange(what);
+    return bytesToBin(this.rangeBytes, this.rangeStart, this.rangeEnd);
   }
 
   private intString(encoding: number, what: string, at: number): Bin {
@@ -557,9 +603,16 @@ class RdbLoad {
     return this.value(type, 0);
   }
 
+  /** Where the value being read starts, for its errors. */
+  private valueAt = 0;
+  // Made once, not per value: a dump holds millions of small collections.
+  private readonly failValue = (problem: string): never => this.c.fail(problem, this.valueAt);
+  private readonly failListpackNode = (problem: string): never => this.c.fail(`Listpack integrity check failed: ${problem}`, this.valueAt);
+
   /** rdbLoadObject; null for an empty collection, which Redis skips. */
   private value(type: number, at: number): RedisValue | null {
     const c: Cursor = this.c;
+    this.valueAt = at;
     const limits = this.engine.limits;
     const where = 'a value';
     switch (type) {
@@ -574,7 +627,11 @@ class RdbLoad {
       case TYPE.set: {
         const n = c.plainLength(where);
         if (n === 0) return null;
-        if (n > PACKED_MAX_ENTRIES) return bigSet(c, n, limits, where, (problem) => c.fail(problem, at));
+        if (n > PACKED_MAX_ENTRIES) return bigSet(c, n, limits, where, this.failValue);
+        const first = c.pos;
+        const packed = smallSet(c, n, limits, where, this.failValue);
+        if (packed !== undefined) return packed;
+        c.pos = first;
         const members: Bin[] = [];
         for (let i = 0; i < n; i++) members.push(c.string(where));
         return setOf(members, limits, (reason) => c.fail(reason, at));
@@ -598,7 +655,7 @@ class RdbLoad {
       case TYPE.hash: {
         const n = c.plainLength(where);
         if (n === 0) return null;
-        if (n > PACKED_MAX_ENTRIES) return bigHash(c, n, limits, where, (problem) => c.fail(problem, at));
+        if (n > PACKED_MAX_ENTRIES) return bigHash(c, n, limits, where, this.failValue);
         const pairs: Bin[] = [];
         for (let i = 0; i < 2 * n; i++) pairs.push(c.string(where));
         return hashOf(pairs, limits, true, () => c.fail('Duplicate hash fields detected', at));
@@ -611,17 +668,18 @@ class RdbLoad {
         for (let i = 0; i < count; i++) {
           const container = type === TYPE.listQuicklist2 ? c.plainLength(where) : QUICKLIST_NODE_PACKED;
           if (container !== QUICKLIST_NODE_PACKED && container !== QUICKLIST_NODE_PLAIN) c.fail('Quicklist integrity check failed.', at);
-          const blob = c.transientBlob(where);
-          if (blob.length === 0) c.fail('Quicklist node is empty', at);
+          c.transientRange(where);
+          const { rangeBytes: bytes, rangeStart: start, rangeEnd: end } = c;
+          if (end === start) c.fail('Quicklist node is empty', at);
           if (container === QUICKLIST_NODE_PLAIN) {
-            nodes.push([bytesToBin(blob)]);
+            nodes.push([bytesToBin(bytes, start, end)]);
             continue;
           }
           if (type === TYPE.listQuicklist2) {
-            nodes.push(listpackNode(blob, (problem) => c.fail(`Listpack integrity check failed: ${problem}`, at)));
+            nodes.push(listpackNode(bytes, start, end, this.failListpackNode));
             continue;
           }
-          const items = decodeZiplist(blob);
+          const items = decodeZiplist(bytes.subarray(start, end));
           if (typeof items === 'string') c.fail(`Ziplist integrity check failed: ${items}`, at);
           nodes.push(items);
         }
@@ -634,18 +692,22 @@ class RdbLoad {
         return items.length === 0 ? null : new ListValue(items, listOptions(limits));
       }
       case TYPE.setIntset: {
-        const members = decodeIntset(c.transientBlob(where));
+        c.transientRange(where);
+        const packed = intsetSet(c.rangeBytes, c.rangeStart, c.rangeEnd, limits);
+        if (packed !== undefined) return packed;
+        const members = decodeIntset(c.rangeBytes.subarray(c.rangeStart, c.rangeEnd));
         if (typeof members === 'string') c.fail(`Intset integrity check failed: ${members}`, at);
         return setOf(members, limits, (reason) => c.fail(reason, at), true);
       }
       case TYPE.hashZipmap:
       case TYPE.hashZiplist:
       case TYPE.hashListpack: {
-        const blob = c.transientBlob(where);
+        c.transientRange(where);
         if (type === TYPE.hashListpack) {
-          const hash = listpackHash(blob, limits, (problem) => c.fail(problem, at));
+          const hash = listpackHash(c.rangeBytes, c.rangeStart, c.rangeEnd, limits, this.failValue);
           if (hash !== undefined) return hash;
         }
+        const blob = c.rangeBytes.subarray(c.rangeStart, c.rangeEnd);
         const flat = type === TYPE.hashZipmap ? decodeZipmap(blob) : type === TYPE.hashZiplist ? decodeZiplist(blob) : decodeListpack(blob);
         if (typeof flat === 'string') c.fail(`Hash integrity check failed: ${flat}`, at);
         if (flat.length % 2 !== 0) c.fail('Hash has an odd number of entries', at);
@@ -655,7 +717,13 @@ class RdbLoad {
       }
       case TYPE.zsetZiplist:
       case TYPE.zsetListpack: {
-        const flat = type === TYPE.zsetZiplist ? decodeZiplist(c.transientBlob(where)) : decodeListpack(c.transientBlob(where));
+        c.transientRange(where);
+        if (type === TYPE.zsetListpack) {
+          const zset = listpackZset(c.rangeBytes, c.rangeStart, c.rangeEnd, limits, this.failValue);
+          if (zset !== undefined) return zset;
+        }
+        const blob = c.rangeBytes.subarray(c.rangeStart, c.rangeEnd);
+        const flat = type === TYPE.zsetZiplist ? decodeZiplist(blob) : decodeListpack(blob);
         if (typeof flat === 'string') c.fail(`Zset integrity check failed: ${flat}`, at);
         if (flat.length % 2 !== 0) c.fail('Zset has an odd number of entries', at);
         if (flat.length === 0) return null;
