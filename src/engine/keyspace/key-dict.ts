@@ -280,6 +280,10 @@ export class KeyDict {
     if (this.garbage > MIN_COMPACT_BYTES && this.garbage * 2 > this.used) this.compact(bytes);
     if (this.used + bytes <= this.arena.length) return;
     let size = this.arena.length * 2;
+    // Once an eighth of the keys a loader announced are in, the arena grows to what all of them
+    // should take at the bytes per key so far: each doubling would copy the arena again and
+    // touch new memory, which costs more than the copy where pages are first touched (a VM).
+    if (this.expected > this.live * 2 && this.live * 8 >= this.expected) size = Math.max(size, Math.ceil(((this.used / this.live) * this.expected * 9) / 8));
     while (size < this.used + bytes) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.arena.subarray(0, this.used));
