@@ -51,7 +51,9 @@ export class ClientPool<C> {
   /** Everything sent so far, for one turn: the array is the pool's again at the next call. */
   takeSent(): SentWrite<C>[] {
     const taken = this.sent;
-    this.taken.length = 0;
+    // Emptied by pops, not `length = 0`, which would drop the array's storage: a run takes
+    // one batch per turn, a million of them in a long run.
+    while (this.taken.length > 0) this.taken.pop();
     this.sent = this.taken;
     this.taken = taken;
     return taken;

@@ -227,10 +227,18 @@ function keysCommand(name: string, reply: (key: Bin, flags: readonly string[]) =
   });
 }
 
+// Every command dispatched asks for its flags: looked up once per spec, not by name each time.
+const flagsOfSpec = new WeakMap<CommandSpec, ReadonlySet<string>>();
+
 /** The facts-based flags of a command the engine runs (for OOM checks, WATCH, …). */
 export function commandFlags(spec: CommandSpec): ReadonlySet<string> {
-  const facts = commandFacts(spec.name);
-  return facts ? derivedFacts(facts).flags : new Set(spec.write ? ['write'] : []);
+  let flags = flagsOfSpec.get(spec);
+  if (flags === undefined) {
+    const facts = commandFacts(spec.name);
+    flags = facts ? derivedFacts(facts).flags : new Set(spec.write ? ['write'] : []);
+    flagsOfSpec.set(spec, flags);
+  }
+  return flags;
 }
 
 const HELP = [

@@ -33,15 +33,16 @@ function put(at: number, element: Bin): number {
   return at;
 }
 
-function copy(at: number, from: Bin, start: number, end: number): number {
-  for (let i = start; i < end; i++) scratch[at++] = from.charCodeAt(i);
-  return at;
-}
-
 /** The length of the element whose prefix starts at `at`. */
 function lengthAt(packed: Bin, at: number): number {
   const first = packed.charCodeAt(at);
   return first < 0x80 ? first : ((first & 0x7f) << 8) | packed.charCodeAt(at + 1);
+}
+
+/** An element as the packed form keeps it, prefix and bytes, as a string. */
+function encoded(element: Bin): Bin {
+  const n = element.length;
+  return (n < 0x80 ? String.fromCharCode(n) : String.fromCharCode(0x80 | (n >>> 8), n & 0xff)) + element;
 }
 
 function prefixLength(length: number): number {
@@ -152,7 +153,7 @@ abstract class PackedEntries {
     if (at < 0) return false;
     let end = skip(packed, at);
     if (this.stride === 2) end = skip(packed, end);
-    this.packed = bytesToBin(scratch, 0, copy(copy(0, packed, 0, at), packed, end, packed.length));
+    this.packed = packed.slice(0, at) + packed.slice(end);
     this.count--;
     return true;
   }
@@ -224,19 +225,14 @@ export class BinMap extends PackedEntries implements Iterable<[Bin, Bin]> {
       const end = skip(packed, valueAt);
       const grown = packed.length - (end - valueAt) + encodedLength(value);
       if (grown > PACKED_MAX_BYTES) return this.spill().set(field, value);
-      let out = copy(0, packed, 0, valueAt);
-      out = put(out, value);
-      out = copy(out, packed, end, packed.length);
-      this.packed = bytesToBin(scratch, 0, out);
+      // Strings joined, not bytes copied: the engine flattens them natively when next read.
+      this.packed = packed.slice(0, valueAt) + encoded(value) + packed.slice(end);
       return this;
     }
     if (this.count + 1 > PACKED_MAX_ENTRIES || packed.length + encodedLength(field) + encodedLength(value) > PACKED_MAX_BYTES) {
       return this.spill().set(field, value);
     }
-    let out = copy(0, packed, 0, packed.length);
-    out = put(out, field);
-    out = put(out, value);
-    this.packed = bytesToBin(scratch, 0, out);
+    this.packed = packed + encoded(field) + encoded(value);
     this.count++;
     return this;
   }
@@ -286,7 +282,7 @@ export class BinSet extends PackedEntries implements Iterable<Bin> {
     const packed = this.packed!;
     if (find(packed, member, 1) >= 0) return this;
     if (this.count + 1 > PACKED_MAX_ENTRIES || packed.length + encodedLength(member) > PACKED_MAX_BYTES) return this.spill().add(member);
-    this.packed = bytesToBin(scratch, 0, put(copy(0, packed, 0, packed.length), member));
+    this.packed = packed + encoded(member);
     this.count++;
     return this;
   }
