@@ -5,7 +5,8 @@
 /** A JS string whose char codes are all < 256, one per byte. */
 export type Bin = string;
 
-const CHUNK = 8192;
+/** bytesToBin converts long strings this many bytes at a time (one reused code array). */
+const BIG_PIECE = 4096;
 
 /** The bytes before the first NUL: what C's printf("%s"), strcasecmp and strtol see of an sds. */
 export function cString(s: Bin): Bin {
@@ -21,17 +22,21 @@ const codesOfLength: number[][] = [];
 
 export function bytesToBin(bytes: Uint8Array, start = 0, end = bytes.length): Bin {
   const length = end - start;
-  if (length <= 256) {
-    const codes = (codesOfLength[length] ??= new Array<number>(length).fill(0));
-    for (let i = 0; i < length; i++) codes[i] = bytes[start + i]!;
-    return String.fromCharCode.apply(null, codes);
-  }
+  if (length <= 256) return fromCodes(bytes, start, length);
+  // Longer strings in pieces joined as strings: String.fromCharCode.apply over a typed array
+  // would first copy it into an 8-bytes-per-byte argument list for the garbage collector.
   let out = '';
-  for (let i = start; i < end; i += CHUNK) {
-    const sub = bytes.subarray(i, Math.min(end, i + CHUNK));
-    out += String.fromCharCode.apply(null, sub as unknown as number[]);
-  }
+  let at = start;
+  for (; end - at >= BIG_PIECE; at += BIG_PIECE) out += fromCodes(bytes, at, BIG_PIECE);
+  for (; at < end; at += 256) out += fromCodes(bytes, at, Math.min(256, end - at));
   return out;
+}
+
+/** Bytes [start, start + length) as a string, through the reused code array of that length. */
+function fromCodes(bytes: Uint8Array, start: number, length: number): Bin {
+  const codes = (codesOfLength[length] ??= new Array<number>(length).fill(0));
+  for (let i = 0; i < length; i++) codes[i] = bytes[start + i]!;
+  return String.fromCharCode.apply(null, codes);
 }
 
 export function binToBytes(s: Bin): Uint8Array {

@@ -119,8 +119,8 @@ export class ZSetValue {
   encoding: 'listpack' | 'skiplist' = 'listpack';
 
   /**
-   * An empty set; fromPacked gives it `packed`, a small sorted set loaded from a file, which stays
-   * one packed string until a command touches it (no table is made for it meanwhile).
+   * An empty set; fromPacked gives it `packed`, a sorted set loaded from a file, which stays one
+   * packed string until a command touches it (no table is made for it meanwhile).
    */
   constructor(
     private packed: Bin | null = null,
@@ -165,11 +165,14 @@ export class ZSetValue {
   }
 
   /**
-   * A listpack-encoded sorted set over a string a PackedBuilder made of `entries` (member,
-   * score) pairs, already in order and without a repeated member.
+   * A sorted set loaded from a file over a string of `entries` (member, score) pairs as
+   * packScored lays them out, already in order and without a repeated member: small ones are
+   * kept so, big ones (a skiplist in redis) until a command touches them.
    */
-  static fromPacked(packed: Bin, entries: number): ZSetValue {
-    return new ZSetValue(packed, entries);
+  static fromPacked(packed: Bin, entries: number, encoding: 'listpack' | 'skiplist' = 'listpack'): ZSetValue {
+    const zset = new ZSetValue(packed, entries);
+    zset.encoding = encoding;
+    return zset;
   }
 
   /** Holds `entries` packed when they are few and distinct; false leaves the set as it was. */

@@ -173,6 +173,116 @@ export interface StringCursor {
   string(what: string): Bin;
 }
 
+// bigZset's scratch, grown to the biggest sorted set seen: where each member's bytes are in the
+// reader's buffer, each score, and a hash table of entry indices for the repeated-member check.
+let memberBounds = new Int32Array(2 * 1024);
+let entryScores = new Float64Array(1024);
+let seenEntries = new Int32Array(2048);
+let out = new Uint8Array(1 << 16);
+
+/**
+ * A sorted set of `n` entries in ZSET_2 form (RDB_TYPE_ZSET_2: member, then its 8-byte score)
+ * too many to pack as a small one, kept packed (members and score bytes, in order, in one string)
+ * until a command touches it, instead of an object, a string and a map entry per entry. Redis
+ * writes a skiplist from its tail, so the entries come in descending order; they are packed in
+ * ascending order. Undefined, having read an unknown part of the entries, when they are not the
+ * usual case (a member stored as an integer or compressed, or longer than a packed element
+ * holds; entries in neither order; a repeated member): the caller reads them again the general way.
+ */
+export function bigZset(c: ScoreCursor, n: number, limits: EncodingLimits, where: string, fail: (problem: string) => never): ZSetValue | undefined {
+  if (memberBounds.length < 2 * n) memberBounds = new Int32Array(2 * n);
+  if (entryScores.length < n) entryScores = new Float64Array(n);
+  let bytes = 0;
+  let longest = 0;
+  for (let i = 0; i < n; i++) {
+    const start = c.plainString(where);
+    if (start < 0 || c.pos - start > 0x7fff) return undefined;
+    memberBounds[2 * i] = start;
+    memberBounds[2 * i + 1] = c.pos;
+    const score = c.binaryDouble(where);
+    if (Number.isNaN(score)) fail('Zset with NAN score detected');
+    entryScores[i] = score;
+    const length = c.pos - 8 - start;
+    bytes += length + (length < 0x80 ? 1 : 2) + 9;
+    if (length > longest) longest = length;
+  }
+  const buf = c.buf;
+  const order = n > 1 ? compareEntries(buf, 0, 1) : -1;
+  if (order === 0) return undefined;
+  for (let i = 1; i + 1 < n; i++) if (Math.sign(compareEntries(buf, i, i + 1)) !== Math.sign(order)) return undefined;
+  if (hasRepeatedMember(buf, n)) return undefined;
+  if (out.length < bytes) out = new Uint8Array(Math.max(bytes, 2 * out.length));
+  const small = n <= limits.zsetMaxListpackEntries && longest <= limits.zsetMaxListpackValue;
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    const i = order < 0 ? k : n - 1 - k;
+    const start = memberBounds[2 * i]!;
+    const end = memberBounds[2 * i + 1]!;
+    const length = end - start;
+    if (length < 0x80) out[at++] = length;
+    else {
+      out[at++] = 0x80 | (length >>> 8);
+      out[at++] = length & 0xff;
+    }
+    for (let j = start; j < end; j++) out[at++] = buf[j]!;
+    out[at++] = 8;
+    // A listpack keeps an integral score as an integer, so -0 becomes 0; a skiplist keeps -0.
+    packedScore[0] = small && entryScores[i] === 0 ? 0 : entryScores[i]!;
+    for (let j = 0; j < 8; j++) out[at++] = packedScoreBytes[j]!;
+  }
+  return ZSetValue.fromPacked(bytesToBin(out, 0, at), n, small ? 'listpack' : 'skiplist');
+}
+
+const packedScore = new Float64Array(1);
+const packedScoreBytes = new Uint8Array(packedScore.buffer);
+
+/** Order of entries i and j read by bigZset: by score, then by member bytes. */
+function compareEntries(buf: Uint8Array, i: number, j: number): number {
+  const a = entryScores[i]!;
+  const b = entryScores[j]!;
+  // -0 and 0 compare equal, as the skiplist compares them.
+  if (a !== b) return a < b ? -1 : 1;
+  const aStart = memberBounds[2 * i]!;
+  const bStart = memberBounds[2 * j]!;
+  const aLength = memberBounds[2 * i + 1]! - aStart;
+  const bLength = memberBounds[2 * j + 1]! - bStart;
+  for (let k = 0; k < aLength && k < bLength; k++) {
+    const d = buf[aStart + k]! - buf[bStart + k]!;
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
+}
+
+/** Whether two of bigZset's `n` members have the same bytes. */
+function hasRepeatedMember(buf: Uint8Array, n: number): boolean {
+  let size = 64;
+  while (size < 2 * n) size *= 2;
+  if (seenEntries.length < size) seenEntries = new Int32Array(size);
+  else seenEntries.fill(0, 0, size);
+  const mask = size - 1;
+  for (let i = 0; i < n; i++) {
+    const start = memberBounds[2 * i]!;
+    const end = memberBounds[2 * i + 1]!;
+    let h = 0x811c9dc5 | 0;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ buf[k]!, 0x01000193);
+    for (let slot = (h ^ (h >>> 15)) & mask; ; slot = (slot + 1) & mask) {
+      const other = seenEntries[slot]!;
+      if (other === 0) {
+        seenEntries[slot] = i + 1;
+        break;
+      }
+      const oStart = memberBounds[2 * (other - 1)]!;
+      const oEnd = memberBounds[2 * (other - 1) + 1]!;
+      if (oEnd - oStart === end - start) {
+        let same = true;
+        for (let k = 0; k < end - start && same; k++) same = buf[oStart + k] === buf[start + k];
+        if (same) return true;
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * A set of `n` members (RDB_TYPE_SET) few enough to pack, each member's bytes copied from the file
  * into the packed string; undefined, having read an unknown part of them, when they pass
@@ -205,6 +315,11 @@ function isInt64Bytes(buf: Uint8Array, start: number, end: number): boolean {
   const first = buf[start];
   if (end <= start || end - start > 20 || first === undefined || !((first >= 48 && first <= 57) || first === 45)) return false;
   return parseInt64(bytesToBin(buf, start, end)) !== null;
+}
+
+/** The reader's cursor, as far as reading a ZSET_2's entries needs it. */
+export interface ScoreCursor extends StringCursor {
+  binaryDouble(what: string): number;
 }
 
 /**

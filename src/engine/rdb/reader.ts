@@ -18,7 +18,7 @@ import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import { lzfDecompress, lzfInflate } from './lzf.js';
 import { hashOf, readHashWithFieldTtls, readSetListpack, setOf } from './newer-types.js';
-import { bigHash, bigSet, intsetSet, listpackHash, listpackNode, listpackZset, smallSet } from './packed-values.js';
+import { bigHash, bigSet, bigZset, intsetSet, listpackHash, listpackNode, listpackZset, smallSet } from './packed-values.js';
 import { readStream } from './stream-codec.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
@@ -639,6 +639,12 @@ class RdbLoad {
       case TYPE.zset:
       case TYPE.zset2: {
         const n = c.plainLength(where);
+        if (type === TYPE.zset2 && n > PACKED_MAX_ENTRIES) {
+          const first = c.pos;
+          const packed = bigZset(c, n, limits, where, this.failValue);
+          if (packed !== undefined) return packed;
+          c.pos = first;
+        }
         const entries: ZEntry[] = [];
         let longest = 0;
         for (let i = 0; i < n; i++) {
