@@ -82,21 +82,25 @@ export class AofFeed {
 
   /** The command in RESP (`*N\r\n` then `$len\r\narg\r\n` per argument), appended to aof_buf. */
   private append(argv: readonly Bin[]): void {
-    let size = 3 + decimalDigits(argv.length);
-    for (const arg of argv) size += 5 + decimalDigits(arg.length) + arg.length;
-    this.reserve(this.used + size);
+    const count = argv.length;
+    let size = 3 + decimalDigits(count);
+    for (let k = 0; k < count; k++) size += 5 + decimalDigits(argv[k]!.length) + argv[k]!.length;
+    if (this.used + size > this.buf.length) this.reserve(this.used + size);
     const buf = this.buf;
     let at = this.used;
     buf[at++] = 0x2a; // '*'
-    at = writeDecimal(buf, at, argv.length);
+    at = writeDecimal(buf, at, count);
     buf[at++] = CR;
     buf[at++] = LF;
-    for (const arg of argv) {
+    for (let k = 0; k < count; k++) {
+      const arg = argv[k]!;
+      const length = arg.length;
       buf[at++] = 0x24; // '$'
-      at = writeDecimal(buf, at, arg.length);
+      at = writeDecimal(buf, at, length);
       buf[at++] = CR;
       buf[at++] = LF;
-      for (let i = 0; i < arg.length; i++) buf[at++] = arg.charCodeAt(i);
+      for (let i = 0; i < length; i++) buf[at + i] = arg.charCodeAt(i);
+      at += length;
       buf[at++] = CR;
       buf[at++] = LF;
     }
@@ -112,11 +116,10 @@ export class AofFeed {
 }
 
 function decimalDigits(n: number): number {
-  let digits = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    digits++;
-  }
+  if (n < 10) return 1;
+  if (n < 100) return 2;
+  let digits = 3;
+  for (let rest = Math.floor(n / 1000); rest > 0; rest = Math.floor(rest / 10)) digits++;
   return digits;
 }
 
