@@ -433,15 +433,7 @@ export class PackedBuilder {
   /** Byte order of elements `i` and `j` (0-based, as added): negative, 0 or positive. */
   compare(i: number, j: number): number {
     const b = this.bounds;
-    const aStart = b[2 * i]!;
-    const bStart = b[2 * j]!;
-    const aLength = b[2 * i + 1]! - aStart;
-    const bLength = b[2 * j + 1]! - bStart;
-    for (let k = 0; k < aLength && k < bLength; k++) {
-      const d = scratch[aStart + k]! - scratch[bStart + k]!;
-      if (d !== 0) return d;
-    }
-    return aLength - bLength;
+    return compareRanges(scratch, b[2 * i]!, b[2 * i + 1]!, b[2 * j]!, b[2 * j + 1]!);
   }
 
   /** Whether the elements passed PACKED_MAX_BYTES (then finish() gives null). */
@@ -454,38 +446,9 @@ export class PackedBuilder {
     return this.overflow ? null : bytesToBin(scratch, 0, this.at);
   }
 
-  /**
-   * Whether any two of elements 0, stride, 2·stride, … have the same bytes. Past a few elements
-   * they are hashed (a 128-member zset would otherwise cost 8,000 comparisons).
-   */
+  /** Whether any two of elements 0, stride, 2·stride, … have the same bytes. */
   hasDuplicate(stride: 1 | 2): boolean {
-    const b = this.bounds;
-    const used = this.boundsUsed;
-    if (used <= 32 * stride) {
-      for (let i = 0; i < used; i += 2 * stride) {
-        for (let j = i + 2 * stride; j < used; j += 2 * stride) if (sameBytes(b[i]!, b[i + 1]!, b[j]!, b[j + 1]!)) return true;
-      }
-      return false;
-    }
-    // Open addressing over bounds indices + 1, in a table at least twice the element count.
-    let size = 64;
-    while (size < used) size *= 2;
-    if (seen.length < size) seen = new Int32Array(size);
-    else seen.fill(0, 0, size);
-    const mask = size - 1;
-    for (let i = 0; i < used; i += 2 * stride) {
-      let h = 0x811c9dc5 | 0;
-      for (let k = b[i]!; k < b[i + 1]!; k++) h = Math.imul(h ^ scratch[k]!, 0x01000193);
-      for (let slot = (h ^ (h >>> 15)) & mask; ; slot = (slot + 1) & mask) {
-        const other = seen[slot]!;
-        if (other === 0) {
-          seen[slot] = i + 1;
-          break;
-        }
-        if (sameBytes(b[other - 1]!, b[other]!, b[i]!, b[i + 1]!)) return true;
-      }
-    }
-    return false;
+    return hasRepeatedRange(scratch, this.bounds, this.boundsUsed, 2 * stride);
   }
 
   private bound(start: number, end: number): void {
@@ -503,11 +466,52 @@ export class PackedBuilder {
   }
 }
 
-/** hasDuplicate's table, kept between calls. */
+/** Byte order of bytes [aStart, aEnd) and [bStart, bEnd) of `bytes` (memcmp, then length). */
+export function compareRanges(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const aLength = aEnd - aStart;
+  const bLength = bEnd - bStart;
+  for (let k = 0; k < aLength && k < bLength; k++) {
+    const d = bytes[aStart + k]! - bytes[bStart + k]!;
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
+}
+
+/** hasRepeatedRange's table, kept between calls. */
 let seen = new Int32Array(64);
 
-function sameBytes(aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
-  if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let i = 0; i < aEnd - aStart; i++) if (scratch[aStart + i] !== scratch[bStart + i]) return false;
-  return true;
+/**
+ * Whether two of the byte ranges [bounds[i], bounds[i + 1]) of `bytes`, for i = 0, step,
+ * 2·step, … below `used`, hold the same bytes. Past a few ranges they are hashed (128 members
+ * pairwise would be 8,000 comparisons).
+ */
+export function hasRepeatedRange(bytes: Uint8Array, bounds: Int32Array, used: number, step: number): boolean {
+  if (used <= 16 * step) {
+    for (let i = 0; i < used; i += step) {
+      for (let j = i + step; j < used; j += step) if (compareRanges(bytes, bounds[i]!, bounds[i + 1]!, bounds[j]!, bounds[j + 1]!) === 0) return true;
+    }
+    return false;
+  }
+  // Open addressing over bounds indices + 1, in a table at least twice the range count.
+  let size = 64;
+  while (size < (2 * used) / step) size *= 2;
+  if (seen.length < size) seen = new Int32Array(size);
+  else seen.fill(0, 0, size);
+  const mask = size - 1;
+  for (let i = 0; i < used; i += step) {
+    const start = bounds[i]!;
+    const end = bounds[i + 1]!;
+    let h = 0x811c9dc5 | 0;
+    for (let k = start; k < end; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
+    for (let slot = (h ^ (h >>> 15)) & mask; ; slot = (slot + 1) & mask) {
+      const other = seen[slot]!;
+      if (other === 0) {
+        seen[slot] = i + 1;
+        break;
+      }
+      if (compareRanges(bytes, bounds[other - 1]!, bounds[other]!, start, end) === 0) return true;
+    }
+  }
+  return false;
 }
+

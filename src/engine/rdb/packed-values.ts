@@ -4,7 +4,7 @@
 import { bytesToBin, type Bin } from '../bytes.js';
 import { KeyDict } from '../keyspace/key-dict.js';
 import type { EncodingLimits } from '../keyspace/limits.js';
-import { PACKED_MAX_ENTRIES, PackedBuilder } from '../keyspace/packed.js';
+import { compareRanges, hasRepeatedRange, PACKED_MAX_ENTRIES, PackedBuilder } from '../keyspace/packed.js';
 import { QuicklistNode } from '../keyspace/quicklist.js';
 import { HashValue, SetValue, ZSetValue } from '../keyspace/values.js';
 import { parseInt64, parseStrtod } from '../util/numbers.js';
@@ -174,10 +174,9 @@ export interface StringCursor {
 }
 
 // bigZset's scratch, grown to the biggest sorted set seen: where each member's bytes are in the
-// reader's buffer, each score, and a hash table of entry indices for the repeated-member check.
+// reader's buffer, and each score.
 let memberBounds = new Int32Array(2 * 1024);
 let entryScores = new Float64Array(1024);
-let seenEntries = new Int32Array(2048);
 let out = new Uint8Array(1 << 16);
 
 /**
@@ -210,7 +209,7 @@ export function bigZset(c: ScoreCursor, n: number, limits: EncodingLimits, where
   const order = n > 1 ? compareEntries(buf, 0, 1) : -1;
   if (order === 0) return undefined;
   for (let i = 1; i + 1 < n; i++) if (Math.sign(compareEntries(buf, i, i + 1)) !== Math.sign(order)) return undefined;
-  if (hasRepeatedMember(buf, n)) return undefined;
+  if (hasRepeatedRange(buf, memberBounds, 2 * n, 2)) return undefined;
   if (out.length < bytes) out = new Uint8Array(Math.max(bytes, 2 * out.length));
   const small = n <= limits.zsetMaxListpackEntries && longest <= limits.zsetMaxListpackValue;
   let at = 0;
@@ -242,46 +241,9 @@ function compareEntries(buf: Uint8Array, i: number, j: number): number {
   const b = entryScores[j]!;
   // -0 and 0 compare equal, as the skiplist compares them.
   if (a !== b) return a < b ? -1 : 1;
-  const aStart = memberBounds[2 * i]!;
-  const bStart = memberBounds[2 * j]!;
-  const aLength = memberBounds[2 * i + 1]! - aStart;
-  const bLength = memberBounds[2 * j + 1]! - bStart;
-  for (let k = 0; k < aLength && k < bLength; k++) {
-    const d = buf[aStart + k]! - buf[bStart + k]!;
-    if (d !== 0) return d;
-  }
-  return aLength - bLength;
+  return compareRanges(buf, memberBounds[2 * i]!, memberBounds[2 * i + 1]!, memberBounds[2 * j]!, memberBounds[2 * j + 1]!);
 }
 
-/** Whether two of bigZset's `n` members have the same bytes. */
-function hasRepeatedMember(buf: Uint8Array, n: number): boolean {
-  let size = 64;
-  while (size < 2 * n) size *= 2;
-  if (seenEntries.length < size) seenEntries = new Int32Array(size);
-  else seenEntries.fill(0, 0, size);
-  const mask = size - 1;
-  for (let i = 0; i < n; i++) {
-    const start = memberBounds[2 * i]!;
-    const end = memberBounds[2 * i + 1]!;
-    let h = 0x811c9dc5 | 0;
-    for (let k = start; k < end; k++) h = Math.imul(h ^ buf[k]!, 0x01000193);
-    for (let slot = (h ^ (h >>> 15)) & mask; ; slot = (slot + 1) & mask) {
-      const other = seenEntries[slot]!;
-      if (other === 0) {
-        seenEntries[slot] = i + 1;
-        break;
-      }
-      const oStart = memberBounds[2 * (other - 1)]!;
-      const oEnd = memberBounds[2 * (other - 1) + 1]!;
-      if (oEnd - oStart === end - start) {
-        let same = true;
-        for (let k = 0; k < end - start && same; k++) same = buf[oStart + k] === buf[start + k];
-        if (same) return true;
-      }
-    }
-  }
-  return false;
-}
 
 /**
  * A set of `n` members (RDB_TYPE_SET) few enough to pack, each member's bytes copied from the file
