@@ -189,11 +189,11 @@ let out = new Uint8Array(1 << 16);
  * holds; entries in neither order; a repeated member): the caller reads them again the general way.
  */
 export function bigZset(c: ScoreCursor, n: number, limits: EncodingLimits, where: string, fail: (problem: string) => never): ZSetValue | undefined {
-  if (memberBounds.length < 2 * n) memberBounds = new Int32Array(2 * n);
-  if (entryScores.length < n) entryScores = new Float64Array(n);
   let bytes = 0;
   let longest = 0;
   for (let i = 0; i < n; i++) {
+    // Grown as entries arrive, never to the count the file claims (a hostile one is 2^64).
+    if (i === entryScores.length) growEntryScratch();
     const start = c.plainString(where);
     if (start < 0 || c.pos - start > 0x7fff) return undefined;
     memberBounds[2 * i] = start;
@@ -230,6 +230,15 @@ export function bigZset(c: ScoreCursor, n: number, limits: EncodingLimits, where
     for (let j = 0; j < 8; j++) out[at++] = packedScoreBytes[j]!;
   }
   return ZSetValue.fromPacked(bytesToBin(out, 0, at), n, small ? 'listpack' : 'skiplist');
+}
+
+function growEntryScratch(): void {
+  const bounds = new Int32Array(2 * memberBounds.length);
+  bounds.set(memberBounds);
+  memberBounds = bounds;
+  const scores = new Float64Array(2 * entryScores.length);
+  scores.set(entryScores);
+  entryScores = scores;
 }
 
 const packedScore = new Float64Array(1);
