@@ -1,4 +1,4 @@
-// The loader's direct transcoders (src/engine/rdb/packed-values.ts) against the general path
+// The loader's direct transcoders (src/engine/rdb/packed-values.ts, packed-zsets.ts) against the general path
 // they shortcut: a small sorted set's listpack, an intset and the members of a small set go
 // from the file's bytes into the packed form; whatever the blob holds, the result reads exactly
 // as decoding it to strings and building the value from them, or the transcoder declines and
@@ -16,7 +16,8 @@ import { ZSetValue, type ZEntry } from '../../src/engine/keyspace/values.js';
 import { decodeIntset, encodeIntset } from '../../src/engine/rdb/intset.js';
 import { decodeListpack, ListpackBuilder } from '../../src/engine/rdb/listpack.js';
 import { setOf } from '../../src/engine/rdb/newer-types.js';
-import { intsetSet, listpackZset } from '../../src/engine/rdb/packed-values.js';
+import { intsetSet } from '../../src/engine/rdb/packed-values.js';
+import { listpackZset } from '../../src/engine/rdb/packed-zsets.js';
 import { loadRdb } from '../../src/engine/rdb/reader.js';
 import { rdbChunks } from '../../src/engine/rdb/writer.js';
 import { parseStrtod } from '../../src/engine/util/numbers.js';

@@ -184,7 +184,8 @@ export function decodeListpack(lp: Uint8Array): Bin[] | string {
 
 /**
  * Hands each entry of a listpack blob (bytes [first, last) of `lp`, all of it by default) to
- * `sink`, in order; returns why it is malformed, if it is (byte offsets counted from the blob's start).
+ * `sink`, in order; returns why it is malformed, if it is (byte offsets counted from the blob's
+ * start).
  */
 export function visitListpack(lp: Uint8Array, sink: ListpackSink, first = 0, last = lp.length): string | null {
   const problem = blobProblem('listpack', lp, 6, first, last);

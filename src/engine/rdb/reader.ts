@@ -18,7 +18,8 @@ import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
 import { lzfDecompress, lzfInflate } from './lzf.js';
 import { hashOf, readHashWithFieldTtls, readSetListpack, setOf } from './newer-types.js';
-import { bigHash, bigSet, bigZset, intsetSet, listpackHash, listpackNode, listpackZset, smallSet } from './packed-values.js';
+import { bigHash, bigSet, intsetSet, listpackHash, listpackNode, smallSet } from './packed-values.js';
+import { bigZset, listpackZset } from './packed-zsets.js';
 import { readStream } from './stream-codec.js';
 import { decodeZiplist, decodeZipmap } from './ziplist.js';
 
