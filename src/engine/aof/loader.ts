@@ -7,6 +7,7 @@ import type { Engine } from '../engine.js';
 import { type Disk, joinPath, readChunks } from '../persistence/disk.js';
 import { type AofFileInfo, type AofManifest, aofNames, ManifestError, parseManifest } from './manifest.js';
 import { LoadError, type Cancellation } from '../load-error.js';
+import { packCollections } from '../keyspace/pack-collections.js';
 import { replayAof } from './replay.js';
 
 /** Reads an RDB from the start of `chunks` into the engine; returns the bytes it consumed. */
@@ -127,5 +128,6 @@ export async function loadAof(disk: Disk, engine: Engine, manifest: AofManifest,
     doneBefore += size;
     progress(0);
   }
+  packCollections(engine.dbs);
   return report;
 }

@@ -460,6 +460,11 @@ export class KeyDict {
     for (const slot of this.liveSlots()) yield [this.keyAt(slot), this.valueAt(slot)];
   }
 
+  /** Each value kept as an object (collections, long strings), without making the others' strings. */
+  forEachObject(each: (value: RedisValue) => void): void {
+    for (let slot = 0; slot < this.slots; slot++) if (this.valLen[slot] === IN_VALS) each(this.vals[slot]!);
+  }
+
   [Symbol.iterator](): Generator<[Bin, RedisValue]> {
     return this.entries();
   }

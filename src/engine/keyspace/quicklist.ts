@@ -49,6 +49,25 @@ export class QuicklistNode {
     return node;
   }
 
+  /** Whether the node is one packed string now (not yet changed by a command). */
+  get isPacked(): boolean {
+    return this.deque === null;
+  }
+
+  /**
+   * Packs a node commands built into the one string a loaded node is kept as (until a command
+   * changes it again); a node past the packed form's byte limit stays as it is.
+   */
+  pack(): void {
+    const deque = this.deque;
+    if (deque === null) return;
+    const packed = packElements(deque.toArray());
+    if (packed === null) return;
+    this.packed = packed;
+    this.packedCount = deque.length;
+    this.deque = null;
+  }
+
   /** The elements as a ring buffer: pops and pushes at either end are O(1), as lpDelete at an end is cheap. */
   get items(): Deque<Bin> {
     if (this.deque) return this.deque;
@@ -161,6 +180,11 @@ export class Quicklist implements Iterable<Bin> {
 
   get length(): number {
     return this.count;
+  }
+
+  /** Packs every node (see QuicklistNode.pack): what a list replayed from an AOF is kept as. */
+  packNodes(): void {
+    for (const node of this.nodes) node.pack();
   }
 
   /** The nodes from head to tail (read-only use: the RDB writer, DEBUG OBJECT). */

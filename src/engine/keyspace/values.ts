@@ -194,6 +194,25 @@ export class ZSetValue {
     return true;
   }
 
+  /** Whether the set is one packed string now (not yet touched by a command). */
+  get isPacked(): boolean {
+    return this.table === null;
+  }
+
+  /**
+   * Packs a small set commands built into the string a loaded one is kept as (until a command
+   * touches it again); a skiplist, or a set past the packed form's limits, stays as it is.
+   */
+  pack(): void {
+    const table = this.table;
+    if (table === null || this.encoding !== 'listpack') return;
+    const packed = packScored(table.sorted);
+    if (packed === null) return;
+    this.packed = packed;
+    this.packedCount = table.sorted.length;
+    this.table = null;
+  }
+
   /** Members to scores (unpacks a packed set: commands may change it). */
   get scores(): Map<Bin, number> {
     return (this.table ??= this.unpack()).scores;
