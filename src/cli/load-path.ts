@@ -3,7 +3,7 @@
 // without modifying any file. RDB 11 and 12 (redis 7.2/7.4) are read when `rdb` reads them.
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { bytesToBin, Engine, loadAof, loadAofFile, type RdbLoader, readChunks, readManifest, systemClock } from '../engine/index.js';
+import { bytesToBin, Engine, loadAof, loadAofFile, packCollections, type RdbLoader, readChunks, readManifest, systemClock } from '../engine/index.js';
 import { NodeFsStore } from '../storage/node-fs-store.js';
 
 export class LoadPathError extends Error {}
@@ -48,6 +48,8 @@ export async function loadPath(path: string, rdb: RdbLoader): Promise<Engine> {
   } else {
     if (stat.size === 0 && !name.endsWith('.aof')) throw new LoadPathError(`${path}: the file is empty (neither an RDB file nor an AOF)`);
     await loadAofFile(store, engine, name, name, { loadTruncated: true, isLastFile: true, rdb });
+    // As loadAof does after a directory's files: what the commands built is kept packed.
+    packCollections(engine.dbs);
   }
   return engine;
 }

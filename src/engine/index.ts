@@ -55,3 +55,4 @@ export { KeyspaceAnalyzer, type AnalysisReport, type AnalyzeOptions, type BigKey
 export { analyzeRdb, analyzeDataset, type StreamAnalyzeOptions } from './analysis/analyze-file.js';
 export { analysisCsv, analysisJson, analysisText } from './analysis/export.js';
 export { memoryUsage, valueMemory, allocSize } from './keyspace/memory-usage.js';
+export { packCollections } from './keyspace/pack-collections.js';
