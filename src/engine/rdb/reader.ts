@@ -16,7 +16,7 @@ import { Crc64 } from './crc64.js';
 import { ENC, LAST_TYPE_OF_7_0, OP, QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RDB_MAGIC, RDB_MIN_VERSION, RDB_NEWEST_READ_VERSION, RDB_VERSION, TYPE, TYPE_NAMES } from './format.js';
 import { decodeIntset } from './intset.js';
 import { decodeListpack } from './listpack.js';
-import { lzfDecompress, lzfInflate } from './lzf.js';
+import { lzfInflate } from './lzf.js';
 import { hashOf, readHashWithFieldTtls, readSetListpack, setOf } from './newer-types.js';
 import { bigHash, bigSet, intsetSet, listpackHash, listpackNode, smallSet } from './packed-values.js';
 import { bigZset, listpackZset } from './packed-zsets.js';
@@ -219,21 +219,10 @@ class Cursor {
   }
 
   private readBlob(what: string): Uint8Array {
-    const at = this.offset;
-    const value = this.length(what);
-    if (!this.encoded) return this.take(value, what);
-    if (value === ENC.lzf) {
-      const compressed = this.plainLength(what);
-      const length = this.plainLength(what);
-      if (length > compressed * LZF_MAX_RATIO + 32) this.fail(`Invalid LZF compressed string: ${compressed} bytes cannot expand to ${length}`, at);
-      const out = lzfDecompress(this.take(compressed, what), length);
-      if (typeof out === 'string') this.fail(`Invalid LZF compressed string: ${out}`, at);
-      return out;
-    }
-    const text = this.intString(value, what, at);
-    const out = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-    return out;
+    this.transientRange(what);
+    // A plain string stays a view of the file's buffer; an inflated one leaves the reused buffer.
+    const { rangeBytes, rangeStart, rangeEnd } = this;
+    return rangeBytes === this.buf ? rangeBytes.subarray(rangeStart, rangeEnd) : rangeBytes.slice(rangeStart, rangeEnd);
   }
 
   /**
