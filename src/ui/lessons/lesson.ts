@@ -12,6 +12,8 @@ export interface LessonLab {
   readonly backend: BackendChoice;
   /** The last crash or disaster and what came back (null before any). */
   readonly lastCrash: { keysBefore: number; keysAfter: number; replayMs: number } | null;
+  /** A console command, once the changes made before it have been applied. */
+  execute(line: string): ReturnType<LabClient['live']['execute']>;
   startWorkload(): Promise<void>;
   crash(kind: 'process' | 'power' | 'torn'): Promise<void>;
   disaster(): Promise<void>;

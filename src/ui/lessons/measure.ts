@@ -45,7 +45,7 @@ export const lostOf = (report: RunReport): string => `${formatCount(report.lostW
 
 /** A console command on the live engine; its reply as redis-cli prints it. */
 export async function execute(context: StepContext, line: string): Promise<string> {
-  const result = await context.lab.api.live.execute(line);
+  const result = await context.lab.execute(line);
   if (result?.isError) throw new Error(`${line}: ${result.text}`);
   return result?.text ?? '';
 }

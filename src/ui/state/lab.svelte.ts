@@ -66,6 +66,15 @@ export class LabSession {
     return this.following;
   }
 
+  /**
+   * A console command, sent once every change made before it has been applied: a command typed
+   * right after picking a policy runs under that policy, as the person expects.
+   */
+  async execute(line: string): ReturnType<LabClient['live']['execute']> {
+    await this.settled();
+    return this.api.live.execute(line);
+  }
+
   /** Called when a new engine process starts (its telemetry starts over). */
   onRestart: (() => void) | null = null;
 
