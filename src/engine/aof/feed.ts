@@ -3,6 +3,7 @@
 // the buffer is written and fsynced.
 import type { Bin } from '../bytes.js';
 import type { Engine, PropagatedCommand } from '../engine.js';
+import { decimalDigits, writeDecimal } from '../util/numbers.js';
 
 const CR = 13;
 const LF = 10;
@@ -113,23 +114,4 @@ export class AofFeed {
     grown.set(this.buf.subarray(0, this.used));
     this.buf = grown;
   }
-}
-
-function decimalDigits(n: number): number {
-  if (n < 10) return 1;
-  if (n < 100) return 2;
-  let digits = 3;
-  for (let rest = Math.floor(n / 1000); rest > 0; rest = Math.floor(rest / 10)) digits++;
-  return digits;
-}
-
-/** n (a non-negative integer) in decimal at `at`; returns the position after it. */
-function writeDecimal(buf: Uint8Array, at: number, n: number): number {
-  const end = at + decimalDigits(n);
-  let pos = end;
-  do {
-    buf[--pos] = 0x30 + (n % 10);
-    n = Math.floor(n / 10);
-  } while (n > 0);
-  return end;
 }

@@ -7,6 +7,7 @@
 // and the Set's, so commands need not know which form they hold. Sorted sets and quicklist nodes
 // loaded from a file use the same packing (packScored, packElements) until a command changes them.
 import { bytesToBin, type Bin } from '../bytes.js';
+import { decimalDigits, writeDecimal } from '../util/numbers.js';
 import { KeyDict } from './key-dict.js';
 
 /** Redis's own listpack limit for hashes and zsets (hash-max-listpack-entries). */
@@ -22,13 +23,19 @@ function encodedLength(element: Bin): number {
   return element.length + (element.length < 0x80 ? 1 : 2);
 }
 
+/** An element's length prefix at `at` of `bytes`; returns where its bytes go. */
+export function writeLengthPrefix(bytes: Uint8Array, at: number, length: number): number {
+  if (length < 0x80) bytes[at++] = length;
+  else {
+    bytes[at++] = 0x80 | (length >>> 8);
+    bytes[at++] = length & 0xff;
+  }
+  return at;
+}
+
 function put(at: number, element: Bin): number {
   const n = element.length;
-  if (n < 0x80) scratch[at++] = n;
-  else {
-    scratch[at++] = 0x80 | (n >>> 8);
-    scratch[at++] = n & 0xff;
-  }
+  at = writeLengthPrefix(scratch, at, n);
   for (let i = 0; i < n; i++) scratch[at++] = element.charCodeAt(i);
   return at;
 }
@@ -321,6 +328,14 @@ export function forEachPacked(packed: Bin, each: (element: Bin) => void): void {
 const score64 = new Float64Array(1);
 const scoreBytes = new Uint8Array(score64.buffer);
 
+/** A score element (its prefix and 8 IEEE bytes) at `at` of `bytes`; returns the position after it. */
+export function writeScoreElement(bytes: Uint8Array, at: number, score: number): number {
+  score64[0] = score;
+  bytes[at++] = 8;
+  for (let i = 0; i < 8; i++) bytes[at++] = scoreBytes[i]!;
+  return at;
+}
+
 function scoreBin(score: number): Bin {
   score64[0] = score;
   return bytesToBin(scoreBytes);
@@ -379,12 +394,7 @@ export class PackedBuilder {
   bytes(source: Uint8Array, start: number, end: number): void {
     const n = end - start;
     if (!this.room(n)) return;
-    let at = this.at;
-    if (n < 0x80) scratch[at++] = n;
-    else {
-      scratch[at++] = 0x80 | (n >>> 8);
-      scratch[at++] = n & 0xff;
-    }
+    const at = writeLengthPrefix(scratch, this.at, n);
     this.bound(at, at + n);
     for (let i = 0; i < n; i++) scratch[at + i] = source[start + i]!;
     this.at = at + n;
@@ -401,32 +411,22 @@ export class PackedBuilder {
 
   /** An integer (a safe one) as its decimal text, without making the string. */
   integer(value: number): void {
-    let digits = 1;
-    for (let rest = Math.abs(value); rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    const n = digits + (value < 0 ? 1 : 0);
+    const magnitude = Math.abs(value);
+    const n = decimalDigits(magnitude) + (value < 0 ? 1 : 0);
     if (!this.room(n)) return;
-    let at = this.at;
-    scratch[at++] = n;
+    let at = writeLengthPrefix(scratch, this.at, n);
     this.bound(at, at + n);
     if (value < 0) scratch[at++] = 45;
-    let rest = Math.abs(value);
-    for (let i = digits - 1; i >= 0; i--) {
-      scratch[at + i] = 48 + (rest % 10);
-      rest = Math.floor(rest / 10);
-    }
-    this.at = at + digits;
+    this.at = writeDecimal(scratch, at, magnitude);
     this.count++;
   }
 
   /** A sorted-set score as packScored keeps it: its 8 IEEE-754 bytes. */
   score(value: number): void {
     if (!this.room(8)) return;
-    score64[0] = value;
     const at = this.at;
-    scratch[at] = 8;
-    for (let i = 0; i < 8; i++) scratch[at + 1 + i] = scoreBytes[i]!;
-    this.bound(at + 1, at + 9);
-    this.at = at + 9;
+    this.at = writeScoreElement(scratch, at, value);
+    this.bound(at + 1, this.at);
     this.count++;
   }
 

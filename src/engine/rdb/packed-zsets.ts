@@ -4,7 +4,7 @@
 // usual path is left to the reader's general one, which judges it as before.
 import { bytesToBin, type Bin } from '../bytes.js';
 import type { EncodingLimits } from '../keyspace/limits.js';
-import { compareRanges, hasRepeatedRange, PACKED_MAX_ENTRIES, PackedBuilder } from '../keyspace/packed.js';
+import { compareRanges, hasRepeatedRange, PACKED_MAX_ENTRIES, PackedBuilder, writeLengthPrefix, writeScoreElement } from '../keyspace/packed.js';
 import { ZSetValue } from '../keyspace/values.js';
 import { parseStrtod } from '../util/numbers.js';
 import { visitListpack, type ListpackSink } from './listpack.js';
@@ -152,17 +152,10 @@ export function bigZset(c: ScoreCursor, n: number, limits: EncodingLimits, where
     const i = order < 0 ? k : n - 1 - k;
     const start = memberBounds[2 * i]!;
     const end = memberBounds[2 * i + 1]!;
-    const length = end - start;
-    if (length < 0x80) out[at++] = length;
-    else {
-      out[at++] = 0x80 | (length >>> 8);
-      out[at++] = length & 0xff;
-    }
+    at = writeLengthPrefix(out, at, end - start);
     for (let j = start; j < end; j++) out[at++] = buf[j]!;
-    out[at++] = 8;
     // A listpack keeps an integral score as an integer, so -0 becomes 0; a skiplist keeps -0.
-    packedScore[0] = small && entryScores[i] === 0 ? 0 : entryScores[i]!;
-    for (let j = 0; j < 8; j++) out[at++] = packedScoreBytes[j]!;
+    at = writeScoreElement(out, at, small && entryScores[i] === 0 ? 0 : entryScores[i]!);
   }
   return ZSetValue.fromPacked(bytesToBin(out, 0, at), n, small ? 'listpack' : 'skiplist');
 }
@@ -175,9 +168,6 @@ function growEntryScratch(): void {
   scores.set(entryScores);
   entryScores = scores;
 }
-
-const packedScore = new Float64Array(1);
-const packedScoreBytes = new Uint8Array(packedScore.buffer);
 
 /** Order of entries i and j read by bigZset: by score, then by member bytes. */
 function compareEntries(buf: Uint8Array, i: number, j: number): number {

@@ -180,3 +180,23 @@ export function parseSortWeight(s: Bin): number | null {
   if (r.value !== 0 && Math.abs(r.value) < 2.2250738585072014e-308) return null;
   return r.value;
 }
+
+/** Digits of `n`, a non-negative integer, in decimal. */
+export function decimalDigits(n: number): number {
+  if (n < 10) return 1;
+  if (n < 100) return 2;
+  let digits = 3;
+  for (let rest = Math.floor(n / 1000); rest > 0; rest = Math.floor(rest / 10)) digits++;
+  return digits;
+}
+
+/** n (a non-negative integer) in decimal at `at`; returns the position after it. */
+export function writeDecimal(buf: Uint8Array, at: number, n: number): number {
+  const end = at + decimalDigits(n);
+  let pos = end;
+  do {
+    buf[--pos] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  return end;
+}
