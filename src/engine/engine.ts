@@ -33,6 +33,10 @@ export interface PropagatedCommand {
   readonly argv: readonly Bin[];
 }
 
+/**
+ * Takes one execution unit as it happens. The array is the engine's again once the sinks return
+ * (a sink that keeps the unit copies the array; its commands and their argv stay as they are).
+ */
 export type PropagationSink = (unit: readonly PropagatedCommand[]) => void;
 
 /** Things that happened in the keyspace that a persistence layer reacts to. */
@@ -181,6 +185,8 @@ export class Engine {
   /** The command a client runs directly (the outermost call), while it runs. */
   private topCommand: CommandSpec | null = null;
   private pending: PropagatedCommand[] = [];
+  /** The array the last unit went out in, the next unit's: a unit per write command otherwise. */
+  private spareUnit: PropagatedCommand[] | null = [];
   private readonly sinks: PropagationSink[] = [];
   private readonly listeners: ((event: EngineEvent) => void)[] = [];
   private nextClientId = 1;
@@ -430,7 +436,8 @@ export class Engine {
     if (this.commandObserver && !this.loading) this.commandObserver(client, spec, argv);
     // While loading a file nothing is propagated: the data is already on disk.
     if ((spec.write || spec.mayReplicate) && !this.loading && (this.dirty > dirtyBefore || ctx.propagationForced) && !ctx.propagationPrevented) {
-      this.pending.push({ db: client.db, argv: ctx.propagateAs ?? [...argv] });
+      // Not a copy: argv stays as it came until execute() returns, when the sinks have had it.
+      this.pending.push({ db: client.db, argv: ctx.propagateAs ?? argv });
     }
     this.callDepth--;
     if (this.callDepth === 0) {
@@ -698,7 +705,8 @@ export class Engine {
   }
 
   private advanceExpireCursor(): void {
-    this.expireCursor = { db: (this.expireCursor.db + 1) % this.dbs.length, iterator: null };
+    this.expireCursor.db = (this.expireCursor.db + 1) % this.dbs.length;
+    this.expireCursor.iterator = null;
   }
 
   flushPropagation(): void {
@@ -710,7 +718,9 @@ export class Engine {
   private emitPending(): void {
     if (this.pending.length === 0) return;
     const ops = this.pending;
-    this.pending = [];
+    // Out of reach while the sinks run: a sink that runs commands makes a unit of its own.
+    this.pending = this.spareUnit ?? [];
+    this.spareUnit = null;
     // propagatePendingCommands: a command run directly that touches arbitrary keys (SCAN,
     // RANDOMKEY: only their lazy expiries) is not wrapped, as active expiry is not.
     const wrap = ops.length > 1 && !(this.topCommand && commandFlags(this.topCommand).has('touches_arbitrary_keys'));
@@ -719,6 +729,9 @@ export class Engine {
       // none is needed).
       wrap ? [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }] : ops;
     for (const sink of this.sinks) sink(unit);
+    // Emptied by pops: `length = 0` would drop the array's storage.
+    while (ops.length > 0) ops.pop();
+    this.spareUnit = ops;
   }
 }
 
