@@ -6,7 +6,7 @@ export { Engine, Client, BLOCKED, type EngineOptions, type PropagatedCommand, ty
 export type { BlockedState, UnblockListener } from './blocking.js';
 export { command, fail, type CommandSpec } from './commands/types.js';
 export { ERR } from './errors.js';
-export { stringBytes, typeOf, type RedisValue, type TypeName } from './keyspace/values.js';
+export { stringBytes, typeOf, type HashValue, type ListValue, type RedisValue, type SetValue, type TypeName, type ZSetValue } from './keyspace/values.js';
 export { summarizeKeyspace, type KeyspaceSummary, type KeyInfo } from './keyspace/summary.js';
 export { datasetDigest, valueDigest } from './digest.js';
 

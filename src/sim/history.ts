@@ -34,16 +34,29 @@ export class WriteHistory {
   // arrays of JS values that live to the end of the run are what the garbage collector copies
   // again and again; typed arrays' bytes are not on its heap. A key's writes are chained from
   // its last one backwards.
-  private ats = new Float64Array(1024);
-  private keyIds = new Int32Array(1024);
-  private prints = new Float64Array(1024);
-  private previousOfKey = new Int32Array(1024);
+  private ats: Float64Array;
+  private keyIds: Int32Array;
+  private prints: Float64Array;
+  private previousOfKey: Int32Array;
   private count = 0;
   /** Keys in the order of their first write, and each one's id and last write (-1: none). */
   private readonly keys: string[] = [];
   private readonly idOf = new Map<string, number>();
   private readonly lastOfKey: number[] = [];
   private readonly keyPrints = new KeyPrints();
+
+  /**
+   * `expected`: about how many writes the run will acknowledge. The columns are made that size
+   * at once: pages of a new array cost nothing until written, while doubling writes every
+   * write again into new ones.
+   */
+  constructor(expected = 1024) {
+    const size = expected > 1024 ? Math.min(Math.ceil(expected), 1 << 24) : 1024;
+    this.ats = new Float64Array(size);
+    this.keyIds = new Int32Array(size);
+    this.prints = new Float64Array(size);
+    this.previousOfKey = new Int32Array(size);
+  }
 
   get length(): number {
     return this.count;
@@ -99,13 +112,12 @@ export class WriteHistory {
     const n = this.count;
     let acknowledged = n;
     while (acknowledged > 0 && this.ats[acknowledged - 1]! > crashAt) acknowledged--;
-    const client = recovered.createClient();
     // Feasible prefixes as sorted, disjoint [lo, hi] intervals, narrowed key by key.
     let feasible: [number, number][] = [[0, n]];
     const inconsistentKeys: string[] = [];
     const keys = new Set([...this.keys, ...recovered.dbs[0]!.dict.keys()]);
     for (const key of keys) {
-      const print = recoveredPrint(recovered, client, key);
+      const print = recoveredPrint(recovered, key);
       // The key's writes as 1-based seqs: after write seq the key holds that write's print until its next write.
       const writes = this.writesOf(key);
       const allowed: [number, number][] = [];

@@ -3,12 +3,10 @@
 // instead of digesting a growing collection after every write. Lists fold their elements in
 // order; hashes, sets and sorted sets XOR one hash per member, so an update is a remove and an
 // add. 53 bits from two 32-bit FNV-style hashes: a false match is a chance in 10^15.
-import type { Client, Engine, Reply } from '../engine/index.js';
+import { stringBytes, typeOf, type Engine, type HashValue, type ListValue, type SetValue, type ZSetValue } from '../engine/index.js';
 
 /** The fingerprint of a missing key. */
 export const ABSENT = 0;
-
-type Pair = [number, number];
 
 // The running hash: two 32-bit lanes fed text piece by piece, so a member made of several parts
 // is hashed without building its string (the recorder runs once per acknowledged write).
@@ -40,14 +38,6 @@ function hashPart(part: string): void {
   hashFeed(part);
 }
 
-function hashPair(text: string, tag: number): Pair {
-  hashStart(tag);
-  hashFeed(text);
-  return [laneA >>> 0, laneB >>> 0];
-}
-
-const printPair = ([a, b]: Pair, type: number): number => print(a, b, type);
-
 function print(a: number, b: number, type: number): number {
   // Never ABSENT: the type is folded in and the low bit set.
   return ((a ^ Math.imul(type, 0x27d4eb2d)) & 0x1fffff) * 0x100000000 + ((b | 1) >>> 0);
@@ -73,9 +63,6 @@ interface KeyState {
   scores: Map<string, number> | null;
 }
 
-const xor = (acc: Pair, h: Pair): Pair => [(acc[0] ^ h[0]) >>> 0, (acc[1] ^ h[1]) >>> 0];
-const fold = (acc: Pair, h: Pair): Pair => [Math.imul(acc[0] ^ h[0], 0x01000193) >>> 0, Math.imul((acc[1] ^ h[1]) >>> 0, 0x5bd1e995) >>> 0];
-const member = (...parts: string[]) => parts.map((p) => `${p.length}:${p}`).join('');
 const score = (text: string) => String(Number(text));
 
 /** The writes' effect on each key, as fingerprints after each write. */
@@ -173,34 +160,54 @@ function typeOfWrite(command: string): number {
   }
 }
 
-/** The fingerprint of `key` in a recovered dataset (db 0), read through commands. */
-export function recoveredPrint(engine: Engine, client: Client, key: string): number {
-  const run = (...argv: string[]): Reply => engine.execute(client, argv);
-  const type = run('TYPE', key);
-  const items = (reply: Reply): string[] => (reply.kind === 'array' && reply.value ? reply.value.map((r) => (r.kind === 'bulk' ? (r.value ?? '') : '')) : []);
-  switch (type.kind === 'status' ? type.value : 'none') {
-    case 'none':
-      return ABSENT;
-    case 'string': {
-      const value = run('GET', key);
-      return printPair(hashPair(value.kind === 'bulk' ? (value.value ?? '') : '', STRING), STRING);
-    }
+/** The fingerprint of `key` in a recovered dataset (db 0), read from its value as the writes were folded. */
+export function recoveredPrint(engine: Engine, key: string): number {
+  const value = engine.dbs[0]!.dict.get(key);
+  if (value === undefined) return ABSENT;
+  const text = stringBytes(value);
+  if (text !== null) {
+    hashStart(STRING);
+    hashFeed(text);
+    return print(laneA >>> 0, laneB >>> 0, STRING);
+  }
+  let a = 0;
+  let b = 0;
+  const xorLanes = (): void => {
+    a = (a ^ laneA) >>> 0;
+    b = (b ^ laneB) >>> 0;
+  };
+  switch (typeOf(value)) {
     case 'list':
-      return printPair(items(run('LRANGE', key, '0', '-1')).reduce<Pair>((acc, e) => fold(acc, hashPair(e, LIST)), [0, 0]), LIST);
-    case 'hash': {
-      const flat = items(run('HGETALL', key));
-      let acc: Pair = [0, 0];
-      for (let i = 0; i + 1 < flat.length; i += 2) acc = xor(acc, hashPair(member(flat[i]!, flat[i + 1]!), HASH));
-      return printPair(acc, HASH);
-    }
+      for (const element of (value as ListValue).items) {
+        hashStart(LIST);
+        hashFeed(element);
+        a = Math.imul(a ^ (laneA >>> 0), 0x01000193) >>> 0;
+        b = Math.imul((b ^ (laneB >>> 0)) >>> 0, 0x5bd1e995) >>> 0;
+      }
+      return print(a, b, LIST);
+    case 'hash':
+      for (const [field, fieldValue] of (value as HashValue).fields) {
+        hashStart(HASH);
+        hashPart(field);
+        hashPart(fieldValue);
+        xorLanes();
+      }
+      return print(a, b, HASH);
     case 'set':
-      return printPair(items(run('SMEMBERS', key)).reduce<Pair>((acc, m) => xor(acc, hashPair(m, SET)), [0, 0]), SET);
-    case 'zset': {
-      const flat = items(run('ZRANGE', key, '0', '-1', 'WITHSCORES'));
-      let acc: Pair = [0, 0];
-      for (let i = 0; i + 1 < flat.length; i += 2) acc = xor(acc, hashPair(member(flat[i]!, score(flat[i + 1]!)), ZSET));
-      return printPair(acc, ZSET);
-    }
+      for (const setMember of (value as SetValue).members) {
+        hashStart(SET);
+        hashFeed(setMember);
+        xorLanes();
+      }
+      return print(a, b, SET);
+    case 'zset':
+      for (const entry of (value as ZSetValue).ordered()) {
+        hashStart(ZSET);
+        hashPart(entry.member);
+        hashPart(String(entry.score));
+        xorLanes();
+      }
+      return print(a, b, ZSET);
     default:
       // A type the workload never writes: no prefix of its writes can have made it.
       return -1;

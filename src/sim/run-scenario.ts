@@ -152,7 +152,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     replica.linkDelayMs = scenario.replica!.linkDelayMs;
     await replica.connect(replication);
   }
-  const history = new WriteHistory();
+  // Arrivals are a Poisson process at the workload's rate: a few percent over its mean is room enough.
+  const history = new WriteHistory((scenario.workload.rate * crashAt * 1.05) / 1000 + 1024);
   const workload = seededWorkload(scenario.workload, seed);
 
   // What the server did, as it announces it: the acknowledged writes each snapshot holds, the
