@@ -58,9 +58,9 @@ interface KeyState {
   value: string;
   a: number;
   b: number;
-  /** A hash's fields, or a sorted set's scores by member. */
+  /** A hash's fields, or a sorted set's scores by member (as score() spells them). */
   fields: Map<string, string> | null;
-  scores: Map<string, number> | null;
+  scores: Map<string, string> | null;
 }
 
 const score = (text: string) => String(Number(text));
@@ -73,12 +73,14 @@ export class KeyPrints {
   apply(argv: readonly string[]): number {
     const key = argv[1]!;
     const old = this.states.get(key);
-    const command = argv[0]!.toUpperCase();
+    // The workload spells its commands in capitals: no new string per write for them.
+    const command = typeOfWrite.has(argv[0]!) ? argv[0]! : argv[0]!.toUpperCase();
     if (command === 'DEL') {
       this.states.delete(key);
       return ABSENT;
     }
-    const type = typeOfWrite(command);
+    const type = typeOfWrite.get(command);
+    if (type === undefined) throw new Error(`the recovery analysis does not know ${command}`);
     // A write that makes a key of another type starts from nothing, as after a DEL.
     const state = old !== undefined && old.type === type ? old : { type, value: '', a: 0, b: 0, fields: null, scores: null };
     if (state !== old) this.states.set(key, state);
@@ -121,9 +123,10 @@ export class KeyPrints {
         for (let i = 2; i + 1 < argv.length; i += 2) {
           const m = argv[i + 1]!;
           const previous = scores.get(m);
-          if (previous !== undefined) this.xorMember(state, ZSET, m, String(previous));
-          scores.set(m, Number(argv[i]));
-          this.xorMember(state, ZSET, m, score(argv[i]!));
+          if (previous !== undefined) this.xorMember(state, ZSET, m, previous);
+          const spelled = score(argv[i]!);
+          scores.set(m, spelled);
+          this.xorMember(state, ZSET, m, spelled);
         }
         break;
       }
@@ -141,24 +144,16 @@ export class KeyPrints {
   }
 }
 
-/** The type a workload write makes its key. */
-function typeOfWrite(command: string): number {
-  switch (command) {
-    case 'SET':
-    case 'INCR':
-      return STRING;
-    case 'RPUSH':
-      return LIST;
-    case 'HSET':
-      return HASH;
-    case 'SADD':
-      return SET;
-    case 'ZADD':
-      return ZSET;
-    default:
-      throw new Error(`the recovery analysis does not know ${command}`);
-  }
-}
+/** The type each workload write makes its key (DEL: none). */
+const typeOfWrite = new Map<string, number>([
+  ['SET', STRING],
+  ['INCR', STRING],
+  ['RPUSH', LIST],
+  ['HSET', HASH],
+  ['SADD', SET],
+  ['ZADD', ZSET],
+  ['DEL', ABSENT],
+]);
 
 /** The fingerprint of `key` in a recovered dataset (db 0), read from its value as the writes were folded. */
 export function recoveredPrint(engine: Engine, key: string): number {
