@@ -45,7 +45,8 @@ export default defineConfig({
   preview: { port: 4173, host: '127.0.0.1' },
   build: {
     target: 'es2022',
-    // The e2e build also carries the fixture pages the browser tests open (never a release build).
-    rollupOptions: process.env.LAB_E2E_FIXTURES ? { input: { main: 'index.html', storageContract: 'e2e/fixtures/storage-contract.html' } } : {},
+    // The e2e build also carries the fixture pages the browser tests and benchmarks open (never a
+    // release build): a page missing from it is answered with index.html, which never reports.
+    rollupOptions: process.env.LAB_E2E_FIXTURES ? { input: { main: 'index.html', storageContract: 'e2e/fixtures/storage-contract.html', storageBench: 'e2e/bench/storage-bench.html' } } : {},
   },
 });
