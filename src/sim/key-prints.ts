@@ -157,7 +157,10 @@ const typeOfWrite = new Map<string, number>([
 
 /** The fingerprint of `key` in a recovered dataset (db 0), read from its value as the writes were folded. */
 export function recoveredPrint(engine: Engine, key: string): number {
-  const value = engine.dbs[0]!.dict.get(key);
+  const db = engine.dbs[0]!;
+  // As a command would see it: a key whose time has passed is gone.
+  if (engine.expireIfNeeded(db, key)) return ABSENT;
+  const value = db.dict.get(key);
   if (value === undefined) return ABSENT;
   const text = stringBytes(value);
   if (text !== null) {

@@ -42,8 +42,9 @@ describe('key fingerprints', () => {
     );
   });
 
-  it('tell a changed value, a missing key and a key of another type apart', () => {
-    const engine = new Engine({ clock });
+  it('tell a changed value, a missing key, an expired key and a key of another type apart', () => {
+    let now = clock.now();
+    const engine = new Engine({ clock: { now: () => now } });
     const client = engine.createClient();
     const prints = new KeyPrints();
     const write = (...argv: string[]) => {
@@ -66,6 +67,13 @@ describe('key fingerprints', () => {
     engine.execute(client, ['SADD', 'set:1', 'm2']);
     expect(recoveredPrint(engine, 'set:1')).not.toBe(setPrint);
     expect(recoveredPrint(engine, 'str:9')).toBe(ABSENT);
+    // A key whose time has passed reads as missing, as TYPE or GET would find it.
+    const stringPrint = write('SET', 'str:1', 'v1');
+    engine.execute(client, ['PEXPIREAT', 'str:1', String(now + 10)]);
+    expect(recoveredPrint(engine, 'str:1')).toBe(stringPrint);
+    now += 11;
+    expect(engine.dbs[0]!.dict.has('str:1')).toBe(true);
+    expect(recoveredPrint(engine, 'str:1')).toBe(ABSENT);
     // A set and a list of the same single member differ by their type.
     engine.execute(client, ['RPUSH', 'list:2', 'm1']);
     engine.execute(client, ['SADD', 'set:2', 'm1']);
