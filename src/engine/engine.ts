@@ -99,6 +99,16 @@ const MULTI_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'res
 const MULTI_OOM_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
 const KEY_WRITE_FLAGS = ['RW', 'OW', 'RM'];
 
+function writtenKeys(spec: CommandSpec, argv: readonly Bin[]): Bin[] {
+  const facts = commandFacts(spec.name);
+  if (!facts) return [];
+  const out: Bin[] = [];
+  for (const ref of keysFromSpecs(facts, argv, true) ?? []) {
+    if (ref.flags.some((f) => KEY_WRITE_FLAGS.includes(f))) out.push(argv[ref.pos]!);
+  }
+  return out;
+}
+
 /**
  * rejectCommand: the error, and an open transaction aborted (flagTransaction); a refused EXEC
  * discards the transaction and says why (execCommandAbort, which drops an "ERR " prefix).
@@ -554,15 +564,13 @@ export class Engine {
 
   /** The keys of a call its key specs mark as written (RW, OW, RM). */
   private writeKeys(spec: CommandSpec, argv: readonly Bin[], db: Database): WriteKey[] {
-    const facts = commandFacts(spec.name);
-    if (!facts) return [];
-    const out: WriteKey[] = [];
-    for (const ref of keysFromSpecs(facts, argv, true) ?? []) {
-      if (!ref.flags.some((f) => KEY_WRITE_FLAGS.includes(f))) continue;
-      const key = argv[ref.pos]!;
-      out.push({ key, existed: db.dict.has(key) });
-    }
-    return out;
+    return writtenKeys(spec, argv).map((key) => ({ key, existed: db.dict.has(key) }));
+  }
+
+  /** The keys a command (as propagated: `argv` of a known command) writes, by its key specs. */
+  keysWrittenBy(argv: readonly Bin[]): Bin[] {
+    const spec = this.resolve(argv);
+    return typeof spec === 'string' ? [] : writtenKeys(spec, argv);
   }
 
   /** signalModifiedKey: WATCHers of the key fail their EXEC; the memory measure looks again. */

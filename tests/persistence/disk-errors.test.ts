@@ -113,4 +113,25 @@ describe('copy-on-write', () => {
     expect(after).toContain(`rdb_last_cow_size:${size}`);
     expect(after).toContain('current_cow_size:0');
   });
+
+  it('counts every key a multi-key write touches, not only the first', async () => {
+    const config = new Config();
+    applyConfigText(config, 'appendonly no\nsave ""');
+    const clock = new VirtualClock();
+    const { server } = await PersistentServer.start({ disk: new MemoryStore(), config, clock, rdb: rdbCodec, childBytesPerMs: 1 });
+    const client = server.engine.createClient();
+    await server.execute(client, ['SET', 'seed', 'x'.repeat(100_000)]);
+    await server.execute(client, ['BGSAVE']);
+    const cow = async () => Number(/current_cow_size:(\d+)/.exec((await server.execute(client, ['INFO', 'persistence'])).value as string)![1]);
+    await server.execute(client, ['MSET', ...Array.from({ length: 200 }, (_, i) => [`k:${i}`, 'v'.repeat(100)]).flat()]);
+    const afterMset = await cow();
+    // 200 values of 100 bytes, each with its key and entry: well over what one key would add.
+    expect(afterMset).toBeGreaterThan(200 * 100);
+    await server.execute(client, ['DEL', 'k:0', 'k:1', 'k:2']);
+    // Already counted once for this child.
+    expect(await cow()).toBe(afterMset);
+    await server.execute(client, ['RENAME', 'seed', 'moved']);
+    // RENAME writes both its keys: the new one holds the 100 KB value.
+    expect(await cow()).toBeGreaterThan(afterMset + 100_000);
+  });
 });

@@ -16,13 +16,15 @@ export class CopyOnWrite {
   /** A unit of writes while a child runs. */
   track(unit: readonly PropagatedCommand[]): void {
     for (const { db, argv } of unit) {
-      const key = argv[1];
-      if (key === undefined || db < 0) continue;
-      const id = `${db}\u0000${key}`;
-      if (this.keys.has(id)) continue;
-      this.keys.add(id);
-      const value = this.engine.dbs[db]?.dict.get(key);
-      this.status.currentCowSize += 48 + key.length + (value === undefined ? 0 : valueBytes(value));
+      if (db < 0) continue;
+      // Every key the command writes (an MSET of 2,000 keys touches 2,000 values' pages).
+      for (const key of this.engine.keysWrittenBy(argv)) {
+        const id = `${db}\u0000${key}`;
+        if (this.keys.has(id)) continue;
+        this.keys.add(id);
+        const value = this.engine.dbs[db]?.dict.get(key);
+        this.status.currentCowSize += 48 + key.length + (value === undefined ? 0 : valueBytes(value));
+      }
       this.status.currentCowPeak = Math.max(this.status.currentCowPeak, this.status.currentCowSize);
     }
   }
