@@ -81,6 +81,15 @@ export class ScenarioLoop {
   private nextTrace = SIM_EPOCH_MS;
   private readonly wallStart = performance.now();
   private lastBreath = this.wallStart;
+  /** Steps until the wall clock is read again for a breath (reading it every step costs). */
+  private stepsToClockRead = 0;
+  /**
+   * `server.nextCronWork()` as last asked, valid while only arrivals happen: they do not change
+   * the server, and the answer can only grow with time while the server stays as it is, so a kept
+   * one never skips a tick that could find work.
+   */
+  private cronWork = 0;
+  private cronWorkKnown = false;
 
   constructor(private readonly parts: LoopParts) {
     this.nextArrival = SIM_EPOCH_MS + parts.workload.nextGap();
@@ -92,6 +101,8 @@ export class ScenarioLoop {
    */
   advance(): Step {
     const { server, clock, pool, events, end, signal } = this.parts;
+    // Whatever the caller awaited since the last call may have changed the server.
+    this.cronWorkKnown = false;
     for (;;) {
       // Work of the server (a turn, cron, an event) waits while it is busy; arrivals do not.
       const nextEvent = events.length > 0 ? Math.max(events[0]!.at, this.serverFreeAt) : Infinity;
@@ -101,7 +112,11 @@ export class ScenarioLoop {
       if (!this.parts.everyCronTick && this.nextCron >= this.serverFreeAt && this.nextCron <= other) {
         // Until the next other step nothing changes the server: the ticks before the first one
         // that can find cron work would each do nothing, so they are skipped.
-        const until = Math.min(server.nextCronWork(), other, end + CRON_INTERVAL_MS);
+        if (!this.cronWorkKnown) {
+          this.cronWork = server.nextCronWork();
+          this.cronWorkKnown = true;
+        }
+        const until = Math.min(this.cronWork, other, end + CRON_INTERVAL_MS);
         if (until > this.nextCron) this.nextCron = SIM_EPOCH_MS + Math.ceil((until - SIM_EPOCH_MS) / CRON_INTERVAL_MS) * CRON_INTERVAL_MS;
       }
       const cronAt = Math.max(this.nextCron, this.serverFreeAt);
@@ -114,8 +129,9 @@ export class ScenarioLoop {
           this.waitMs = wait;
           return Step.Pace;
         }
-      } else if (this.parts.breathing && performance.now() - this.lastBreath > 50) {
-        return Step.Breathe;
+      } else if (this.parts.breathing && --this.stepsToClockRead < 0) {
+        this.stepsToClockRead = 63;
+        if (performance.now() - this.lastBreath > 50) return Step.Breathe;
       }
       clock.advanceTo(t);
       this.t = t;
@@ -130,6 +146,7 @@ export class ScenarioLoop {
         // has, so they land at the same virtual instants. Otherwise a turn that needs no disk
         // runs without a promise.
         const batch = pool.takeSent();
+        this.cronWorkKnown = false;
         const turn = server.job === null ? server.runTurn(batch) : server.executeTurn(batch);
         if (!Array.isArray(turn)) {
           this.batch = batch;
