@@ -93,12 +93,17 @@ describe('disk errors', () => {
 });
 
 describe('copy-on-write', () => {
-  it('counts the bytes written while a BGSAVE child runs, once per key, as rdb_last_cow_size', async () => {
+  /** A server whose fork child writes 1 byte per virtual ms: it is still running while the test writes. */
+  async function slowChildServer() {
     const config = new Config();
     applyConfigText(config, 'appendonly no\nsave ""');
     const clock = new VirtualClock();
     const { server } = await PersistentServer.start({ disk: new MemoryStore(), config, clock, rdb: rdbCodec, childBytesPerMs: 1 });
-    const client = server.engine.createClient();
+    return { server, clock, client: server.engine.createClient() };
+  }
+
+  it('counts the bytes written while a BGSAVE child runs, once per key, as rdb_last_cow_size', async () => {
+    const { server, clock, client } = await slowChildServer();
     await server.execute(client, ['SET', 'before', 'x'.repeat(1000)]);
     await server.execute(client, ['BGSAVE']);
     for (let i = 0; i < 3; i++) await server.execute(client, ['SET', 'hot', 'y'.repeat(500)]);
@@ -115,11 +120,7 @@ describe('copy-on-write', () => {
   });
 
   it('counts every key a multi-key write touches, not only the first', async () => {
-    const config = new Config();
-    applyConfigText(config, 'appendonly no\nsave ""');
-    const clock = new VirtualClock();
-    const { server } = await PersistentServer.start({ disk: new MemoryStore(), config, clock, rdb: rdbCodec, childBytesPerMs: 1 });
-    const client = server.engine.createClient();
+    const { server, client } = await slowChildServer();
     await server.execute(client, ['SET', 'seed', 'x'.repeat(100_000)]);
     await server.execute(client, ['BGSAVE']);
     const cow = async () => Number(/current_cow_size:(\d+)/.exec((await server.execute(client, ['INFO', 'persistence'])).value as string)![1]);
