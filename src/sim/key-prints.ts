@@ -65,6 +65,44 @@ interface KeyState {
 
 const score = (text: string) => String(Number(text));
 
+/** A collection's accumulated lanes: the writes' side keeps one per key, a recovered value makes one. */
+interface Lanes {
+  a: number;
+  b: number;
+}
+
+/** The print of a string value. */
+function stringPrint(value: string): number {
+  hashStart(STRING);
+  hashFeed(value);
+  return print(laneA >>> 0, laneB >>> 0, STRING);
+}
+
+/** Folds a list element in, in order. */
+function foldElement(lanes: Lanes, element: string): void {
+  hashStart(LIST);
+  hashFeed(element);
+  lanes.a = Math.imul(lanes.a ^ (laneA >>> 0), 0x01000193) >>> 0;
+  lanes.b = Math.imul((lanes.b ^ (laneB >>> 0)) >>> 0, 0x5bd1e995) >>> 0;
+}
+
+/** XORs a set member in (or out). */
+function xorSetMember(lanes: Lanes, member: string): void {
+  hashStart(SET);
+  hashFeed(member);
+  lanes.a = (lanes.a ^ laneA) >>> 0;
+  lanes.b = (lanes.b ^ laneB) >>> 0;
+}
+
+/** XORs a two-part member (field and value, member and score) in (or out). */
+function xorPair(lanes: Lanes, type: number, first: string, second: string): void {
+  hashStart(type);
+  hashPart(first);
+  hashPart(second);
+  lanes.a = (lanes.a ^ laneA) >>> 0;
+  lanes.b = (lanes.b ^ laneB) >>> 0;
+}
+
 /** The writes' effect on each key, as fingerprints after each write. */
 export class KeyPrints {
   private readonly states = new Map<string, KeyState>();
@@ -87,60 +125,39 @@ export class KeyPrints {
     switch (type) {
       case STRING:
         state.value = command.length === 3 ? argv[2]! : String((state.value === '' ? 0 : Number(state.value)) + 1);
-        hashStart(STRING);
-        hashFeed(state.value);
-        return print(laneA >>> 0, laneB >>> 0, STRING);
+        return stringPrint(state.value);
       case LIST:
-        for (let i = 2; i < argv.length; i++) {
-          hashStart(LIST);
-          hashFeed(argv[i]!);
-          state.a = Math.imul(state.a ^ (laneA >>> 0), 0x01000193) >>> 0;
-          state.b = Math.imul((state.b ^ (laneB >>> 0)) >>> 0, 0x5bd1e995) >>> 0;
-        }
+        for (let i = 2; i < argv.length; i++) foldElement(state, argv[i]!);
         break;
       case HASH: {
         const fields = (state.fields ??= new Map());
         for (let i = 2; i + 1 < argv.length; i += 2) {
           const field = argv[i]!;
           const previous = fields.get(field);
-          if (previous !== undefined) this.xorMember(state, HASH, field, previous);
+          if (previous !== undefined) xorPair(state, HASH, field, previous);
           fields.set(field, argv[i + 1]!);
-          this.xorMember(state, HASH, field, argv[i + 1]!);
+          xorPair(state, HASH, field, argv[i + 1]!);
         }
         break;
       }
       case SET:
         // The workload's members are unique: each one is new.
-        for (let i = 2; i < argv.length; i++) {
-          hashStart(SET);
-          hashFeed(argv[i]!);
-          state.a = (state.a ^ laneA) >>> 0;
-          state.b = (state.b ^ laneB) >>> 0;
-        }
+        for (let i = 2; i < argv.length; i++) xorSetMember(state, argv[i]!);
         break;
       case ZSET: {
         const scores = (state.scores ??= new Map());
         for (let i = 2; i + 1 < argv.length; i += 2) {
           const m = argv[i + 1]!;
           const previous = scores.get(m);
-          if (previous !== undefined) this.xorMember(state, ZSET, m, previous);
+          if (previous !== undefined) xorPair(state, ZSET, m, previous);
           const spelled = score(argv[i]!);
           scores.set(m, spelled);
-          this.xorMember(state, ZSET, m, spelled);
+          xorPair(state, ZSET, m, spelled);
         }
         break;
       }
     }
     return print(state.a, state.b, type);
-  }
-
-  /** XORs the hash of a two-part member (field and value, member and score) into the state. */
-  private xorMember(state: KeyState, type: number, first: string, second: string): void {
-    hashStart(type);
-    hashPart(first);
-    hashPart(second);
-    state.a = (state.a ^ laneA) >>> 0;
-    state.b = (state.b ^ laneB) >>> 0;
   }
 }
 
@@ -163,49 +180,21 @@ export function recoveredPrint(engine: Engine, key: string): number {
   const value = db.dict.get(key);
   if (value === undefined) return ABSENT;
   const text = stringBytes(value);
-  if (text !== null) {
-    hashStart(STRING);
-    hashFeed(text);
-    return print(laneA >>> 0, laneB >>> 0, STRING);
-  }
-  let a = 0;
-  let b = 0;
-  const xorLanes = (): void => {
-    a = (a ^ laneA) >>> 0;
-    b = (b ^ laneB) >>> 0;
-  };
+  if (text !== null) return stringPrint(text);
+  const lanes: Lanes = { a: 0, b: 0 };
   switch (typeOf(value)) {
     case 'list':
-      for (const element of (value as ListValue).items) {
-        hashStart(LIST);
-        hashFeed(element);
-        a = Math.imul(a ^ (laneA >>> 0), 0x01000193) >>> 0;
-        b = Math.imul((b ^ (laneB >>> 0)) >>> 0, 0x5bd1e995) >>> 0;
-      }
-      return print(a, b, LIST);
+      for (const element of (value as ListValue).items) foldElement(lanes, element);
+      return print(lanes.a, lanes.b, LIST);
     case 'hash':
-      for (const [field, fieldValue] of (value as HashValue).fields) {
-        hashStart(HASH);
-        hashPart(field);
-        hashPart(fieldValue);
-        xorLanes();
-      }
-      return print(a, b, HASH);
+      for (const [field, fieldValue] of (value as HashValue).fields) xorPair(lanes, HASH, field, fieldValue);
+      return print(lanes.a, lanes.b, HASH);
     case 'set':
-      for (const setMember of (value as SetValue).members) {
-        hashStart(SET);
-        hashFeed(setMember);
-        xorLanes();
-      }
-      return print(a, b, SET);
+      for (const member of (value as SetValue).members) xorSetMember(lanes, member);
+      return print(lanes.a, lanes.b, SET);
     case 'zset':
-      for (const entry of (value as ZSetValue).ordered()) {
-        hashStart(ZSET);
-        hashPart(entry.member);
-        hashPart(String(entry.score));
-        xorLanes();
-      }
-      return print(a, b, ZSET);
+      for (const entry of (value as ZSetValue).ordered()) xorPair(lanes, ZSET, entry.member, String(entry.score));
+      return print(lanes.a, lanes.b, ZSET);
     default:
       // A type the workload never writes: no prefix of its writes can have made it.
       return -1;
