@@ -67,6 +67,7 @@ test('each of the seven presets applies its directives at run time, keeps the da
     await choosePolicy(page, preset.label);
     const radio = page.getByRole('radio', { name: preset.label });
     await expect(page.locator('label', { has: radio })).toContainText(presetPromiseText(preset));
+    await expect(lastEvent(page)).not.toContainText('was not applied');
     // The directives as redis.conf wrote them, read back through CONFIG GET.
     for (const line of preset.config.split('\n')) {
       const [name, ...rest] = line.split(' ');

@@ -190,7 +190,13 @@ export class OpfsStore implements FileStore {
     const cached = this.handles.get(path);
     if (cached) return cached;
     const pending = this.opening.get(path);
-    if (pending) return pending;
+    if (pending) {
+      // A lookup's open does not create: a writer that joined one which found no file creates it.
+      if (!create) return pending;
+      const joined = await pending.catch(() => null);
+      if (joined) return joined;
+      return this.handle(operation, path, create);
+    }
     const opening = this.open(operation, path, create);
     this.opening.set(path, opening);
     try {

@@ -138,6 +138,23 @@ export const contractChecks: readonly ContractCheck[] = [
     },
   },
   {
+    // The page sizes a temp manifest it listed a moment ago while the server creates it anew:
+    // on OPFS the write joined the size's open, which does not create, and failed with ENOENT
+    // ("CONFIG SET appendonly yes: ERR", the policy change refused).
+    name: 'creates a file that another caller is looking up at the same moment',
+    async run(makeStore) {
+      const store = await makeStore();
+      for (const path of ['dir/new', 'fresh']) {
+        const [sizeBefore] = await Promise.all([store.size(path), store.write(path, 0, bytes('made'))]);
+        if (sizeBefore !== null && sizeBefore !== 4) throw new Error(`size while created: got ${sizeBefore}`);
+        assertEqual(text(await readAll(store, path)), 'made', `${path} content`);
+        const [missing] = await Promise.all([store.size(`${path}-other`), store.append(`${path}-other`, bytes('x'))]);
+        if (missing !== null && missing !== 1) throw new Error(`size while appended: got ${missing}`);
+        assertEqual(await store.size(`${path}-other`), 1, `${path}-other size`);
+      }
+    },
+  },
+  {
     name: 'writes a file atomically through a temp file',
     async run(makeStore) {
       const store = await makeStore();
