@@ -22,6 +22,8 @@ export interface BlockSpec {
    * cannot be served (a stream with nothing newer). Runs as the blocked client.
    */
   readonly serve: (ctx: CommandContext, key: Bin) => Reply | undefined;
+  /** Keys other than the served one that serving writes (BLMOVE's destination). */
+  readonly alsoWrites?: readonly Bin[];
   /** Only for list pops: true when serving emptied (deleted) the key, so later clients wait. */
   readonly stopsWhenDeleted?: boolean;
   /** XREADGROUP: answered with an error when its stream is deleted or replaced. */

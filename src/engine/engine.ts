@@ -17,7 +17,7 @@ import { Database } from './keyspace/database.js';
 import { FunctionStore } from './functions/library.js';
 import type { EncodingLimits } from './keyspace/limits.js';
 import type { InfoProvider } from './info.js';
-import type { TypeName } from './keyspace/values.js';
+import type { RedisValue, TypeName } from './keyspace/values.js';
 import { error, NIL_ARRAY, QUEUED, type Reply } from './resp/reply.js';
 import { type WatchedKey, type Watcher, WatchRegistry } from './watch.js';
 
@@ -187,6 +187,8 @@ export class Engine {
   /** The field of keys that were not touched since tracking began. */
   private accessDefault = 0;
   private meter: MemoryMeter | null = null;
+  /** While a fork child holds the dataset: called with each value just before a write changes it. */
+  private copyOnWrite: ((value: RedisValue) => void) | null = null;
   private memoryScan: UsedMemoryScan | null = null;
   /** maxmemory in bytes (0: no limit), kept from the configuration for the per-command check. */
   private maxmemory = 0;
@@ -423,6 +425,8 @@ export class Engine {
     const dirtyBefore = this.dirty;
     const db = this.dbs[client.db]!;
     const writeKeys = spec.write && (this.watches.active || this.meter) ? this.writeKeys(spec, argv, db) : null;
+    // By key specs, not the write flag: PFCOUNT is read-only yet rewrites its key's cached count.
+    if (this.copyOnWrite !== null) for (const key of writtenKeys(spec, argv)) this.beforeWrite(db, key);
     let reply: Reply;
     try {
       reply = spec.run(ctx, argv);
@@ -548,6 +552,7 @@ export class Engine {
       }
       if (state.kind !== type) continue;
       const ctx = new CommandContext(this, receiver);
+      if (this.copyOnWrite !== null) for (const written of [key, ...(state.alsoWrites ?? [])]) this.beforeWrite(db, written);
       let reply: Reply | undefined;
       try {
         reply = state.serve(ctx, key);
@@ -565,6 +570,19 @@ export class Engine {
   /** The keys of a call its key specs mark as written (RW, OW, RM). */
   private writeKeys(spec: CommandSpec, argv: readonly Bin[], db: Database): WriteKey[] {
     return writtenKeys(spec, argv).map((key) => ({ key, existed: db.dict.has(key) }));
+  }
+
+  /**
+   * A fork child (BGSAVE) shares the values from now until `guard` is replaced with null: each
+   * value is handed to it just before a command changes it in place.
+   */
+  shareWithChild(guard: ((value: RedisValue) => void) | null): void {
+    this.copyOnWrite = guard;
+  }
+
+  private beforeWrite(db: Database, key: Bin): void {
+    const value = db.dict.get(key);
+    if (value !== undefined) this.copyOnWrite?.(value);
   }
 
   /** The keys a command (as propagated: `argv` of a known command) writes, by its key specs. */

@@ -20,14 +20,22 @@ export const STARTUP_BYTES = 876_160;
 const EVPOOL_SIZE = 16;
 
 /** The keyspace dicts of every database: bucket arrays and expires entries. */
-function dictsBytes(dbs: readonly Database[]): number {
+/** What the estimate reads of a database: a live one, or a fork child's copy. */
+export interface MeasuredTables {
+  readonly size: number;
+  readonly expires: { readonly size: number };
+  readonly dict: Iterable<[Bin, RedisValue]>;
+}
+
+/** The main and expires tables' own allocations, without the entries'. */
+export function dictsBytes(dbs: readonly MeasuredTables[]): number {
   let bytes = 0;
   for (const db of dbs) bytes += dictTableBytes(db.size) + dictTableBytes(db.expires.size) + db.expires.size * EXPIRE_ENTRY_ALLOCATED;
   return bytes;
 }
 
 /** The estimate over the whole dataset, O(keys + elements). */
-export function estimateMemory(dbs: readonly Database[]): number {
+export function estimateMemory(dbs: readonly MeasuredTables[]): number {
   let bytes = STARTUP_BYTES + dictsBytes(dbs);
   for (const db of dbs) for (const [key, value] of db.dict) bytes += keyAllocated(key, value);
   return bytes;

@@ -43,6 +43,9 @@ const refuseRdb: RdbCodec = {
   snapshot() {
     throw new Error('this test uses RESP bases only');
   },
+  snapshotOf() {
+    throw new Error('this test uses RESP bases only');
+  },
   load() {
     throw new Error('this test uses RESP bases only');
   },

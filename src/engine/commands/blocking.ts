@@ -148,6 +148,7 @@ function blmove(ctx: CommandContext, argv: readonly Bin[], from: End, to: End, r
   return ctx.engine.block(ctx.client, {
     kind: 'list',
     keys: [source],
+    alsoWrites: [destination],
     timeout,
     stopsWhenDeleted: true,
     serve(receiver, key) {

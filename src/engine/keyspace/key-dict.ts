@@ -86,11 +86,47 @@ export class KeyDict {
   private lastHash = 0;
   /** Where the last key was found (-1: absent), until keys come or go; UNKNOWN when not looked up. */
   private lastSlot = UNKNOWN;
+  /** An arena a fork child reads too: no byte before `used` may change while it does. */
+  private arenaShared: Uint8Array | null = null;
+  /** A frozen copy's replacements for object values the parent changed after the fork. */
+  private substitutes: Map<object, RedisValue> | null = null;
 
   readonly expires = new ExpireView(this);
 
   get size(): number {
     return this.live;
+  }
+
+  /**
+   * The table as it is now, for a fork child to read in order (entriesWithExpiry) while this one
+   * goes on changing: the slot columns are copied, the arena is shared (everything after this
+   * writes past its end or into a new one, see `replace`), object values are shared and read
+   * through `substitutes`, the child's copies of values changed since.
+   */
+  frozenCopy(substitutes: Map<object, RedisValue>): KeyDict {
+    const copy = new KeyDict();
+    const n = Math.max(this.slots, 1);
+    copy.arena = this.arena;
+    this.arenaShared = this.arena;
+    copy.used = this.used;
+    copy.keyOff = this.keyOff.slice(0, n);
+    copy.keyLen = this.keyLen.slice(0, n);
+    copy.valLen = this.valLen.slice(0, n);
+    copy.vals = this.vals.slice(0, this.slots);
+    copy.expireAt = this.expireAt ? this.expireAt.slice(0, n) : null;
+    copy.bigExpires = this.bigExpires ? new Map(this.bigExpires) : null;
+    copy.slots = this.slots;
+    copy.live = this.live;
+    copy.volatile = this.volatile;
+    copy.substitutes = substitutes;
+    // No table: a frozen copy is read in order, never looked up by key.
+    copy.table = new Int32Array(0);
+    return copy;
+  }
+
+  /** The fork child is done with the arena: values may be rewritten in place again. */
+  unshareArena(): void {
+    this.arenaShared = null;
   }
 
   /**
@@ -165,7 +201,10 @@ export class KeyDict {
 
   private valueAt(slot: number): RedisValue {
     const n = this.valLen[slot]!;
-    if (n === IN_VALS) return this.vals[slot]!;
+    if (n === IN_VALS) {
+      const value = this.vals[slot]!;
+      return this.substitutes === null ? value : (this.substitutes.get(value as object) ?? value);
+    }
     const off = this.keyOff[slot]! + this.keyLen[slot]!;
     return bytesToBin(this.arena, off, off + n);
   }
@@ -364,8 +403,9 @@ export class KeyDict {
     }
     const n = value.length;
     const keyLength = this.keyLen[slot]!;
-    if (old < n) {
-      // The record moves to the arena's end, where the longer value has room after the key.
+    if (old < n || this.arena === this.arenaShared) {
+      // The record moves to the arena's end, where the longer value has room after the key (and
+      // a fork child still reads the old bytes).
       const epoch = this.epoch;
       this.reserve(keyLength + n);
       if (this.epoch !== epoch) slot = this.find(key);
@@ -458,6 +498,19 @@ export class KeyDict {
 
   *entries(): Generator<[Bin, RedisValue]> {
     for (const slot of this.liveSlots()) yield [this.keyAt(slot), this.valueAt(slot)];
+  }
+
+  /** Each key with its value and expiry (undefined: none), in order: what an RDB file holds. */
+  *entriesWithExpiry(): Generator<[Bin, RedisValue, UnixMs | undefined]> {
+    for (const slot of this.liveSlots()) {
+      const key = this.keyAt(slot);
+      let expire: UnixMs | undefined;
+      if (this.volatile > 0) {
+        const when = this.expireAt![slot]!;
+        if (!Number.isNaN(when)) expire = Number.isFinite(when) ? when : this.bigExpires!.get(key)!;
+      }
+      yield [key, this.valueAt(slot), expire];
+    }
   }
 
   /** Each value kept as an object (collections, long strings), without making the others' strings. */

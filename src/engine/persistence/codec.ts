@@ -2,6 +2,8 @@
 // server only needs a point-in-time serialisation (the "fork") and a streaming loader.
 import type { Engine } from '../engine.js';
 import type { RdbLoader } from '../aof/loader.js';
+import type { Bin } from '../bytes.js';
+import type { RdbSource } from '../rdb/writer.js';
 
 export interface RdbSaveOptions {
   /** Written as the aof-base AUX field: 1 inside an AOF base, 0 for dump.rdb. */
@@ -10,8 +12,19 @@ export interface RdbSaveOptions {
   checksum: boolean;
 }
 
+/** A dataset as of one instant: what a fork child holds while the server goes on. */
+export interface DatasetAtFork {
+  readonly dbs: readonly RdbSource[];
+  readonly functions: readonly Bin[];
+  /** Unix ms of the fork (the file's ctime). */
+  readonly now: number;
+  readonly usedMemory: number;
+}
+
 export interface RdbCodec {
-  /** The whole dataset as RDB bytes, as of this instant (what a fork child would see). */
+  /** The whole dataset as RDB bytes, as of this instant. */
   snapshot(engine: Engine, options: RdbSaveOptions): Uint8Array[];
+  /** A dataset taken at a fork as RDB bytes, made chunk by chunk as the child writes them. */
+  snapshotOf(dataset: DatasetAtFork, options: RdbSaveOptions): Iterable<Uint8Array>;
   load: RdbLoader;
 }

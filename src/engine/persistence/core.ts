@@ -9,7 +9,7 @@ import type { Cancellation } from '../load-error.js';
 import { datasetRewriteCommands } from '../aof/rewrite-commands.js';
 import type { AofLocation } from '../aof/writer.js';
 import { encodeCommand } from '../resp/encoder.js';
-import type { RdbCodec } from './codec.js';
+import type { RdbCodec, RdbSaveOptions } from './codec.js';
 import type { Disk } from './disk.js';
 import type { PersistenceEvents } from './events.js';
 import type { IoQueue } from './io-queue.js';
@@ -71,11 +71,11 @@ export class BlockedCommandError extends Error {
 }
 
 export function snapshotRdb(core: ServerCore, aofBase: boolean): Uint8Array[] {
-  return core.rdb.snapshot(core.engine, {
-    aofBase,
-    compression: core.config.getBool('rdbcompression'),
-    checksum: core.config.getBool('rdbchecksum'),
-  });
+  return core.rdb.snapshot(core.engine, saveOptions(core, aofBase));
+}
+
+export function saveOptions(core: ServerCore, aofBase: boolean): RdbSaveOptions {
+  return { aofBase, compression: core.config.getBool('rdbcompression'), checksum: core.config.getBool('rdbchecksum') };
 }
 
 /** The dataset as the commands of a RESP AOF base. */
@@ -84,6 +84,49 @@ export function rewriteCommandsBytes(core: ServerCore): { bytes: Uint8Array; com
   // Function libraries first, as rewriteFunctions writes them.
   for (const argv of datasetRewriteCommands(core.engine.dbs, core.engine.functions.codes())) parts.push(encodeCommand(argv));
   return { bytes: binToBytes(parts.join('')), commands: parts.length };
+}
+
+/** A child's share of the thread between two pauses in which the parent serves clients. */
+const CHILD_SLICE_MS = 8;
+
+/**
+ * A fork child's time on the parent's thread: it works in slices and hands the thread back
+ * between them, as a forked child runs beside redis-server on another core. A paused child goes
+ * on at the next macrotask, or sooner when serverCron looks at it (`resume`): a caller that runs
+ * cron in a loop of promises alone, never yielding to timers, still sees the child finish.
+ */
+export class ChildTime {
+  private sliceStarted = performance.now();
+  private wake: (() => void) | null = null;
+
+  /** Returns at once inside a slice; at its end, after the parent has had its turn. */
+  async pause(): Promise<void> {
+    if (performance.now() - this.sliceStarted < CHILD_SLICE_MS) return;
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      setTimeout(() => this.resume(), 0);
+    });
+    this.sliceStarted = performance.now();
+  }
+
+  resume(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
+
+/** A fork child's temp file, made and written chunk by chunk, each chunk made as it is written. */
+export async function writeChunksAsChild(disk: Disk, path: string, chunks: Iterable<Uint8Array>, time: ChildTime): Promise<void> {
+  await disk.delete(path);
+  await disk.write(path, 0, new Uint8Array(0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    await disk.write(path, offset, chunk);
+    offset += chunk.length;
+    await time.pause();
+  }
+  await disk.flush(path);
 }
 
 /** Writes a file from chunks and fsyncs it (a child's temp file). */

@@ -17,6 +17,8 @@ export class BackgroundJob {
     work: () => Promise<void>,
     /** When the child exits on the server's clock (a snapshot takes time to write). */
     readonly readyAt = startedAt,
+    /** Lets a child that paused between slices go on now (serverCron calls it). */
+    readonly resume: () => void = () => {},
   ) {
     this.finished = work().then(
       () => {

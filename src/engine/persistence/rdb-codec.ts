@@ -7,7 +7,10 @@ import type { RdbCodec } from './codec.js';
 
 export const rdbCodec: RdbCodec = {
   snapshot(engine, options) {
-    return [...rdbChunks(engine.dbs, { ...options, functions: engine.functions.codes(), now: engine.clock.now(), usedMemory: engine.estimatedMemory() })];
+    return [...rdbCodec.snapshotOf({ dbs: engine.dbs, functions: engine.functions.codes(), now: engine.clock.now(), usedMemory: engine.estimatedMemory() }, options)];
+  },
+  snapshotOf(dataset, options) {
+    return rdbChunks(dataset.dbs, { ...options, functions: dataset.functions, now: dataset.now, usedMemory: dataset.usedMemory });
   },
   async load(engine, file, chunks, options) {
     const report = await loadRdb(engine, chunks, { file, ...options });

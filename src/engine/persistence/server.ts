@@ -230,6 +230,7 @@ export class PersistentServer implements ServerCore {
   async cron(): Promise<void> {
     const now = this.engine.clock.now();
     const job = this.job;
+    if (job && !job.done) job.resume();
     // With a modelled write time the child is waited for, so its exit does not depend on how
     // fast the real storage happened to be.
     if (job && (job.done || (this.options.childBytesPerMs !== undefined && now >= job.readyAt)) && now >= job.readyAt) {

@@ -3,7 +3,7 @@
 // where the value has them, LZF for strings over 20 bytes when it saves space, the CRC-64 trailer.
 // A generator of chunks: drain it before the dataset changes, as a fork child sees one instant.
 import type { Bin } from '../bytes.js';
-import type { Database } from '../keyspace/database.js';
+import type { KeyDict } from '../keyspace/key-dict.js';
 import { RawString, type HashValue, type ListValue, type RedisValue, type SetValue, type ZSetValue } from '../keyspace/values.js';
 import { formatDouble, parseInt64 } from '../util/numbers.js';
 import { Crc64 } from './crc64.js';
@@ -161,11 +161,17 @@ class RdbOutput implements StreamRdbOutput {
   }
 }
 
+/** What the writer reads of a database: a live one, or a fork child's frozen copy of its table. */
+export interface RdbSource {
+  readonly id: number;
+  readonly dict: KeyDict;
+}
+
 /** The dataset as RDB bytes, in chunks of about 64 KiB. */
-export function* rdbChunks(dbs: readonly Database[], options: RdbWriteOptions): Generator<Uint8Array> {
+export function* rdbChunks(dbs: readonly RdbSource[], options: RdbWriteOptions): Generator<Uint8Array> {
   const out = new RdbOutput(options.compression);
   const crc = new Crc64();
-  const keysTotal = dbs.reduce((sum, db) => sum + db.size, 0);
+  const keysTotal = dbs.reduce((sum, db) => sum + db.dict.size, 0);
   let keysDone = 0;
   const emit = (): Uint8Array => {
     const chunk = out.take();
@@ -187,15 +193,14 @@ export function* rdbChunks(dbs: readonly Database[], options: RdbWriteOptions): 
   aux('aof-base', options.aofBase ? '1' : '0');
   writeFunctions(out, options.functions ?? []);
 
-  for (const db of dbs) {
-    if (db.size === 0) continue;
+  for (const { id, dict } of dbs) {
+    if (dict.size === 0) continue;
     out.byte(OP.selectDb);
-    out.len(db.id);
+    out.len(id);
     out.byte(OP.resizeDb);
-    out.len(db.size);
-    out.len(db.expires.size);
-    for (const [key, value] of db.dict) {
-      const expire = db.expires.get(key);
+    out.len(dict.size);
+    out.len(dict.volatileCount);
+    for (const [key, value, expire] of dict.entriesWithExpiry()) {
       if (expire !== undefined) {
         out.byte(OP.expireTimeMs);
         out.fixed(8, BigInt(expire), true);

@@ -1,0 +1,86 @@
+// fork() as the kernel does it, for the lab's BGSAVE: the child sees the dataset of the fork
+// instant while the parent goes on serving. The kernel shares pages and copies one when the
+// parent first writes to it. The lab copies each table's slot columns, shares its byte arena
+// (keys and short strings, which the parent then only appends to) and its value objects, and
+// copies a value object (a collection, a string changed in place) just before the parent's first
+// write to it. So BGSAVE answers after a few array copies instead of after serialising the
+// dataset, and the file still holds exactly the data of the fork instant.
+import type { Bin } from '../bytes.js';
+import { copyValue } from '../commands/keys.js';
+import type { Engine } from '../engine.js';
+import { dictsBytes, STARTUP_BYTES } from '../eviction.js';
+import type { KeyDict } from '../keyspace/key-dict.js';
+import { keyAllocated } from '../keyspace/memory-usage.js';
+import type { RedisValue } from '../keyspace/values.js';
+import type { DatasetAtFork } from './codec.js';
+import type { ChildTime } from './core.js';
+
+/** One database as the child holds it. */
+class DatabaseAtFork {
+  constructor(
+    readonly id: number,
+    readonly dict: KeyDict,
+  ) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  get expires(): { size: number } {
+    return { size: this.dict.volatileCount };
+  }
+}
+
+export class ForkedDataset implements DatasetAtFork {
+  readonly dbs: DatabaseAtFork[] = [];
+  readonly functions: readonly Bin[];
+  readonly now: number;
+  /** used_memory at the fork, which the child measures on its copy (measureUsedMemory). */
+  usedMemory = 0;
+  /** Values the parent still shares with the child: its first write to one copies it. */
+  private readonly shared = new WeakSet<object>();
+  /** The child's copies, by the value the parent went on to change. */
+  private readonly copies = new Map<object, RedisValue>();
+  /** The parent's tables whose arenas the child reads. */
+  private readonly parents: KeyDict[] = [];
+
+  constructor(engine: Engine) {
+    this.functions = engine.functions.codes();
+    this.now = engine.clock.now();
+    for (const db of engine.dbs) {
+      if (db.size === 0) continue;
+      // Long strings are kept as JS strings beside the arena: immutable, so shared as they are.
+      db.dict.forEachObject((value) => typeof value === 'object' && this.shared.add(value));
+      this.parents.push(db.dict);
+      this.dbs.push(new DatabaseAtFork(db.id, db.dict.frozenCopy(this.copies)));
+    }
+  }
+
+  /** The file's used-mem, counted on the child's copy a slice at a time (it is O(keys)). */
+  async measureUsedMemory(time: ChildTime): Promise<void> {
+    let bytes = STARTUP_BYTES + dictsBytes(this.dbs);
+    let sinceCheck = 0;
+    for (const db of this.dbs) {
+      for (const [key, value] of db.dict) {
+        bytes += keyAllocated(key, value);
+        if (++sinceCheck === 4096) {
+          sinceCheck = 0;
+          await time.pause();
+        }
+      }
+    }
+    this.usedMemory = bytes;
+  }
+
+  /** The parent is about to change `value` in place: the child keeps a copy of it as it is. */
+  readonly beforeWrite = (value: RedisValue): void => {
+    if (typeof value !== 'object' || !this.shared.has(value)) return;
+    this.shared.delete(value);
+    this.copies.set(value, copyValue(value));
+  };
+
+  /** The child exited: the parent's tables are its own again. */
+  release(): void {
+    for (const dict of this.parents) dict.unshareArena();
+  }
+}

@@ -1,0 +1,154 @@
+// BGSAVE on a live server forks as the kernel does: the reply comes after a pass over the keys,
+// the child serialises while the parent goes on writing, and the file holds exactly the dataset
+// of the fork instant, however the parent changed it meanwhile (values copied on first write).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyConfigText, Config } from '../../src/engine/config.js';
+import { datasetDigest } from '../../src/engine/digest.js';
+import { Engine } from '../../src/engine/engine.js';
+import { readChunks } from '../../src/engine/persistence/disk.js';
+import { rdbCodec } from '../../src/engine/persistence/rdb-codec.js';
+import { PersistentServer } from '../../src/engine/persistence/server.js';
+import { MemoryStore } from '../../src/storage/memory-store.js';
+import { VirtualClock } from '../../src/sim/virtual-clock.js';
+
+/** A store whose child temp-file writes wait, from the `holdAt`-th on, until `release()`. */
+class HeldChildStore extends MemoryStore {
+  private writes = 0;
+  private opened: () => void = () => {};
+  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+
+  constructor(private readonly holdAt: number) {
+    super();
+  }
+
+  override async write(path: string, offset: number, data: Uint8Array): Promise<void> {
+    if (path.includes('temp-') && this.writes++ >= this.holdAt) await this.gate;
+    return super.write(path, offset, data);
+  }
+
+  release(): void {
+    this.opened();
+  }
+}
+
+// Each one writes in place to values the fork shares (k:0…k:5 of every type, in db 0 and db 1).
+const WRITES: string[][] = [
+  ['SET', 'k:0', 'replaced'],
+  ['APPEND', 'k:0', '+tail'],
+  ['SETRANGE', 'k:1', '2', 'XY'],
+  ['INCR', 'n:1'],
+  ['SETBIT', 'k:1', '900', '1'],
+  ['PFADD', 'hll', 'x', 'y', 'z'],
+  ['PFCOUNT', 'hll'],
+  ['DEL', 'k:2'],
+  ['RENAME', 'l:1', 'l:renamed'],
+  ['RPUSH', 'l:0', 'new'],
+  ['LPOP', 'l:0'],
+  ['LSET', 'l:2', '0', 'changed'],
+  ['LMOVE', 'l:3', 'l:4', 'LEFT', 'RIGHT'],
+  ['LTRIM', 'l:5', '1', '2'],
+  ['HSET', 'h:0', 'f0', 'changed', 'new', 'field'],
+  ['HDEL', 'h:1', 'f1'],
+  ['HINCRBY', 'h:2', 'counter', '5'],
+  ['SADD', 's:0', 'added'],
+  ['SREM', 's:1', 'm1'],
+  ['SMOVE', 's:2', 's:3', 'm2'],
+  ['SPOP', 's:4'],
+  ['ZADD', 'z:0', '99', 'm0'],
+  ['ZINCRBY', 'z:1', '2.5', 'm1'],
+  ['ZREM', 'z:2', 'm2'],
+  ['ZPOPMIN', 'z:3'],
+  ['XADD', 'x:0', '*', 'f', 'v'],
+  ['XDEL', 'x:1', '1-1'],
+  ['XTRIM', 'x:2', 'MAXLEN', '1'],
+  ['EXPIRE', 'k:3', '1000'],
+  ['PERSIST', 'k:4'],
+  ['EVAL', "redis.call('hset', KEYS[1], 'from', 'script') return 1", '1', 'h:3'],
+  ['SINTERSTORE', 's:5', 's:0', 's:1'],
+  ['SORT', 'l:0', 'ALPHA', 'STORE', 'l:5'],
+  ['MOVE', 'h:4', '1'],
+  ['COPY', 'z:4', 'z:copy'],
+  ['SWAPDB', '0', '1'],
+  ['FLUSHDB'],
+  ['SELECT', '1'],
+  ['SELECT', '0'],
+];
+
+async function seeded(server: PersistentServer): Promise<void> {
+  const client = server.engine.createClient();
+  for (const db of ['0', '1']) {
+    await server.execute(client, ['SELECT', db]);
+    for (let i = 0; i < 6; i++) {
+      const many = (prefix: string) => Array.from({ length: 5 + i * 40 }, (_, j) => `${prefix}${j}`);
+      await server.execute(client, ['SET', `k:${i}`, `value-${i}-${db}`.repeat(i * 10 + 1)]);
+      await server.execute(client, ['SET', `n:${i}`, String(i * 7)]);
+      await server.execute(client, ['RPUSH', `l:${i}`, ...many('e')]);
+      await server.execute(client, ['HSET', `h:${i}`, ...many('f').flatMap((f) => [f, `${f}-value`])]);
+      await server.execute(client, ['SADD', `s:${i}`, ...many('m')]);
+      await server.execute(client, ['ZADD', `z:${i}`, ...many('m').flatMap((m, j) => [String(j), m])]);
+      for (let j = 1; j <= 3; j++) await server.execute(client, ['XADD', `x:${i}`, `${j}-${j}`, 'f', `v${j}`]);
+    }
+    await server.execute(client, ['PFADD', 'hll', 'a', 'b']);
+    await server.execute(client, ['EXPIRE', 'k:4', '5000']);
+  }
+}
+
+async function fileDigest(store: MemoryStore): Promise<string> {
+  const engine = new Engine({ clock: new VirtualClock() });
+  await rdbCodec.load(engine, 'dump.rdb', readChunks(store, 'dump.rdb'), {});
+  return datasetDigest(engine);
+}
+
+async function liveServer(store: MemoryStore) {
+  const config = new Config();
+  applyConfigText(config, 'appendonly no\nsave ""');
+  const clock = new VirtualClock();
+  const { server } = await PersistentServer.start({ disk: store, config, clock, rdb: rdbCodec });
+  return { server, clock };
+}
+
+describe('BGSAVE on a live server', () => {
+  it('writes the dataset of its fork instant, whatever the parent writes while the child runs', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...WRITES), { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 3 }), async (writes, holdAt) => {
+        const store = new HeldChildStore(holdAt);
+        const { server, clock } = await liveServer(store);
+        await seeded(server);
+        const client = server.engine.createClient();
+        expect((await server.execute(client, ['BGSAVE'])).value).toBe('Background saving started');
+        const atFork = datasetDigest(server.engine);
+        for (const argv of writes) await server.execute(client, argv);
+        store.release();
+        await server.job!.finished;
+        clock.advanceTo(clock.now() + 1000);
+        await server.cron();
+        expect(server.job).toBeNull();
+        expect(await fileDigest(store)).toBe(atFork);
+        // The parent's own data went on as written: the fork did not hold it back.
+        expect(datasetDigest(server.engine) === atFork).toBe(writes.every((w) => w[0] === 'SELECT' || w[0] === 'PFCOUNT'));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('answers before the child has serialised anything, and copies only the values written to', async () => {
+    const store = new HeldChildStore(0);
+    const { server, clock } = await liveServer(store);
+    const client = server.engine.createClient();
+    for (let i = 0; i < 200; i++) await server.execute(client, ['RPUSH', `list:${i}`, ...Array.from({ length: 50 }, (_, j) => `element-${j}`)]);
+    await server.execute(client, ['BGSAVE']);
+    // The child is held at its first write: nothing was serialised, yet the parent serves.
+    expect((await server.execute(client, ['RPUSH', 'list:7', 'after'])).value).toBe(51);
+    expect((await server.execute(client, ['LLEN', 'list:7'])).value).toBe(51);
+    store.release();
+    await server.job!.finished;
+    clock.advanceTo(clock.now() + 1000);
+    await server.cron();
+    const engine = new Engine({ clock: new VirtualClock() });
+    await rdbCodec.load(engine, 'dump.rdb', readChunks(store, 'dump.rdb'), {});
+    const llen = (key: string) => engine.execute(engine.createClient(), ['LLEN', key]).value;
+    expect(llen('list:7')).toBe(50);
+    expect(llen('list:8')).toBe(50);
+  });
+});
