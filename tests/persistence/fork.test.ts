@@ -1,4 +1,4 @@
-// BGSAVE on a live server forks as the kernel does: the reply comes after a pass over the keys,
+// BGSAVE and BGREWRITEAOF on a live server fork as the kernel does: the reply comes after a pass over the keys,
 // the child serialises while the parent goes on writing, and the file holds exactly the dataset
 // of the fork instant, however the parent changed it meanwhile (values copied on first write).
 import fc from 'fast-check';
@@ -12,6 +12,9 @@ import { PersistentServer } from '../../src/engine/persistence/server.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
 
+/** What a fork child writes (not the temp manifest, which the parent writes). */
+const CHILD_TEMP_FILE = /(^|\/)temp-(rewriteaof-bg-)?\d+\.(rdb|aof)$/;
+
 /** A store whose child temp-file writes wait, from the `holdAt`-th on, until `release()`. */
 class HeldChildStore extends MemoryStore {
   private writes = 0;
@@ -23,7 +26,7 @@ class HeldChildStore extends MemoryStore {
   }
 
   override async write(path: string, offset: number, data: Uint8Array): Promise<void> {
-    if (path.includes('temp-') && this.writes++ >= this.holdAt) await this.gate;
+    if (CHILD_TEMP_FILE.test(path) && this.writes++ >= this.holdAt) await this.gate;
     return super.write(path, offset, data);
   }
 
@@ -100,9 +103,9 @@ async function fileDigest(store: MemoryStore): Promise<string> {
   return datasetDigest(engine);
 }
 
-async function liveServer(store: MemoryStore) {
+async function liveServer(store: MemoryStore, configText = 'appendonly no\nsave ""') {
   const config = new Config();
-  applyConfigText(config, 'appendonly no\nsave ""');
+  applyConfigText(config, configText);
   const clock = new VirtualClock();
   const { server } = await PersistentServer.start({ disk: store, config, clock, rdb: rdbCodec });
   return { server, clock };
@@ -129,6 +132,30 @@ describe('BGSAVE on a live server', () => {
         expect(datasetDigest(server.engine) === atFork).toBe(writes.every((w) => w[0] === 'SELECT' || w[0] === 'PFCOUNT'));
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('BGREWRITEAOF: the new base holds the fork instant and the new incr what came after, with either base format', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...WRITES), { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), async (writes, holdAt, preamble) => {
+        const store = new HeldChildStore(holdAt);
+        const { server, clock } = await liveServer(store, `appendonly yes\nappendfsync always\nsave ""\naof-use-rdb-preamble ${preamble ? 'yes' : 'no'}`);
+        await seeded(server);
+        const client = server.engine.createClient();
+        expect((await server.execute(client, ['BGREWRITEAOF'])).value).toBe('Background append only file rewriting started');
+        for (const argv of writes) await server.execute(client, argv);
+        store.release();
+        await server.job!.finished;
+        clock.advanceTo(clock.now() + 1000);
+        await server.cron();
+        expect(server.status.lastRewrite?.baseFormat).toBe(preamble ? 'rdb' : 'resp');
+        const live = datasetDigest(server.engine);
+        await server.shutdown();
+        // Base and incr together replay to the dataset as it is: nothing twice, nothing missing.
+        const { server: restarted } = await liveServer(store, 'appendonly yes\nsave ""');
+        expect(datasetDigest(restarted.engine)).toBe(live);
+      }),
+      { numRuns: 30 },
     );
   });
 

@@ -4,7 +4,8 @@
 // XCLAIM commands, then PEXPIREAT when the key has a TTL.
 // Keys already past their expiry are still written, with their past time, as Redis does.
 import type { Bin } from '../bytes.js';
-import type { Database, UnixMs } from '../keyspace/database.js';
+import type { UnixMs } from '../keyspace/database.js';
+import type { RdbSource } from '../rdb/writer.js';
 import { formatId } from '../keyspace/stream-id.js';
 import type { StreamValue } from '../keyspace/stream.js';
 import { RawString, typeOf, type RedisValue } from '../keyspace/values.js';
@@ -103,21 +104,21 @@ export function* keyRewriteCommands(key: Bin, value: RedisValue, expireAt: UnixM
 }
 
 /** Every command of a RESP rewrite of `dbs`, in Redis's order: function libraries come first. */
-export function* datasetRewriteCommands(dbs: readonly Database[], functions: readonly Bin[] = []): Generator<Bin[]> {
+export function* datasetRewriteCommands(dbs: readonly RdbSource[], functions: readonly Bin[] = []): Generator<Bin[]> {
   for (const code of functions) yield ['FUNCTION', 'LOAD', code];
-  for (const db of dbs) {
-    if (db.dict.size === 0) continue;
-    yield ['SELECT', String(db.id)];
-    for (const [key, value] of db.dict) yield* keyRewriteCommands(key, value, db.expires.get(key));
+  for (const { id, dict } of dbs) {
+    if (dict.size === 0) continue;
+    yield ['SELECT', String(id)];
+    for (const [key, value, expire] of dict.entriesWithExpiry()) yield* keyRewriteCommands(key, value, expire);
   }
 }
 
 /** Keys per type and keys with an expiry: what a rewrite or a snapshot holds. */
-export function countKeys(dbs: readonly Database[]): KeyCounts {
+export function countKeys(dbs: readonly RdbSource[]): KeyCounts {
   const counts: KeyCounts = { string: 0, list: 0, set: 0, zset: 0, hash: 0, stream: 0, expires: 0 };
-  for (const db of dbs) {
-    for (const value of db.dict.values()) counts[typeOf(value)]++;
-    counts.expires += db.expires.size;
+  for (const { dict } of dbs) {
+    for (const value of dict.values()) counts[typeOf(value)]++;
+    counts.expires += dict.volatileCount;
   }
   return counts;
 }

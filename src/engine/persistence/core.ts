@@ -1,13 +1,14 @@
 // What the parts of the persistent server share: the engine and its config, the disk and the
 // ordered queue of its operations, the status counters, the events, the one fork child that may
 // run, and the serialisations a child or a new AOF writes (an RDB snapshot, rewrite commands).
-import { binToBytes } from '../bytes.js';
+import { binToBytes, type Bin } from '../bytes.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Engine } from '../engine.js';
 import type { Cancellation } from '../load-error.js';
 import { datasetRewriteCommands } from '../aof/rewrite-commands.js';
 import type { AofLocation } from '../aof/writer.js';
+import type { RdbSource } from '../rdb/writer.js';
 import { encodeCommand } from '../resp/encoder.js';
 import type { RdbCodec, RdbSaveOptions } from './codec.js';
 import type { Disk } from './disk.js';
@@ -80,10 +81,28 @@ export function saveOptions(core: ServerCore, aofBase: boolean): RdbSaveOptions 
 
 /** The dataset as the commands of a RESP AOF base. */
 export function rewriteCommandsBytes(core: ServerCore): { bytes: Uint8Array; commands: number } {
-  const parts: string[] = [];
+  const counted = { commands: 0 };
+  const bytes = concatChunks([...rewriteCommandChunks(core.engine.dbs, core.engine.functions.codes(), counted)]);
+  return { bytes, commands: counted.commands };
+}
+
+/** The commands of a RESP AOF base, about 64 KiB of them per chunk, counted as they are made. */
+export function* rewriteCommandChunks(dbs: readonly RdbSource[], functions: readonly Bin[], counted: { commands: number }): Generator<Uint8Array> {
+  let parts: string[] = [];
+  let size = 0;
   // Function libraries first, as rewriteFunctions writes them.
-  for (const argv of datasetRewriteCommands(core.engine.dbs, core.engine.functions.codes())) parts.push(encodeCommand(argv));
-  return { bytes: binToBytes(parts.join('')), commands: parts.length };
+  for (const argv of datasetRewriteCommands(dbs, functions)) {
+    const command = encodeCommand(argv);
+    parts.push(command);
+    size += command.length;
+    counted.commands++;
+    if (size >= 1 << 16) {
+      yield binToBytes(parts.join(''));
+      parts = [];
+      size = 0;
+    }
+  }
+  if (parts.length > 0) yield binToBytes(parts.join(''));
 }
 
 /** A child's share of the thread between two pauses in which the parent serves clients. */
@@ -117,7 +136,7 @@ export class ChildTime {
 }
 
 /** A fork child's temp file, made and written chunk by chunk, each chunk made as it is written. */
-export async function writeChunksAsChild(disk: Disk, path: string, chunks: Iterable<Uint8Array>, time: ChildTime): Promise<void> {
+export async function writeChunksAsChild(disk: Disk, path: string, chunks: Iterable<Uint8Array>, time: ChildTime): Promise<number> {
   await disk.delete(path);
   await disk.write(path, 0, new Uint8Array(0));
   let offset = 0;
@@ -127,6 +146,7 @@ export async function writeChunksAsChild(disk: Disk, path: string, chunks: Itera
     await time.pause();
   }
   await disk.flush(path);
+  return offset;
 }
 
 /** Writes a file from chunks and fsyncs it (a child's temp file). */

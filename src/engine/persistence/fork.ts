@@ -11,9 +11,10 @@ import type { Engine } from '../engine.js';
 import { dictsBytes, STARTUP_BYTES } from '../eviction.js';
 import type { KeyDict } from '../keyspace/key-dict.js';
 import { keyAllocated } from '../keyspace/memory-usage.js';
-import type { RedisValue } from '../keyspace/values.js';
+import { typeOf, type RedisValue } from '../keyspace/values.js';
+import type { KeyCounts } from '../aof/rewrite-commands.js';
 import type { DatasetAtFork } from './codec.js';
-import type { ChildTime } from './core.js';
+import { ChildTime } from './core.js';
 
 /** One database as the child holds it. */
 class DatabaseAtFork {
@@ -72,6 +73,23 @@ export class ForkedDataset implements DatasetAtFork {
     this.usedMemory = bytes;
   }
 
+  /** Keys per type and with an expiry (a rewrite's report), counted a slice at a time. */
+  async countKeys(time: ChildTime): Promise<KeyCounts> {
+    const counts: KeyCounts = { string: 0, list: 0, set: 0, zset: 0, hash: 0, stream: 0, expires: 0 };
+    let sinceCheck = 0;
+    for (const { dict } of this.dbs) {
+      counts.expires += dict.volatileCount;
+      for (const value of dict.values()) {
+        counts[typeOf(value)]++;
+        if (++sinceCheck === 4096) {
+          sinceCheck = 0;
+          await time.pause();
+        }
+      }
+    }
+    return counts;
+  }
+
   /** The parent is about to change `value` in place: the child keeps a copy of it as it is. */
   readonly beforeWrite = (value: RedisValue): void => {
     if (typeof value !== 'object' || !this.shared.has(value)) return;
@@ -83,4 +101,25 @@ export class ForkedDataset implements DatasetAtFork {
   release(): void {
     for (const dict of this.parents) dict.unshareArena();
   }
+}
+
+/**
+ * A fork child on a live server: the dataset is forked now, `write` runs in slices while the
+ * parent serves, and the parent's values are its own again when the child ends.
+ */
+export function forkChild(engine: Engine, write: (fork: ForkedDataset, time: ChildTime) => Promise<void>): { work: () => Promise<void>; resume: () => void } {
+  const fork = new ForkedDataset(engine);
+  engine.shareWithChild(fork.beforeWrite);
+  const time = new ChildTime();
+  return {
+    resume: () => time.resume(),
+    work: async () => {
+      try {
+        await write(fork, time);
+      } finally {
+        engine.shareWithChild(null);
+        fork.release();
+      }
+    },
+  };
 }

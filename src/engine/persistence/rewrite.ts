@@ -6,7 +6,8 @@ import { readManifest } from '../aof/loader.js';
 import { countKeys } from '../aof/rewrite-commands.js';
 import { aofDirPath, AofWriter } from '../aof/writer.js';
 import type { AofPersistence } from './aof-policy.js';
-import { rewriteCommandsBytes, snapshotRdb, writeChunks, type ServerCore } from './core.js';
+import { rewriteCommandChunks, rewriteCommandsBytes, saveOptions, snapshotRdb, writeChunks, writeChunksAsChild, type ServerCore } from './core.js';
+import { forkChild } from './fork.js';
 import { joinPath } from './disk.js';
 import { BackgroundJob, totalLength } from './jobs.js';
 import { childReadyAt } from './snapshots.js';
@@ -37,33 +38,40 @@ export class AofRewrite {
     // The fork point: what was fed before goes to the old incr, what comes after to the new one.
     const beforeFork = feed ? feed.take() : new Uint8Array(0);
     feed?.forceSelect();
-    const resp = preamble ? null : rewriteCommandsBytes(core);
-    const base = resp ? [resp.bytes] : snapshotRdb(core, true);
-    const report = {
-      bytesBefore: writer?.currentSize ?? 0,
-      baseBytes: totalLength(base),
-      baseFormat: preamble ? ('rdb' as const) : ('resp' as const),
-      baseCommands: resp?.commands ?? 0,
-      commandsBefore: feed ? feed.takeCounts() : {},
-      keys: countKeys(core.engine.dbs),
-      startedAt: now,
-    };
+    const bytesBefore = writer?.currentSize ?? 0;
+    const commandsBefore = feed ? feed.takeCounts() : {};
+    const baseFormat = preamble ? ('rdb' as const) : ('resp' as const);
     core.status.rewriteScheduled = false;
     core.status.aofRewrites++;
     const tempName = `temp-rewriteaof-bg-${pid}.aof`;
+    const temp = joinPath(core.dir, tempName);
     const newIncr = writer ? core.io.run(() => writer.openNewIncr(beforeFork)) : Promise.resolve(null);
     core.log(`Background append only file rewriting started by pid ${pid}`);
-    core.job = new BackgroundJob(
-      'aof',
-      pid,
-      now,
-      async () => {
+    if (core.options.childBytesPerMs === undefined) {
+      // A live server: the child shares the values and writes the base while the parent serves.
+      const options = saveOptions(core, true);
+      const child = forkChild(core.engine, async (fork, time) => {
         const keepIncr = await newIncr;
-        await writeChunks(core.disk, joinPath(core.dir, tempName), base);
+        const counted = { commands: 0 };
+        if (preamble) await fork.measureUsedMemory(time);
+        const chunks = preamble ? core.rdb.snapshotOf(fork, options) : rewriteCommandChunks(fork.dbs, fork.functions, counted);
+        const baseBytes = await writeChunksAsChild(core.disk, temp, chunks, time);
+        const keys = await fork.countKeys(time);
+        this.pending = { tempName, keepIncr, preamble, report: { bytesBefore, baseBytes, baseFormat, baseCommands: counted.commands, commandsBefore, keys, startedAt: now } };
+      });
+      core.job = new BackgroundJob('aof', pid, now, child.work, now, child.resume);
+    } else {
+      // A modelled child's exit time follows from its base's size, known at once.
+      const resp = preamble ? null : rewriteCommandsBytes(core);
+      const base = resp ? [resp.bytes] : snapshotRdb(core, true);
+      const report = { bytesBefore, baseBytes: totalLength(base), baseFormat, baseCommands: resp?.commands ?? 0, commandsBefore, keys: countKeys(core.engine.dbs), startedAt: now };
+      const work = async () => {
+        const keepIncr = await newIncr;
+        await writeChunks(core.disk, temp, base);
         this.pending = { tempName, keepIncr, preamble, report };
-      },
-      childReadyAt(core, report.baseBytes),
-    );
+      };
+      core.job = new BackgroundJob('aof', pid, now, work, childReadyAt(core, report.baseBytes));
+    }
     core.events.emit({ type: 'child-started', kind: 'aof', pid, at: now });
   }
 

@@ -2,8 +2,8 @@
 // and renames it into place when it exits), save points checked by serverCron, and the retry
 // delay after a failed BGSAVE. Each snapshot is announced when the dataset is copied and when
 // its file is durable, so watchers know exactly what each file on disk holds.
-import { ChildTime, saveOptions, snapshotRdb, writeChunks, writeChunksAsChild, type ServerCore } from './core.js';
-import { ForkedDataset } from './fork.js';
+import { saveOptions, snapshotRdb, writeChunks, writeChunksAsChild, type ServerCore } from './core.js';
+import { forkChild } from './fork.js';
 import { joinPath } from './disk.js';
 import { BackgroundJob, totalLength } from './jobs.js';
 
@@ -77,29 +77,19 @@ export class Snapshots {
     const now = core.engine.clock.now();
     this.snapshotAtFork = this.take(false);
     const temp = joinPath(core.dir, `temp-${pid}.rdb`);
-    let work: () => Promise<void>;
+    let child: { work: () => Promise<void>; resume?: () => void };
     let readyAt = now;
-    let resume: (() => void) | undefined;
     if (core.options.childBytesPerMs === undefined) {
       // A live server: the child shares the values and serialises them while the parent serves.
-      const fork = new ForkedDataset(core.engine);
-      core.engine.shareWithChild(fork.beforeWrite);
       const options = saveOptions(core, false);
-      const time = new ChildTime();
-      resume = () => time.resume();
-      work = async () => {
-        try {
-          await fork.measureUsedMemory(time);
-          await writeChunksAsChild(core.disk, temp, core.rdb.snapshotOf(fork, options), time);
-        } finally {
-          core.engine.shareWithChild(null);
-          fork.release();
-        }
-      };
+      child = forkChild(core.engine, async (fork, time) => {
+        await fork.measureUsedMemory(time);
+        await writeChunksAsChild(core.disk, temp, core.rdb.snapshotOf(fork, options), time);
+      });
     } else {
       // A modelled child's exit time follows from its file's size, known at once.
       const chunks = snapshotRdb(core, false);
-      work = () => writeChunks(core.disk, temp, chunks);
+      child = { work: () => writeChunks(core.disk, temp, chunks) };
       readyAt = childReadyAt(core, totalLength(chunks));
     }
     this.dirtyAtFork = core.engine.dirty;
@@ -108,7 +98,7 @@ export class Snapshots {
     core.status.lastBgsaveTryAt = now;
     core.log(`Background saving started by pid ${pid}`);
     // The child writes its temp file at once; its rename is its last act, when it exits.
-    core.job = new BackgroundJob('rdb', pid, now, work, readyAt, resume);
+    core.job = new BackgroundJob('rdb', pid, now, child.work, readyAt, child.resume);
     core.events.emit({ type: 'child-started', kind: 'rdb', pid, at: now });
   }
 
