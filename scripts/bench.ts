@@ -1,6 +1,7 @@
 // `npm run bench`: the lab's engine against the installed redis-server on the same files, in the
 // same run, on the same machine. Every figure is a ratio (lab ÷ redis, or engine ÷ bare loop);
 // absolute times on shared machines are noise. `--small` is the quick mode CI runs.
+import { hostThread } from '../src/sim/host-thread.js';
 import { spawnSync } from 'node:child_process';
 import { closeSync, cpSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -255,7 +256,7 @@ async function rdbSaveBench(dumpDir: string): Promise<void> {
   const redis = await RedisServer.start({ dir: redisDir });
   const labDir = mkdtempSync(join(work, 'labsave-'));
   cpSync(dumpDir, labDir, { recursive: true });
-  const { server } = await PersistentServer.start({ disk: new NodeFsStore(labDir), config: config('appendonly no\nsave ""'), clock: systemClock, rdb: rdbCodec });
+  const { server } = await PersistentServer.start({ disk: new NodeFsStore(labDir), config: config('appendonly no\nsave ""'), clock: systemClock, rdb: rdbCodec, childThread: hostThread });
   const client = server.engine.createClient();
   for (let r = 0; r < REPS; r++) {
     let started = performance.now();

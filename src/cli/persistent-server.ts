@@ -1,6 +1,7 @@
 // The persistent server the CLI runs (`exec --dir`, `serve`): Redis's files in a directory on the
 // real file system — or, without a directory, in memory for the life of the process — on the
 // system clock, logging to stderr as redis-server logs.
+import { hostThread } from '../sim/host-thread.js';
 import { statSync } from 'node:fs';
 import { type Config, PersistentServer, rdbCodec, systemClock } from '../engine/index.js';
 import { MemoryStore } from '../storage/memory-store.js';
@@ -21,6 +22,7 @@ export async function startPersistentServer(
     clock: systemClock,
     rdb: rdbCodec,
     log,
+    childThread: hostThread,
   });
   return server;
 }

@@ -38,6 +38,7 @@ export { inspectFile, type Inspection, type InspectedRecord } from './inspect.js
 export { LoadError, type Cancellation } from './load-error.js';
 
 // The persistent server.
+export type { ChildThread } from './persistence/core.js';
 export { PersistentServer, ServerExitError, PersistenceStatus, type PersistentServerOptions, type RewriteReport, type StartReport, type TurnCommand } from './persistence/server.js';
 export type { PersistenceEvent } from './persistence/events.js';
 export { newerRdbLoad, rdbCodec } from './persistence/rdb-codec.js';

@@ -10,6 +10,8 @@ import { readChunks } from '../../src/engine/persistence/disk.js';
 import { rdbCodec } from '../../src/engine/persistence/rdb-codec.js';
 import { PersistentServer } from '../../src/engine/persistence/server.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
+import type { ChildThread } from '../../src/engine/index.js';
+import { hostThread } from '../../src/sim/host-thread.js';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
 
 /** What a fork child writes (not the temp manifest, which the parent writes). */
@@ -103,11 +105,11 @@ async function fileDigest(store: MemoryStore): Promise<string> {
   return datasetDigest(engine);
 }
 
-async function liveServer(store: MemoryStore, configText = 'appendonly no\nsave ""') {
+async function liveServer(store: MemoryStore, configText = 'appendonly no\nsave ""', childThread?: ChildThread) {
   const config = new Config();
   applyConfigText(config, configText);
   const clock = new VirtualClock();
-  const { server } = await PersistentServer.start({ disk: store, config, clock, rdb: rdbCodec });
+  const { server } = await PersistentServer.start({ disk: store, config, clock, rdb: rdbCodec, ...(childThread ? { childThread } : {}) });
   return { server, clock };
 }
 
@@ -177,5 +179,32 @@ describe('BGSAVE on a live server', () => {
     const llen = (key: string) => engine.execute(engine.createClient(), ['LLEN', key]).value;
     expect(llen('list:7')).toBe(50);
     expect(llen('list:8')).toBe(50);
+  });
+
+  it('a child working in slices lets commands run between them, and finishes under a cron loop that never yields', async () => {
+    let pauses = 0;
+    let ms = 0;
+    // 10 ms pass between any two looks at the clock: the child hands the thread back after each chunk.
+    const thread: ChildThread = { now: () => (ms += 10), handBack: () => new Promise((resolve) => void (pauses++, setTimeout(resolve, 0))) };
+    const { server } = await liveServer(new MemoryStore(), 'appendonly no\nsave ""', thread);
+    const client = server.engine.createClient();
+    for (let i = 0; i < 20_000; i += 1000) await server.execute(client, ['MSET', ...Array.from({ length: 1000 }, (_, j) => [`key:${i + j}`, 'v'.repeat(40)]).flat()]);
+    const atFork = datasetDigest(server.engine);
+    await server.execute(client, ['BGSAVE']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(server.job!.done).toBe(false);
+    expect((await server.execute(client, ['SET', 'key:1', 'between slices'])).value).toBe('OK');
+    // serverCron in a loop of promises alone: each call lets the paused child go on.
+    for (let ticks = 0; server.job && ticks < 10_000; ticks++) await server.cron();
+    expect(server.job).toBeNull();
+    expect(pauses).toBeGreaterThan(3);
+    expect(await fileDigest(server.disk as MemoryStore)).toBe(atFork);
+  });
+
+  it('the host thread pauses a child for a macrotask', async () => {
+    let ranBetween = false;
+    setTimeout(() => (ranBetween = true), 0);
+    await hostThread.handBack();
+    expect(ranBetween).toBe(true);
   });
 });

@@ -34,6 +34,12 @@ export interface PersistentServerOptions {
    */
   childBytesPerMs?: number;
   /**
+   * How a fork child on a live server shares the thread with it (the engine has no timers): a
+   * clock for its slices and a way to hand the thread back between them. Unset: the child still
+   * starts after the reply, but writes its file to the end in one go.
+   */
+  childThread?: ChildThread;
+  /**
    * How long each fsync takes on the server's clock (a disk model). Unset: at once. With it,
    * everysec fsyncs run in the background and writes wait for them as Redis's do.
    */
@@ -108,24 +114,35 @@ export function* rewriteCommandChunks(dbs: readonly RdbSource[], functions: read
 /** A child's share of the thread between two pauses in which the parent serves clients. */
 const CHILD_SLICE_MS = 8;
 
+/** What a host gives a fork child: a ms clock and a pause that lets the host's other work run. */
+export interface ChildThread {
+  now(): number;
+  handBack(): Promise<void>;
+}
+
 /**
  * A fork child's time on the parent's thread: it works in slices and hands the thread back
  * between them, as a forked child runs beside redis-server on another core. A paused child goes
- * on at the next macrotask, or sooner when serverCron looks at it (`resume`): a caller that runs
- * cron in a loop of promises alone, never yielding to timers, still sees the child finish.
+ * on when the host gives the thread back, or sooner when serverCron looks at it (`resume`): a
+ * caller that runs cron in a loop of promises alone still sees the child finish.
  */
 export class ChildTime {
-  private sliceStarted = performance.now();
+  private sliceStarted: number;
   private wake: (() => void) | null = null;
+
+  constructor(private readonly thread: ChildThread | undefined) {
+    this.sliceStarted = thread?.now() ?? 0;
+  }
 
   /** Returns at once inside a slice; at its end, after the parent has had its turn. */
   async pause(): Promise<void> {
-    if (performance.now() - this.sliceStarted < CHILD_SLICE_MS) return;
+    const thread = this.thread;
+    if (!thread || thread.now() - this.sliceStarted < CHILD_SLICE_MS) return;
     await new Promise<void>((resolve) => {
       this.wake = resolve;
-      setTimeout(() => this.resume(), 0);
+      void thread.handBack().then(() => this.resume());
     });
-    this.sliceStarted = performance.now();
+    this.sliceStarted = thread.now();
   }
 
   resume(): void {

@@ -50,7 +50,7 @@ export class AofRewrite {
     if (core.options.childBytesPerMs === undefined) {
       // A live server: the child shares the values and writes the base while the parent serves.
       const options = saveOptions(core, true);
-      const child = forkChild(core.engine, async (fork, time) => {
+      const child = forkChild(core.engine, core.options.childThread, async (fork, time) => {
         const keepIncr = await newIncr;
         const counted = { commands: 0 };
         if (preamble) await fork.measureUsedMemory(time);

@@ -82,7 +82,7 @@ export class Snapshots {
     if (core.options.childBytesPerMs === undefined) {
       // A live server: the child shares the values and serialises them while the parent serves.
       const options = saveOptions(core, false);
-      child = forkChild(core.engine, async (fork, time) => {
+      child = forkChild(core.engine, core.options.childThread, async (fork, time) => {
         await fork.measureUsedMemory(time);
         await writeChunksAsChild(core.disk, temp, core.rdb.snapshotOf(fork, options), time);
       });

@@ -3,6 +3,7 @@
 // tab runs in memory and says so). It runs the console's commands, the workload, the live clock
 // and its cron, changes its configuration at run time as CONFIG SET does, and prepares the
 // crashes the page performs for real (the workload's record, a power loss's cut).
+import { hostThread } from '../../sim/host-thread.js';
 import {
   applyConfigText,
   binToText,
@@ -270,6 +271,7 @@ export class LiveService {
       rdb: rdbCodec,
       log: (line) => this.log(line),
       wallClock: () => performance.now(),
+      childThread: hostThread,
       ...(call ? { signal: call.signal, onLoadProgress: (done: number, total: number) => call.progress(done, total) } : {}),
     });
     this.clock = clock;
