@@ -12,30 +12,8 @@ import { PersistentServer } from '../../src/engine/persistence/server.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import type { ChildThread } from '../../src/engine/index.js';
 import { hostThread } from '../../src/sim/host-thread.js';
+import { HeldChildStore } from '../support/held-child-store.js';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
-
-/** What a fork child writes (not the temp manifest, which the parent writes). */
-const CHILD_TEMP_FILE = /(^|\/)temp-(rewriteaof-bg-)?\d+\.(rdb|aof)$/;
-
-/** A store whose child temp-file writes wait, from the `holdAt`-th on, until `release()`. */
-class HeldChildStore extends MemoryStore {
-  private writes = 0;
-  private opened: () => void = () => {};
-  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
-
-  constructor(private readonly holdAt: number) {
-    super();
-  }
-
-  override async write(path: string, offset: number, data: Uint8Array): Promise<void> {
-    if (CHILD_TEMP_FILE.test(path) && this.writes++ >= this.holdAt) await this.gate;
-    return super.write(path, offset, data);
-  }
-
-  release(): void {
-    this.opened();
-  }
-}
 
 // Each one writes in place to values the fork shares (k:0…k:5 of every type, in db 0 and db 1).
 const WRITES: string[][] = [

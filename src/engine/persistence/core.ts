@@ -111,6 +111,13 @@ export function* rewriteCommandChunks(dbs: readonly RdbSource[], functions: read
   if (parts.length > 0) yield binToBytes(parts.join(''));
 }
 
+/** A fork child stopped by its parent (redis kills it with SIGUSR1). */
+export class ChildKilledError extends Error {
+  constructor() {
+    super('killed by the parent (signal 10)');
+  }
+}
+
 /** A child's share of the thread between two pauses in which the parent serves clients. */
 const CHILD_SLICE_MS = 8;
 
@@ -129,20 +136,32 @@ export interface ChildThread {
 export class ChildTime {
   private sliceStarted: number;
   private wake: (() => void) | null = null;
+  private killed = false;
 
   constructor(private readonly thread: ChildThread | undefined) {
     this.sliceStarted = thread?.now() ?? 0;
   }
 
-  /** Returns at once inside a slice; at its end, after the parent has had its turn. */
+  /**
+   * Returns at once inside a slice; at its end, after the parent has had its turn. Throws
+   * ChildKilledError once the parent killed the child, which then writes nothing more.
+   */
   async pause(): Promise<void> {
     const thread = this.thread;
+    if (this.killed) throw new ChildKilledError();
     if (!thread || thread.now() - this.sliceStarted < CHILD_SLICE_MS) return;
     await new Promise<void>((resolve) => {
       this.wake = resolve;
       void thread.handBack().then(() => this.resume());
     });
+    if (this.killed) throw new ChildKilledError();
     this.sliceStarted = thread.now();
+  }
+
+  /** kill(child, SIGUSR1): the child stops at its next pause. */
+  kill(): void {
+    this.killed = true;
+    this.resume();
   }
 
   resume(): void {

@@ -15,6 +15,7 @@ import { typeOf, type RedisValue } from '../keyspace/values.js';
 import type { KeyCounts } from '../aof/rewrite-commands.js';
 import type { DatasetAtFork } from './codec.js';
 import { ChildTime, type ChildThread } from './core.js';
+import type { ChildControl } from './jobs.js';
 
 /** One database as the child holds it. */
 class DatabaseAtFork {
@@ -107,12 +108,12 @@ export class ForkedDataset implements DatasetAtFork {
  * A fork child on a live server: the dataset is forked now, `write` runs in slices while the
  * parent serves, and the parent's values are its own again when the child ends.
  */
-export function forkChild(engine: Engine, thread: ChildThread | undefined, write: (fork: ForkedDataset, time: ChildTime) => Promise<void>): { work: () => Promise<void>; resume: () => void } {
+export function forkChild(engine: Engine, thread: ChildThread | undefined, write: (fork: ForkedDataset, time: ChildTime) => Promise<void>): { work: () => Promise<void>; control: ChildControl } {
   const fork = new ForkedDataset(engine);
   engine.shareWithChild(fork.beforeWrite);
   const time = new ChildTime(thread);
   return {
-    resume: () => time.resume(),
+    control: { resume: () => time.resume(), kill: () => time.kill() },
     work: async () => {
       try {
         await write(fork, time);

@@ -59,7 +59,7 @@ export class AofRewrite {
         const keys = await fork.countKeys(time);
         this.pending = { tempName, keepIncr, preamble, report: { bytesBefore, baseBytes, baseFormat, baseCommands: counted.commands, commandsBefore, keys, startedAt: now } };
       });
-      core.job = new BackgroundJob('aof', pid, now, child.work, now, child.resume);
+      core.job = new BackgroundJob('aof', pid, now, child.work, now, child.control);
     } else {
       // A modelled child's exit time follows from its base's size, known at once.
       const resp = preamble ? null : rewriteCommandsBytes(core);

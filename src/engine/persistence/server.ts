@@ -80,8 +80,12 @@ export class PersistentServer implements ServerCore {
     this.engine.infoProviders.set('persistence', () => persistenceInfo(this));
     this.engine.onEvent((event) => {
       if (event === 'resetstat') this.status.aofDelayedFsync = 0;
-      // FLUSHALL saves at once when save points exist, so the empty dataset is what survives.
-      if (event === 'flushall' && this.savePoints().length > 0 && !this.job) this.requestBlockingSave();
+      // FLUSHALL kills a BGSAVE child, whose file would bring the flushed keys back, and saves
+      // at once when save points exist, so the empty dataset is what survives.
+      if (event === 'flushall') {
+        this.killRdbChild();
+        if (this.savePoints().length > 0) this.requestBlockingSave();
+      }
     });
   }
 
@@ -233,7 +237,7 @@ export class PersistentServer implements ServerCore {
     if (job && !job.done) job.resume();
     // With a modelled write time the child is waited for, so its exit does not depend on how
     // fast the real storage happened to be.
-    if (job && (job.done || (this.options.childBytesPerMs !== undefined && now >= job.readyAt)) && now >= job.readyAt) {
+    if (job && job.reapable(now, this.options.childBytesPerMs !== undefined)) {
       await job.finished;
       await this.finishJob(job);
     }
@@ -279,6 +283,9 @@ export class PersistentServer implements ServerCore {
     // Redis does not exit before the AOF it was asked for exists ("Writing initial AOF, can't
     // exit"): a rewrite still waiting for its turn runs now.
     if (!this.job && this.status.rewriteScheduled) this.startRewrite();
+    // Its file could overwrite the final save, or stand for a dataset older than the AOF's.
+    if (this.job?.kind === 'rdb' && !this.job.killed) this.log('There is a child saving an .rdb. Killing it!');
+    this.killRdbChild();
     while (this.job) {
       await this.job.finished;
       await this.finishJob(this.job);
@@ -314,6 +321,11 @@ export class PersistentServer implements ServerCore {
 
   startBgsave(): void {
     this.snapshots.startBgsave();
+  }
+
+  /** killRDBChild: the BGSAVE child stops; cron reaps it and deletes its temp file. */
+  private killRdbChild(): void {
+    if (this.job?.kind === 'rdb') this.job.kill();
   }
 
   startRewrite(): void {

@@ -5,7 +5,7 @@
 import { saveOptions, snapshotRdb, writeChunks, writeChunksAsChild, type ServerCore } from './core.js';
 import { forkChild } from './fork.js';
 import { joinPath } from './disk.js';
-import { BackgroundJob, totalLength } from './jobs.js';
+import { BackgroundJob, totalLength, type ChildControl } from './jobs.js';
 
 /** The pid in the temp file name of a foreground SAVE. */
 const SERVER_PID = 1;
@@ -77,7 +77,7 @@ export class Snapshots {
     const now = core.engine.clock.now();
     this.snapshotAtFork = this.take(false);
     const temp = joinPath(core.dir, `temp-${pid}.rdb`);
-    let child: { work: () => Promise<void>; resume?: () => void };
+    let child: { work: () => Promise<void>; control?: ChildControl };
     let readyAt = now;
     if (core.options.childBytesPerMs === undefined) {
       // A live server: the child shares the values and serialises them while the parent serves.
@@ -98,7 +98,7 @@ export class Snapshots {
     core.status.lastBgsaveTryAt = now;
     core.log(`Background saving started by pid ${pid}`);
     // The child writes its temp file at once; its rename is its last act, when it exits.
-    core.job = new BackgroundJob('rdb', pid, now, child.work, readyAt, child.resume);
+    core.job = new BackgroundJob('rdb', pid, now, child.work, readyAt, child.control);
     core.events.emit({ type: 'child-started', kind: 'rdb', pid, at: now });
   }
 
@@ -111,6 +111,12 @@ export class Snapshots {
       core.log(`Background saving error: ${message}`);
       return false;
     };
+    if (job.killed) {
+      // SIGUSR1 is how the parent stops its own child: not a failed save.
+      core.log('Background saving terminated by signal 10');
+      await core.io.run(() => core.disk.delete(joinPath(core.dir, `temp-${job.pid}.rdb`)));
+      return false;
+    }
     if (job.error) return failed(job.error.message);
     try {
       await core.io.run(() => this.install(joinPath(core.dir, `temp-${job.pid}.rdb`)));
