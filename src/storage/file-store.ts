@@ -11,9 +11,12 @@ export interface FileStore {
   size(path: string): Promise<number | null>;
   /** Up to `length` bytes from `offset` (fewer at the end of the file). Missing file: error. */
   read(path: string, offset: number, length: number): Promise<Uint8Array>;
-  /** Writes at `offset`, creating the file if needed; a gap is filled with zeros. */
+  /**
+   * Writes at `offset`, creating the file if needed; a gap is filled with zeros. Once the call
+   * settles the store holds no reference to `data`: the caller may reuse it (aof_buf does).
+   */
   write(path: string, offset: number, data: Uint8Array): Promise<void>;
-  /** Appends at the end, creating the file if needed; returns the new size. */
+  /** Appends at the end, creating the file if needed; returns the new size. `data` as write's. */
   append(path: string, data: Uint8Array): Promise<number>;
   /** fsync: everything written to `path` so far survives a power loss. */
   flush(path: string): Promise<void>;

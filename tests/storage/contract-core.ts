@@ -155,6 +155,20 @@ export const contractChecks: readonly ContractCheck[] = [
     },
   },
   {
+    // aof_buf reuses the buffer of a turn's write for a later turn once the write has settled.
+    name: 'keeps no reference to the bytes it was given once a write or append settled',
+    async run(makeStore) {
+      const store = await makeStore();
+      const buffer = bytes('first turn');
+      await store.append('log', buffer);
+      buffer.set(bytes('XXXXXXXXXX'));
+      await store.write('log', 10, buffer.subarray(0, 4));
+      buffer.set(bytes('YYYYYYYYYY'));
+      await store.flush('log');
+      assertEqual(text(await readAll(store, 'log')), 'first turnXXXX', 'content after the buffer was reused');
+    },
+  },
+  {
     name: 'writes a file atomically through a temp file',
     async run(makeStore) {
       const store = await makeStore();

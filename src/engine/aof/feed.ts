@@ -3,7 +3,7 @@
 // the buffer is written and fsynced.
 import type { Bin } from '../bytes.js';
 import type { Engine, PropagatedCommand } from '../engine.js';
-import { decimalDigits, writeDecimal } from '../util/numbers.js';
+import { writeDecimal } from '../util/numbers.js';
 
 const CR = 13;
 const LF = 10;
@@ -15,10 +15,18 @@ export class AofFeed {
   // its time in the throughput benchmark).
   private buf = new Uint8Array(64 * 1024);
   private used = 0;
+  /**
+   * The buffer a finished write gave back (recycle): the next take() hands the full one out and
+   * fills this one, so a turn's bytes are neither copied nor allocated for.
+   */
+  private spare: Uint8Array<ArrayBuffer> | null = null;
   /** Commands appended since creation (SELECTs not counted). */
   commandsFed = 0;
   /** Commands appended since the last takeCounts(), by the name as the client spelled it. */
   private counts = new Map<string, number>();
+  // The run of one command name not yet added to `counts` (a turn is mostly one command).
+  private runName = '';
+  private runLength = 0;
   private readonly unsubscribe: () => void;
 
   constructor(engine: Engine) {
@@ -39,12 +47,24 @@ export class AofFeed {
       this.append(argv);
       this.commandsFed++;
       const name = argv[0]!;
-      this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+      if (name === this.runName) this.runLength++;
+      else {
+        this.endRun();
+        this.runName = name;
+        this.runLength = 1;
+      }
     }
+  }
+
+  private endRun(): void {
+    if (this.runLength > 0) this.counts.set(this.runName, (this.counts.get(this.runName) ?? 0) + this.runLength);
+    this.runName = '';
+    this.runLength = 0;
   }
 
   /** The per-command counts so far (command names upper-cased), starting a new count. */
   takeCounts(): Record<string, number> {
+    this.endRun();
     const out: Record<string, number> = {};
     for (const [spelled, n] of this.counts) {
       const name = spelled.toUpperCase();
@@ -59,11 +79,22 @@ export class AofFeed {
     this.selectedDb = -1;
   }
 
-  /** Empties aof_buf and returns its bytes (a copy the caller owns while it writes them). */
+  /**
+   * Empties aof_buf and returns its bytes, which the caller owns until it gives them back with
+   * recycle() (or for good, if it never does).
+   */
   take(): Uint8Array {
-    const bytes = this.buf.slice(0, this.used);
+    const bytes = this.buf.subarray(0, this.used);
+    this.buf = this.spare ?? new Uint8Array(this.buf.length);
+    this.spare = null;
     this.used = 0;
     return bytes;
+  }
+
+  /** What take() returned has been written (the store keeps no reference): its buffer is reused. */
+  recycle(bytes: Uint8Array): void {
+    const buffer = bytes.buffer;
+    if (buffer instanceof ArrayBuffer && buffer !== this.buf.buffer && buffer.byteLength === this.buf.length) this.spare = new Uint8Array(buffer);
   }
 
   /** Puts bytes that could not be written back at the front of aof_buf, to retry. */
@@ -84,22 +115,16 @@ export class AofFeed {
   /** The command in RESP (`*N\r\n` then `$len\r\narg\r\n` per argument), appended to aof_buf. */
   private append(argv: readonly Bin[]): void {
     const count = argv.length;
-    let size = 3 + decimalDigits(count);
-    for (let k = 0; k < count; k++) size += 5 + decimalDigits(argv[k]!.length) + argv[k]!.length;
+    // Room for the headers at their longest (a length of 16 digits), then the arguments' bytes.
+    let size = 24 + count * 24;
+    for (let k = 0; k < count; k++) size += argv[k]!.length;
     if (this.used + size > this.buf.length) this.reserve(this.used + size);
     const buf = this.buf;
-    let at = this.used;
-    buf[at++] = 0x2a; // '*'
-    at = writeDecimal(buf, at, count);
-    buf[at++] = CR;
-    buf[at++] = LF;
+    let at = writeHeader(buf, this.used, 0x2a /* '*' */, count);
     for (let k = 0; k < count; k++) {
       const arg = argv[k]!;
       const length = arg.length;
-      buf[at++] = 0x24; // '$'
-      at = writeDecimal(buf, at, length);
-      buf[at++] = CR;
-      buf[at++] = LF;
+      at = writeHeader(buf, at, 0x24 /* '$' */, length);
       for (let i = 0; i < length; i++) buf[at + i] = arg.charCodeAt(i);
       at += length;
       buf[at++] = CR;
@@ -114,4 +139,17 @@ export class AofFeed {
     grown.set(this.buf.subarray(0, this.used));
     this.buf = grown;
   }
+}
+
+/** `*N\r\n` or `$N\r\n` at `at`; returns the end. One and two digits, the common case, inline. */
+function writeHeader(buf: Uint8Array, at: number, marker: number, n: number): number {
+  buf[at++] = marker;
+  if (n < 10) buf[at++] = 0x30 + n;
+  else if (n < 100) {
+    buf[at++] = 0x30 + ((n / 10) | 0);
+    buf[at++] = 0x30 + (n % 10);
+  } else at = writeDecimal(buf, at, n);
+  buf[at++] = CR;
+  buf[at++] = LF;
+  return at;
 }

@@ -60,13 +60,17 @@ export class AofWriter {
   /** write(2) of aof_buf to the incr file; returns the bytes written. */
   async write(): Promise<number> {
     if (!this.feed || this.feed.length === 0) return 0;
-    const bytes = this.feed.take();
+    const feed = this.feed;
+    const bytes = feed.take();
     try {
       return await this.appendToIncr(bytes);
     } catch (e) {
       // Nothing is dropped: the bytes wait in aof_buf for the next attempt.
-      this.feed.restore(bytes);
+      feed.restore(bytes);
       throw e;
+    } finally {
+      // A store is done with the bytes once the call settled (the FileStore contract).
+      feed.recycle(bytes);
     }
   }
 
