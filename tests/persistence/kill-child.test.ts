@@ -1,15 +1,17 @@
-// The parent kills its BGSAVE child where redis-server does: FLUSHALL (the child's file would
-// bring the flushed keys back on the next start) and SHUTDOWN (its file could stand for a dataset
-// older than the final save, or appear though NOSAVE was asked). Each case runs on redis-server,
-// whose child is slowed by rdb-key-save-delay, and on the lab, whose child is held mid-file; the
-// files left on disk and what INFO and the log say must be the same.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+// The parent kills its fork child where redis-server does: a BGSAVE child on FLUSHALL (its file
+// would bring the flushed keys back on the next start) and on SHUTDOWN (its file could stand for
+// a dataset older than the final save, or appear though NOSAVE was asked); a rewrite child on
+// CONFIG SET appendonly no and on SHUTDOWN. Each case runs on redis-server, whose child is slowed
+// by rdb-key-save-delay, and on the lab, whose child is held mid-file; the files left on disk and
+// what INFO and the log say must be the same.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyConfigText, Config } from '../../src/engine/config.js';
 import { Engine } from '../../src/engine/engine.js';
 import { readChunks, type Disk } from '../../src/engine/persistence/disk.js';
+import { readAll, type FileStore } from '../../src/storage/file-store.js';
 import { rdbCodec } from '../../src/engine/persistence/rdb-codec.js';
 import { PersistentServer } from '../../src/engine/persistence/server.js';
 import { NodeFsStore } from '../../src/storage/node-fs-store.js';
@@ -25,14 +27,18 @@ interface Case {
   /** The command that starts the child. */
   fork: 'BGSAVE' | 'BGREWRITEAOF';
   /** What happens while the child runs. */
-  then: 'FLUSHALL' | 'SHUTDOWN NOSAVE' | 'SHUTDOWN SAVE';
+  then: 'FLUSHALL' | 'CONFIG SET appendonly no' | 'SHUTDOWN NOSAVE' | 'SHUTDOWN SAVE';
+  /** The log line (its start) that says the child was killed. */
+  killLine: string;
 }
 
 interface Outcome {
   /** Keys in dump.rdb, or null when there is none. */
   dumpKeys: number | null;
-  /** temp-*.rdb files left in the directory. */
+  /** Children's temp files left in the directory. */
   tempFiles: string[];
+  /** The AOF directory's files and its manifest, when there is one. */
+  aof: { files: string[]; manifest: string } | null;
   /** The log says the child was killed. */
   killLogged: boolean;
   /** INFO persistence after the child is gone (null once the server has exited). */
@@ -57,35 +63,48 @@ async function dumpKeys(disk: Disk, path: string): Promise<number | null> {
   return engine.dbs.reduce((sum, db) => sum + db.size, 0);
 }
 
-const isTempRdb = (name: string) => /^temp-\d+\.rdb$/.test(name);
+const isChildTemp = (name: string) => /^temp-(rewriteaof-bg-)?\d+\.(rdb|aof)$/.test(name);
 
-async function onRedis({ config, fork, then }: Case): Promise<Outcome> {
+async function aofFiles(disk: FileStore): Promise<Outcome['aof']> {
+  const files = await disk.list('appendonlydir');
+  if (files.length === 0) return null;
+  const manifest = await readAll(disk, 'appendonlydir/appendonly.aof.manifest');
+  return { files, manifest: new TextDecoder().decode(manifest) };
+}
+
+/** What is on disk once the server is done with the child. */
+async function filesOf(disk: FileStore): Promise<Pick<Outcome, 'dumpKeys' | 'tempFiles' | 'aof'>> {
+  return { dumpKeys: await dumpKeys(disk, 'dump.rdb'), tempFiles: (await disk.list('')).filter(isChildTemp), aof: await aofFiles(disk) };
+}
+
+async function onRedis({ config, fork, then, killLine }: Case): Promise<Outcome> {
   // A directory of our own: it must outlive a server that exits on SHUTDOWN.
   const dir = mkdtempSync(join(tmpdir(), 'lab-kill-child-'));
   const redis = await RedisServer.start({ dir, args: Object.entries(config).flatMap(([name, value]) => [`--${name}`, value]) });
+  const disk = new NodeFsStore(dir);
   try {
     await redis.command('DEBUG', 'POPULATE', String(KEYS));
     await redis.waitForBackgroundJobs();
     // 5 ms a key: the child is still writing when the next command arrives.
     await redis.command('CONFIG', 'SET', 'rdb-key-save-delay', '5000');
     expect((await redis.command(fork)).kind).toBe('status');
-    if (then === 'FLUSHALL') {
-      expect((await redis.command('FLUSHALL')).value).toBe('OK');
-      await redis.command('CONFIG', 'SET', 'rdb-key-save-delay', '0');
-      await redis.waitForBackgroundJobs(30_000);
-      const info = await redis.command('INFO', 'persistence');
-      return { dumpKeys: await dumpKeys(new NodeFsStore(dir), 'dump.rdb'), tempFiles: readdirSync(dir).filter(isTempRdb), killLogged: redis.log().includes('Background saving terminated by signal 10'), info: infoFields(String(info.value)) };
+    if (then.startsWith('SHUTDOWN')) {
+      await redis.connection.pipeline([then.split(' ')]).catch(() => undefined);
+      await redis.stop();
+      return { ...(await filesOf(disk)), killLogged: redis.log().includes(killLine), info: null };
     }
-    await redis.connection.pipeline([then.split(' ')]).catch(() => undefined);
-    await redis.stop();
-    return { dumpKeys: await dumpKeys(new NodeFsStore(dir), 'dump.rdb'), tempFiles: readdirSync(dir).filter(isTempRdb), killLogged: redis.log().includes('There is a child saving an .rdb. Killing it!'), info: null };
+    expect((await redis.command(...then.split(' '))).value).toBe('OK');
+    await redis.command('CONFIG', 'SET', 'rdb-key-save-delay', '0');
+    await redis.waitForBackgroundJobs(30_000);
+    const info = await redis.command('INFO', 'persistence');
+    return { ...(await filesOf(disk)), killLogged: redis.log().includes(killLine), info: infoFields(String(info.value)) };
   } finally {
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function onLab({ config, fork, then }: Case): Promise<Outcome> {
+async function onLab({ config, fork, then, killLine }: Case): Promise<Outcome> {
   const store = new HeldChildStore(1);
   const settings = new Config();
   expect(applyConfigText(settings, Object.entries(config).map(([name, value]) => `${name} "${value}"`).join('\n'))).toEqual([]);
@@ -95,33 +114,41 @@ async function onLab({ config, fork, then }: Case): Promise<Outcome> {
   await server.execute(client, ['DEBUG', 'POPULATE', String(KEYS)]);
   while (server.job) await server.cron();
   expect((await server.execute(client, [fork])).kind).toBe('status');
-  const tempFiles = async () => (await store.list('')).filter(isTempRdb);
-  if (then === 'FLUSHALL') {
-    expect((await server.execute(client, ['FLUSHALL'])).value).toBe('OK');
+  const killLogged = () => log.some((line) => line.startsWith(killLine));
+  if (then.startsWith('SHUTDOWN')) {
+    const stopped = server.shutdown(then === 'SHUTDOWN SAVE' ? 'save' : 'nosave');
     store.release();
-    for (let tick = 0; server.job && tick < 1000; tick++) await server.cron();
-    expect(server.job).toBeNull();
-    const info = await server.execute(client, ['INFO', 'persistence']);
-    return { dumpKeys: await dumpKeys(store, 'dump.rdb'), tempFiles: await tempFiles(), killLogged: log.includes('Background saving terminated by signal 10'), info: infoFields(String(info.value)) };
+    await stopped;
+    return { ...(await filesOf(store)), killLogged: killLogged(), info: null };
   }
-  const stopped = server.shutdown(then === 'SHUTDOWN SAVE' ? 'save' : 'nosave');
+  // The command acts before the held child may go on.
+  const reply = server.execute(client, then.split(' '));
   store.release();
-  await stopped;
-  return { dumpKeys: await dumpKeys(store, 'dump.rdb'), tempFiles: await tempFiles(), killLogged: log.includes('There is a child saving an .rdb. Killing it!'), info: null };
+  expect((await reply).value).toBe('OK');
+  for (let tick = 0; server.job && tick < 1000; tick++) await server.cron();
+  expect(server.job).toBeNull();
+  const info = await server.execute(client, ['INFO', 'persistence']);
+  return { ...(await filesOf(store)), killLogged: killLogged(), info: infoFields(String(info.value)) };
 }
 
 describe('a killed fork child, as redis-server kills it', () => {
+  const bgsaveKilled = 'Background saving terminated by signal 10';
+  const shutdownKilled = 'There is a child saving an .rdb. Killing it!';
+  const rewriteKilled = 'Killing running AOF rewrite child';
   const cases: [string, Case, Partial<Outcome>][] = [
-    ['FLUSHALL during BGSAVE with save points: the empty dataset is saved and the child cannot bring the keys back', { config: { save: '3600 1' }, fork: 'BGSAVE', then: 'FLUSHALL' }, { dumpKeys: 0, killLogged: true }],
-    ['FLUSHALL during BGSAVE without save points: no file at all', { config: { save: '' }, fork: 'BGSAVE', then: 'FLUSHALL' }, { dumpKeys: null, killLogged: true }],
-    ['FLUSHALL during an AOF rewrite with save points: the empty dataset is saved at once, the rewrite goes on', { config: { save: '3600 1', appendonly: 'yes' }, fork: 'BGREWRITEAOF', then: 'FLUSHALL' }, { dumpKeys: 0, killLogged: false }],
-    ['SHUTDOWN NOSAVE during BGSAVE: the child is killed and its snapshot never installed', { config: { save: '' }, fork: 'BGSAVE', then: 'SHUTDOWN NOSAVE' }, { dumpKeys: null, killLogged: true }],
-    ['SHUTDOWN SAVE during BGSAVE: the final save is what stays', { config: { save: '' }, fork: 'BGSAVE', then: 'SHUTDOWN SAVE' }, { dumpKeys: KEYS, killLogged: true }],
+    ['FLUSHALL during BGSAVE with save points: the empty dataset is saved and the child cannot bring the keys back', { config: { save: '3600 1' }, fork: 'BGSAVE', then: 'FLUSHALL', killLine: bgsaveKilled }, { dumpKeys: 0, killLogged: true }],
+    ['FLUSHALL during BGSAVE without save points: no file at all', { config: { save: '' }, fork: 'BGSAVE', then: 'FLUSHALL', killLine: bgsaveKilled }, { dumpKeys: null, killLogged: true }],
+    ['FLUSHALL during an AOF rewrite with save points: the empty dataset is saved at once, the rewrite goes on', { config: { save: '3600 1', appendonly: 'yes' }, fork: 'BGREWRITEAOF', then: 'FLUSHALL', killLine: rewriteKilled }, { dumpKeys: 0, killLogged: false }],
+    ['SHUTDOWN NOSAVE during BGSAVE: the child is killed and its snapshot never installed', { config: { save: '' }, fork: 'BGSAVE', then: 'SHUTDOWN NOSAVE', killLine: shutdownKilled }, { dumpKeys: null, killLogged: true }],
+    ['SHUTDOWN SAVE during BGSAVE: the final save is what stays', { config: { save: '' }, fork: 'BGSAVE', then: 'SHUTDOWN SAVE', killLine: shutdownKilled }, { dumpKeys: KEYS, killLogged: true }],
+    ['CONFIG SET appendonly no during an AOF rewrite: the child is killed, no new base installed', { config: { save: '', appendonly: 'yes' }, fork: 'BGREWRITEAOF', then: 'CONFIG SET appendonly no', killLine: rewriteKilled }, { killLogged: true }],
+    ['SHUTDOWN NOSAVE during an AOF rewrite: the child is killed, the AOF as it was stays', { config: { save: '', appendonly: 'yes' }, fork: 'BGREWRITEAOF', then: 'SHUTDOWN NOSAVE', killLine: 'There is a child rewriting the AOF. Killing it!' }, { killLogged: true }],
   ];
   for (const [title, scenario, expected] of cases) {
     it(title, async () => {
       const redis = await onRedis(scenario);
       expect(redis).toMatchObject({ ...expected, tempFiles: [] });
+      if (scenario.fork === 'BGREWRITEAOF') expect(redis.aof?.files).toContain('appendonly.aof.2.incr.aof');
       expect(await onLab(scenario)).toEqual(redis);
     }, 60_000);
   }

@@ -107,6 +107,13 @@ export class AofRewrite {
     }
   }
 
+  /** The rewrite child was killed: its temp base goes, nothing is installed. */
+  async discard(job: BackgroundJob): Promise<void> {
+    this.pending = null;
+    const { core } = this;
+    await core.io.run(() => core.disk.delete(joinPath(core.dir, `temp-rewriteaof-bg-${job.pid}.aof`)));
+  }
+
   /** With appendonly no, a rewrite still installs a base and a manifest, as 7.0 does. */
   private async standaloneWriter(): Promise<AofWriter> {
     const { core } = this;

@@ -280,12 +280,17 @@ export class PersistentServer implements ServerCore {
    * A failed save rejects, and the server can go on serving, as Redis refuses to exit then.
    */
   async shutdown(save: 'default' | 'save' | 'nosave' = 'default'): Promise<void> {
+    // A BGSAVE's file could overwrite the final save, or stand for a dataset older than the
+    // AOF's; a rewrite is not waited for, as the AOF on disk already holds the whole dataset.
+    if (this.job?.kind === 'rdb' && !this.job.killed) this.log('There is a child saving an .rdb. Killing it!');
+    this.killRdbChild();
+    if (this.job?.kind === 'aof' && this.aof) {
+      this.log('There is a child rewriting the AOF. Killing it!');
+      await this.killAofChild();
+    }
     // Redis does not exit before the AOF it was asked for exists ("Writing initial AOF, can't
     // exit"): a rewrite still waiting for its turn runs now.
     if (!this.job && this.status.rewriteScheduled) this.startRewrite();
-    // Its file could overwrite the final save, or stand for a dataset older than the AOF's.
-    if (this.job?.kind === 'rdb' && !this.job.killed) this.log('There is a child saving an .rdb. Killing it!');
-    this.killRdbChild();
     while (this.job) {
       await this.job.finished;
       await this.finishJob(this.job);
@@ -321,6 +326,19 @@ export class PersistentServer implements ServerCore {
 
   startBgsave(): void {
     this.snapshots.startBgsave();
+  }
+
+  /** killAppendOnlyChild: the rewrite child stops and is reaped at once, its temp file deleted. */
+  private async killAofChild(): Promise<void> {
+    const job = this.job;
+    if (job?.kind !== 'aof') return;
+    this.log(`Killing running AOF rewrite child: ${job.pid}`);
+    job.kill();
+    await job.finished;
+    this.job = null;
+    this.cow.end('aof');
+    await this.rewrite.discard(job);
+    this.events.emit({ type: 'child-exited', kind: 'aof', pid: job.pid, at: this.engine.clock.now(), ok: false });
   }
 
   /** killRDBChild: the BGSAVE child stops; cron reaps it and deletes its temp file. */
@@ -369,6 +387,10 @@ export class PersistentServer implements ServerCore {
   private configApplied(name: string, value: string): void {
     if (name !== 'appendonly') return;
     if (value === 'yes' && !this.aof) this.block(this.enableAof());
-    if (value === 'no' && this.aof) this.block(this.aofPart.disable());
+    if (value === 'no' && this.aof) {
+      // stopAppendOnly: a rewrite would install a base nobody appends to any more.
+      this.status.rewriteScheduled = false;
+      this.block(this.aofPart.disable().then(() => this.killAofChild()));
+    }
   }
 }
