@@ -284,7 +284,7 @@ export class PersistentServer implements ServerCore {
     // AOF's; a rewrite is not waited for, as the AOF on disk already holds the whole dataset.
     if (this.job?.kind === 'rdb' && !this.job.killed) this.log('There is a child saving an .rdb. Killing it!');
     this.killRdbChild();
-    if (this.job?.kind === 'aof' && this.aof) {
+    if (this.job?.kind === 'aof') {
       this.log('There is a child rewriting the AOF. Killing it!');
       await this.killAofChild();
     }
