@@ -20,6 +20,7 @@ import { HeldChildStore } from '../support/held-child-store.js';
 import { RedisServer } from '../support/redis-server.js';
 
 const KEYS = 300;
+const REAPED = 'Background saving terminated by signal 10';
 
 interface Case {
   /** Configuration both servers start with. */
@@ -41,6 +42,8 @@ interface Outcome {
   aof: { files: string[]; manifest: string } | null;
   /** The log says the child was killed. */
   killLogged: boolean;
+  /** The log says a killed BGSAVE child was reaped (redis exits before it would on SHUTDOWN). */
+  reapLogged: boolean;
   /** INFO persistence after the child is gone (null once the server has exited). */
   info: Record<string, string> | null;
 }
@@ -91,13 +94,13 @@ async function onRedis({ config, fork, then, killLine }: Case): Promise<Outcome>
     if (then.startsWith('SHUTDOWN')) {
       await redis.connection.pipeline([then.split(' ')]).catch(() => undefined);
       await redis.stop();
-      return { ...(await filesOf(disk)), killLogged: redis.log().includes(killLine), info: null };
+      return { ...(await filesOf(disk)), killLogged: redis.log().includes(killLine), reapLogged: redis.log().includes(REAPED), info: null };
     }
     expect((await redis.command(...then.split(' '))).value).toBe('OK');
     await redis.command('CONFIG', 'SET', 'rdb-key-save-delay', '0');
     await redis.waitForBackgroundJobs(30_000);
     const info = await redis.command('INFO', 'persistence');
-    return { ...(await filesOf(disk)), killLogged: redis.log().includes(killLine), info: infoFields(String(info.value)) };
+    return { ...(await filesOf(disk)), killLogged: redis.log().includes(killLine), reapLogged: redis.log().includes(REAPED), info: infoFields(String(info.value)) };
   } finally {
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -115,11 +118,12 @@ async function onLab({ config, fork, then, killLine }: Case): Promise<Outcome> {
   while (server.job) await server.cron();
   expect((await server.execute(client, [fork])).kind).toBe('status');
   const killLogged = () => log.some((line) => line.startsWith(killLine));
+  const reapLogged = () => log.includes(REAPED);
   if (then.startsWith('SHUTDOWN')) {
     const stopped = server.shutdown(then === 'SHUTDOWN SAVE' ? 'save' : 'nosave');
     store.release();
     await stopped;
-    return { ...(await filesOf(store)), killLogged: killLogged(), info: null };
+    return { ...(await filesOf(store)), killLogged: killLogged(), reapLogged: reapLogged(), info: null };
   }
   // The command acts before the held child may go on.
   const reply = server.execute(client, then.split(' '));
@@ -128,11 +132,11 @@ async function onLab({ config, fork, then, killLine }: Case): Promise<Outcome> {
   for (let tick = 0; server.job && tick < 1000; tick++) await server.cron();
   expect(server.job).toBeNull();
   const info = await server.execute(client, ['INFO', 'persistence']);
-  return { ...(await filesOf(store)), killLogged: killLogged(), info: infoFields(String(info.value)) };
+  return { ...(await filesOf(store)), killLogged: killLogged(), reapLogged: reapLogged(), info: infoFields(String(info.value)) };
 }
 
 describe('a killed fork child, as redis-server kills it', () => {
-  const bgsaveKilled = 'Background saving terminated by signal 10';
+  const bgsaveKilled = REAPED;
   const shutdownKilled = 'There is a child saving an .rdb. Killing it!';
   const rewriteKilled = 'Killing running AOF rewrite child';
   const cases: [string, Case, Partial<Outcome>][] = [

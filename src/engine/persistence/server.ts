@@ -282,9 +282,11 @@ export class PersistentServer implements ServerCore {
   async shutdown(save: 'default' | 'save' | 'nosave' = 'default'): Promise<void> {
     // A BGSAVE's file could overwrite the final save, or stand for a dataset older than the
     // AOF's; a rewrite is not waited for, as the AOF on disk already holds the whole dataset.
-    if (this.job?.kind === 'rdb' && !this.job.killed) this.log('There is a child saving an .rdb. Killing it!');
-    this.killRdbChild();
-    if (this.job?.kind === 'aof') {
+    const child = this.job;
+    if (child?.kind === 'rdb') {
+      this.log('There is a child saving an .rdb. Killing it!');
+      await this.reapKilled(child);
+    } else if (child?.kind === 'aof') {
       this.log('There is a child rewriting the AOF. Killing it!');
       await this.killAofChild();
     }
@@ -333,12 +335,17 @@ export class PersistentServer implements ServerCore {
     const job = this.job;
     if (job?.kind !== 'aof') return;
     this.log(`Killing running AOF rewrite child: ${job.pid}`);
+    await this.reapKilled(job);
+  }
+
+  /** Kills a child and reaps it now, without waiting for cron: its temp file goes, nothing is installed. */
+  private async reapKilled(job: BackgroundJob): Promise<void> {
     job.kill();
     await job.finished;
     this.job = null;
-    this.cow.end('aof');
-    await this.rewrite.discard(job);
-    this.events.emit({ type: 'child-exited', kind: 'aof', pid: job.pid, at: this.engine.clock.now(), ok: false });
+    this.cow.end(job.kind);
+    await (job.kind === 'rdb' ? this.snapshots.discard(job) : this.rewrite.discard(job));
+    this.events.emit({ type: 'child-exited', kind: job.kind, pid: job.pid, at: this.engine.clock.now(), ok: false });
   }
 
   /** killRDBChild: the BGSAVE child stops; cron reaps it and deletes its temp file. */

@@ -114,7 +114,7 @@ export class Snapshots {
     if (job.killed) {
       // SIGUSR1 is how the parent stops its own child: not a failed save.
       core.log('Background saving terminated by signal 10');
-      await core.io.run(() => core.disk.delete(joinPath(core.dir, `temp-${job.pid}.rdb`)));
+      await this.discard(job);
       return false;
     }
     if (job.error) return failed(job.error.message);
@@ -129,6 +129,12 @@ export class Snapshots {
     core.log('Background saving terminated with success');
     core.events.emit({ type: 'snapshot-durable', id: this.snapshotAtFork, at: core.engine.clock.now() });
     return true;
+  }
+
+  /** A killed child's temp file is deleted (rdbRemoveTempFile). */
+  async discard(job: BackgroundJob): Promise<void> {
+    const { core } = this;
+    await core.io.run(() => core.disk.delete(joinPath(core.dir, `temp-${job.pid}.rdb`)));
   }
 
   private take(foreground: boolean): number {
