@@ -19,7 +19,6 @@ import type { RedisValue } from './keyspace/values.js';
 export const STARTUP_BYTES = 876_160;
 const EVPOOL_SIZE = 16;
 
-/** The keyspace dicts of every database: bucket arrays and expires entries. */
 /** What the estimate reads of a database: a live one, or a fork child's copy. */
 export interface MeasuredTables {
   readonly size: number;
@@ -27,7 +26,7 @@ export interface MeasuredTables {
   readonly dict: Iterable<[Bin, RedisValue]>;
 }
 
-/** The main and expires tables' own allocations, without the entries'. */
+/** The keyspace dicts of every database: the main and expires tables' bucket arrays and expires entries. */
 export function dictsBytes(dbs: readonly MeasuredTables[]): number {
   let bytes = 0;
   for (const db of dbs) bytes += dictTableBytes(db.size) + dictTableBytes(db.expires.size) + db.expires.size * EXPIRE_ENTRY_ALLOCATED;

@@ -43,7 +43,7 @@ export class AofRewrite {
     const baseFormat = preamble ? ('rdb' as const) : ('resp' as const);
     core.status.rewriteScheduled = false;
     core.status.aofRewrites++;
-    const tempName = `temp-rewriteaof-bg-${pid}.aof`;
+    const tempName = rewriteTempName(pid);
     const temp = joinPath(core.dir, tempName);
     const newIncr = writer ? core.io.run(() => writer.openNewIncr(beforeFork)) : Promise.resolve(null);
     core.log(`Background append only file rewriting started by pid ${pid}`);
@@ -111,7 +111,7 @@ export class AofRewrite {
   async discard(job: BackgroundJob): Promise<void> {
     this.pending = null;
     const { core } = this;
-    await core.io.run(() => core.disk.delete(joinPath(core.dir, `temp-rewriteaof-bg-${job.pid}.aof`)));
+    await core.io.run(() => core.disk.delete(joinPath(core.dir, rewriteTempName(job.pid))));
   }
 
   /** With appendonly no, a rewrite still installs a base and a manifest, as 7.0 does. */
@@ -120,4 +120,9 @@ export class AofRewrite {
     const manifest = (await readManifest(core.disk, aofDirPath(core.aofLocation), core.aofLocation.filename)) ?? { base: null, history: [], incrs: [] };
     return new AofWriter(core.disk, core.aofLocation, manifest, null, { current: 0, base: 0 });
   }
+}
+
+/** The base a rewrite child writes, in the server's dir, before the parent installs it. */
+function rewriteTempName(pid: number): string {
+  return `temp-rewriteaof-bg-${pid}.aof`;
 }

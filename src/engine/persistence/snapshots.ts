@@ -61,8 +61,8 @@ export class Snapshots {
     const dirty = core.engine.dirty;
     core.status.rdbSaves++;
     return core.io.run(async () => {
-      await writeChunks(core.disk, joinPath(core.dir, `temp-${SERVER_PID}.rdb`), chunks);
-      await this.install(joinPath(core.dir, `temp-${SERVER_PID}.rdb`));
+      await writeChunks(core.disk, this.tempPath(SERVER_PID), chunks);
+      await this.install(this.tempPath(SERVER_PID));
       core.engine.dirty -= dirty;
       core.status.lastSaveUnix = Math.floor(core.engine.clock.now() / 1000);
       core.status.lastBgsaveOk = true;
@@ -76,7 +76,7 @@ export class Snapshots {
     const pid = core.nextPid();
     const now = core.engine.clock.now();
     this.snapshotAtFork = this.take(false);
-    const temp = joinPath(core.dir, `temp-${pid}.rdb`);
+    const temp = this.tempPath(pid);
     let child: { work: () => Promise<void>; control?: ChildControl };
     let readyAt = now;
     if (core.options.childBytesPerMs === undefined) {
@@ -119,7 +119,7 @@ export class Snapshots {
     }
     if (job.error) return failed(job.error.message);
     try {
-      await core.io.run(() => this.install(joinPath(core.dir, `temp-${job.pid}.rdb`)));
+      await core.io.run(() => this.install(this.tempPath(job.pid)));
     } catch (e) {
       return failed((e as Error).message);
     }
@@ -133,8 +133,12 @@ export class Snapshots {
 
   /** A killed child's temp file is deleted (rdbRemoveTempFile). */
   async discard(job: BackgroundJob): Promise<void> {
-    const { core } = this;
-    await core.io.run(() => core.disk.delete(joinPath(core.dir, `temp-${job.pid}.rdb`)));
+    await this.core.io.run(() => this.core.disk.delete(this.tempPath(job.pid)));
+  }
+
+  /** temp-<pid>.rdb in the server's dir: where a save writes before its rename. */
+  private tempPath(pid: number): string {
+    return joinPath(this.core.dir, `temp-${pid}.rdb`);
   }
 
   private take(foreground: boolean): number {
