@@ -20,5 +20,10 @@ export function formatMs(ms: number | null): string {
   return `${formatCount(ms)} ms`;
 }
 
+/** A latency the page timed with a clock that ticks every `tickMs`: one below a tick was too short to time. */
+export function formatTimedMs(ms: number | null, tickMs: number): string {
+  return ms !== null && ms < tickMs ? `< ${formatMs(tickMs)}` : formatMs(ms);
+}
+
 /** 1,234 writes/s */
 export const formatRate = (n: number, what = 'writes'): string => `${formatCount(n)} ${what}/s`;

@@ -135,6 +135,8 @@ export interface WorkloadTelemetry {
   /** Acknowledgement latency of those writes, real ms: median and 99th percentile (null: none). */
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
+  /** How finely the worker's clock ticks (ms): a latency below it was too short to time. */
+  clockResolutionMs: number;
 }
 
 export interface ReplicationTelemetry {

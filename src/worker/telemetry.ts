@@ -3,6 +3,7 @@
 // the workload's acknowledgements and their latency, replication, the last rewrite, and now and
 // then the files, the backups and the watched keyspace. Nothing on the page polls.
 import type { Lab } from './api.js';
+import { clockResolutionMs } from './clock-resolution.js';
 import type { Telemetry, WorkloadTelemetry } from './protocol.js';
 
 /** Ticks between the slower parts (files, keyspace): about once a second. */
@@ -62,7 +63,16 @@ export class TelemetryTicker {
 
   private workload(): WorkloadTelemetry {
     const stats = this.lab.live.workload?.take();
-    if (!stats) return { running: false, paused: false, acked: 0, ackedInTick: 0, latencyP50Ms: null, latencyP99Ms: null };
-    return { running: stats.running, paused: stats.paused, acked: stats.acked, ackedInTick: stats.ackedSinceTake, latencyP50Ms: stats.latency.quantile(0.5), latencyP99Ms: stats.latency.quantile(0.99) };
+    const clock = clockResolutionMs();
+    if (!stats) return { running: false, paused: false, acked: 0, ackedInTick: 0, latencyP50Ms: null, latencyP99Ms: null, clockResolutionMs: clock };
+    return {
+      running: stats.running,
+      paused: stats.paused,
+      acked: stats.acked,
+      ackedInTick: stats.ackedSinceTake,
+      latencyP50Ms: stats.latency.quantile(0.5),
+      latencyP99Ms: stats.latency.quantile(0.99),
+      clockResolutionMs: clock,
+    };
   }
 }

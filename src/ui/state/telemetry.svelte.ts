@@ -26,6 +26,8 @@ export class TelemetryState {
   /** Acknowledgement latency of the workload's writes in the last tick that had any (real ms). */
   latencyP50Ms = $state<number | null>(null);
   latencyP99Ms = $state<number | null>(null);
+  /** How finely the worker's clock ticks: a latency below it was too short to time. */
+  clockResolutionMs = $state(0);
   workloadRunning = $state(false);
   workloadPaused = $state(false);
   serverTime = $state.raw<ServerTelemetry['time'] | null>(null);
@@ -48,6 +50,7 @@ export class TelemetryState {
     this.workloadRunning = t.workload.running;
     this.workloadPaused = t.workload.paused;
     this.acked = t.workload.acked;
+    this.clockResolutionMs = t.workload.clockResolutionMs;
     if (t.workload.latencyP50Ms !== null) {
       this.latencyP50Ms = t.workload.latencyP50Ms;
       this.latencyP99Ms = t.workload.latencyP99Ms;
