@@ -3,6 +3,9 @@
 // The bounds are Redis's documented ones plus the kernel's writeback timing.
 import { groupDigits } from './words.js';
 
+/** A crash report names at most this many keys that lost writes (the page lists them). */
+export const MAX_LOST_KEYS = 100;
+
 /** The policy a configuration amounts to, as far as acknowledged writes are concerned. */
 export type PolicyKind = 'none' | 'rdb' | 'aof-always' | 'aof-everysec' | 'aof-no';
 

@@ -4,10 +4,9 @@
 // the loss window, the lost keys, and a judgement against the policy's promise.
 import { type Config } from '../engine/index.js';
 import type { CrashKind } from '../scenario/scenario.js';
-import { failoverPromise } from '../scenario/promises.js';
+import { failoverPromise, MAX_LOST_KEYS } from '../scenario/promises.js';
 import { judgeFailover, promiseFor, type Judgement } from './promise.js';
 
-const MAX_LOST_KEYS = 100;
 
 /** The most recent acknowledgements, oldest first (parallel arrays travel cheaply to the UI). */
 export interface RecentAcks {

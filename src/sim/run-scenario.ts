@@ -9,7 +9,7 @@ import { listFilesIn, type FileStore } from '../storage/file-store.js';
 import { PageCacheStore } from '../storage/page-cache.js';
 import { fsyncModel } from './disk-model.js';
 import { WriteHistory } from './history.js';
-import { failoverPromise } from '../scenario/promises.js';
+import { failoverPromise, MAX_LOST_KEYS } from '../scenario/promises.js';
 import { judgeFailover, promiseFor } from './promise.js';
 import { ClientPool, LatencyHistogram } from './clients.js';
 import { ScenarioLoop, Step } from './scenario-loop.js';
@@ -21,7 +21,6 @@ import { groupDigits } from '../scenario/words.js';
 
 /** A fork child writes 200 MB/s of virtual time. */
 const CHILD_BYTES_PER_MS = 200_000;
-const MAX_LOST_KEYS = 100;
 
 export interface RunOptions {
   /** The disk under the page-cache model (memory in tests, OPFS/IndexedDB in the browser). */
