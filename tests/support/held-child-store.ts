@@ -1,5 +1,5 @@
 // A MemoryStore that holds a fork child still: its temp-file writes wait, from the `holdAt`-th
-// on, until `release()`, so a test can act on the parent while the child is mid-file.
+// on, until `release()` (and again after `hold()`), so a test can act on the parent while the child is mid-file.
 import { MemoryStore } from '../../src/storage/memory-store.js';
 
 /** What a fork child writes (not the temp manifest, which the parent writes). */
@@ -10,7 +10,7 @@ const PARENT_TEMP_FILE = /(^|\/)temp-1\.rdb$/;
 export class HeldChildStore extends MemoryStore {
   private writes = 0;
   private opened: () => void = () => {};
-  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+  private gate = new Promise<void>((resolve) => (this.opened = resolve));
 
   constructor(private readonly holdAt: number) {
     super();
@@ -23,5 +23,11 @@ export class HeldChildStore extends MemoryStore {
 
   release(): void {
     this.opened();
+  }
+
+  /** Holds the next child again, from its `holdAt`-th write. */
+  hold(): void {
+    this.writes = 0;
+    this.gate = new Promise<void>((resolve) => (this.opened = resolve));
   }
 }

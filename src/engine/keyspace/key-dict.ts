@@ -173,6 +173,16 @@ export class KeyDict {
   }
 
   /** The slot holding `key`, or -1. */
+  /** The key's place in insertion order (its slot; compaction renumbers), or -1 when absent. */
+  orderOf(key: Bin): number {
+    return this.find(key);
+  }
+
+  /** The place the next new key takes in insertion order. */
+  get nextOrder(): number {
+    return this.slots;
+  }
+
   private find(key: Bin): number {
     if (key === this.lastKey && this.lastSlot !== UNKNOWN) return this.lastSlot;
     return (this.lastSlot = this.probe(key));

@@ -45,7 +45,17 @@ export class PersistentServer implements ServerCore {
   readonly dir: string;
   readonly disk: Disk;
   readonly rdb: RdbCodec;
-  job: BackgroundJob | null = null;
+  private child: BackgroundJob | null = null;
+
+  /** The fork child running now, if any. A new one is the fork instant copy-on-write counts from. */
+  get job(): BackgroundJob | null {
+    return this.child;
+  }
+
+  set job(job: BackgroundJob | null) {
+    if (job !== null && this.child === null) this.cow.begin();
+    this.child = job;
+  }
   private readonly aofPart: AofPersistence;
   private readonly snapshots: Snapshots;
   private readonly rewrite: AofRewrite;
