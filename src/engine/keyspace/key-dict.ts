@@ -35,7 +35,8 @@ function finish(h: number): number {
   return h ^ (h >>> 16);
 }
 
-function hashBin(s: Bin): number {
+/** The table's hash of a key: FNV-1a, then mixed (also used to scatter names over pages). */
+export function hashBin(s: Bin): number {
   let h = 0x811c9dc5 | 0;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return finish(h);

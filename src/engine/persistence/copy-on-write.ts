@@ -13,6 +13,7 @@
 // Checked against redis-server 7.0's rdb_last_cow_size in tests/persistence/copy-on-write.test.ts.
 import type { Bin } from '../bytes.js';
 import type { Engine, PropagatedCommand } from '../engine.js';
+import { hashBin } from '../keyspace/key-dict.js';
 import { valueMemory } from '../keyspace/memory-usage.js';
 import type { RedisValue } from '../keyspace/values.js';
 import type { JobKind } from './jobs.js';
@@ -24,16 +25,14 @@ const ENTRY_STRIDE = 64;
 const ENTRIES = 0;
 const VALUES = 1;
 
-/** A big value as the child's life first saw it: how many pages it spans. */
-interface BigValue {
-  pages: number;
-}
-
 export class CopyOnWrite {
   /** Pages copied so far, by region and page (small keys) or by key and page (big values). */
   private readonly pages = new Set<string>();
-  /** Each key written since the fork, with its place and its value's pages; null: made since. */
-  private readonly keys = new Map<string, { at: number; big: BigValue | null } | null>();
+  /**
+   * Each key written since the fork: its place, and the pages of its value if that is bigger
+   * than a page (0: a small value, part of its key's); null: made since the fork.
+   */
+  private readonly keys = new Map<string, { at: number; bigPages: number } | null>();
   /** Per database at the fork: the values region's bytes a key, and the keys' places so far. */
   private readonly valueStride = new Map<number, number>();
   private readonly placesAtFork = new Map<number, number>();
@@ -45,8 +44,6 @@ export class CopyOnWrite {
 
   /** A fork: the values region's layout is the dataset's now, before the parent writes. */
   begin(): void {
-    this.valueStride.clear();
-    this.placesAtFork.clear();
     for (const db of this.engine.dbs) {
       if (db.size === 0) continue;
       this.valueStride.set(db.id, sampledStride(db.dict));
@@ -75,19 +72,19 @@ export class CopyOnWrite {
       const order = dict.orderOf(key);
       // A key made since the fork is in fresh memory; one deleted before its first write here
       // has lost its place, and its hash stands in for it.
-      known = order >= forked ? null : { at: order >= 0 ? order : hash(key) % Math.max(forked, 1), big: value === undefined ? null : bigValue(value) };
+      known = order >= forked ? null : { at: order >= 0 ? order : hash(key) % Math.max(forked, 1), bigPages: value === undefined ? 0 : bigPages(value) };
       this.keys.set(id, known);
     }
     if (known === null) return;
     this.pages.add(`${db}:${ENTRIES}:${Math.floor((known.at * ENTRY_STRIDE) / PAGE_BYTES)}`);
     // A deleted value is freed, not written.
     if (value === undefined) return;
-    if (known.big === null) {
+    if (known.bigPages === 0) {
       const stride = this.valueStride.get(db) ?? ENTRY_STRIDE;
       this.pages.add(`${db}:${VALUES}:${Math.floor((known.at * stride) / PAGE_BYTES)}`);
       return;
     }
-    for (const page of bigPagesWritten(known.big, argv)) this.pages.add(`${id}\u0000${page}`);
+    for (const page of bigPagesWritten(known.bigPages, argv)) this.pages.add(`${id}\u0000${page}`);
   }
 
   /** The child exited: its total becomes the last one of its kind. */
@@ -118,11 +115,10 @@ function sampledStride(dict: Iterable<[Bin, RedisValue]>): number {
   return count === 0 ? ENTRY_STRIDE : bytes / count;
 }
 
-/** A value bigger than a page keeps pages of its own; a smaller one is part of its key's. */
-function bigValue(value: RedisValue): BigValue | null {
+/** A value bigger than a page keeps pages of its own (how many); a smaller one is part of its key's (0). */
+function bigPages(value: RedisValue): number {
   const bytes = valueMemory(value);
-  if (bytes <= PAGE_BYTES) return null;
-  return { pages: Math.ceil(bytes / PAGE_BYTES) };
+  return bytes <= PAGE_BYTES ? 0 : Math.ceil(bytes / PAGE_BYTES);
 }
 
 /** Option words ZADD takes before its score-member pairs. */
@@ -134,11 +130,11 @@ const ZADD_FLAGS = new Set(['NX', 'XX', 'GT', 'LT', 'CH', 'INCR']);
  * touches that page. A command that replaces the value (SET, a RESTORE, a DEL) writes none of its
  * pages: the old value is freed.
  */
-function bigPagesWritten(big: BigValue, argv: readonly Bin[]): number[] {
+function bigPagesWritten(pages: number, argv: readonly Bin[]): number[] {
   const name = argv[0]!.toUpperCase();
-  const last = big.pages - 1;
-  const half = Math.max(1, Math.floor(big.pages / 2));
-  const elements = (names: readonly Bin[]): number[] => names.flatMap((element) => [hash(element) % half, half + (hash(`\u0001${element}`) % Math.max(1, big.pages - half))]);
+  const last = pages - 1;
+  const half = Math.max(1, Math.floor(pages / 2));
+  const elements = (names: readonly Bin[]): number[] => names.flatMap((element) => [hash(element) % half, half + (hash(`\u0001${element}`) % Math.max(1, pages - half))]);
   switch (name) {
     case 'APPEND':
     case 'RPUSH':
@@ -190,9 +186,5 @@ function bigPagesWritten(big: BigValue, argv: readonly Bin[]): number[] {
   }
 }
 
-/** FNV-1a, enough to scatter names over pages the same way every run. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+/** Scatters names over pages, the same way every run. */
+const hash = (text: Bin): number => hashBin(text) >>> 0;
