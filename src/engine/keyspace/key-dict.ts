@@ -173,7 +173,6 @@ export class KeyDict {
     return true;
   }
 
-  /** The slot holding `key`, or -1. */
   /** The key's place in insertion order (its slot; compaction renumbers), or -1 when absent. */
   orderOf(key: Bin): number {
     return this.find(key);
@@ -184,6 +183,7 @@ export class KeyDict {
     return this.slots;
   }
 
+  /** The slot holding `key`, or -1. */
   private find(key: Bin): number {
     if (key === this.lastKey && this.lastSlot !== UNKNOWN) return this.lastSlot;
     return (this.lastSlot = this.probe(key));
