@@ -13,9 +13,10 @@ const SIZES = [
   { name: 'phone', width: 390, height: 844 },
 ] as const;
 
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
+// vite itself, not through npx: killing npx would leave vite holding the port for the next run.
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
 try {
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await waitForServer(`http://127.0.0.1:${PORT}/`);
   mkdirSync('screenshots', { recursive: true });
   const browser = await chromium.launch((chromiumProject.use as { launchOptions: Parameters<typeof chromium.launch>[0] }).launchOptions);
   for (const scheme of ['light', 'dark'] as const) {
@@ -33,4 +34,18 @@ try {
   await browser.close();
 } finally {
   server.kill();
+}
+
+async function waitForServer(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`vite preview exited with code ${server.exitCode}: is port ${PORT} taken?`);
+    try {
+      await fetch(url);
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`vite preview did not answer on ${url} within 30 s`, { cause: e });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
