@@ -34,6 +34,18 @@ test('the first screen offers the lessons, and a lesson link opens its step', as
   await expect(page.getByRole('heading', { level: 2, name: 'Why persist at all' })).toBeVisible();
   await expect(page.getByRole('radio', { name: /^None/ })).toHaveCount(0);
   await expect(page).toHaveURL(/view=lessons&lesson=1&step=1/);
+  await expect(page.getByRole('status').filter({ hasText: "not this lesson's" })).toHaveCount(0);
+  // The tab on a newcomer's page (the default setup) opens lesson 1 with its own setup too; once the
+  // reader has a setup of their own, the tab keeps it and the lesson says so.
+  await openLab(page, 'lessons-tab');
+  await goTo(page, 'Lessons');
+  await expect(page).toHaveURL(/lesson=1&step=1/);
+  await expect(page.getByTestId('scenario-summary')).toHaveText(/^None on /);
+  await expect(page.getByRole('status').filter({ hasText: "not this lesson's" })).toHaveCount(0);
+  await goTo(page, 'Play');
+  await page.getByRole('radio', { name: /^AOF every write/ }).check();
+  await goTo(page, 'Lessons');
+  await expect(page.getByRole('status').filter({ hasText: "not this lesson's" })).toBeVisible();
   // A lesson link without a scenario: the page's default setup is not lesson 1's.
   await page.goto('/?db=lessons-entry#lesson=1&step=2');
   await expect(page.getByRole('heading', { level: 3 })).toHaveText('Step 2 of 2: Now on the live engine');
