@@ -1,5 +1,5 @@
 // Lessons 6 to 8: the six options on one run, replication, and backups.
-import type { PresetId } from '../../scenario/presets.js';
+import { presetById, type PresetId } from '../../scenario/presets.js';
 import { DEFAULT_SCENARIO, withCrash, type Scenario } from '../../scenario/scenario.js';
 import type { Lesson } from './lesson.js';
 import { compare, execute, formatBytes, formatCount, formatDuration, formatMs, lostOf, run } from './measure.js';
@@ -24,7 +24,7 @@ export const SIX_OPTIONS: Lesson = {
         const none = comparison.find((c) => c.preset === 'none')!.report;
         return {
           measured: [
-            { label: 'Fewest writes lost', value: `${formatCount(best.report.lostWrites)} (${best.preset})` },
+            { label: 'Fewest writes lost', value: `${formatCount(best.report.lostWrites)} (${presetById(best.preset)!.label})` },
             { label: 'AOF every write, fsyncs', value: formatCount(always.stats.fsyncs) },
             { label: 'None lost', value: lostOf(none) },
           ],
