@@ -98,7 +98,7 @@ test('lessons 4 and 5: a rewrite compacts the AOF, automatically too; the hybrid
   await openLesson(page, 'lesson-4', 'Rewrite and compaction');
   await play(page, 'Run the workload');
   await nextStep(page);
-  const rewrite = await play(page, 'Run it again with a rewrite near the end');
+  const rewrite = await play(page, 'Run the same with a rewrite near the end');
   expect(rewrite['Files now (listed in the manifest)']).toMatch(/appendonly\.aof\.2\.base\.rdb/);
   await expect(verdict(page)).toContainText('Held in this run');
   await nextStep(page);

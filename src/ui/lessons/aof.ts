@@ -1,7 +1,7 @@
 // Lessons 3 to 5: the append-only file and its fsync policies, rewriting it, and the hybrid file.
 import { DEFAULT_SCENARIO, withCrash, type Scenario } from '../../scenario/scenario.js';
 import type { Lesson } from './lesson.js';
-import { compare, crashedBy, fileBytes, fileNames, formatBytes, formatCount, formatDuration, formatMs, lostOf, run, under, withEvents } from './measure.js';
+import { compare, crashedBy, fileBytes, fileNames, formatBytes, formatCount, formatDuration, formatMs, latencyOf, lostOf, run, under, withEvents } from './measure.js';
 
 const APPENDFSYNC_NO = 'appendonly yes\nappendfsync no\nsave ""';
 
@@ -60,8 +60,8 @@ export const AOF_FSYNC: Lesson = {
           measured: [
             { label: 'always: acknowledged writes/s', value: `${formatCount(a.throughput)} writes/s` },
             { label: 'everysec: acknowledged writes/s', value: `${formatCount(e.throughput)} writes/s` },
-            { label: 'Ack latency p50 / p99, always', value: `${formatMs(a.latencyMs.p50)} / ${formatMs(a.latencyMs.p99)}` },
-            { label: 'Ack latency p50 / p99, everysec', value: `${formatMs(e.latencyMs.p50)} / ${formatMs(e.latencyMs.p99)}` },
+            { label: 'Ack latency p50 / p99, always', value: latencyOf(a) },
+            { label: 'Ack latency p50 / p99, everysec', value: latencyOf(e) },
             { label: 'fsyncs for how many writes, always', value: `${formatCount(a.stats.fsyncs)} for ${formatCount(a.acknowledgedWrites)}` },
           ],
           verdict: { claim: 'always acknowledges fewer writes per second than everysec, and each one later.', held: a.throughput < e.throughput && (a.latencyMs.p99 ?? 0) > (e.latencyMs.p99 ?? 0) },
@@ -121,7 +121,7 @@ export const REWRITE: Lesson = {
     {
       title: 'BGREWRITEAOF',
       says: 'A rewrite forks a child that writes the current data as a new base file; writes after the fork go to a new incremental file, and the manifest switches to both at once. The history before the fork is gone.',
-      action: 'Run it again with a rewrite near the end',
+      action: 'Run the same with a rewrite near the end',
       see: { view: 'files', label: 'See the new base and the manifest' },
       async play(context) {
         const plain = withEvents(context.scenario, []);

@@ -41,6 +41,8 @@ export function fileBytes(report: RunReport, suffix: string): number {
 
 export const fileNames = (report: RunReport): string => report.files.map((f) => `${f.name.replace(/^appendonlydir\//, '')} (${formatBytes(f.bytes)})`).join(', ') || 'none';
 
+/** p50 / p99 on the virtual clock, which charges only disk waits: 0 ms is said to mean none. */
+export const latencyOf = (report: RunReport): string => `${formatMs(report.latencyMs.p50)} / ${formatMs(report.latencyMs.p99)}${report.latencyMs.p99 === 0 ? ' (no disk wait)' : ''}`;
 export const lostOf = (report: RunReport): string => `${formatCount(report.lostWrites)} of ${formatCount(report.acknowledgedWrites)} acknowledged writes`;
 
 /** A console command on the live engine; its reply as redis-cli prints it. */
