@@ -179,6 +179,25 @@ describe('BGSAVE on a live server', () => {
     expect(await fileDigest(server.disk as MemoryStore)).toBe(atFork);
   });
 
+  it("BGSAVE's reply leaves before the child does any work: it hands the thread back first", async () => {
+    let handBacks = 0;
+    let resumeChild = () => {};
+    // A thread whose clock never moves: without that first hand-back the child would write its whole file before the reply.
+    const thread: ChildThread = { now: () => 0, handBack: () => new Promise((resolve) => void (handBacks++, (resumeChild = () => resolve(undefined)))) };
+    const store = new MemoryStore();
+    const { server, clock } = await liveServer(store, 'appendonly no\nsave ""', thread);
+    const client = server.engine.createClient();
+    await server.execute(client, ['MSET', ...Array.from({ length: 500 }, (_, j) => [`key:${j}`, 'v'.repeat(40)]).flat()]);
+    expect((await server.execute(client, ['BGSAVE'])).value).toBe('Background saving started');
+    expect(handBacks).toBe(1);
+    expect((await store.list('')).filter((name) => name.startsWith('temp-'))).toEqual([]);
+    resumeChild();
+    await server.job!.finished;
+    clock.advanceTo(clock.now() + 1000);
+    await server.cron();
+    expect(await store.list('')).toContain('dump.rdb');
+  });
+
   it('the host thread pauses a child for a macrotask', async () => {
     let ranBetween = false;
     setTimeout(() => (ranBetween = true), 0);

@@ -74,6 +74,99 @@ describe('KeyDict', () => {
     );
   });
 
+  it("a frozen copy reads the fork instant, chunk by chunk, while the parent writes, grows and compacts", () => {
+    type Step = { kind: 'read'; n: number } | { kind: 'set'; key: number; value: 'short' | 'long' | 'object' } | { kind: 'delete'; key: number } | { kind: 'expire'; key: number } | { kind: 'persist'; key: number } | { kind: 'insert'; n: number } | { kind: 'deleteRange'; key: number; n: number };
+    const stepArb: fc.Arbitrary<Step> = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('read' as const), n: fc.integer({ min: 1, max: 5000 }) }) },
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.nat(14_000), value: fc.constantFrom('short' as const, 'long' as const, 'object' as const) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: fc.nat(14_000) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('expire' as const), key: fc.nat(14_000) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('persist' as const), key: fc.nat(14_000) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('insert' as const), n: fc.integer({ min: 1, max: 9000 }) }) },
+      // Enough deleted slots that the next growth compacts instead.
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteRange' as const), key: fc.nat(12_000), n: fc.integer({ min: 1, max: 9000 }) }) },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12_000 }), fc.boolean(), fc.array(stepArb, { maxLength: 40 }), fc.boolean(), (keys, withExpiries, steps, compactAtEnd) => {
+        const dict = new KeyDict();
+        const model = new Map<string, RedisValue>();
+        let made = 0;
+        const valueOf = (kind: 'short' | 'long' | 'object'): RedisValue => {
+          made++;
+          if (kind === 'short') return `v${made}`;
+          if (kind === 'long') return `${'L'.repeat(INLINE_MAX)}${made}`;
+          const hash = new HashValue();
+          hash.set('made', String(made));
+          return hash;
+        };
+        for (let i = 0; i < keys; i++) {
+          const value = valueOf((['short', 'long', 'object'] as const)[i % 3]!);
+          dict.set(`k:${i}`, value);
+          model.set(`k:${i}`, value);
+          if (withExpiries && i % 5 === 0) dict.expires.set(`k:${i}`, 1_000_000 + i);
+        }
+        for (let i = 0; i < keys; i += 7) {
+          dict.delete(`k:${i}`);
+          model.delete(`k:${i}`);
+        }
+        const atFork = [...dict.entriesWithExpiry()];
+        const child = dict.frozenCopy(new Map()).entriesWithExpiry();
+        const read: typeof atFork = [];
+        let next = keys;
+        for (const step of steps) {
+          const key = 'key' in step ? `k:${step.key}` : '';
+          if (step.kind === 'read') {
+            for (let i = 0; i < step.n; i++) {
+              const entry = child.next();
+              if (entry.done) break;
+              read.push(entry.value);
+            }
+          } else if (step.kind === 'set') {
+            const value = valueOf(step.value);
+            dict.set(key, value);
+            model.set(key, value);
+          } else if (step.kind === 'delete') {
+            dict.delete(key);
+            model.delete(key);
+          } else if (step.kind === 'expire') {
+            if (model.has(key)) dict.expires.set(key, 5);
+          } else if (step.kind === 'persist') {
+            dict.expires.delete(key);
+          } else if (step.kind === 'deleteRange') {
+            for (let i = step.key; i < step.key + step.n; i++) {
+              dict.delete(`k:${i}`);
+              model.delete(`k:${i}`);
+            }
+          } else {
+            for (let i = 0; i < step.n; i++, next++) {
+              dict.set(`k:${next}`, `new${next}`);
+              model.set(`k:${next}`, `new${next}`);
+            }
+          }
+        }
+        if (compactAtEnd) {
+          // The oldest 40% deleted (so the later chunks are not copied for it), then enough new
+          // keys to fill the table: it compacts in place, moving every later slot down.
+          const oldest = [...model.keys()];
+          for (const key of oldest.slice(0, Math.ceil(oldest.length * 0.4))) {
+            dict.delete(key);
+            model.delete(key);
+          }
+          for (let i = 0; i < keys + 20; i++, next++) {
+            dict.set(`k:${next}`, `new${next}`);
+            model.set(`k:${next}`, `new${next}`);
+          }
+        }
+        for (const entry of child) read.push(entry);
+        expect(read.length).toBe(atFork.length);
+        // Identity for object values: the child must hold the very value of the fork instant.
+        for (let i = 0; i < read.length; i++) for (let j = 0; j < 3; j++) expect(read[i]![j]).toBe(atFork[i]![j]);
+        expect([...dict.entries()]).toEqual([...model.entries()]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('keeps 300,000 keys and finds each of them after growth and deletes', () => {
     const dict = new KeyDict();
     for (let i = 0; i < 200_000; i++) dict.set(`key:${i}`, `value:${i}`);

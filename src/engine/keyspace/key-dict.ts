@@ -55,6 +55,64 @@ function grown<T extends Int32Array | Float64Array>(array: T, size: number, fill
   return next;
 }
 
+/** A fork child's slot columns are copied in chunks of this many slots (2^CHUNK_BITS). */
+const CHUNK_BITS = 12;
+
+interface Columns {
+  keyOff: Int32Array;
+  keyLen: Int32Array;
+  valLen: Int32Array;
+  expireAt: Float64Array | null;
+}
+
+/**
+ * The slot columns a fork child reads, as they were at the fork. Each chunk is copied from the
+ * parent's arrays the first time either side needs it: the child before reading it, the parent
+ * before changing it, as the kernel copies a page on first write. So the fork itself copies
+ * nothing, and a chunk nobody changes is copied once, by the child, in its own time.
+ */
+class LentColumns {
+  /** The child's copies of the object-value column, by chunk. */
+  readonly vals: (RedisValue | undefined)[][] = [];
+  private readonly copied: Uint8Array;
+  private left: number;
+
+  constructor(
+    private readonly from: Columns & { vals: (RedisValue | undefined)[] },
+    private readonly to: Columns,
+    /** Slots at the fork: later ones are the parent's alone. */
+    readonly slots: number,
+  ) {
+    this.left = (slots + (1 << CHUNK_BITS) - 1) >>> CHUNK_BITS;
+    this.copied = new Uint8Array(this.left);
+  }
+
+  /** Copies the chunk holding `slot` unless it is copied already. */
+  ensure(slot: number): void {
+    const chunk = slot >>> CHUNK_BITS;
+    if (this.copied[chunk] === 1) return;
+    this.copied[chunk] = 1;
+    this.left--;
+    const start = chunk << CHUNK_BITS;
+    const end = Math.min(this.slots, start + (1 << CHUNK_BITS));
+    const { from, to } = this;
+    to.keyOff.set(from.keyOff.subarray(start, end), start);
+    to.keyLen.set(from.keyLen.subarray(start, end), start);
+    to.valLen.set(from.valLen.subarray(start, end), start);
+    if (from.expireAt) to.expireAt!.set(from.expireAt.subarray(start, end), start);
+    this.vals[chunk] = from.vals.slice(start, end);
+  }
+
+  /** Before the parent rewrites its columns wholesale (compaction). */
+  ensureAll(): void {
+    for (let chunk = 0; this.left > 0; chunk++) this.ensure(chunk << CHUNK_BITS);
+  }
+
+  valueAt(slot: number): RedisValue | undefined {
+    return this.vals[slot >>> CHUNK_BITS]![slot & ((1 << CHUNK_BITS) - 1)];
+  }
+}
+
 export class KeyDict {
   private arena = new Uint8Array(1024);
   /** Arena bytes written, and how many of them no slot refers to any more. */
@@ -91,6 +149,10 @@ export class KeyDict {
   private arenaShared: Uint8Array | null = null;
   /** A frozen copy's replacements for object values the parent changed after the fork. */
   private substitutes: Map<object, RedisValue> | null = null;
+  /** The columns a fork child reads: the parent copies a chunk before it changes it. */
+  private lent: LentColumns | null = null;
+  /** A frozen copy's columns, copied chunk by chunk from the parent's before they are read. */
+  private borrowed: LentColumns | null = null;
 
   readonly expires = new ExpireView(this);
 
@@ -100,9 +162,10 @@ export class KeyDict {
 
   /**
    * The table as it is now, for a fork child to read in order (entriesWithExpiry) while this one
-   * goes on changing: the slot columns are copied, the arena is shared (everything after this
-   * writes past its end or into a new one, see `replace`), object values are shared and read
-   * through `substitutes`, the child's copies of values changed since.
+   * goes on changing: the slot columns are lent (each chunk copied before either side touches
+   * it, see LentColumns), the arena is shared (everything after this writes past its end or into
+   * a new one, see `replace`), object values are shared and read through `substitutes`, the
+   * child's copies of values changed since.
    */
   frozenCopy(substitutes: Map<object, RedisValue>): KeyDict {
     const copy = new KeyDict();
@@ -110,11 +173,13 @@ export class KeyDict {
     copy.arena = this.arena;
     this.arenaShared = this.arena;
     copy.used = this.used;
-    copy.keyOff = this.keyOff.slice(0, n);
-    copy.keyLen = this.keyLen.slice(0, n);
-    copy.valLen = this.valLen.slice(0, n);
-    copy.vals = this.vals.slice(0, this.slots);
-    copy.expireAt = this.expireAt ? this.expireAt.slice(0, n) : null;
+    // Fresh arrays cost nothing until written: their pages are touched as chunks are copied in.
+    copy.keyOff = new Int32Array(n);
+    copy.keyLen = new Int32Array(n);
+    copy.valLen = new Int32Array(n);
+    copy.expireAt = this.expireAt ? new Float64Array(n) : null;
+    this.lent?.ensureAll();
+    this.lent = copy.borrowed = new LentColumns({ keyOff: this.keyOff, keyLen: this.keyLen, valLen: this.valLen, expireAt: this.expireAt, vals: this.vals }, { keyOff: copy.keyOff, keyLen: copy.keyLen, valLen: copy.valLen, expireAt: copy.expireAt }, this.slots);
     copy.bigExpires = this.bigExpires ? new Map(this.bigExpires) : null;
     copy.slots = this.slots;
     copy.live = this.live;
@@ -125,9 +190,22 @@ export class KeyDict {
     return copy;
   }
 
-  /** The fork child is done with the arena: values may be rewritten in place again. */
+  /** The fork child is done: its arena and columns may be rewritten in place again. */
   unshareArena(): void {
     this.arenaShared = null;
+    this.lent = null;
+  }
+
+  /** Before a change in place to `slot`'s columns: a fork child still reading it gets its copy. */
+  private beforeSlotWrite(slot: number): void {
+    if (this.lent !== null && slot < this.lent.slots) this.lent.ensure(slot);
+  }
+
+  /** Before the columns are rewritten wholesale (compaction): a fork child gets all of its copy. */
+  private beforeColumnsChange(): void {
+    if (this.lent === null) return;
+    this.lent.ensureAll();
+    this.lent = null;
   }
 
   /**
@@ -213,8 +291,9 @@ export class KeyDict {
   private valueAt(slot: number): RedisValue {
     const n = this.valLen[slot]!;
     if (n === IN_VALS) {
-      const value = this.vals[slot]!;
-      return this.substitutes === null ? value : (this.substitutes.get(value as object) ?? value);
+      if (this.substitutes === null) return this.vals[slot]!;
+      const value = this.borrowed!.valueAt(slot)!;
+      return this.substitutes.get(value as object) ?? value;
     }
     const off = this.keyOff[slot]! + this.keyLen[slot]!;
     return bytesToBin(this.arena, off, off + n);
@@ -281,6 +360,7 @@ export class KeyDict {
   }
 
   private fill(slot: number, off: number, keyLength: number, value: RedisValue | null, valueLength: number): void {
+    this.beforeSlotWrite(slot);
     this.keyOff[slot] = off;
     this.keyLen[slot] = keyLength;
     if (value === null) {
@@ -302,6 +382,7 @@ export class KeyDict {
     if (this.slots === this.keyOff.length) {
       if (this.slots - this.live > this.slots / 4) this.compact(0);
       if (this.slots === this.keyOff.length) {
+        // New typed columns: a lending goes on for `vals`, which grows in place.
         const size = this.grownCapacity(this.keyOff.length);
         this.keyOff = grown(this.keyOff, size);
         this.keyLen = grown(this.keyLen, size);
@@ -361,6 +442,7 @@ export class KeyDict {
 
   /** Drops deleted slots and garbage bytes, keeping order; renumbers the slots. */
   private compact(extraBytes: number): void {
+    this.beforeColumnsChange();
     this.lastSlot = UNKNOWN;
     const hashes = new Int32Array(this.slots);
     const old = this.table;
@@ -405,6 +487,7 @@ export class KeyDict {
 
   /** A new value for the existing `key` in `slot`. */
   private replace(slot: number, key: Bin, value: RedisValue): void {
+    this.beforeSlotWrite(slot);
     const old = this.valLen[slot]!;
     if (typeof value !== 'string' || value.length > INLINE_MAX) {
       if (old > 0) this.garbage += old;
@@ -437,6 +520,7 @@ export class KeyDict {
     const slot = this.find(key);
     if (slot < 0) return false;
     this.lastSlot = UNKNOWN;
+    this.beforeSlotWrite(slot);
     this.removeFromTable(this.position(slot, this.hashOf(key)));
     const n = this.valLen[slot]!;
     this.garbage += this.keyLen[slot]! + (n > 0 ? n : 0);
@@ -470,6 +554,8 @@ export class KeyDict {
   }
 
   clear(): void {
+    // New arrays below: the child's originals are left as they are, to be copied as it reads.
+    this.lent = null;
     this.arena = new Uint8Array(1024);
     this.used = 0;
     this.garbage = 0;
@@ -495,6 +581,7 @@ export class KeyDict {
     const epoch = this.epoch;
     for (let slot = 0; slot < this.slots; slot++) {
       if (this.epoch !== epoch) throw new Error('a database was compacted while being iterated');
+      if (this.borrowed !== null && (slot & ((1 << CHUNK_BITS) - 1)) === 0) this.borrowed.ensure(slot);
       if (this.valLen[slot] !== DELETED) yield slot;
     }
   }
@@ -554,6 +641,7 @@ export class KeyDict {
 
   /** `key` is needed only for an expiry beyond 2^53 (made from the slot when not given). */
   private setExpireAt(slot: number, when: UnixMs, key: Bin | null): void {
+    this.beforeSlotWrite(slot);
     if (!this.expireAt) {
       this.expireAt = new Float64Array(this.keyOff.length);
       this.expireAt.fill(NaN);
@@ -573,6 +661,7 @@ export class KeyDict {
     if (slot < 0) return false;
     const before = this.expireAt![slot]!;
     if (Number.isNaN(before)) return false;
+    this.beforeSlotWrite(slot);
     if (!Number.isFinite(before)) this.bigExpires!.delete(key);
     this.expireAt![slot] = NaN;
     this.volatile--;

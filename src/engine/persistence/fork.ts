@@ -1,10 +1,11 @@
 // fork() as the kernel does it, for the lab's BGSAVE: the child sees the dataset of the fork
 // instant while the parent goes on serving. The kernel shares pages and copies one when the
-// parent first writes to it. The lab copies each table's slot columns, shares its byte arena
-// (keys and short strings, which the parent then only appends to) and its value objects, and
-// copies a value object (a collection, a string changed in place) just before the parent's first
-// write to it. So BGSAVE answers after a few array copies instead of after serialising the
-// dataset, and the file still holds exactly the data of the fork instant.
+// parent first writes to it. The lab lends each table's slot columns (a chunk of them is copied
+// when either side first needs it), shares its byte arena (keys and short strings, which the
+// parent then only appends to) and its value objects, and copies a value object (a collection, a
+// string changed in place) just before the parent's first write to it. So BGSAVE answers after a
+// pass over the object values instead of after serialising the dataset, and the file still holds
+// exactly the data of the fork instant.
 import type { Bin } from '../bytes.js';
 import { copyValue } from '../commands/keys.js';
 import type { Engine } from '../engine.js';
@@ -116,6 +117,7 @@ export function forkChild(engine: Engine, thread: ChildThread | undefined, write
     control: { resume: () => time.resume(), kill: () => time.kill() },
     work: async () => {
       try {
+        await time.start();
         await write(fork, time);
       } finally {
         engine.shareWithChild(null);
