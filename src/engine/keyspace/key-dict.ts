@@ -190,8 +190,8 @@ export class KeyDict {
     return copy;
   }
 
-  /** The fork child is done: its arena and columns may be rewritten in place again. */
-  unshareArena(): void {
+  /** The fork child is done: the arena and the columns may be rewritten in place again. */
+  endFork(): void {
     this.arenaShared = null;
     this.lent = null;
   }

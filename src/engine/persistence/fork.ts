@@ -101,7 +101,7 @@ export class ForkedDataset implements DatasetAtFork {
 
   /** The child exited: the parent's tables are its own again. */
   release(): void {
-    for (const dict of this.parents) dict.unshareArena();
+    for (const dict of this.parents) dict.endFork();
   }
 }
 
