@@ -14,6 +14,7 @@ import { ERR } from './errors.js';
 import { estimateMemory, MemoryMeter, performEvictions, UsedMemoryScan } from './eviction.js';
 import { type AccessPolicy, freshAccess, touchedAccess } from './keyspace/access.js';
 import { Database } from './keyspace/database.js';
+import type { KeyDict } from './keyspace/key-dict.js';
 import { FunctionStore } from './functions/library.js';
 import type { EncodingLimits } from './keyspace/limits.js';
 import type { InfoProvider } from './info.js';
@@ -188,7 +189,7 @@ export class Engine {
   private accessDefault = 0;
   private meter: MemoryMeter | null = null;
   /** While a fork child holds the dataset: called with each value just before a write changes it. */
-  private copyOnWrite: ((value: RedisValue) => void) | null = null;
+  private copyOnWrite: ((dict: KeyDict, key: Bin, value: RedisValue) => void) | null = null;
   private memoryScan: UsedMemoryScan | null = null;
   /** maxmemory in bytes (0: no limit), kept from the configuration for the per-command check. */
   private maxmemory = 0;
@@ -576,13 +577,13 @@ export class Engine {
    * A fork child (BGSAVE) shares the values from now until `guard` is replaced with null: each
    * value is handed to it just before a command changes it in place.
    */
-  shareWithChild(guard: ((value: RedisValue) => void) | null): void {
+  shareWithChild(guard: ((dict: KeyDict, key: Bin, value: RedisValue) => void) | null): void {
     this.copyOnWrite = guard;
   }
 
   private beforeWrite(db: Database, key: Bin): void {
     const value = db.dict.get(key);
-    if (value !== undefined) this.copyOnWrite?.(value);
+    if (value !== undefined) this.copyOnWrite?.(db.dict, key, value);
   }
 
   /** The keys a command (as propagated: `argv` of a known command) writes, by its key specs. */

@@ -74,7 +74,7 @@ describe('KeyDict', () => {
     );
   });
 
-  it("a frozen copy reads the fork instant, chunk by chunk, while the parent writes, grows and compacts", () => {
+  it("a frozen copy reads the fork instant, chunk by chunk, while the parent writes, grows and compacts; the parent knows which values the child holds", () => {
     type Step = { kind: 'read'; n: number } | { kind: 'set'; key: number; value: 'short' | 'long' | 'object' } | { kind: 'delete'; key: number } | { kind: 'expire'; key: number } | { kind: 'persist'; key: number } | { kind: 'insert'; n: number } | { kind: 'deleteRange'; key: number; n: number };
     const stepArb: fc.Arbitrary<Step> = fc.oneof(
       { weight: 3, arbitrary: fc.record({ kind: fc.constant('read' as const), n: fc.integer({ min: 1, max: 5000 }) }) },
@@ -110,6 +110,11 @@ describe('KeyDict', () => {
           model.delete(`k:${i}`);
         }
         const atFork = [...dict.entriesWithExpiry()];
+        const objectsAtFork = new Set(atFork.map(([, value]) => value).filter((value) => typeof value === 'object'));
+        // The parent asks before changing a value in place: does the child hold this very one?
+        const heldAsAtFork = () => {
+          for (const [key, value] of model) if (typeof value === 'object') expect(dict.heldByFork(key, value)).toBe(objectsAtFork.has(value));
+        };
         const child = dict.frozenCopy(new Map()).entriesWithExpiry();
         const read: typeof atFork = [];
         let next = keys;
@@ -143,6 +148,7 @@ describe('KeyDict', () => {
               model.set(`k:${next}`, `new${next}`);
             }
           }
+          heldAsAtFork();
         }
         if (compactAtEnd) {
           // The oldest 40% deleted (so the later chunks are not copied for it), then enough new
@@ -157,6 +163,7 @@ describe('KeyDict', () => {
             model.set(`k:${next}`, `new${next}`);
           }
         }
+        heldAsAtFork();
         for (const entry of child) read.push(entry);
         expect(read.length).toBe(atFork.length);
         // Identity for object values: the child must hold the very value of the fork instant.

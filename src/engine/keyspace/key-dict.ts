@@ -111,6 +111,19 @@ class LentColumns {
   valueAt(slot: number): RedisValue | undefined {
     return this.vals[slot >>> CHUNK_BITS]![slot & ((1 << CHUNK_BITS) - 1)];
   }
+
+  /** The object-value column's entry at the fork, whether copied yet or not. */
+  valueAtFork(slot: number): RedisValue | undefined {
+    return this.copied[slot >>> CHUNK_BITS] === 1 ? this.valueAt(slot) : this.from.vals[slot];
+  }
+
+  /** Every object value the child holds (all chunks copied first). */
+  objects(): Set<object> {
+    this.ensureAll();
+    const objects = new Set<object>();
+    for (const chunk of this.vals) for (const value of chunk) if (typeof value === 'object') objects.add(value);
+    return objects;
+  }
 }
 
 export class KeyDict {
@@ -151,6 +164,8 @@ export class KeyDict {
   private substitutes: Map<object, RedisValue> | null = null;
   /** The columns a fork child reads: the parent copies a chunk before it changes it. */
   private lent: LentColumns | null = null;
+  /** The object values a fork child holds, once a compaction renumbered the slots it lent. */
+  private forkObjects: Set<object> | null = null;
   /** A frozen copy's columns, copied chunk by chunk from the parent's before they are read. */
   private borrowed: LentColumns | null = null;
 
@@ -179,6 +194,7 @@ export class KeyDict {
     copy.valLen = new Int32Array(n);
     copy.expireAt = this.expireAt ? new Float64Array(n) : null;
     this.lent?.ensureAll();
+    this.forkObjects = null;
     this.lent = copy.borrowed = new LentColumns({ keyOff: this.keyOff, keyLen: this.keyLen, valLen: this.valLen, expireAt: this.expireAt, vals: this.vals }, { keyOff: copy.keyOff, keyLen: copy.keyLen, valLen: copy.valLen, expireAt: copy.expireAt }, this.slots);
     copy.bigExpires = this.bigExpires ? new Map(this.bigExpires) : null;
     copy.slots = this.slots;
@@ -194,6 +210,20 @@ export class KeyDict {
   endFork(): void {
     this.arenaShared = null;
     this.lent = null;
+    this.forkObjects = null;
+  }
+
+  /**
+   * Whether a fork child holds this very `value`, which `key` holds now: true when it was at
+   * that key's place at the fork. (A value moved to another key since was copied when it moved:
+   * RENAME and MOVE write the key they take it from.)
+   */
+  heldByFork(key: Bin, value: object): boolean {
+    if (this.forkObjects !== null) return this.forkObjects.has(value);
+    const lent = this.lent;
+    if (lent === null) return false;
+    const slot = this.find(key);
+    return slot >= 0 && slot < lent.slots && lent.valueAtFork(slot) === value;
   }
 
   /** Before a change in place to `slot`'s columns: a fork child still reading it gets its copy. */
@@ -201,10 +231,13 @@ export class KeyDict {
     if (this.lent !== null && slot < this.lent.slots) this.lent.ensure(slot);
   }
 
-  /** Before the columns are rewritten wholesale (compaction): a fork child gets all of its copy. */
+  /**
+   * Before the columns are rewritten wholesale (compaction): a fork child gets all of its copy,
+   * and which objects it holds is kept as a set, since slots no longer say.
+   */
   private beforeColumnsChange(): void {
     if (this.lent === null) return;
-    this.lent.ensureAll();
+    this.forkObjects = this.lent.objects();
     this.lent = null;
   }
 
@@ -554,8 +587,10 @@ export class KeyDict {
   }
 
   clear(): void {
-    // New arrays below: the child's originals are left as they are, to be copied as it reads.
+    // New arrays below: the child's originals are left as they are, to be copied as it reads,
+    // and no value from now on is one the child holds.
     this.lent = null;
+    this.forkObjects = null;
     this.arena = new Uint8Array(1024);
     this.used = 0;
     this.garbage = 0;

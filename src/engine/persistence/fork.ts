@@ -40,8 +40,6 @@ export class ForkedDataset implements DatasetAtFork {
   readonly now: number;
   /** used_memory at the fork, which the child measures on its copy (measureUsedMemory). */
   usedMemory = 0;
-  /** Values the parent still shares with the child: its first write to one copies it. */
-  private readonly shared = new WeakSet<object>();
   /** The child's copies, by the value the parent went on to change. */
   private readonly copies = new Map<object, RedisValue>();
   /** The parent's tables whose arenas the child reads. */
@@ -52,8 +50,6 @@ export class ForkedDataset implements DatasetAtFork {
     this.now = engine.clock.now();
     for (const db of engine.dbs) {
       if (db.size === 0) continue;
-      // Long strings are kept as JS strings beside the arena: immutable, so shared as they are.
-      db.dict.forEachObject((value) => typeof value === 'object' && this.shared.add(value));
       this.parents.push(db.dict);
       this.dbs.push(new DatabaseAtFork(db.id, db.dict.frozenCopy(this.copies)));
     }
@@ -92,10 +88,13 @@ export class ForkedDataset implements DatasetAtFork {
     return counts;
   }
 
-  /** The parent is about to change `value` in place: the child keeps a copy of it as it is. */
-  readonly beforeWrite = (value: RedisValue): void => {
-    if (typeof value !== 'object' || !this.shared.has(value)) return;
-    this.shared.delete(value);
+  /**
+   * The parent is about to change `key`'s `value` in place: if the child holds that very value,
+   * it keeps a copy of it as it is. (Long strings are JS strings beside the arena: immutable,
+   * so shared as they are.)
+   */
+  readonly beforeWrite = (dict: KeyDict, key: Bin, value: RedisValue): void => {
+    if (typeof value !== 'object' || this.copies.has(value) || !dict.heldByFork(key, value)) return;
     this.copies.set(value, copyValue(value));
   };
 
