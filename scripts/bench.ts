@@ -248,7 +248,7 @@ async function rdbLoadBench(name: string, target: string, build: (redis: RedisSe
   return { dir };
 }
 
-async function rdbSaveBench(dumpDir: string): Promise<void> {
+async function rdbSaveBench(dumpDir: string, saveTarget = '≤ 1.5'): Promise<void> {
   const lab: number[] = [];
   const ref: number[] = [];
   const redisDir = mkdtempSync(join(work, 'save-'));
@@ -282,7 +282,7 @@ async function rdbSaveBench(dumpDir: string): Promise<void> {
   }
   await redis.stop();
   const keys = server.engine.dbs[0]!.size.toLocaleString('en');
-  record(`RDB save (${keys} keys)`, median(lab), median(ref), 'ms', 'lower', '≤ 1.5');
+  record(`RDB save (${keys} keys)`, median(lab), median(ref), 'ms', 'lower', saveTarget);
   record(`BGSAVE reply, the fork (${keys} keys)`, median(labFork), median(refFork), 'ms', 'lower', 'reported');
 }
 
@@ -574,7 +574,8 @@ async function main(): Promise<void> {
       ['mixed', async () => {
         const { dir } = await rdbLoadBench('mixed types', '≤ 1.5', (redis) => buildMixed(redis, Math.floor(KEYS / 2)), '≤ 1.0');
         // A fork where most values are collections: each is an object the parent may change in place.
-        await rdbSaveBench(dir);
+        // (The ≤ 1.5 save target was set on the strings of DEBUG POPULATE; this one is measured.)
+        await rdbSaveBench(dir, 'reported');
       }],
       ['heavy', () => rdbLoadBench('lists and sorted sets', 'reported', (redis) => buildListZsetHeavy(redis, Math.floor(KEYS / 20)))],
       ['aof', aofReplayBench],

@@ -5,7 +5,7 @@ import type { Bin } from '../bytes.js';
 import { ListpackBuilder } from '../rdb/listpack.js';
 import type { StreamValue } from './stream.js';
 import { objectEncoding, RawString, SetValue, type RedisValue } from './values.js';
-import { parseInt64 } from '../util/numbers.js';
+import { formatDouble, parseInt64 } from '../util/numbers.js';
 
 // Struct sizes of redis 7.0 on x86-64.
 const ROBJ = 16;
@@ -53,13 +53,7 @@ function dictSlots(size: number): number {
 
 /** A score as zzlInsertAt writes it into a listpack (d2string: an integer, or %.17g). */
 function scoreText(score: number): Bin {
-  if (Number.isInteger(score) && Math.abs(score) < 2 ** 52) return String(score);
-  if (!Number.isFinite(score)) return score > 0 ? 'inf' : '-inf';
-  const [mantissa, exponent] = score.toPrecision(17).split('e');
-  const trimmed = mantissa!.includes('.') ? mantissa!.replace(/0+$/, '').replace(/\.$/, '') : mantissa!;
-  if (exponent === undefined) return trimmed;
-  const e = Number(exponent);
-  return `${trimmed}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  return Number.isInteger(score) && Math.abs(score) < 2 ** 52 ? String(score) : formatDouble(score);
 }
 
 function listpackBytes(elements: Iterable<Bin>): number {

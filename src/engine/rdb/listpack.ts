@@ -25,6 +25,13 @@ export class ListpackBuilder {
     this.buf = new Uint8Array(Math.max(16, capacity));
   }
 
+  /** Empty again, keeping its buffer (what `finish` returned is overwritten from here on). */
+  reset(): this {
+    this.length = 6;
+    this.count = 0;
+    return this;
+  }
+
   /** Bytes the listpack would take with nothing more added. */
   get size(): number {
     return this.length + 1;

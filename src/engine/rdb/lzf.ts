@@ -59,7 +59,13 @@ const htab = new Float64Array(1 << HLOG);
 // cleared table would.
 let base = 0;
 
-/** Compressed bytes, or null when they would not fit in `outLength` (lzf_compress returning 0). */
+/** Where the output is made: an RDB compresses a string per key, each copied out at once. */
+let scratch = new Uint8Array(1 << 12);
+
+/**
+ * Compressed bytes, or null when they would not fit in `outLength` (lzf_compress returning 0).
+ * They are valid until the next call: copy them out.
+ */
 export function lzfCompress(input: Uint8Array, outLength: number): Uint8Array | null {
   const inLength = input.length;
   if (inLength === 0 || outLength <= 0) return null;
@@ -69,7 +75,8 @@ export function lzfCompress(input: Uint8Array, outLength: number): Uint8Array | 
   }
   const callBase = base;
   base += inLength + 2;
-  const out = new Uint8Array(outLength + 3);
+  if (scratch.length < outLength + 3) scratch = new Uint8Array(Math.max(outLength + 3, 2 * scratch.length));
+  const out = scratch;
   const inEnd = inLength;
   let ip = 0;
   let op = 1; // start run

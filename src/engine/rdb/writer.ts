@@ -116,9 +116,9 @@ class RdbOutput implements StreamRdbOutput {
       }
     }
     if (this.compression && s.length > 20) {
-      const raw = new Uint8Array(s.length);
-      for (let i = 0; i < s.length; i++) raw[i] = s.charCodeAt(i);
-      if (this.tryLzf(raw)) return;
+      if (stringScratch.length < s.length) stringScratch = new Uint8Array(Math.max(s.length, 2 * stringScratch.length));
+      for (let i = 0; i < s.length; i++) stringScratch[i] = s.charCodeAt(i);
+      if (this.tryLzf(stringScratch.subarray(0, s.length))) return;
     }
     this.len(s.length);
     this.ascii(s);
@@ -280,12 +280,19 @@ function writeValue(out: RdbOutput, value: RedisValue): void {
   }
 }
 
+/**
+ * Where a value's string bytes and listpacks are made before they are copied into the file: one
+ * buffer each for every key, not an allocation (and its growth) per key.
+ */
+let stringScratch = new Uint8Array(1 << 12);
+const listpackScratch = new ListpackBuilder(1 << 12);
+
 /** One listpack per quicklist node, as the list's nodes are in memory. */
 function writeList(out: RdbOutput, list: ListValue): void {
   const nodes = list.items.nodeList();
   out.len(nodes.length);
   for (const node of nodes) {
-    const lp = new ListpackBuilder(node.sz);
+    const lp = listpackScratch.reset();
     node.forEach((item) => lp.add(item));
     out.len(QUICKLIST_NODE_PACKED);
     out.blob(lp.finish());
@@ -303,7 +310,7 @@ function writeSet(out: RdbOutput, set: SetValue): void {
 
 /** A hash or zset as one listpack of pairs (types 16 and 17). */
 function writePairsListpack(out: RdbOutput, pairs: Iterable<readonly [Bin, Bin]>): void {
-  const lp = new ListpackBuilder();
+  const lp = listpackScratch.reset();
   for (const [first, second] of pairs) {
     lp.add(first);
     lp.add(second);
@@ -340,7 +347,9 @@ function writeZset(out: RdbOutput, zset: ZSetValue): void {
 /** d2string: integral values within ±2^62 as integers, others as "%.17g". */
 export function scoreText(score: number): string {
   if (Object.is(score, -0)) return '-0';
-  return Number.isInteger(score) && Math.abs(score) <= 2 ** 62 ? BigInt(score).toString() : formatDouble(score);
+  if (!Number.isInteger(score) || Math.abs(score) > 2 ** 62) return formatDouble(score);
+  // Below 2^53 a number prints its integer digits exactly, without a BigInt.
+  return Math.abs(score) < 2 ** 53 ? String(score) : BigInt(score).toString();
 }
 
 /**

@@ -91,8 +91,26 @@ export function parseStrtod(s: Bin): number | null {
   return r.value;
 }
 
+/**
+ * Recent formatDouble results: a dataset's scores repeat (a listpack written again at every
+ * save, ranks and prices shared by many members), and each fresh one costs a 40-digit expansion.
+ */
+const formatted = new Map<number, string>();
+const FORMATTED_MAX = 4096;
+
 /** C's printf("%.17g", d) as glibc prints it (round half to even on the exact value). */
 export function formatDouble(d: number): string {
+  // -0 is a Map key equal to 0: it is answered below, before the cache.
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  let text = formatted.get(d);
+  if (text === undefined) {
+    if (formatted.size === FORMATTED_MAX) formatted.clear();
+    formatted.set(d, (text = formatDoubleUncached(d)));
+  }
+  return text;
+}
+
+function formatDoubleUncached(d: number): string {
   if (Number.isNaN(d)) return 'nan';
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
