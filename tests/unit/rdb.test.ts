@@ -87,6 +87,28 @@ describe('listpack and intset', () => {
     );
   });
 
+  it('encodes each integer at the width lpEncodeIntegerGetType picks, boundaries included', () => {
+    // listpack.c's integer encodings, written out with bigints: the tag, then little-endian bytes.
+    const reference = (v: bigint): number[] => {
+      if (v >= 0n && v <= 127n) return [Number(v)];
+      if (v >= -4096n && v <= 4095n) return [0xc0 | Number((BigInt.asUintN(13, v) >> 8n) & 0x1fn), Number(BigInt.asUintN(13, v) & 0xffn)];
+      const [tag, width] = v >= -32768n && v <= 32767n ? [0xf1, 2] : v >= -8388608n && v <= 8388607n ? [0xf2, 3] : v >= -2147483648n && v <= 2147483647n ? [0xf3, 4] : [0xf4, 8];
+      const u = BigInt.asUintN(64, v);
+      return [tag, ...Array.from({ length: width }, (_, i) => Number((u >> BigInt(8 * i)) & 0xffn))];
+    };
+    const edges = [0n, 127n, 128n, -1n, -4096n, 4095n, 4096n, -4097n, -32768n, 32767n, 32768n, -32769n, -8388608n, 8388607n, 8388608n, -8388609n, -2147483648n, 2147483647n, 2147483648n, -2147483649n, 2n ** 63n - 1n, -(2n ** 63n)];
+    const value = fc.oneof(fc.constantFrom(...edges), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.integer().map(BigInt));
+    fc.assert(
+      fc.property(value, (v) => {
+        const lp = new ListpackBuilder();
+        lp.add(String(v));
+        const encoded = reference(v);
+        expect([...lp.finish().subarray(6, 6 + encoded.length)]).toEqual(encoded);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('encodes as listpack.c does ("-5", "300", "a", "1.5")', () => {
     const lp = new ListpackBuilder();
     for (const e of ['-5', '300', 'a', '1.5']) lp.add(e);

@@ -1,7 +1,7 @@
 // Listpack blobs (listpack.c): `<u32 total bytes> <u16 count> entries 0xFF`, each entry an
 // encoding, its data and a back-length. Strings that are canonical int64s are stored as integers.
 import { bytesToBin, type Bin } from '../bytes.js';
-import { parseInt64 } from '../util/numbers.js';
+import { mayBeInt, parseInt64, parseSmallInt } from '../util/numbers.js';
 import { blobProblem } from './blob.js';
 
 const EOF_BYTE = 0xff;
@@ -44,12 +44,16 @@ export class ListpackBuilder {
   }
 
   add(entry: Bin): void {
-    const value = entry.length <= 20 ? parseInt64(entry) : null;
-    const encoded = value !== null ? intEncodedSize(value) : stringEncodedSize(entry.length);
+    // An int32 (most integers stored) is encoded with number arithmetic; wider ones as bigints.
+    const small = entry.length <= 10 && entry.length > 0 && mayBeInt(entry) ? parseSmallInt(entry) : null;
+    const int32 = small !== null && small >= -2147483648 && small <= 2147483647 ? small : null;
+    const value = int32 === null && entry.length <= 20 && entry.length > 0 && mayBeInt(entry) ? parseInt64(entry) : null;
+    const encoded = int32 !== null ? int32EncodedSize(int32) : value !== null ? intEncodedSize(value) : stringEncodedSize(entry.length);
     this.ensure(encoded + 5);
     const buf = this.buf;
     let at = this.length;
-    if (value !== null) at = writeInt(buf, at, value);
+    if (int32 !== null) at = writeInt32(buf, at, int32, encoded);
+    else if (value !== null) at = writeInt(buf, at, value);
     else {
       const n = entry.length;
       if (n < 64) buf[at++] = 0x80 | n;
@@ -124,6 +128,32 @@ function intEncodedSize(v: bigint): number {
   if (v >= -8388608n && v <= 8388607n) return 4;
   if (v >= -2147483648n && v <= 2147483647n) return 5;
   return 9;
+}
+
+function int32EncodedSize(v: number): number {
+  if (v >= 0 && v <= 127) return 1;
+  if (v >= -4096 && v <= 4095) return 2;
+  if (v >= -32768 && v <= 32767) return 3;
+  if (v >= -8388608 && v <= 8388607) return 4;
+  return 5;
+}
+
+/** writeInt for an int32 of encoded `size`: two's complement bytes from the number itself. */
+function writeInt32(buf: Uint8Array, at: number, v: number, size: number): number {
+  if (size === 1) {
+    buf[at++] = v;
+    return at;
+  }
+  if (size === 2) {
+    const u = v & 0x1fff;
+    buf[at++] = 0xc0 | (u >> 8);
+    buf[at++] = u & 0xff;
+    return at;
+  }
+  const width = size - 1;
+  buf[at++] = width === 2 ? 0xf1 : width === 3 ? 0xf2 : 0xf3;
+  for (let i = 0; i < width; i++) buf[at++] = (v >> (8 * i)) & 0xff;
+  return at;
 }
 
 function writeInt(buf: Uint8Array, at: number, v: bigint): number {

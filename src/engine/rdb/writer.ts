@@ -5,7 +5,7 @@
 import type { Bin } from '../bytes.js';
 import type { KeyDict } from '../keyspace/key-dict.js';
 import { RawString, type HashValue, type ListValue, type RedisValue, type SetValue, type ZSetValue } from '../keyspace/values.js';
-import { formatDouble, parseInt64 } from '../util/numbers.js';
+import { formatDouble, mayBeInt, parseSmallInt } from '../util/numbers.js';
 import { Crc64 } from './crc64.js';
 import { OP, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION, REDIS_VERSION, TYPE } from './format.js';
 import { encodeIntset } from './intset.js';
@@ -31,8 +31,6 @@ export interface RdbWriteOptions {
 }
 
 const CHUNK_BYTES = 1 << 16;
-const INT32_MIN = -2147483648n;
-const INT32_MAX = 2147483647n;
 
 /** A growable byte buffer with the RDB primitive encodings. */
 class RdbOutput implements StreamRdbOutput {
@@ -108,10 +106,10 @@ class RdbOutput implements StreamRdbOutput {
 
   /** rdbSaveRawString: int form for canonical int32s, LZF when it pays, else plain. */
   string(s: Bin): void {
-    if (s.length <= 11 && s.length > 0) {
-      const v = parseInt64(s);
-      if (v !== null && v >= INT32_MIN && v <= INT32_MAX) {
-        this.int(v);
+    if (s.length <= 11 && s.length > 0 && mayBeInt(s)) {
+      const v = parseSmallInt(s);
+      if (v !== null && v >= -2147483648 && v <= 2147483647) {
+        this.int32(v);
         return;
       }
     }
@@ -141,17 +139,12 @@ class RdbOutput implements StreamRdbOutput {
     return true;
   }
 
-  private int(v: bigint): void {
-    if (v >= -128n && v <= 127n) {
-      this.byte(0xc0);
-      this.fixed(1, v, true);
-    } else if (v >= -32768n && v <= 32767n) {
-      this.byte(0xc1);
-      this.fixed(2, v, true);
-    } else {
-      this.byte(0xc2);
-      this.fixed(4, v, true);
-    }
+  /** rdbEncodeInteger's three widths, little-endian. */
+  private int32(v: number): void {
+    const width = v >= -128 && v <= 127 ? 1 : v >= -32768 && v <= 32767 ? 2 : 4;
+    this.ensure(1 + width);
+    this.buf[this.length++] = width === 1 ? 0xc0 : width === 2 ? 0xc1 : 0xc2;
+    for (let i = 0; i < width; i++) this.buf[this.length++] = (v >> (8 * i)) & 0xff;
   }
 
   take(): Uint8Array {

@@ -16,6 +16,15 @@ export function parseInt64(s: Bin): bigint | null {
   return v < INT64_MIN || v > INT64_MAX ? null : v;
 }
 
+/**
+ * parseInt64 for a writer that meets mostly words: a string whose first character is neither a
+ * digit nor '-' is no integer, known without a regular expression or a BigInt.
+ */
+export function mayBeInt(s: Bin): boolean {
+  const c = s.charCodeAt(0);
+  return (c >= 48 && c <= 57) || c === 45;
+}
+
 /** A canonical integer of at most 15 digits as a number (any sum of two is exact), else null. */
 export function parseSmallInt(s: Bin): number | null {
   return s.length > 0 && s.length <= 16 && SMALL_CANONICAL_INT.test(s) ? Number(s) : null;
