@@ -3,9 +3,9 @@
 // parent first writes to it. The lab lends each table's slot columns (a chunk of them is copied
 // when either side first needs it), shares its byte arena (keys and short strings, which the
 // parent then only appends to) and its value objects, and copies a value object (a collection, a
-// string changed in place) just before the parent's first write to it. So BGSAVE answers after a
-// pass over the object values instead of after serialising the dataset, and the file still holds
-// exactly the data of the fork instant.
+// string changed in place) just before the parent's first write to it (the parent's table says
+// whether the child holds it). So BGSAVE answers without a pass over the dataset, and the file
+// still holds exactly the data of the fork instant.
 import type { Bin } from '../bytes.js';
 import { copyValue } from '../commands/keys.js';
 import type { Engine } from '../engine.js';
