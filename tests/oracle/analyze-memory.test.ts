@@ -46,6 +46,8 @@ const FIXTURE: string[][] = [
   ['SADD', 'set:hashtable:many', ...range(5000, (i) => [`m${i}`])],
   ['ZADD', 'zset:listpack', ...range(20, (i) => [String(i * 1.5), `member${i}`])],
   ['ZADD', 'zset:listpack:thirds', ...range(20, (i) => [String(i / 3), `m${i}`])],
+  // Integral scores past 2^52: a listpack holds them as integers up to 2^62 (zzlInsertAt's double2ll).
+  ['ZADD', 'zset:listpack:wide', ...range(20, (i) => [String(2 ** 60 + i * 1024), `w${i}`])],
   ['ZADD', 'zset:skiplist', ...range(3000, (i) => [String(i), `member-${i}`])],
   ['ZADD', 'zset:skiplist:long', '1', 'x'.repeat(100), '2', 'y'],
   ...Array.from({ length: 10 }, (_, i) => ['XADD', 'stream:small', `${i + 1}-0`, 'field', `value${i}`]),

@@ -5,7 +5,7 @@ import type { Bin } from '../bytes.js';
 import { ListpackBuilder } from '../rdb/listpack.js';
 import type { StreamValue } from './stream.js';
 import { objectEncoding, RawString, SetValue, type RedisValue } from './values.js';
-import { formatDouble, parseInt64 } from '../util/numbers.js';
+import { parseInt64, scoreText } from '../util/numbers.js';
 
 // Struct sizes of redis 7.0 on x86-64.
 const ROBJ = 16;
@@ -51,10 +51,6 @@ function dictSlots(size: number): number {
   return slots;
 }
 
-/** A score as zzlInsertAt writes it into a listpack (d2string: an integer, or %.17g). */
-function scoreText(score: number): Bin {
-  return Number.isInteger(score) && Math.abs(score) < 2 ** 52 ? String(score) : formatDouble(score);
-}
 
 function listpackBytes(elements: Iterable<Bin>): number {
   let bytes = LISTPACK_EMPTY;

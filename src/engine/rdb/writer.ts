@@ -5,7 +5,7 @@
 import type { Bin } from '../bytes.js';
 import type { KeyDict } from '../keyspace/key-dict.js';
 import { RawString, type HashValue, type ListValue, type RedisValue, type SetValue, type ZSetValue } from '../keyspace/values.js';
-import { formatDouble, mayBeInt, parseSmallInt } from '../util/numbers.js';
+import { mayBeInt, parseSmallInt, scoreText } from '../util/numbers.js';
 import { Crc64 } from './crc64.js';
 import { OP, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION, REDIS_VERSION, TYPE } from './format.js';
 import { encodeIntset } from './intset.js';
@@ -337,13 +337,6 @@ function writeZset(out: RdbOutput, zset: ZSetValue): void {
   }
 }
 
-/** d2string: integral values within ±2^62 as integers, others as "%.17g". */
-export function scoreText(score: number): string {
-  if (Object.is(score, -0)) return '-0';
-  if (!Number.isInteger(score) || Math.abs(score) > 2 ** 62) return formatDouble(score);
-  // Below 2^53 a number prints its integer digits exactly, without a BigInt.
-  return Math.abs(score) < 2 ** 53 ? String(score) : BigInt(score).toString();
-}
 
 /**
  * DUMP's payload (createDumpPayload): the type byte, the value, RDB version 10 (2 bytes,
