@@ -1,7 +1,7 @@
 // Listpack blobs (listpack.c): `<u32 total bytes> <u16 count> entries 0xFF`, each entry an
 // encoding, its data and a back-length. Strings that are canonical int64s are stored as integers.
 import { bytesToBin, type Bin } from '../bytes.js';
-import { mayBeInt, parseInt64, parseSmallInt } from '../util/numbers.js';
+import { parseInt64, parseSmallInt } from '../util/numbers.js';
 import { blobProblem } from './blob.js';
 
 const EOF_BYTE = 0xff;
@@ -45,9 +45,9 @@ export class ListpackBuilder {
 
   add(entry: Bin): void {
     // An int32 (most integers stored) is encoded with number arithmetic; wider ones as bigints.
-    const small = entry.length <= 10 && entry.length > 0 && mayBeInt(entry) ? parseSmallInt(entry) : null;
+    const small = entry.length <= 10 ? parseSmallInt(entry) : null;
     const int32 = small !== null && small >= -2147483648 && small <= 2147483647 ? small : null;
-    const value = int32 === null && entry.length <= 20 && entry.length > 0 && mayBeInt(entry) ? parseInt64(entry) : null;
+    const value = int32 === null ? parseInt64(entry) : null;
     const encoded = int32 !== null ? int32EncodedSize(int32) : value !== null ? intEncodedSize(value) : stringEncodedSize(entry.length);
     this.ensure(encoded + 5);
     const buf = this.buf;

@@ -5,7 +5,7 @@
 import type { Bin } from '../bytes.js';
 import type { KeyDict } from '../keyspace/key-dict.js';
 import { RawString, type HashValue, type ListValue, type RedisValue, type SetValue, type ZSetValue } from '../keyspace/values.js';
-import { mayBeInt, parseSmallInt, scoreText } from '../util/numbers.js';
+import { parseSmallInt, scoreText } from '../util/numbers.js';
 import { Crc64 } from './crc64.js';
 import { OP, QUICKLIST_NODE_PACKED, RDB_MAGIC, RDB_VERSION, REDIS_VERSION, TYPE } from './format.js';
 import { encodeIntset } from './intset.js';
@@ -106,7 +106,7 @@ class RdbOutput implements StreamRdbOutput {
 
   /** rdbSaveRawString: int form for canonical int32s, LZF when it pays, else plain. */
   string(s: Bin): void {
-    if (s.length <= 11 && s.length > 0 && mayBeInt(s)) {
+    if (s.length <= 11) {
       const v = parseSmallInt(s);
       if (v !== null && v >= -2147483648 && v <= 2147483647) {
         this.int32(v);

@@ -7,27 +7,27 @@ const INT64_MAX = 2n ** 63n - 1n;
 const SMALL_CANONICAL_INT = /^(?:0|-?[1-9][0-9]{0,14})$/;
 const CANONICAL_INT = /^(?:0|-?[1-9][0-9]*)$/;
 
+/**
+ * A string whose first character is neither a digit nor '-' is no integer: most strings a
+ * writer meets are words, known so without a regular expression or a BigInt.
+ */
+function mayBeInt(s: Bin): boolean {
+  const c = s.charCodeAt(0);
+  return (c >= 48 && c <= 57) || c === 45;
+}
+
 /** Redis's string2ll: a canonical base-10 int64 ("-0", "+1", "01", " 1" are not). */
 export function parseInt64(s: Bin): bigint | null {
-  if (s.length === 0 || s.length > 20) return null;
+  if (s.length === 0 || s.length > 20 || !mayBeInt(s)) return null;
   if (SMALL_CANONICAL_INT.test(s)) return BigInt(s);
   if (!CANONICAL_INT.test(s)) return null;
   const v = BigInt(s);
   return v < INT64_MIN || v > INT64_MAX ? null : v;
 }
 
-/**
- * parseInt64 for a writer that meets mostly words: a string whose first character is neither a
- * digit nor '-' is no integer, known without a regular expression or a BigInt.
- */
-export function mayBeInt(s: Bin): boolean {
-  const c = s.charCodeAt(0);
-  return (c >= 48 && c <= 57) || c === 45;
-}
-
 /** A canonical integer of at most 15 digits as a number (any sum of two is exact), else null. */
 export function parseSmallInt(s: Bin): number | null {
-  return s.length > 0 && s.length <= 16 && SMALL_CANONICAL_INT.test(s) ? Number(s) : null;
+  return s.length > 0 && s.length <= 16 && mayBeInt(s) && SMALL_CANONICAL_INT.test(s) ? Number(s) : null;
 }
 
 /**
