@@ -598,8 +598,13 @@ export class Engine {
     this.meter?.invalidate(db, key);
   }
 
-  /** A value changed size without changing (SORT converting a sorted set): no WATCH is touched. */
-  noteResized(db: Database, key: Bin): void {
+  /**
+   * A read is about to re-encode a value in place (SORT converting a sorted set): a fork child is
+   * handed the value first, as the kernel copies the page the conversion writes, and the memory
+   * measure looks again. No WATCH is touched: the data is unchanged.
+   */
+  beforeReencode(db: Database, key: Bin): void {
+    this.beforeWrite(db, key);
     this.meter?.invalidate(db, key);
   }
 

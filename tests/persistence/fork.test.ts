@@ -164,6 +164,27 @@ describe('BGSAVE on a live server', () => {
     expect(llen('list:8')).toBe(50);
   });
 
+  it("SORT's conversion of a sorted set to a skiplist (a read that changes memory) leaves the child's listpack alone", async () => {
+    const store = new HeldChildStore(0);
+    const { server, clock } = await liveServer(store);
+    const client = server.engine.createClient();
+    await server.execute(client, ['ZADD', 'ranked', '3', 'a', '1', 'b', '2', 'c']);
+    await server.execute(client, ['BGSAVE']);
+    expect((await server.execute(client, ['SORT', 'ranked', 'ALPHA'])).value).toHaveLength(3);
+    expect((await server.execute(client, ['OBJECT', 'ENCODING', 'ranked'])).value).toBe('skiplist');
+    store.release();
+    await server.job!.finished;
+    clock.advanceTo(clock.now() + 1000);
+    await server.cron();
+    // The file's type byte before the key: 17 is a listpack sorted set, 5 a skiplist (RDB_TYPE_ZSET_2).
+    const chunks: number[] = [];
+    for await (const chunk of readChunks(store, 'dump.rdb')) chunks.push(...chunk);
+    const file = chunks.join(',');
+    const key = [...new TextEncoder().encode('ranked')].join(',');
+    expect(file).toContain(`17,6,${key}`);
+    expect(file).not.toContain(`5,6,${key}`);
+  });
+
   it('a child working in slices lets commands run between them, and finishes under a cron loop that never yields', async () => {
     let pauses = 0;
     let ms = 0;

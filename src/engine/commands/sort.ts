@@ -104,8 +104,8 @@ function sort(ctx: CommandContext, argv: readonly Bin[], readonly: boolean): Rep
     by = null;
   }
   if (source instanceof ZSetValue && source.encoding !== 'skiplist') {
+    ctx.engine.beforeReencode(ctx.db, argv[1]!);
     source.encoding = 'skiplist';
-    ctx.engine.noteResized(ctx.db, argv[1]!);
   }
 
   const length = source === undefined ? 0 : source instanceof ListValue ? source.items.length : source instanceof SetValue ? source.members.size : source.size;
