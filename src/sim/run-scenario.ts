@@ -214,6 +214,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       case Step.Writeback:
         await cache.writeback();
         break;
+      case Step.FsyncReturns:
+        await server.finishBackgroundFsync();
+        break;
       case Step.Trace:
         options.onTrace!({
           atMs: loop.t - SIM_EPOCH_MS,

@@ -1,5 +1,6 @@
 // The scenario's schedule on the virtual clock: arrivals, the server's event-loop turns,
-// serverCron, kernel writeback, the timeline's events and trace samples, each at its instant.
+// serverCron, background fsyncs returning, kernel writeback, the timeline's events and trace
+// samples, each at its instant.
 // `advance()` runs every step that needs no storage synchronously and stops at the first one that
 // must be awaited, so the caller awaits exactly what a step awaits and nothing more (a fork
 // child's writes interleave with those awaits). Its times are fields, not an async function's
@@ -36,6 +37,8 @@ export const Step = {
   Writeback: 6,
   /** Sample the run's state. */
   Trace: 7,
+  /** everysec's background fsync returns: `server.finishBackgroundFsync()`. */
+  FsyncReturns: 8,
 } as const;
 export type Step = (typeof Step)[keyof typeof Step];
 
@@ -108,7 +111,9 @@ export class ScenarioLoop {
       const nextEvent = events.length > 0 ? Math.max(events[0]!.at, this.serverFreeAt) : Infinity;
       const nextTurn = pool.hasSent ? this.serverFreeAt : Infinity;
       const sample = this.parts.tracing ? this.nextTrace : Infinity;
-      const other = Math.min(this.nextArrival, nextTurn, this.nextWriteback, nextEvent, sample);
+      // The disk answers at its own instant, busy server or not: what the fsync covers is durable from then.
+      const fsyncReturns = server.fsyncReturnsAt;
+      const other = Math.min(this.nextArrival, nextTurn, this.nextWriteback, nextEvent, sample, fsyncReturns);
       if (!this.parts.everyCronTick && this.nextCron >= this.serverFreeAt && this.nextCron <= other) {
         // Until the next other step nothing changes the server: the ticks before the first one
         // that can find cron work would each do nothing, so they are skipped.
@@ -139,7 +144,8 @@ export class ScenarioLoop {
         pool.arrive(this.parts.workload.next(), t);
         this.nextArrival += this.parts.workload.nextGap();
         this.parts.afterStep(t);
-      } else if (t === nextTurn) {
+      } else if (t === fsyncReturns) return Step.FsyncReturns;
+      else if (t === nextTurn) {
         // One event-loop turn: every write sent so far runs, then one AOF write (and under
         // appendfsync always one fsync) before any of their replies leaves. While a fork child
         // writes, its writes interleave with the loop's awaits: the turn awaits as it always

@@ -39,4 +39,21 @@ describe('the run history', () => {
     }
     expect(picks.some((p) => p.unsyncedBytes > 0) && picks.some((p) => p.unsyncedBytes === 0)).toBe(true);
   });
+
+  it("on an SSD (1–3 ms fsyncs), everysec's fsync at each whole second covers what was written before it, from the instant it returns, not from the next cron tick", async () => {
+    const ssd: Scenario = { ...scenario, disk: 'ssd', workload: { ...DEFAULT_SCENARIO.workload, rate: 200 } };
+    const points: TracePoint[] = [];
+    await runScenario(ssd, { backend: new MemoryStore(), rdb: rdbCodec, crash: 'none', traceEveryMs: 1, onTrace: (p) => points.push(p) });
+    const ackedAt = (ms: number) => points.find((p) => p.atMs === ms)!.acknowledgedWrites;
+    for (const second of [2_000, 3_000, 4_000]) {
+      // 10 and 60 ms after the fsync started: returned long since, the next cron tick not yet come.
+      for (const after of [10, 60]) {
+        const report = await crashAt(ssd, second + after);
+        expect(report.acknowledgedWrites).toBe(ackedAt(second + after));
+        expect(report.lostWrites, `a power loss at ${second + after} ms`).toBeGreaterThanOrEqual(ackedAt(second + after) - ackedAt(second + 3));
+        expect(report.lostWrites, `a power loss at ${second + after} ms`).toBeLessThanOrEqual(ackedAt(second + after) - ackedAt(second - 1));
+        expect(report.lostWrites).toBeGreaterThan(0);
+      }
+    }
+  });
 });

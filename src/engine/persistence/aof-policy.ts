@@ -20,7 +20,8 @@ export class AofPersistence {
   writer: AofWriter | null = null;
   /** Under appendfsync always with a disk model: the clock time the last fsync returns at. */
   busyUntil = 0;
-  private fsyncInFlight: { started: number; until: number } | null = null;
+  /** everysec's background fsync: it returns at `until`, and until then nothing it covers is durable. */
+  private fsyncInFlight: { writer: AofWriter; started: number; until: number } | null = null;
   private flushPostponedStart = 0;
 
   constructor(private readonly core: ServerCore) {}
@@ -39,6 +40,8 @@ export class AofPersistence {
     if (!writer || writer.pendingBytes === 0) return;
     const always = this.fsyncPolicy === 'always';
     const fsyncNow = always && !this.fsyncSuspendedByChild();
+    // A background fsync that returned before this write does not cover it.
+    if (this.fsyncInFlight !== null && this.core.engine.clock.now() >= this.fsyncInFlight.until) await this.finishFsync();
     if (this.postponeWrite()) return;
     const { status, events, engine, options } = this.core;
     await this.core.io.run(async () => {
@@ -72,6 +75,24 @@ export class AofPersistence {
   /** serverCron's part: everysec's background fsync. */
   async cron(now: number): Promise<void> {
     if (this.writer && this.fsyncPolicy === 'everysec') await this.everysecFsync(this.writer, now);
+  }
+
+  /** When everysec's running background fsync returns (server clock), or Infinity. */
+  get fsyncReturnsAt(): number {
+    return this.fsyncInFlight?.until ?? Infinity;
+  }
+
+  /**
+   * The background fsync returns, once its time has come: what was written before it started is
+   * durable from then on. A simulator calls this at that instant; otherwise the next write or
+   * cron does, before anything else reaches the file (writes wait while it runs).
+   */
+  async finishFsync(): Promise<void> {
+    const inFlight = this.fsyncInFlight;
+    if (inFlight === null || this.core.engine.clock.now() < inFlight.until) return;
+    this.fsyncInFlight = null;
+    await this.core.io.run(() => inFlight.writer.fsync(inFlight.started));
+    this.core.events.emit({ type: 'fsync', at: inFlight.started, durationMs: inFlight.until - inFlight.started });
   }
 
   /**
@@ -130,13 +151,10 @@ export class AofPersistence {
 
   /** everysec: finish the background fsync that is due, start the next one once a second. */
   private async everysecFsync(writer: AofWriter, now: number): Promise<void> {
-    const inFlight = this.fsyncInFlight;
     const { events, io, options } = this.core;
-    if (inFlight) {
-      if (now < inFlight.until) return;
-      this.fsyncInFlight = null;
-      await io.run(() => writer.fsync(inFlight.started));
-      events.emit({ type: 'fsync', at: inFlight.started, durationMs: inFlight.until - inFlight.started });
+    if (this.fsyncInFlight) {
+      if (now < this.fsyncInFlight.until) return;
+      await this.finishFsync();
     }
     if (writer.unsyncedBytes === 0 || this.fsyncSuspendedByChild()) return;
     if (Math.floor(now / 1000) <= Math.floor(writer.lastFsyncAt / 1000)) return;
@@ -145,7 +163,7 @@ export class AofPersistence {
       const measured = await io.run(() => this.timed(() => writer.fsync(now)));
       events.emit({ type: 'fsync', at: now, durationMs: measured });
     } else {
-      this.fsyncInFlight = { started: now, until: now + duration };
+      this.fsyncInFlight = { writer, started: now, until: now + duration };
       // The next one may start a second after this one started, as aof_last_fsync is set now.
       writer.lastFsyncAt = now;
     }

@@ -128,6 +128,16 @@ export class PersistentServer implements ServerCore {
     return this.aofPart.busyUntil;
   }
 
+  /** When everysec's background fsync returns (server clock), or Infinity when none runs. */
+  get fsyncReturnsAt(): number {
+    return this.aofPart.fsyncReturnsAt;
+  }
+
+  /** The background fsync returns (when its time has come): what it covers is durable from now on. */
+  finishBackgroundFsync(): Promise<void> {
+    return this.aofPart.finishFsync();
+  }
+
   get rewriteScheduled(): boolean {
     return this.status.rewriteScheduled;
   }
