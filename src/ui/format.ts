@@ -9,8 +9,36 @@ export function formatBytes(n: number, kibDigits = 1): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
+import { nice, ticks } from 'd3';
+
 export { formatCount, formatDuration } from '../scenario/words.js';
 import { formatCount } from '../scenario/words.js';
+
+/**
+ * A time axis from 0 to `spanMs`: about `count` ticks at round numbers of one unit chosen by the
+ * span, each labelled in it ("0 s, 2 s, 4 s" rather than "0 ms, 2 s"; "0 h, 1 h, 2 h" rather
+ * than "0 ms, 5,000,000 ms").
+ */
+export function timeAxisTicks(spanMs: number, count = 5): { ms: number; label: string }[] {
+  const [unit, per] = spanMs < 2_000 ? ['ms', 1] : spanMs < 120_000 ? ['s', 1_000] : spanMs < 7_200_000 ? ['min', 60_000] : ['h', 3_600_000];
+  return ticks(0, spanMs / per, count).map((value) => ({ ms: value * per, label: `${value.toLocaleString('en-US')} ${unit}` }));
+}
+
+/**
+ * A size axis from 0 past `maxBytes`: its top and about `count` ticks at round numbers of one
+ * binary unit ("0 KiB, 50 KiB, 100 KiB" rather than "20 KiB, 39 KiB, 59 KiB", which is what
+ * decimal round numbers print as in KiB).
+ */
+export function byteAxis(maxBytes: number, count = 3): { top: number; ticks: { bytes: number; label: string }[] } {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let power = 0;
+  while (power < units.length - 1 && maxBytes >= 1024 ** (power + 1)) power++;
+  const per = 1024 ** power;
+  const [, top] = nice(0, Math.max(1, maxBytes / per), count);
+  // Bytes come whole: no tick between two counts.
+  const values = ticks(0, top, count).filter((value) => power > 0 || Number.isInteger(value));
+  return { top: top * per, ticks: values.map((value) => ({ bytes: value * per, label: `${value.toLocaleString('en-US')} ${units[power]}` })) };
+}
 
 /** A latency: 0.05 ms, 2.4 ms, 1,200 ms. */
 export function formatMs(ms: number | null): string {
