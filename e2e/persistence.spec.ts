@@ -162,7 +162,7 @@ test('a live workload: each crash judged against its policy, with the loss windo
 test('the workload runs the chosen keys and mix, and pauses and resumes its sequence', async () => {
   const page = await open('workload-shape');
   await page.getByLabel('Rate').selectOption({ label: '1,000 writes/s' });
-  await page.getByLabel('Distinct keys', { exact: true }).selectOption({ label: '100' });
+  await page.getByLabel('Distinct keys per type', { exact: true }).selectOption({ label: '100' });
   await page.getByLabel('Key choice', { exact: true }).selectOption({ label: 'hot keys (Zipf)' });
   await page.getByLabel('Command mix', { exact: true }).selectOption({ label: 'Hot counters (INCR)' });
   await page.getByRole('button', { name: 'Start workload' }).click();

@@ -18,7 +18,7 @@ test('a setup made with the controls is shared by Copy link: a fresh browser ope
   await openLab(page, 'share-from');
   await choosePolicy(page, 'AOF every write');
   await page.getByLabel('Rate').selectOption({ label: '1,000 writes/s' });
-  await page.getByLabel('Distinct keys', { exact: true }).selectOption({ label: '1,000' });
+  await page.getByLabel('Distinct keys per type', { exact: true }).selectOption({ label: '1,000' });
   await goTo(page, 'Scenario');
   // Typed values apply when the field is left, as a person tabs on.
   await page.getByLabel('Crash at (seconds)').fill('4.6');
@@ -44,7 +44,7 @@ test('a setup made with the controls is shared by Copy link: a fresh browser ope
     await goTo(theirs, 'Play');
     await expect(theirs.getByRole('radio', { name: 'AOF every write' })).toBeChecked();
     await expect(theirs.getByLabel('Rate').locator('option:checked')).toHaveText('1,000 writes/s');
-    await expect(theirs.getByLabel('Distinct keys', { exact: true }).locator('option:checked')).toHaveText('1,000');
+    await expect(theirs.getByLabel('Distinct keys per type', { exact: true }).locator('option:checked')).toHaveText('1,000');
     expect(await reportOf(theirs)).toEqual(mine);
   } finally {
     await stranger.close();

@@ -15,5 +15,5 @@ export function describeScenario(s: Scenario): string {
   const crash = crashOf(s);
   const end = crash ? `then ${CRASHES[crash.crash]} at ${formatDuration(crash.at)}` : 'then a clean shutdown';
   const replica = s.replica ? `; a replica ${formatCount(s.replica.linkDelayMs)} ms behind${s.replica.lost ? ', lost too' : ' takes over'}` : '';
-  return `${policy}${extra} on ${storage} · ${rate} from ${clients} over ${formatCount(s.workload.keys)} keys · ${DISKS[s.disk ?? 'fast']} · runs ${formatDuration(s.durationMs)}, ${end}${replica} · seed ${s.seed}`;
+  return `${policy}${extra} on ${storage} · ${rate} from ${clients} over ${formatCount(s.workload.keys)} keys per type · ${DISKS[s.disk ?? 'fast']} · runs ${formatDuration(s.durationMs)}, ${end}${replica} · seed ${s.seed}`;
 }
