@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../../src/engine/clock.js';
 import { idleMs, lfuCounter, lfuLogIncr, LRU_CLOCK_MAX, lruClock } from '../../src/engine/keyspace/access.js';
-import { formatFixed, parseSortWeight } from '../../src/engine/util/numbers.js';
+import { formatFixed, parseSortWeight, scoreText } from '../../src/engine/util/numbers.js';
 
 describe('formatFixed', () => {
   it('rounds the exact binary value, ties to even, as glibc printf does', () => {
@@ -13,6 +13,12 @@ describe('formatFixed', () => {
     expect(formatFixed(1 / 3, 2)).toBe('0.33');
     expect(formatFixed(-0.005, 2)).toBe('-0.01');
     expect(formatFixed(Infinity, 2)).toBe('inf');
+  });
+});
+
+describe('scoreText', () => {
+  it("spells a score as zzlInsertAt stores it in a listpack: double2ll's integers (±2^62, -0 as 0), else %.17g", () => {
+    expect([0, -0, 1.5, -3, 2 ** 62, -(2 ** 62), 2 ** 63, 0.1].map(scoreText)).toEqual(['0', '0', '1.5', '-3', '4611686018427387904', '-4611686018427387904', '9.2233720368547758e+18', '0.10000000000000001']);
   });
 });
 

@@ -121,10 +121,10 @@ export function formatDouble(d: number): string {
 
 /**
  * A sorted set's score as its listpack holds it (zzlInsertAt): integral values within ±2^62
- * (double2ll's bound) as integers, others as d2string's "%.17g".
+ * (double2ll's bound) as integers, -0 included (double2ll takes it for 0), others as
+ * d2string's "%.17g".
  */
 export function scoreText(score: number): string {
-  if (Object.is(score, -0)) return '-0';
   if (!Number.isInteger(score) || Math.abs(score) > 2 ** 62) return formatDouble(score);
   // Below 2^53 a number prints its integer digits exactly, without a BigInt.
   return Math.abs(score) < 2 ** 53 ? String(score) : BigInt(score).toString();
