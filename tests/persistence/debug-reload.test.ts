@@ -10,6 +10,7 @@ import { systemClock } from '../../src/engine/clock.js';
 import type { Reply } from '../../src/engine/resp/reply.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
 import { allRules, mixedCommandArb } from '../oracle/groups/all.js';
+import { RESET_CONFIG } from '../support/differential.js';
 import { RedisServer } from '../support/redis-server.js';
 
 let redis: RedisServer;
@@ -47,7 +48,8 @@ async function state(run: (...argv: string[]) => Promise<Reply>): Promise<unknow
 async function compare(config: string, reload: string[][]): Promise<void> {
   await fc.assert(
     fc.asyncProperty(fc.array(deterministic, { minLength: 10, maxLength: 60 }), async (commands) => {
-      await redis.pipeline([['DISCARD'], ['UNWATCH'], ['SELECT', '0'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'], ...applyLines(config)]);
+      // The encoding limits an earlier run's CONFIG SET changed go back to their defaults, as the lab starts afresh.
+      await redis.pipeline([['DISCARD'], ['UNWATCH'], ['CONFIG', 'SET', ...RESET_CONFIG.flat()], ['SELECT', '0'], ['FLUSHALL'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'], ...applyLines(config)]);
       // Turning the AOF on starts a rewrite; DEBUG LOADAOF before it ends would find no AOF.
       await redis.waitForBackgroundJobs();
       const { server, client } = await lab(config);

@@ -201,9 +201,6 @@ export class LiveService {
 
     /** The crash instant: the workload stops and says what it had acknowledged, and when. */
     haltForCrash: async (): Promise<LiveCrashRecord | null> => {
-      // A background fsync that returned before the crash instant made its bytes durable; the
-      // page's ticks may not have told the cache yet.
-      await this.server?.finishBackgroundFsync();
       // Nothing runs after the crash instant: a cron tick between this call and the power loss
       // must not fsync what the crash is about to take.
       this.crashed = true;
