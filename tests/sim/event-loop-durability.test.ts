@@ -85,6 +85,7 @@ async function runLoop(loop: LoopCase) {
   const fsyncDurationMs = loop.fsyncMs.length > 0 ? { fsyncDurationMs: () => loop.fsyncMs[fsyncs++ % loop.fsyncMs.length]! } : {};
   const { server } = await PersistentServer.start({ disk, config: config(loop.policy), clock, rdb: rdbCodec, ...fsyncDurationMs });
   const incr = server.aof!.incrPath;
+  const started = clock.now();
   // The trace from here on: the loop's calls, not start-up's.
   calls.length = 0;
   disk.arm(loop.dieAtCall);
@@ -132,7 +133,7 @@ async function runLoop(loop: LoopCase) {
   await cache.powerLoss();
   const survived = (await backend.size(incr)) ?? 0;
   const restarted = await PersistentServer.start({ disk: backend, config: config(loop.policy), clock, rdb: rdbCodec });
-  return { calls, turns, stepTimes, acknowledged: turns.filter((t) => t.acknowledged), appends, incr, survived, crashAt, backgroundFsyncs, recovered: datasetDigest(restarted.server.engine) };
+  return { calls, turns, stepTimes, acknowledged: turns.filter((t) => t.acknowledged), appends, incr, survived, crashAt, backgroundFsyncs, started, recovered: datasetDigest(restarted.server.engine) };
 }
 
 /** The dataset after the first `k` turns. */
@@ -271,6 +272,22 @@ describe('the event loop', () => {
     // Writes landed between an fsync's return and the next cron tick: the case a late fsync got wrong.
     expect(returnedBeforeTick).toBeGreaterThan(0);
   }, 300_000);
+
+  it('under everysec behind a 2.1 s fsync: a write waits until the second counter has moved by 2, and the next fsync waits for a new second, as in redis 7.0', async () => {
+    // A write and a serverCron every 300 ms for 6 s; the first fsync stalls 2.1 s, the next takes 1 ms.
+    const steps = Array.from({ length: 20 }, () => ({ gapMs: 300, arrivals: 1 }));
+    const { calls, incr, backgroundFsyncs, started, turns } = await runLoop({ policy: 'everysec', clients: 1, pipeline: 1, steps, dieAtCall: null, fsyncMs: [2_100, 1], cronEveryMs: 100 });
+    const at = (ms: number) => started + ms;
+    // The server started on a whole second: its first fsync waits for the next one (the cron at 1.2 s).
+    expect(backgroundFsyncs[0]).toEqual({ started: at(1_200), returned: at(3_300) });
+    // The write held back at 1.2 s (second 1) goes with the first turn of second 3, at 3.0 s: 1.8 s
+    // later, where a wait of 2,000 ms would have reached 3.2 s.
+    const appendsAt = calls.filter((c) => c.path === incr && c.op === 'append').map((c) => c.at - started);
+    expect(appendsAt.filter((ms) => ms >= 1_200 && ms < 3_300)).toEqual([3_000]);
+    expect(turns.some((t) => t.at === at(3_000))).toBe(true);
+    // That write counted second 3 as fsynced: the next fsync starts in second 4, not as the stalled one returns at 3.3 s.
+    expect(backgroundFsyncs[1]).toEqual({ started: at(4_200), returned: at(4_201) });
+  });
 
   it('under no: one write per turn before its replies, never an fsync', async () => {
     await fc.assert(

@@ -12,8 +12,12 @@ import { joinPath } from './disk.js';
 /** The server stopped the way redis-server exits on an unrecoverable error. */
 export class ServerExitError extends Error {}
 
-/** How long a write may wait behind a running everysec fsync before it goes anyway. */
-const MAX_WRITE_POSTPONE_MS = 2_000;
+/**
+ * How many whole seconds a write may wait behind a running everysec fsync before it goes anyway:
+ * Redis 7.0 compares its second counter (`unixtime - aof_flush_postponed_start < 2`), so the wait
+ * is over 1 s and at most 2 s.
+ */
+const MAX_WRITE_POSTPONE_SECONDS = 2;
 
 export class AofPersistence {
   feed: AofFeed | null = null;
@@ -22,7 +26,8 @@ export class AofPersistence {
   busyUntil = 0;
   /** everysec's background fsync: it returns at `until`, and until then nothing it covers is durable. */
   private fsyncInFlight: { writer: AofWriter; started: number; until: number } | null = null;
-  private flushPostponedStart = 0;
+  /** The second the first postponed write was held back in, or null when none is. */
+  private flushPostponedSecond: number | null = null;
 
   constructor(private readonly core: ServerCore) {}
 
@@ -43,6 +48,9 @@ export class AofPersistence {
     // A background fsync that returned before this write does not cover it.
     if (this.fsyncInFlight !== null && this.core.engine.clock.now() >= this.fsyncInFlight.until) await this.finishFsync();
     if (this.postponeWrite()) return;
+    // A write that waited its 2 s out behind a running fsync: the second counts as fsynced, as
+    // Redis sets aof_last_fsync without starting another, so the next one waits for a new second.
+    if (this.fsyncInFlight !== null && Math.floor(this.core.engine.clock.now() / 1000) > Math.floor(writer.lastFsyncAt / 1000)) writer.lastFsyncAt = this.core.engine.clock.now();
     const { status, events, engine, options } = this.core;
     await this.core.io.run(async () => {
       try {
@@ -91,7 +99,10 @@ export class AofPersistence {
     const inFlight = this.fsyncInFlight;
     if (inFlight === null || this.core.engine.clock.now() < inFlight.until) return;
     this.fsyncInFlight = null;
+    // Its return does not move aof_last_fsync back: a write that went on without it may have set a later second.
+    const lastFsyncAt = inFlight.writer.lastFsyncAt;
     await this.core.io.run(() => inFlight.writer.fsync(inFlight.started));
+    inFlight.writer.lastFsyncAt = Math.max(lastFsyncAt, inFlight.started);
     this.core.events.emit({ type: 'fsync', at: inFlight.started, durationMs: inFlight.until - inFlight.started });
   }
 
@@ -135,17 +146,18 @@ export class AofPersistence {
     const now = this.core.engine.clock.now();
     const inFlight = this.fsyncInFlight;
     if (this.fsyncPolicy !== 'everysec' || !inFlight || now >= inFlight.until) {
-      this.flushPostponedStart = 0;
+      this.flushPostponedSecond = null;
       return false;
     }
-    if (this.flushPostponedStart === 0) {
-      this.flushPostponedStart = now;
+    const second = Math.floor(now / 1000);
+    if (this.flushPostponedSecond === null) {
+      this.flushPostponedSecond = second;
       return true;
     }
-    if (now - this.flushPostponedStart < MAX_WRITE_POSTPONE_MS) return true;
+    if (second - this.flushPostponedSecond < MAX_WRITE_POSTPONE_SECONDS) return true;
     this.core.status.aofDelayedFsync++;
     this.core.log('Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.');
-    this.flushPostponedStart = 0;
+    this.flushPostponedSecond = null;
     return false;
   }
 
@@ -211,6 +223,8 @@ export class AofPersistence {
     feed.forceSelect();
     this.feed = feed;
     this.writer = writer;
+    // startAppendOnly sets aof_last_fsync to now, as initServer does.
+    writer.lastFsyncAt = core.engine.clock.now();
     core.log('AOF enabled: the dataset was written as a new base');
   }
 

@@ -53,6 +53,8 @@ export async function loadFromDisk(core: ServerCore, aof: AofPersistence): Promi
     }
     feed.forceSelect();
     aof.feed = feed;
+    // initServer sets aof_last_fsync to the start time: the first everysec fsync waits for a new second.
+    if (aof.writer) aof.writer.lastFsyncAt = core.engine.clock.now();
   } else {
     const name = config.get('dbfilename');
     const path = joinPath(core.dir, name);
