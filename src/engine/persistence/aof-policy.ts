@@ -42,7 +42,13 @@ export class AofPersistence {
    */
   async beforeSleep(): Promise<void> {
     const writer = this.writer;
-    if (!writer || writer.pendingBytes === 0) return;
+    if (!writer) return;
+    if (writer.pendingBytes === 0) {
+      // appendfsync switched to always over bytes everysec or no left unsynced: Redis fsyncs them
+      // in the next beforeSleep, before any reply leaves (flushAppendOnlyFile's empty-buffer case).
+      if (writer.unsyncedBytes > 0 && this.fsyncPolicy === 'always' && !this.fsyncSuspendedByChild()) await this.core.io.run(() => this.fsyncBeforeReplies(writer));
+      return;
+    }
     const always = this.fsyncPolicy === 'always';
     const fsyncNow = always && !this.fsyncSuspendedByChild();
     // A background fsync that returned before this write does not cover it.
@@ -51,19 +57,13 @@ export class AofPersistence {
     // A write that waited its 2 s out behind a running fsync: the second counts as fsynced, as
     // Redis sets aof_last_fsync without starting another, so the next one waits for a new second.
     if (this.fsyncInFlight !== null && Math.floor(this.core.engine.clock.now() / 1000) > Math.floor(writer.lastFsyncAt / 1000)) writer.lastFsyncAt = this.core.engine.clock.now();
-    const { status, events, engine, options } = this.core;
+    const { status, events, engine } = this.core;
     await this.core.io.run(async () => {
       try {
         const bytes = await writer.write();
         status.aofWrites++;
         events.emit({ type: 'aof-write', at: engine.clock.now(), bytes });
-        if (fsyncNow) {
-          // The replies wait for the fsync: the server is busy until the disk answers.
-          const modelled = options.fsyncDurationMs?.();
-          this.busyUntil = engine.clock.now() + (modelled ?? 0);
-          const measured = await this.timed(() => writer.fsync(this.busyUntil));
-          events.emit({ type: 'fsync', at: engine.clock.now(), durationMs: modelled ?? measured });
-        }
+        if (fsyncNow) await this.fsyncBeforeReplies(writer);
         if (!status.aofLastWriteOk) this.core.log('AOF write error looks solved, Redis can write again.');
         status.aofLastWriteOk = true;
         status.aofLastWriteError = null;
@@ -78,6 +78,15 @@ export class AofPersistence {
         }
       }
     });
+  }
+
+  /** appendfsync always: the replies wait for the fsync, so the server is busy until the disk answers. */
+  private async fsyncBeforeReplies(writer: AofWriter): Promise<void> {
+    const { engine, events, options } = this.core;
+    const modelled = options.fsyncDurationMs?.();
+    this.busyUntil = engine.clock.now() + (modelled ?? 0);
+    const measured = await this.timed(() => writer.fsync(this.busyUntil));
+    events.emit({ type: 'fsync', at: engine.clock.now(), durationMs: modelled ?? measured });
   }
 
   /** serverCron's part: everysec's background fsync. */
@@ -115,6 +124,7 @@ export class AofPersistence {
     const writer = this.writer;
     if (!writer) return Infinity;
     if (writer.pendingBytes > 0) return now;
+    if (this.fsyncPolicy === 'always') return writer.unsyncedBytes > 0 && !this.fsyncSuspendedByChild() ? now : Infinity;
     if (this.fsyncPolicy !== 'everysec') return Infinity;
     if (this.fsyncInFlight) return this.fsyncInFlight.until;
     if (writer.unsyncedBytes === 0 || this.fsyncSuspendedByChild()) return Infinity;
