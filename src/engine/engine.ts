@@ -12,7 +12,7 @@ import { CommandError, type CommandSpec } from './commands/types.js';
 import { CommandContext } from './context.js';
 import { ERR } from './errors.js';
 import { estimateMemory, MemoryMeter, performEvictions, UsedMemoryScan } from './eviction.js';
-import { type AccessPolicy, freshAccess, touchedAccess } from './keyspace/access.js';
+import { type AccessPolicy, freshAccess, type KeyAccessSave, lfuMinutes, LRU_CLOCK_MAX, lruClock, touchedAccess } from './keyspace/access.js';
 import { Database } from './keyspace/database.js';
 import type { KeyDict } from './keyspace/key-dict.js';
 import { FunctionStore } from './functions/library.js';
@@ -226,9 +226,10 @@ export class Engine {
       }
     });
     this.maxmemory = Number(this.config.get('maxmemory'));
-    if (/lru|lfu/.test(this.config.get('maxmemory-policy'))) this.trackAccess();
     this.dbs = Array.from({ length: options.databases ?? 16 }, (_, i) => new Database(i));
     for (const db of this.dbs) db.signal = (d, key, type) => this.blocking.signal(d, key, type);
+    // After the databases exist: tracking gives each of them its access field.
+    if (/lru|lfu/.test(this.config.get('maxmemory-policy'))) this.trackAccess();
     this.stats.startTime = this.clock.now();
     this.blocking.onUnblocked((client, reply) => {
       if (reply.kind === 'error') this.countError(reply.value);
@@ -645,6 +646,15 @@ export class Engine {
     };
   }
 
+  /** What an RDB saved now keeps of each key's access: only under an LRU or LFU policy. */
+  keyAccessToSave(): KeyAccessSave | null {
+    const policy = this.config.get('maxmemory-policy');
+    const lfu = policy.endsWith('lfu');
+    if (!lfu && !policy.endsWith('lru')) return null;
+    this.trackAccess();
+    return { lfu, fallback: this.accessDefault, decayTime: this.config.getNumber('lfu-decay-time') };
+  }
+
   /** The key's access field (robj->lru). */
   keyAccess(db: Database, key: Bin): number {
     return db.access.get(key) ?? this.accessDefault;
@@ -659,6 +669,24 @@ export class Engine {
   /** Sets a key's access field (RESTORE IDLETIME / FREQ, RENAME and MOVE keeping it). */
   setKeyAccess(db: Database, key: Bin, field: number): void {
     if (this.accessTracked) db.access.set(key, field);
+  }
+
+  /**
+   * objectSetLRUOrLFU: a key's access as a file or a RESTORE carried it, the LFU counter under an
+   * LFU policy, the idle seconds under any other; an absent one leaves the key as it is.
+   */
+  restoreKeyAccess(db: Database, key: Bin, idleSeconds: bigint | null, freq: number | null, nowMs: number): void {
+    const lfu = this.config.get('maxmemory-policy').endsWith('lfu');
+    if (lfu && freq !== null) {
+      this.trackAccess();
+      this.setKeyAccess(db, key, (lfuMinutes(nowMs) << 8) | freq);
+    } else if (!lfu && idleSeconds !== null) {
+      this.trackAccess();
+      let field = BigInt(lruClock(nowMs)) - idleSeconds;
+      if (field < 0n) field += BigInt(LRU_CLOCK_MAX);
+      // robj->lru is a 24-bit field: what does not fit wraps.
+      this.setKeyAccess(db, key, Number(BigInt.asUintN(24, field)));
+    }
   }
 
   /** Propagates a write on its own, never wrapped in MULTI (evictions, as propagate_no_multi). */

@@ -4,7 +4,6 @@
 import { binToBytes, bytesToBin, type Bin } from '../bytes.js';
 import type { CommandContext } from '../context.js';
 import { ERR } from '../errors.js';
-import { lfuMinutes, LRU_CLOCK_MAX, lruClock } from '../keyspace/access.js';
 import { LoadError } from '../load-error.js';
 import { Crc64 } from '../rdb/crc64.js';
 import { RDB_VERSION } from '../rdb/format.js';
@@ -81,25 +80,9 @@ function restore(ctx: CommandContext, argv: readonly Bin[]): Reply {
     db.expires.set(key, ttl <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ttl) : ttl);
     if (!absttl) ctx.rewriteArgv([...argv.slice(0, 2), ttl.toString(), ...argv.slice(3), 'ABSTTL']);
   }
-  setRestoredAccess(ctx, key, idle, freq);
+  ctx.engine.restoreKeyAccess(ctx.db, key, idle, freq === null ? null : Number(freq), ctx.now);
   ctx.dirty();
   return OK;
-}
-
-/** objectSetLRUOrLFU: FREQ under an LFU policy, IDLETIME under any other. */
-function setRestoredAccess(ctx: CommandContext, key: Bin, idle: bigint | null, freq: bigint | null): void {
-  const engine = ctx.engine;
-  const lfu = engine.config.get('maxmemory-policy').endsWith('lfu');
-  if (lfu && freq !== null) {
-    engine.trackAccess();
-    engine.setKeyAccess(ctx.db, key, (lfuMinutes(ctx.now) << 8) | Number(freq));
-  } else if (!lfu && idle !== null) {
-    engine.trackAccess();
-    let field = BigInt(lruClock(ctx.now)) - idle;
-    if (field < 0n) field += BigInt(LRU_CLOCK_MAX);
-    // robj->lru is a 24-bit field: what does not fit wraps.
-    engine.setKeyAccess(ctx.db, key, Number(BigInt.asUintN(24, field)));
-  }
 }
 
 export const dumpCommands: readonly CommandSpec[] = [

@@ -45,6 +45,22 @@ export function lfuLogIncr(counter: number, logFactor: number, rng: Rng): number
   return r < 1 / (base * logFactor + 1) ? counter + 1 : counter;
 }
 
+/**
+ * What an RDB keeps of each key's access under an LRU or LFU maxmemory-policy
+ * (rdbSaveKeyValuePair): IDLE seconds, or the LFU counter after its decay.
+ */
+export interface KeyAccessSave {
+  readonly lfu: boolean;
+  /** The field of a key that has no entry of its own (touched when tracking began). */
+  readonly fallback: number;
+  readonly decayTime: number;
+}
+
+/** A key's IDLE (whole seconds) or FREQ as an RDB records it at `nowMs`. */
+export function savedAccess(field: number, save: KeyAccessSave, nowMs: number): number {
+  return save.lfu ? lfuCounter(field, nowMs, save.decayTime) : Math.floor(idleMs(field, nowMs) / 1000);
+}
+
 export interface AccessPolicy {
   readonly lfu: boolean;
   readonly nowMs: number;

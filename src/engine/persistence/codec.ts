@@ -3,6 +3,7 @@
 import type { Engine } from '../engine.js';
 import type { RdbLoader } from '../aof/loader.js';
 import type { Bin } from '../bytes.js';
+import type { KeyAccessSave } from '../keyspace/access.js';
 import type { RdbSource } from '../rdb/writer.js';
 
 export interface RdbSaveOptions {
@@ -19,6 +20,8 @@ export interface DatasetAtFork {
   /** Unix ms of the fork (the file's ctime). */
   readonly now: number;
   readonly usedMemory: number;
+  /** Under an LRU or LFU policy, what the file keeps of each key's access. */
+  readonly keyAccess: KeyAccessSave | null;
 }
 
 export interface RdbCodec {

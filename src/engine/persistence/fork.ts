@@ -11,6 +11,7 @@ import { copyValue } from '../commands/keys.js';
 import type { Engine } from '../engine.js';
 import { dictsBytes, STARTUP_BYTES } from '../eviction.js';
 import type { KeyDict } from '../keyspace/key-dict.js';
+import type { KeyAccessSave } from '../keyspace/access.js';
 import { keyAllocated } from '../keyspace/memory-usage.js';
 import { typeOf, type RedisValue } from '../keyspace/values.js';
 import type { KeyCounts } from '../aof/rewrite-commands.js';
@@ -23,6 +24,8 @@ class DatabaseAtFork {
   constructor(
     readonly id: number,
     readonly dict: KeyDict,
+    /** The keys' access fields at the fork, under a policy that saves them. */
+    readonly access: ReadonlyMap<Bin, number> | undefined,
   ) {}
 
   get size(): number {
@@ -38,6 +41,7 @@ export class ForkedDataset implements DatasetAtFork {
   readonly dbs: DatabaseAtFork[] = [];
   readonly functions: readonly Bin[];
   readonly now: number;
+  readonly keyAccess: KeyAccessSave | null;
   /** used_memory at the fork, which the child measures on its copy (measureUsedMemory). */
   usedMemory = 0;
   /** The child's copies, by the value the parent went on to change. */
@@ -48,10 +52,13 @@ export class ForkedDataset implements DatasetAtFork {
   constructor(engine: Engine) {
     this.functions = engine.functions.codes();
     this.now = engine.clock.now();
+    this.keyAccess = engine.keyAccessToSave();
     for (const db of engine.dbs) {
       if (db.size === 0) continue;
       this.parents.push(db.dict);
-      this.dbs.push(new DatabaseAtFork(db.id, db.dict.frozenCopy(this.copies)));
+      // Only under an LRU or LFU policy, which saves them: the parent goes on touching keys.
+      const access = this.keyAccess === null ? undefined : new Map(db.access);
+      this.dbs.push(new DatabaseAtFork(db.id, db.dict.frozenCopy(this.copies), access));
     }
   }
 

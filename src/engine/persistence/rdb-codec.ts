@@ -7,10 +7,10 @@ import type { RdbCodec } from './codec.js';
 
 export const rdbCodec: RdbCodec = {
   snapshot(engine, options) {
-    return [...rdbCodec.snapshotOf({ dbs: engine.dbs, functions: engine.functions.codes(), now: engine.clock.now(), usedMemory: engine.estimatedMemory() }, options)];
+    return [...rdbCodec.snapshotOf({ dbs: engine.dbs, functions: engine.functions.codes(), now: engine.clock.now(), usedMemory: engine.estimatedMemory(), keyAccess: engine.keyAccessToSave() }, options)];
   },
   snapshotOf(dataset, options) {
-    return rdbChunks(dataset.dbs, { ...options, functions: dataset.functions, now: dataset.now, usedMemory: dataset.usedMemory });
+    return rdbChunks(dataset.dbs, { ...options, functions: dataset.functions, now: dataset.now, usedMemory: dataset.usedMemory, keyAccess: dataset.keyAccess });
   },
   async load(engine, file, chunks, options) {
     const report = await loadRdb(engine, chunks, { file, ...options });

@@ -353,6 +353,9 @@ class RdbLoad {
   private readonly report: RdbLoadReport = { version: 0, bytes: 0, keys: 0, expiredDropped: 0, emptyDropped: 0, aux: {}, checksum: 'none', notes: [] };
   private db = 0;
   private pendingExpire: UnixMs | null = null;
+  /** The next key's FREQ (LFU counter) and IDLE (seconds), as an LRU or LFU policy saves them. */
+  private pendingFreq: number | null = null;
+  private pendingIdle: bigint | null = null;
   /** What the value just read records beyond the lab's model (newer formats only). */
   private newer: NewerKeyInfo | undefined;
   /** What the last record was, for the inspector (set only when someone listens). */
@@ -469,11 +472,11 @@ class RdbLoad {
         if (this.options.onRecord) this.label = `EXPIRETIME_MS for the next key: ${this.pendingExpire} (unix ms)`;
         return true;
       case OP.freq:
-        c.u8('an LFU counter');
+        this.pendingFreq = c.u8('an LFU counter');
         this.label = 'FREQ (LFU counter) for the next key';
         return true;
       case OP.idle:
-        c.plainLength('an idle time');
+        this.pendingIdle = BigInt(c.plainLength('an idle time'));
         this.label = 'IDLE (seconds) for the next key';
         return true;
       case OP.selectDb: {
@@ -549,6 +552,10 @@ class RdbLoad {
     }
     const expire = this.pendingExpire;
     this.pendingExpire = null;
+    const freq = this.pendingFreq;
+    const idle = this.pendingIdle;
+    this.pendingFreq = null;
+    this.pendingIdle = null;
     const empty = value === null && valueStart < 0;
     if (this.options.onRecord) this.label = `${TYPE_NAMES[type] ?? type} key ${quoteRepr(keyString ?? bytesToBin(c.buf, keyStart, keyEnd))} (db ${this.db})${empty ? ', empty' : ''}`;
     if (empty) {
@@ -580,6 +587,7 @@ class RdbLoad {
       db.dict.clearExpire(key);
       if (expire !== null) db.dict.setExpire(key, expire);
     }
+    if (freq !== null || idle !== null) this.engine.restoreKeyAccess(db, keyString ?? bytesToBin(c.buf, keyStart, keyEnd), idle, freq, this.now);
     this.report.keys++;
   }
 

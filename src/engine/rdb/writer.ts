@@ -4,6 +4,7 @@
 // A generator of chunks: drain it before the dataset changes, as a fork child sees one instant.
 import type { Bin } from '../bytes.js';
 import type { KeyDict } from '../keyspace/key-dict.js';
+import { savedAccess, type KeyAccessSave } from '../keyspace/access.js';
 import { RawString, type HashValue, type ListValue, type RedisValue, type SetValue, type ZSetValue } from '../keyspace/values.js';
 import { parseSmallInt, scoreText } from '../util/numbers.js';
 import { Crc64 } from './crc64.js';
@@ -28,6 +29,8 @@ export interface RdbWriteOptions {
   functions?: readonly Bin[];
   /** Keys written so far and the total, after each chunk. */
   onProgress?: (keysDone: number, keysTotal: number) => void;
+  /** Under an LRU or LFU policy: each key's IDLE or FREQ goes before it. */
+  keyAccess?: KeyAccessSave | null;
 }
 
 const CHUNK_BYTES = 1 << 16;
@@ -158,6 +161,8 @@ class RdbOutput implements StreamRdbOutput {
 export interface RdbSource {
   readonly id: number;
   readonly dict: KeyDict;
+  /** Keys' access fields (robj->lru), where they have their own. */
+  readonly access?: ReadonlyMap<Bin, number>;
 }
 
 /** The dataset as RDB bytes, in chunks of about 64 KiB. */
@@ -186,7 +191,8 @@ export function* rdbChunks(dbs: readonly RdbSource[], options: RdbWriteOptions):
   aux('aof-base', options.aofBase ? '1' : '0');
   writeFunctions(out, options.functions ?? []);
 
-  for (const { id, dict } of dbs) {
+  const keyAccess = options.keyAccess ?? null;
+  for (const { id, dict, access } of dbs) {
     if (dict.size === 0) continue;
     out.byte(OP.selectDb);
     out.len(id);
@@ -197,6 +203,16 @@ export function* rdbChunks(dbs: readonly RdbSource[], options: RdbWriteOptions):
       if (expire !== undefined) {
         out.byte(OP.expireTimeMs);
         out.fixed(8, BigInt(expire), true);
+      }
+      if (keyAccess !== null) {
+        const saved = savedAccess(access?.get(key) ?? keyAccess.fallback, keyAccess, options.now);
+        if (keyAccess.lfu) {
+          out.byte(OP.freq);
+          out.byte(saved);
+        } else {
+          out.byte(OP.idle);
+          out.len(saved);
+        }
       }
       writeKey(out, key, value);
       keysDone++;

@@ -45,7 +45,7 @@ export class ReplicationPrimary {
     }
     // The replica's database selection is unknown after a full sync: the stream re-selects.
     this.selectedDb = -1;
-    const rdb = [...rdbChunks(this.engine.dbs, { aofBase: false, compression: true, checksum: true, functions: this.engine.functions.codes(), now: this.engine.clock.now(), usedMemory: this.engine.estimatedMemory() })];
+    const rdb = [...rdbChunks(this.engine.dbs, { aofBase: false, compression: true, checksum: true, functions: this.engine.functions.codes(), now: this.engine.clock.now(), usedMemory: this.engine.estimatedMemory(), keyAccess: this.engine.keyAccessToSave() })];
     return { kind: 'fullresync', replid: this.replid, offset: this.backlog.offset, rdb };
   }
 
