@@ -663,12 +663,12 @@ export class Engine {
   /** lookupKey's update of the access field. */
   touchKey(db: Database, key: Bin): void {
     if (!this.accessTracked) return;
-    db.access.set(key, touchedAccess(this.keyAccess(db, key), this.accessPolicy()));
+    db.setAccess(key, touchedAccess(this.keyAccess(db, key), this.accessPolicy()));
   }
 
   /** Sets a key's access field (RESTORE IDLETIME / FREQ, RENAME and MOVE keeping it). */
   setKeyAccess(db: Database, key: Bin, field: number): void {
-    if (this.accessTracked) db.access.set(key, field);
+    if (this.accessTracked) db.setAccess(key, field);
   }
 
   /**

@@ -115,11 +115,17 @@ describe('key access in RDB files', () => {
     const { server } = await PersistentServer.start({ disk: store, config, clock, rdb: rdbCodec });
     const client = server.engine.createClient();
     fill((...argv: string[]) => server.execute(client, argv));
+    for (let i = 0; i < 60; i++) await server.execute(client, ['HGET', 'hash', 'f']);
     const freq = async (key: string) => (await server.execute(client, ['OBJECT', 'FREQ', key])).value;
     const atFork = await Promise.all(KEYS.map(freq));
+    expect(atFork[2]).toBeGreaterThan(5);
     await server.execute(client, ['BGSAVE']);
+    // Touched, deleted, and swapped away while the child writes.
     for (let i = 0; i < 300; i++) await server.execute(client, ['GET', 'str']);
     expect(await freq('str')).toBeGreaterThan(atFork[0] as number);
+    await server.execute(client, ['DEL', 'list']);
+    await server.execute(client, ['SWAPDB', '0', '1']);
+    await server.execute(client, ['SET', 'zset', 'replaced']);
     store.release();
     await server.job!.finished;
     clock.advanceTo(clock.now() + 1000);

@@ -41,6 +41,8 @@ export class Database {
    * counter, as dbOverwrite does), or null while access is not tracked.
    */
   accessField: ((key: Bin, replacing: boolean) => number) | null = null;
+  /** A fork child that saves access fields: told before one key's field changes, or all of them. */
+  accessWatcher: { beforeKey(key: Bin): void; beforeAll(): void } | null = null;
 
   constructor(readonly id: number) {}
 
@@ -72,7 +74,7 @@ export class Database {
   /** Sets the value and drops any expiry, as SET without KEEPTTL does. */
   setKey(key: Bin, value: RedisValue, keepTtl = false): void {
     if (this.blocking.size > 0) this.changed(key, this.dict.get(key), value);
-    if (this.accessField) this.access.set(key, this.accessField(key, this.dict.has(key)));
+    if (this.accessField) this.setAccess(key, this.accessField(key, this.dict.has(key)));
     this.dict.set(key, value);
     if (!keepTtl && this.dict.volatileCount > 0) this.dict.clearExpire(key);
   }
@@ -80,13 +82,22 @@ export class Database {
   /** Replaces the value of an existing key with a new object, keeping its expiry. */
   overwrite(key: Bin, value: RedisValue): void {
     if (this.blocking.size > 0) this.changed(key, this.dict.get(key), value);
-    if (this.accessField) this.access.set(key, this.accessField(key, true));
+    if (this.accessField) this.setAccess(key, this.accessField(key, true));
     this.dict.set(key, value);
+  }
+
+  /** A key's access field (robj->lru) changes. */
+  setAccess(key: Bin, field: number): void {
+    this.accessWatcher?.beforeKey(key);
+    this.access.set(key, field);
   }
 
   delete(key: Bin): boolean {
     if (this.blocking.size > 0) this.changed(key, this.dict.get(key), undefined);
-    if (this.access.size > 0) this.access.delete(key);
+    if (this.access.size > 0) {
+      this.accessWatcher?.beforeKey(key);
+      this.access.delete(key);
+    }
     return this.dict.delete(key);
   }
 
@@ -94,6 +105,7 @@ export class Database {
     this.streamsGone(null);
     this.dict.clear();
     this.avgTtl = 0;
+    this.accessWatcher?.beforeAll();
     this.access.clear();
   }
 
@@ -120,6 +132,8 @@ export class Database {
     other.streamsGone(this);
     const [mine, theirs] = [this.avgTtl, other.avgTtl];
     [this.dict, other.dict] = [other.dict, this.dict];
+    this.accessWatcher?.beforeAll();
+    other.accessWatcher?.beforeAll();
     const kept = [...this.access];
     this.access.clear();
     for (const [k, v] of other.access) this.access.set(k, v);

@@ -12,6 +12,7 @@ import type { Engine } from '../engine.js';
 import { dictsBytes, STARTUP_BYTES } from '../eviction.js';
 import type { KeyDict } from '../keyspace/key-dict.js';
 import type { KeyAccessSave } from '../keyspace/access.js';
+import type { Database } from '../keyspace/database.js';
 import { keyAllocated } from '../keyspace/memory-usage.js';
 import { typeOf, type RedisValue } from '../keyspace/values.js';
 import type { KeyCounts } from '../aof/rewrite-commands.js';
@@ -19,13 +20,39 @@ import type { DatasetAtFork } from './codec.js';
 import { ChildTime, type ChildThread } from './core.js';
 import type { ChildControl } from './jobs.js';
 
+/**
+ * A database's access fields as of the fork, without copying them: the old field of a key is
+ * kept just before the server first changes it (FLUSHDB and SWAPDB keep them all first).
+ */
+class AccessAtFork {
+  private readonly saved = new Map<Bin, number | undefined>();
+  /** Everything was kept: the live map no longer says anything about the fork instant. */
+  private complete = false;
+
+  constructor(private readonly live: ReadonlyMap<Bin, number>) {}
+
+  get(key: Bin): number | undefined {
+    return this.complete || this.saved.has(key) ? this.saved.get(key) : this.live.get(key);
+  }
+
+  beforeKey(key: Bin): void {
+    if (!this.complete && !this.saved.has(key)) this.saved.set(key, this.live.get(key));
+  }
+
+  beforeAll(): void {
+    if (this.complete) return;
+    for (const [key, field] of this.live) if (!this.saved.has(key)) this.saved.set(key, field);
+    this.complete = true;
+  }
+}
+
 /** One database as the child holds it. */
 class DatabaseAtFork {
   constructor(
     readonly id: number,
     readonly dict: KeyDict,
     /** The keys' access fields at the fork, under a policy that saves them. */
-    readonly access: ReadonlyMap<Bin, number> | undefined,
+    readonly access: AccessAtFork | undefined,
   ) {}
 
   get size(): number {
@@ -48,6 +75,8 @@ export class ForkedDataset implements DatasetAtFork {
   private readonly copies = new Map<object, RedisValue>();
   /** The parent's tables whose arenas the child reads. */
   private readonly parents: KeyDict[] = [];
+  /** The parent's databases whose access fields the child watches. */
+  private readonly watched: Database[] = [];
 
   constructor(engine: Engine) {
     this.functions = engine.functions.codes();
@@ -57,7 +86,12 @@ export class ForkedDataset implements DatasetAtFork {
       if (db.size === 0) continue;
       this.parents.push(db.dict);
       // Only under an LRU or LFU policy, which saves them: the parent goes on touching keys.
-      const access = this.keyAccess === null ? undefined : new Map(db.access);
+      let access: AccessAtFork | undefined;
+      if (this.keyAccess !== null) {
+        access = new AccessAtFork(db.access);
+        db.accessWatcher = access;
+        this.watched.push(db);
+      }
       this.dbs.push(new DatabaseAtFork(db.id, db.dict.frozenCopy(this.copies), access));
     }
   }
@@ -108,6 +142,7 @@ export class ForkedDataset implements DatasetAtFork {
   /** The child exited: the parent's tables are its own again. */
   release(): void {
     for (const dict of this.parents) dict.endFork();
+    for (const db of this.watched) db.accessWatcher = null;
   }
 }
 

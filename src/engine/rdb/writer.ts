@@ -162,7 +162,7 @@ export interface RdbSource {
   readonly id: number;
   readonly dict: KeyDict;
   /** Keys' access fields (robj->lru), where they have their own. */
-  readonly access?: ReadonlyMap<Bin, number>;
+  readonly access?: { get(key: Bin): number | undefined };
 }
 
 /** The dataset as RDB bytes, in chunks of about 64 KiB. */
