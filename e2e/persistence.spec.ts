@@ -303,6 +303,16 @@ test('extra redis.conf directives are checked line by line and applied at run ti
   expect(await run(page, 'GET stays')).toBe('"1"');
   expect(await run(page, 'CONFIG GET appendfsync')).toBe('1) "appendfsync"\n2) "no"');
   expect(await run(page, 'CONFIG GET hz')).toBe('1) "hz"\n2) "20"');
+
+  // A policy that tracks key access: a server restarted with it starts and keeps the data.
+  await editor.fill('appendfsync no\nhz 20\nmaxmemory-policy allkeys-lru');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect(lastEvent(page)).toContainText('Applied at run time with CONFIG SET');
+  await page.getByRole('button', { name: 'Restart from disk' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Restart', exact: true }).click();
+  await engineRunning(page);
+  expect(await run(page, 'CONFIG GET maxmemory-policy')).toBe('1) "maxmemory-policy"\n2) "allkeys-lru"');
+  expect(await run(page, 'GET stays')).toBe('"1"');
 });
 
 test('at ×360 an hourly snapshot happens within seconds', async () => {
