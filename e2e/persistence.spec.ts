@@ -140,9 +140,10 @@ test('a live workload: each crash judged against its policy, with the loss windo
     if (lost === 0) await engineRunning(page);
   }
   expect(lost).toBeGreaterThan(0);
-  const window = Number((await page.getByTestId('loss-window').textContent())!.replace(' s', ''));
-  expect(window).toBeGreaterThan(0);
-  expect(window).toBeLessThan(2.5);
+  // A window of a few ms when the crash came just after an fsync: never "0".
+  const windowText = (await page.getByTestId('loss-window').textContent())!;
+  expect(windowText).toMatch(/^(under 1 ms|[1-9]\d* ms|\d\.\d\d s)$/);
+  if (windowText.endsWith(' s')) expect(Number(windowText.replace(' s', ''))).toBeLessThan(2.5);
   await expect(page.getByTestId('lost-keys').getByRole('listitem').first()).toBeVisible();
 
   await choose(page, 'None', 'OPFS (file system)');
@@ -150,7 +151,7 @@ test('a live workload: each crash judged against its policy, with the loss windo
   await page.getByRole('button', { name: 'Start workload' }).click();
   await expect.poll(() => ackedSoFar(page)).toBeGreaterThan(20);
   await page.getByRole('button', { name: 'Power loss' }).click();
-  await expect(page.getByTestId('workload-outcome')).toContainText(/Workload: [\d,]+ writes acknowledged, 0 recovered, [\d,]+ lost: (those|every write) acknowledged in the last [\d.]+ s before the crash(, and earlier ones)?\./);
+  await expect(page.getByTestId('workload-outcome')).toContainText(/Workload: [\d,]+ writes acknowledged, 0 recovered, [\d,]+ lost: (those|every write) acknowledged in the last ([\d.]+ s|\d+ ms|under 1 ms) before the crash(, and earlier ones)?\./);
   await expect(page.getByTestId('crash-verdict')).toHaveText(/^Promise held\. All [\d,]+ acknowledged writes were lost, as promised/);
   const lostKeys = page.getByTestId('lost-keys').getByRole('listitem');
   const firstKey = (await lostKeys.first().textContent())!;
