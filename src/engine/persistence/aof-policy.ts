@@ -174,10 +174,8 @@ export class AofPersistence {
   /** everysec: finish the background fsync that is due, start the next one once a second. */
   private async everysecFsync(writer: AofWriter, now: number): Promise<void> {
     const { events, io, options } = this.core;
-    if (this.fsyncInFlight) {
-      if (now < this.fsyncInFlight.until) return;
-      await this.finishFsync();
-    }
+    await this.finishFsync();
+    if (this.fsyncInFlight) return;
     if (writer.unsyncedBytes === 0 || this.fsyncSuspendedByChild()) return;
     if (Math.floor(now / 1000) <= Math.floor(writer.lastFsyncAt / 1000)) return;
     const duration = options.fsyncDurationMs?.();
