@@ -13,6 +13,11 @@ import { VirtualClock } from '../../src/sim/virtual-clock.js';
 /** A store whose writes fail while `failing` is set, as a full disk or a quota error would. */
 class FailingStore extends MemoryStore implements FileStore {
   failing = false;
+  failingFlush = false;
+  override async flush(path: string): Promise<void> {
+    if (this.failingFlush) throw new StorageError('flush', path, 'Input/output error', 'EIO');
+    return super.flush(path);
+  }
   override async append(path: string, data: Uint8Array): Promise<number> {
     if (this.failing) throw new StorageError('append', path, 'No space left on device', 'EQUOTA');
     return super.append(path, data);
@@ -65,6 +70,31 @@ describe('disk errors', () => {
     const incr = new TextDecoder().decode(await disk.read('appendonlydir/appendonly.aof.1.incr.aof', 0, 1 << 20));
     expect(incr).toContain('$1\r\na\r\n$1\r\n1\r\n');
     expect(incr.indexOf('\r\na\r\n')).toBeLessThan(incr.indexOf('\r\nb\r\n'));
+  });
+
+  it("a failed everysec background fsync refuses writes with MISCONF until the next second's fsync succeeds, as redis 7.0's aof_bio_fsync_status does", async () => {
+    const { server, disk, clock, log, client } = await start('appendonly yes\nappendfsync everysec\nsave ""');
+    expect(await server.execute(client, ['SET', 'a', '1'])).toEqual({ kind: 'status', value: 'OK' });
+    disk.failingFlush = true;
+    clock.advanceTo(clock.now() + 1_000);
+    // The first write of a new second starts the fsync; its reply does not wait for it.
+    expect(await server.execute(client, ['SET', 'b', '2'])).toEqual({ kind: 'status', value: 'OK' });
+    await server.backgroundFsyncSettled();
+    expect(log).toContain('Error syncing the AOF: flush appendonlydir/appendonly.aof.1.incr.aof: Input/output error');
+    expect(await server.execute(client, ['SET', 'c', '3'])).toEqual({ kind: 'error', value: 'MISCONF Errors writing to the AOF file: flush appendonlydir/appendonly.aof.1.incr.aof: Input/output error' });
+    // Retried once a second while the bytes stay unsynced: still failing, still refused.
+    clock.advanceTo(clock.now() + 1_000);
+    await server.cron();
+    await server.backgroundFsyncSettled();
+    expect((await server.execute(client, ['SET', 'c', '3'])).kind).toBe('error');
+    disk.failingFlush = false;
+    clock.advanceTo(clock.now() + 1_000);
+    await server.cron();
+    await server.backgroundFsyncSettled();
+    expect(log.at(-1)).toBe('AOF fsync error looks solved, Redis can write again.');
+    expect(await server.execute(client, ['SET', 'c', '3'])).toEqual({ kind: 'status', value: 'OK' });
+    const incr = new TextDecoder().decode(await disk.read('appendonlydir/appendonly.aof.1.incr.aof', 0, 1 << 20));
+    expect(incr.match(/\r\nSET\r\n/g)).toHaveLength(3);
   });
 
   it('under appendfsync always a failed write stops the server, as redis-server exits', async () => {

@@ -97,6 +97,13 @@ async function runLoop(loop: LoopCase) {
   const stepTimes: number[] = [];
   const backgroundFsyncs: { started: number; returned: number }[] = [];
   server.events.on((event) => void (event.type === 'fsync' && backgroundFsyncs.push({ started: event.at, returned: event.at + event.durationMs })));
+  // Where in the call log each modelled background fsync started (it makes no call until it returns).
+  const fsyncStartCall = new Map<number, number>();
+  let seenReturn = server.fsyncReturnsAt;
+  const noteFsyncStart = () => {
+    if (server.fsyncReturnsAt !== seenReturn && Number.isFinite(server.fsyncReturnsAt)) fsyncStartCall.set(clock.now(), calls.length);
+    seenReturn = server.fsyncReturnsAt;
+  };
   let nextCron = 0;
   let seq = 0;
   try {
@@ -108,6 +115,7 @@ async function runLoop(loop: LoopCase) {
         await server.cron();
         nextCron = (Math.floor(clock.now() / loop.cronEveryMs) + 1) * loop.cronEveryMs;
       }
+      noteFsyncStart();
       await cache.writeback();
       for (let i = 0; i < step.arrivals; i++, seq++) pool.arrive(seq % 3 === 0 ? ['INCR', 'counter'] : ['RPUSH', `list:${seq % 5}`, `v${seq}`], clock.now());
       if (disk.dead) break;
@@ -116,6 +124,7 @@ async function runLoop(loop: LoopCase) {
       const turn: Turn = { argvs: batch.map((w) => w.argv), from: calls.length, repliedAt: -1, acknowledged: false, at: clock.now() };
       turns.push(turn);
       await server.executeTurn(batch.map(({ client, argv }) => ({ client, argv })));
+      noteFsyncStart();
       // A turn during which the process died never sent its replies.
       if (disk.dead) break;
       turn.repliedAt = calls.length;
@@ -133,7 +142,7 @@ async function runLoop(loop: LoopCase) {
   await cache.powerLoss();
   const survived = (await backend.size(incr)) ?? 0;
   const restarted = await PersistentServer.start({ disk: backend, config: config(loop.policy), clock, rdb: rdbCodec });
-  return { calls, turns, stepTimes, acknowledged: turns.filter((t) => t.acknowledged), appends, incr, survived, crashAt, backgroundFsyncs, started, recovered: datasetDigest(restarted.server.engine) };
+  return { calls, turns, stepTimes, acknowledged: turns.filter((t) => t.acknowledged), appends, incr, survived, crashAt, backgroundFsyncs, fsyncStartCall, started, recovered: datasetDigest(restarted.server.engine) };
 }
 
 /** The dataset after the first `k` turns. */
@@ -258,13 +267,17 @@ describe('the event loop', () => {
     const disk = fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3_000 })), { minLength: 1, maxLength: 5 });
     await fc.assert(
       fc.asyncProperty(loopCase(fc.constant('everysec'), false), disk, async (fast, fsyncMs) => {
-        const { appends, survived, crashAt, backgroundFsyncs } = await runLoop({ ...fast, fsyncMs, cronEveryMs: 100 });
-        const bytesBefore = (t: number) => appends.filter((a) => a.at < t).reduce((sum, a) => sum + a.bytes, 0);
+        const { calls, appends, survived, crashAt, backgroundFsyncs, fsyncStartCall } = await runLoop({ ...fast, fsyncMs, cronEveryMs: 100 });
+        const sum = (written: typeof appends) => written.reduce((total, a) => total + a.bytes, 0);
         const returned = backgroundFsyncs.filter((f) => f.returned <= crashAt).at(-1);
-        // At least what was written before it started; at most what was written before it
-        // returned (a write it waited 2 s for may or may not have reached the disk with it).
-        expect(survived).toBeGreaterThanOrEqual(returned ? bytesBefore(returned.started) : 0);
-        expect(survived).toBeLessThanOrEqual(returned ? bytesBefore(returned.returned) : 0);
+        // Writes are ordered by the call log: the turn that starts an fsync writes just before it, at the same instant.
+        const startCall = returned ? fsyncStartCall.get(returned.started) : 0;
+        expect(startCall, 'where the fsync that returned started').toBeDefined();
+        const writtenBeforeStart = appends.filter((a) => calls.indexOf(a) < startCall!);
+        // At least what was written before it started; at most that and what was written before
+        // it returned (a write it waited 2 s for may or may not have reached the disk with it).
+        expect(survived).toBeGreaterThanOrEqual(sum(writtenBeforeStart));
+        expect(survived).toBeLessThanOrEqual(returned ? sum(appends.filter((a) => writtenBeforeStart.includes(a) || a.at < returned.returned)) : 0);
         if (returned && appends.some((a) => a.at >= returned.returned && a.at < Math.ceil((returned.returned + 1) / 100) * 100)) returnedBeforeTick++;
       }),
       { numRuns: 80 },
@@ -287,6 +300,31 @@ describe('the event loop', () => {
     expect(turns.some((t) => t.at === at(3_000))).toBe(true);
     // That write counted second 3 as fsynced: the next fsync starts in second 4, not as the stalled one returns at 3.3 s.
     expect(backgroundFsyncs[1]).toEqual({ started: at(4_200), returned: at(4_201) });
+  });
+
+  it('under everysec: the first turn of a new second starts the background fsync right after its write, not at the next serverCron, as in redis 7.0', async () => {
+    // Writes at 0.5 s and 1.03 s; serverCron only at start-up's first step; the power goes at 1.06 s.
+    const steps = [
+      { gapMs: 500, arrivals: 1 },
+      { gapMs: 530, arrivals: 1 },
+      { gapMs: 30, arrivals: 0 },
+    ];
+    for (const fsyncMs of [[], [2]]) {
+      const { calls, incr, appends, survived, started, turns } = await runLoop({ policy: 'everysec', clients: 1, pipeline: 1, steps, dieAtCall: null, fsyncMs, cronEveryMs: 10_000 });
+      const secondTurn = turns[1]!;
+      expect(secondTurn.at - started).toBe(1_030);
+      if (fsyncMs.length === 0) {
+        // A real disk: the fsync is the call right after the turn's write.
+        const after = calls.slice(secondTurn.from).filter((c) => c.path === incr);
+        expect(after.map((c) => [c.op, c.at - started])).toEqual([
+          ['append', 1_030],
+          ['flush', 1_030],
+        ]);
+      }
+      // Both writes were durable when the power went, 30 ms before serverCron would have started the fsync.
+      expect(survived).toBe(appends.reduce((sum, a) => sum + a.bytes, 0));
+      expect(appends).toHaveLength(2);
+    }
   });
 
   it('under no: one write per turn before its replies, never an fsync', async () => {

@@ -1,7 +1,7 @@
 // The AOF while the server runs: aof_buf written once per event-loop turn (beforeSleep), the
 // fsync policy (always: before the turn's replies leave — one fsync for the whole turn;
-// everysec: a background fsync once a second, a write postponed up to 2 s behind a busy one;
-// no: never), write errors (MISCONF, or an exit under always), and `appendonly` switched at run
+// everysec: a background fsync started by the first beforeSleep of each new second, a write
+// postponed up to 2 s behind a busy one; no: never), write errors (MISCONF, or an exit under always), and `appendonly` switched at run
 // time as CONFIG SET does it.
 import { AofFeed } from '../aof/feed.js';
 import { readManifest } from '../aof/loader.js';
@@ -26,6 +26,9 @@ export class AofPersistence {
   busyUntil = 0;
   /** everysec's background fsync: it returns at `until`, and until then nothing it covers is durable. */
   private fsyncInFlight: { writer: AofWriter; started: number; until: number } | null = null;
+  /** everysec's background fsync on a real disk (no modelled duration): queued behind the turn's write, not awaited by its replies. */
+  private measuredFsync: Promise<void> | null = null;
+  private fsyncFailed = false;
   /** The second the first postponed write was held back in, or null when none is. */
   private flushPostponedSecond: number | null = null;
 
@@ -44,9 +47,11 @@ export class AofPersistence {
     const writer = this.writer;
     if (!writer) return;
     if (writer.pendingBytes === 0) {
-      // appendfsync switched to always over bytes everysec or no left unsynced: Redis fsyncs them
-      // in the next beforeSleep, before any reply leaves (flushAppendOnlyFile's empty-buffer case).
+      // flushAppendOnlyFile's empty-buffer case: bytes left unsynced get their fsync all the same,
+      // at once when appendfsync was switched to always (before any reply leaves), and under
+      // everysec once the second has moved on.
       if (writer.unsyncedBytes > 0 && this.fsyncPolicy === 'always' && !this.fsyncSuspendedByChild()) await this.core.io.run(() => this.fsyncBeforeReplies(writer));
+      else await this.everysecFsync(writer);
       return;
     }
     const always = this.fsyncPolicy === 'always';
@@ -58,10 +63,12 @@ export class AofPersistence {
     // Redis sets aof_last_fsync without starting another, so the next one waits for a new second.
     if (this.fsyncInFlight !== null && Math.floor(this.core.engine.clock.now() / 1000) > Math.floor(writer.lastFsyncAt / 1000)) writer.lastFsyncAt = this.core.engine.clock.now();
     const { status, events, engine } = this.core;
+    let written = false;
     await this.core.io.run(async () => {
       try {
         const bytes = await writer.write();
         status.aofWrites++;
+        written = true;
         events.emit({ type: 'aof-write', at: engine.clock.now(), bytes });
         if (fsyncNow) await this.fsyncBeforeReplies(writer);
         if (!status.aofLastWriteOk) this.core.log('AOF write error looks solved, Redis can write again.');
@@ -78,6 +85,8 @@ export class AofPersistence {
         }
       }
     });
+    // try_fsync: everysec starts the background fsync right after the write, before the replies.
+    if (written) await this.everysecFsync(writer);
   }
 
   /** appendfsync always: the replies wait for the fsync, so the server is busy until the disk answers. */
@@ -89,9 +98,25 @@ export class AofPersistence {
     events.emit({ type: 'fsync', at: engine.clock.now(), durationMs: modelled ?? measured });
   }
 
-  /** serverCron's part: everysec's background fsync. */
-  async cron(now: number): Promise<void> {
-    if (this.writer && this.fsyncPolicy === 'everysec') await this.everysecFsync(this.writer, now);
+  /**
+   * serverCron's part: a background fsync that has returned is settled. The next one starts in
+   * the beforeSleep that follows serverCron, as in Redis, if the second has moved on.
+   */
+  async cron(): Promise<void> {
+    await this.finishFsync();
+    await this.measuredFsync;
+  }
+
+  /**
+   * Whether beforeSleep has AOF work even with an empty aof_buf: unsynced bytes that always
+   * fsyncs at once, or that everysec fsyncs in a new second. A host may skip beforeSleep otherwise.
+   */
+  fsyncDue(now: number): boolean {
+    const writer = this.writer;
+    if (!writer || writer.unsyncedBytes === 0) return false;
+    const policy = this.fsyncPolicy;
+    if (policy === 'always') return true;
+    return policy === 'everysec' && Math.floor(now / 1000) > Math.floor(writer.lastFsyncAt / 1000);
   }
 
   /** When everysec's running background fsync returns (server clock), or Infinity. */
@@ -136,6 +161,11 @@ export class AofPersistence {
     await this.core.io.run(() => this.writeAndSync());
   }
 
+  /** Resolves once a background fsync on a real disk has finished (a modelled one returns at its time). */
+  async settled(): Promise<void> {
+    await this.measuredFsync;
+  }
+
   /** Not queued: for callers already running in the IO queue. */
   private async writeAndSync(): Promise<void> {
     if (!this.writer) return;
@@ -171,22 +201,59 @@ export class AofPersistence {
     return false;
   }
 
-  /** everysec: finish the background fsync that is due, start the next one once a second. */
-  private async everysecFsync(writer: AofWriter, now: number): Promise<void> {
-    const { events, io, options } = this.core;
+  /**
+   * everysec's try_fsync in beforeSleep: a background fsync starts when bytes are unsynced, the
+   * second counter has moved on since the last one and none is running (a returned one is
+   * settled first). Its replies do not wait for it.
+   */
+  private async everysecFsync(writer: AofWriter): Promise<void> {
+    if (this.fsyncPolicy !== 'everysec') return;
+    const { engine, events, io, options } = this.core;
+    const now = engine.clock.now();
     await this.finishFsync();
-    if (this.fsyncInFlight) return;
+    if (this.fsyncInFlight !== null || this.measuredFsync !== null) return;
     if (writer.unsyncedBytes === 0 || this.fsyncSuspendedByChild()) return;
     if (Math.floor(now / 1000) <= Math.floor(writer.lastFsyncAt / 1000)) return;
+    // The next one may start a second after this one started, as aof_last_fsync is set now.
+    writer.lastFsyncAt = now;
     const duration = options.fsyncDurationMs?.();
-    if (duration === undefined) {
-      const measured = await io.run(() => this.timed(() => writer.fsync(now)));
-      events.emit({ type: 'fsync', at: now, durationMs: measured });
-    } else {
+    if (duration !== undefined) {
       this.fsyncInFlight = { writer, started: now, until: now + duration };
-      // The next one may start a second after this one started, as aof_last_fsync is set now.
-      writer.lastFsyncAt = now;
+      return;
     }
+    // A real disk: the fsync runs in the IO queue after this turn's write (a later write waits
+    // behind it there), while the turn's replies leave.
+    this.measuredFsync = io
+      .run(() => this.timed(() => writer.fsync(now)))
+      .then(
+        (measured) => {
+          events.emit({ type: 'fsync', at: now, durationMs: measured });
+          if (this.fsyncFailed) this.backgroundFsyncRecovered();
+        },
+        (e: unknown) => this.backgroundFsyncFailed(e as Error),
+      )
+      .finally(() => {
+        this.measuredFsync = null;
+      });
+  }
+
+  /**
+   * Redis refuses writes (MISCONF) after a failed background fsync, until one succeeds: the bytes
+   * stay unsynced, so the next second's beforeSleep tries again.
+   */
+  private backgroundFsyncFailed(e: Error): void {
+    const { status } = this.core;
+    this.core.log(`Error syncing the AOF: ${e.message}`);
+    this.fsyncFailed = true;
+    status.aofLastWriteOk = false;
+    status.aofLastWriteError = e.message;
+  }
+
+  private backgroundFsyncRecovered(): void {
+    this.fsyncFailed = false;
+    this.core.log('AOF fsync error looks solved, Redis can write again.');
+    this.core.status.aofLastWriteOk = true;
+    this.core.status.aofLastWriteError = null;
   }
 
   /** Runs `operation` and says how many real ms it took (0 without a wall clock). */

@@ -138,6 +138,11 @@ export class PersistentServer implements ServerCore {
     return this.aofPart.finishFsync();
   }
 
+  /** Resolves once everysec's background fsync on a real disk, if one runs, has finished. */
+  backgroundFsyncSettled(): Promise<void> {
+    return this.aofPart.settled();
+  }
+
   get rewriteScheduled(): boolean {
     return this.status.rewriteScheduled;
   }
@@ -190,7 +195,8 @@ export class PersistentServer implements ServerCore {
       replies[i] = reply;
     }
     const aof = this.aofPart.writer;
-    return aof !== null && aof.pendingBytes > 0 ? this.aofPart.beforeSleep().then(() => replies) : replies;
+    if (aof === null || (aof.pendingBytes === 0 && !this.aofPart.fsyncDue(this.engine.clock.now()))) return replies;
+    return this.aofPart.beforeSleep().then(() => replies);
   }
 
   /**
@@ -261,7 +267,7 @@ export class PersistentServer implements ServerCore {
       await job.finished;
       await this.finishJob(job);
     }
-    await this.aofPart.cron(now);
+    await this.aofPart.cron();
     const aof = this.aof;
     if (!this.job) {
       if (this.status.rewriteScheduled) this.startRewrite();

@@ -204,7 +204,10 @@ export class LiveService {
       // Nothing runs after the crash instant: a cron tick between this call and the power loss
       // must not fsync what the crash is about to take.
       this.crashed = true;
-      return (await this.workload?.halt()) ?? null;
+      const record = (await this.workload?.halt()) ?? null;
+      // A background fsync started before the crash instant returns before the power goes, not during its cut.
+      await this.server?.backgroundFsyncSettled();
+      return record;
     },
 
     /** Power loss: the disk goes back to what was durable; the page then ends this worker. */
