@@ -15,19 +15,37 @@ export interface RecentAcks {
   /** The server clock (ms) when each was acknowledged. */
   times: number[];
   keys: string[];
+  /** Every `stride`-th acknowledgement older than those above, oldest first: when older writes were acknowledged. */
+  checkpoints: { seqs: number[]; times: number[] };
+  /** The log reaches back to this workload's first acknowledgement. */
+  fromStart: boolean;
 }
 
-/** A ring of the last `capacity` acknowledgements: memory stays bounded however long the run. */
+/**
+ * A ring of the last `capacity` acknowledgements, and a coarser ring of every `stride`-th one
+ * before them: memory stays bounded however long the run, and a crash that loses more writes
+ * than the ring holds (no persistence, hourly snapshots, a very fast workload) still gets its
+ * loss window, to within `stride` acknowledgements.
+ */
 export class AckLog {
   private readonly seqs: Float64Array;
   private readonly times: Float64Array;
   private readonly keys: string[];
+  private readonly checkpointSeqs: Float64Array;
+  private readonly checkpointTimes: Float64Array;
   private recorded = 0;
+  private checkpointed = 0;
 
-  constructor(readonly capacity = 65_536) {
+  constructor(
+    readonly capacity = 65_536,
+    readonly stride = 256,
+    readonly checkpointCapacity = 65_536,
+  ) {
     this.seqs = new Float64Array(capacity);
     this.times = new Float64Array(capacity);
     this.keys = new Array<string>(capacity).fill('');
+    this.checkpointSeqs = new Float64Array(checkpointCapacity);
+    this.checkpointTimes = new Float64Array(checkpointCapacity);
   }
 
   record(seq: number, at: number, key: string): void {
@@ -35,13 +53,26 @@ export class AckLog {
     this.seqs[i] = seq;
     this.times[i] = at;
     this.keys[i] = key;
+    if (this.recorded % this.stride === 0) {
+      const c = this.checkpointed % this.checkpointCapacity;
+      this.checkpointSeqs[c] = seq;
+      this.checkpointTimes[c] = at;
+      this.checkpointed++;
+    }
     this.recorded++;
   }
 
   recent(): RecentAcks {
     const n = Math.min(this.recorded, this.capacity);
     const start = this.recorded - n;
-    const out: RecentAcks = { seqs: [], times: [], keys: [] };
+    const out: RecentAcks = { seqs: [], times: [], keys: [], checkpoints: { seqs: [], times: [] }, fromStart: this.checkpointed <= this.checkpointCapacity };
+    const firstInRing = n > 0 ? this.seqs[start % this.capacity]! : Infinity;
+    for (let k = Math.max(0, this.checkpointed - this.checkpointCapacity); k < this.checkpointed; k++) {
+      const c = k % this.checkpointCapacity;
+      if (this.checkpointSeqs[c]! >= firstInRing) break;
+      out.checkpoints.seqs.push(this.checkpointSeqs[c]!);
+      out.checkpoints.times.push(this.checkpointTimes[c]!);
+    }
     for (let k = start; k < this.recorded; k++) {
       const i = k % this.capacity;
       out.seqs.push(this.seqs[i]!);
@@ -68,10 +99,17 @@ export interface LiveCrashReport extends Judgement {
   acknowledged: number;
   recovered: number;
   lost: number;
-  /** Server ms from the first lost acknowledged write to the crash. */
+  /**
+   * Server ms from the first lost acknowledged write to the crash (when the ack log knows that
+   * write only by a checkpoint, from the checkpoint before it: at most `stride` writes longer).
+   */
   lostWindowMs: number;
   /** The first lost write is older than the ack log reaches: the window is at least lostWindowMs. */
   windowIsLowerBound: boolean;
+  /** Lost writes older than the ack log reaches (0 unless windowIsLowerBound). */
+  lostBeforeLog: number;
+  /** Those were acknowledged before this workload's server started (the log reaches back to its start). */
+  lostBeforeStart: boolean;
   /** Keys of the lost writes, in the order they were written, each once (first 100). */
   lostKeys: string[];
 }
@@ -82,10 +120,23 @@ export type LiveCrashTerms = { config: Config; crash: CrashKind } | { failoverLi
 export function judgeLiveCrash(record: LiveCrashRecord, recoveredCounter: number, terms: LiveCrashTerms): LiveCrashReport {
   const acknowledged = record.acked;
   const recovered = Math.min(recoveredCounter, acknowledged);
-  const { seqs, times, keys } = record.recent;
+  const { seqs, times, keys, checkpoints, fromStart } = record.recent;
   const firstLost = seqs.findIndex((seq) => seq > recovered);
-  const olderThanLog = recovered < acknowledged && (seqs.length === 0 || seqs[0]! > recovered + 1);
-  const windowFrom = olderThanLog ? times[0] : firstLost >= 0 ? times[firstLost] : undefined;
+  const firstLostSeq = recovered + 1;
+  let windowFrom: number | undefined = firstLost >= 0 ? times[firstLost] : undefined;
+  let lostBeforeLog = 0;
+  if (recovered < acknowledged && (seqs.length === 0 || seqs[0]! > firstLostSeq)) {
+    // Older than the ring: the last checkpoint at or before the first lost write, else the oldest thing known.
+    let c = checkpoints.seqs.length - 1;
+    while (c >= 0 && checkpoints.seqs[c]! > firstLostSeq) c--;
+    if (c >= 0) windowFrom = checkpoints.times[c];
+    else {
+      const oldestSeq = checkpoints.seqs[0] ?? seqs[0];
+      windowFrom = checkpoints.times[0] ?? times[0];
+      lostBeforeLog = oldestSeq === undefined ? acknowledged - recovered : oldestSeq - firstLostSeq;
+    }
+  }
+  const olderThanLog = lostBeforeLog > 0;
   const lostWindowMs = windowFrom === undefined ? 0 : Math.max(0, Math.round(record.crashAt - windowFrom));
   const lostKeys: string[] = [];
   if (firstLost >= 0) {
@@ -107,5 +158,5 @@ export function judgeLiveCrash(record: LiveCrashRecord, recoveredCounter: number
     promise = failoverPromise(terms.failoverLinkDelayMs);
     judged = judgeFailover({ ...facts, crash: 'power' }, terms.failoverLinkDelayMs);
   }
-  return { ...judged, promise, acknowledged, recovered, lost: acknowledged - recovered, lostWindowMs, windowIsLowerBound: olderThanLog, lostKeys };
+  return { ...judged, promise, acknowledged, recovered, lost: acknowledged - recovered, lostWindowMs, windowIsLowerBound: olderThanLog, lostBeforeLog, lostBeforeStart: olderThanLog && fromStart, lostKeys };
 }

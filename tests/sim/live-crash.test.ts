@@ -20,16 +20,16 @@ function configOf(text: string): Config {
 }
 
 describe('the ack log and the live judgement', () => {
-  it('finds the loss window and the lost keys of any crash, also beyond the ring', () => {
+  it('finds the loss window and the lost keys of any crash, also beyond the ring, from its checkpoints', () => {
     const config = configOf(presetById('aof-everysec')!.config);
     fc.assert(
       fc.property(
-        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 500 }), key: fc.constantFrom('a', 'b', 'c', 'd', 'e') }), { maxLength: 60 }),
-        fc.integer({ min: 1, max: 24 }),
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 500 }), key: fc.constantFrom('a', 'b', 'c', 'd', 'e') }), { maxLength: 80 }),
+        fc.record({ capacity: fc.integer({ min: 1, max: 24 }), stride: fc.integer({ min: 1, max: 6 }), checkpointCapacity: fc.integer({ min: 1, max: 8 }) }),
         fc.nat(),
         fc.integer({ min: 0, max: 3000 }),
-        (writes, capacity, pick, tail) => {
-          const log = new AckLog(capacity);
+        (writes, { capacity, stride, checkpointCapacity }, pick, tail) => {
+          const log = new AckLog(capacity, stride, checkpointCapacity);
           let at = 1_000;
           const times: number[] = [];
           writes.forEach((w, i) => {
@@ -42,17 +42,44 @@ describe('the ack log and the live judgement', () => {
           const crashAt = at + tail;
           const report = judgeLiveCrash({ acked, crashAt, lastSnapshotSeq: 0, recent: log.recent() }, recovered, { config, crash: 'power' });
           expect(report.lost).toBe(acked - recovered);
-          const inLog = acked - recovered <= capacity;
-          expect(report.windowIsLowerBound).toBe(!inLog);
-          if (recovered === acked) expect(report.lostWindowMs).toBe(0);
-          else if (inLog) expect(report.lostWindowMs).toBe(crashAt - times[recovered]!);
-          else expect(report.lostWindowMs).toBe(crashAt - times[acked - capacity]!);
-          const lostInLog = writes.slice(Math.max(recovered, acked - capacity)).map((w) => w.key);
+          // Write i (0-based) is the one the counter value i + 1 acknowledged; recovered is the first lost one's index.
+          const ringStart = Math.max(0, acked - capacity);
+          const everyCheckpoint = writes.map((_, i) => i).filter((i) => i % stride === 0);
+          const checkpoints = everyCheckpoint.slice(-checkpointCapacity).filter((i) => i < ringStart);
+          const before = checkpoints.filter((i) => i <= recovered).at(-1);
+          if (recovered === acked) {
+            expect(report.lostWindowMs).toBe(0);
+            expect(report.lostBeforeLog).toBe(0);
+          } else if (recovered >= ringStart) {
+            expect(report.lostWindowMs).toBe(crashAt - times[recovered]!);
+            expect(report.lostBeforeLog).toBe(0);
+          } else if (before !== undefined) {
+            // Timed from the checkpoint at or before the first lost write: fewer than `stride` writes early.
+            expect(report.lostWindowMs).toBe(crashAt - times[before]!);
+            expect(recovered - before).toBeLessThan(stride);
+            expect(report.lostBeforeLog).toBe(0);
+          } else {
+            const oldest = checkpoints[0] ?? ringStart;
+            expect(report.lostWindowMs).toBe(crashAt - times[oldest]!);
+            expect(report.lostBeforeLog).toBe(oldest - recovered);
+            expect(report.lostBeforeStart).toBe(everyCheckpoint.length <= checkpointCapacity);
+          }
+          expect(report.windowIsLowerBound).toBe(report.lostBeforeLog > 0);
+          const lostInLog = writes.slice(Math.max(recovered, ringStart)).map((w) => w.key);
           expect(report.lostKeys).toEqual([...new Set(lostInLog)]);
           expect(report.held).toBe(recovered === acked || report.lostWindowMs <= 2_000);
         },
       ),
     );
+  });
+
+  it("counts the lost writes acknowledged before the workload's server started apart from those it timed", () => {
+    // The dataset came with 100 acknowledged writes (a policy change keeps it); this server acknowledged 101–150.
+    const log = new AckLog();
+    for (let seq = 101; seq <= 150; seq++) log.record(seq, seq * 10, `key:${seq}`);
+    const report = judgeLiveCrash({ acked: 150, crashAt: 1_600, lastSnapshotSeq: 0, recent: log.recent() }, 0, { config: configOf(presetById('none')!.config), crash: 'power' });
+    expect(report).toMatchObject({ lost: 150, lostBeforeLog: 100, lostBeforeStart: true, windowIsLowerBound: true, lostWindowMs: 590 });
+    expect(report.held).toBe(true);
   });
 
   it('keeps at most 100 lost keys, in the order they were written', () => {
