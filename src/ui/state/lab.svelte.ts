@@ -21,6 +21,8 @@ export interface CrashOutcome {
   report: LiveCrashReport | null;
   /** Measured ms the fresh engine took to load the files. */
   replayMs: number;
+  /** What it loaded them from ('none': there were none, it started empty). */
+  source: StartInfo['recovery']['source'];
 }
 
 const SPEED_KEY = 'persistence-lab:speed';
@@ -190,7 +192,7 @@ export class LabSession {
     this.worker = null;
     this.status = 'recovering';
     await this.start();
-    this.lastCrash = { kind: 'restart', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0 };
+    this.lastCrash = { kind: 'restart', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0, source: this.info?.recovery.source ?? 'none' };
   }
 
   /** Server seconds per real second, from now on (no restart). */
@@ -287,7 +289,7 @@ export class LabSession {
     this.worker = null;
     this.status = 'recovering';
     await this.start();
-    this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0 };
+    this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0, source: this.info?.recovery.source ?? 'none' };
   }
 
   async crash(kind: Exclude<CrashKind, 'disaster' | 'restart'>): Promise<void> {
@@ -307,7 +309,7 @@ export class LabSession {
     this.failoverOutcome = null;
     await this.start();
     const report = await this.judge(halted, kind, null);
-    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, report, replayMs: this.info?.recovery.loadMs ?? 0 };
+    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, report, replayMs: this.info?.recovery.loadMs ?? 0, source: this.info?.recovery.source ?? 'none' };
   }
 
   /** Recovery is long work on a big file: cancelling ends the fresh engine and leaves the files as they are. */
