@@ -39,7 +39,7 @@ export class AckLog {
   constructor(
     readonly capacity = 65_536,
     readonly stride = 256,
-    readonly checkpointCapacity = 65_536,
+    readonly checkpointCapacity = 32_768,
   ) {
     this.seqs = new Float64Array(capacity);
     this.times = new Float64Array(capacity);

@@ -11,7 +11,7 @@ export function formatBytes(n: number, kibDigits = 1): string {
 
 import { nice, ticks } from 'd3';
 
-export { formatCount, formatDuration } from '../scenario/words.js';
+export { formatCount, formatDuration, formatLossWindow } from '../scenario/words.js';
 import { formatCount } from '../scenario/words.js';
 
 /**

@@ -1,7 +1,7 @@
 // Lessons 3 to 5: the append-only file and its fsync policies, rewriting it, and the hybrid file.
 import { DEFAULT_SCENARIO, withCrash, type Scenario } from '../../scenario/scenario.js';
 import type { Lesson } from './lesson.js';
-import { compare, crashedBy, fileBytes, fileNames, formatBytes, formatCount, formatDuration, formatMs, latencyOf, lostOf, run, under, withEvents } from './measure.js';
+import { compare, crashedBy, fileBytes, fileNames, formatBytes, formatCount, formatLossWindow, formatMs, latencyOf, lostOf, run, under, withEvents } from './measure.js';
 
 const APPENDFSYNC_NO = 'appendonly yes\nappendfsync no\nsave ""';
 
@@ -22,7 +22,7 @@ export const AOF_FSYNC: Lesson = {
           measured: [
             { label: 'always lost', value: lostOf(always!.report) },
             { label: 'everysec lost', value: lostOf(everysec!.report) },
-            { label: 'everysec loss window', value: formatDuration(everysec!.report.lostWindowMs) },
+            { label: 'everysec loss window', value: formatLossWindow(everysec!.report.lostWindowMs, everysec!.report.lostWrites) },
           ],
           verdict: { claim: 'always loses nothing; everysec loses only its last moments, within its promise.', held: always!.report.lostWrites === 0 && everysec!.report.promiseHeld },
         };

@@ -3,10 +3,10 @@
 import type { PresetId } from '../../scenario/presets.js';
 import { crashOf, withCrash, type CrashKind, type Scenario } from '../../scenario/scenario.js';
 import type { RunReport } from '../../worker/protocol.js';
-import { formatBytes, formatCount, formatDuration, formatMs } from '../format.js';
+import { formatBytes, formatCount, formatDuration, formatLossWindow, formatMs } from '../format.js';
 import type { StepContext } from './lesson.js';
 
-export { formatBytes, formatCount, formatDuration, formatMs };
+export { formatBytes, formatCount, formatDuration, formatLossWindow, formatMs };
 
 export function run(context: StepContext, scenario: Scenario): Promise<RunReport> {
   return context.lab.api.runs.run(scenario, context.lab.backend, null, context.call);

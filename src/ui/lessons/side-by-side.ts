@@ -2,7 +2,7 @@
 import { presetById, type PresetId } from '../../scenario/presets.js';
 import { DEFAULT_SCENARIO, withCrash, type Scenario } from '../../scenario/scenario.js';
 import type { Lesson } from './lesson.js';
-import { compare, execute, formatBytes, formatCount, formatDuration, formatMs, lostOf, run } from './measure.js';
+import { compare, execute, formatBytes, formatCount, formatLossWindow, formatMs, lostOf, run } from './measure.js';
 
 const SIX: readonly PresetId[] = ['none', 'aof-always', 'aof-everysec', 'rdb-1h', 'rdb-6h', 'rdb-12h'];
 
@@ -56,7 +56,7 @@ export const REPLICATION: Lesson = {
           measured: [
             { label: 'Recovered from', value: report.recoveredFrom === 'replica' ? "the replica's memory" : 'the disk' },
             { label: 'Lost', value: lostOf(report) },
-            { label: 'Loss window', value: formatDuration(report.lostWindowMs) },
+            { label: 'Loss window', value: formatLossWindow(report.lostWindowMs, report.lostWrites) },
             { label: 'Link delay', value: formatMs(linkDelayMs) },
           ],
           verdict: { claim: 'The data comes back from memory; only the writes still on the link are lost.', held: report.recoveredFrom === 'replica' && report.lostWindowMs <= linkDelayMs + 1 },

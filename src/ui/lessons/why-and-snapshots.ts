@@ -1,7 +1,7 @@
 // Lessons 1 and 2: why persist at all, and what snapshots keep.
 import { DEFAULT_SCENARIO, withCrash } from '../../scenario/scenario.js';
 import type { Lesson } from './lesson.js';
-import { compare, crashedBy, execute, formatBytes, formatCount, formatDuration, formatMs, diskBytes, infoField, lostOf, pause, run } from './measure.js';
+import { compare, crashedBy, execute, formatBytes, formatCount, formatLossWindow, formatMs, diskBytes, infoField, lostOf, pause, run } from './measure.js';
 
 export const WHY_PERSIST: Lesson = {
   slug: 'why-persist',
@@ -108,7 +108,7 @@ export const SNAPSHOTS: Lesson = {
             { label: 'Snapshots completed', value: formatCount(report.stats.snapshots) },
             { label: 'Writes in the last snapshot', value: formatCount(report.lastSnapshotWrites) },
             { label: 'Lost', value: lostOf(report) },
-            { label: 'Loss window', value: formatDuration(report.lostWindowMs) },
+            { label: 'Loss window', value: formatLossWindow(report.lostWindowMs, report.lostWrites) },
           ],
           verdict: {
             claim: 'The crash takes exactly what came after the last completed snapshot.',
