@@ -20,6 +20,12 @@ export interface FileStore {
   append(path: string, data: Uint8Array): Promise<number>;
   /** fsync: everything written to `path` so far survives a power loss. */
   flush(path: string): Promise<void>;
+  /**
+   * An fsync begun when the file had `size` bytes, returning now: those bytes survive a power
+   * loss, what was appended since need not (Linux tags the dirty pages as fdatasync starts). Only
+   * a store that models durability needs it; without it callers flush, which keeps more.
+   */
+  flushUpTo?(path: string, size: number): Promise<void>;
   /** Cuts or zero-extends the file to `size` bytes. */
   truncate(path: string, size: number): Promise<void>;
   /** Atomically replaces `to` (if any) with `from`. */

@@ -129,13 +129,25 @@ export class PageCacheStore implements FileStore {
   }
 
   /** fsync: the file's data is durable; on ext4 so is the directory entry of a new file. */
-  async flush(path: string): Promise<void> {
+  flush(path: string): Promise<void> {
+    return this.flushUpTo(path, Infinity);
+  }
+
+  /**
+   * An fsync begun when the file had `size` bytes: those are durable, an append since is not.
+   * A file overwritten or cut since its last durable point is made durable whole (the model keeps
+   * no order of those changes against the fsync's start).
+   */
+  async flushUpTo(path: string, size: number): Promise<void> {
     this.traced('flush', path);
     this.stats.fsyncs++;
     const inode = await this.lookup(path);
     await this.backend.flush(path);
     if (!inode) return;
-    await this.makeDurable(path, inode);
+    if (size === Infinity || inode.undo.length > 0 || size >= ((await this.backend.size(path)) ?? 0)) await this.makeDurable(path, inode);
+    // The appended tail stays dirty, as old as the oldest dirty data was (writeback may already
+    // have made more than `size` durable).
+    else inode.durableSize = Math.max(inode.durableSize, size);
     const created = this.journal.findIndex((entry) => entry.binds.some(([, bound]) => bound === inode));
     if (created >= 0) this.commit(created + 1);
   }

@@ -88,6 +88,26 @@ export class AofWriter {
     this.lastFsyncAt = now;
   }
 
+  /** Where an fsync that starts now begins: the incr file, and how many of its bytes are unsynced. */
+  fsyncStart(): { path: string; unsynced: number } {
+    return { path: this.incrPath, unsynced: this.unsyncedBytes };
+  }
+
+  /**
+   * A background fsync that began at `start` returns: it covers what the incr file held then, not
+   * what was appended while it ran (a write that waited out its 2 s behind it).
+   */
+  async fsyncFrom(start: { path: string; unsynced: number }, startedAt: number): Promise<void> {
+    // A rewrite opened a new incr meanwhile, fsyncing this one as it did: nothing is left to cover.
+    if (start.path !== this.incrPath) return;
+    const appendedSince = this.unsyncedBytes - start.unsynced;
+    if (appendedSince <= 0 || !this.disk.flushUpTo) return this.fsync(startedAt);
+    const size = (await this.disk.size(start.path)) ?? 0;
+    await this.disk.flushUpTo(start.path, size - appendedSince);
+    this.unsyncedBytes = appendedSince;
+    this.lastFsyncAt = startedAt;
+  }
+
   async persistManifest(manifest: AofManifest): Promise<void> {
     await replaceFile(
       this.disk,

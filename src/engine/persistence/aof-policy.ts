@@ -25,7 +25,7 @@ export class AofPersistence {
   /** Under appendfsync always with a disk model: the clock time the last fsync returns at. */
   busyUntil = 0;
   /** everysec's background fsync: it returns at `until`, and until then nothing it covers is durable. */
-  private fsyncInFlight: { writer: AofWriter; started: number; until: number } | null = null;
+  private fsyncInFlight: { writer: AofWriter; started: number; until: number; from: { path: string; unsynced: number } } | null = null;
   /** everysec's background fsync on a real disk (no modelled duration): queued behind the turn's write, not awaited by its replies. */
   private measuredFsync: Promise<void> | null = null;
   private fsyncFailed = false;
@@ -135,7 +135,7 @@ export class AofPersistence {
     this.fsyncInFlight = null;
     // Its return does not move aof_last_fsync back: a write that went on without it may have set a later second.
     const lastFsyncAt = inFlight.writer.lastFsyncAt;
-    await this.core.io.run(() => inFlight.writer.fsync(inFlight.started));
+    await this.core.io.run(() => inFlight.writer.fsyncFrom(inFlight.from, inFlight.started));
     inFlight.writer.lastFsyncAt = Math.max(lastFsyncAt, inFlight.started);
     this.core.events.emit({ type: 'fsync', at: inFlight.started, durationMs: inFlight.until - inFlight.started });
   }
@@ -218,7 +218,7 @@ export class AofPersistence {
     writer.lastFsyncAt = now;
     const duration = options.fsyncDurationMs?.();
     if (duration !== undefined) {
-      this.fsyncInFlight = { writer, started: now, until: now + duration };
+      this.fsyncInFlight = { writer, started: now, until: now + duration, from: writer.fsyncStart() };
       return;
     }
     // A real disk: the fsync runs in the IO queue after this turn's write (a later write waits

@@ -8,6 +8,8 @@ export interface Disk {
   write(path: string, offset: number, data: Uint8Array): Promise<void>;
   append(path: string, data: Uint8Array): Promise<number>;
   flush(path: string): Promise<void>;
+  /** FileStore's: an fsync that covers only the first `size` bytes (optional: flush keeps more). */
+  flushUpTo?(path: string, size: number): Promise<void>;
   truncate(path: string, size: number): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   delete(path: string): Promise<void>;
