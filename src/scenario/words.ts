@@ -15,13 +15,13 @@ export function groupDigits(n: number): string {
 
 export const formatCount = (n: number): string => groupDigits(Math.round(n));
 
-/** 850 ms, 9.7 s, 3 min 20 s, 3 h 50 min, 2 d 4 h. */
 /** A loss window as people read it: none when nothing was lost, and never "0 ms" when something was. */
 export function formatLossWindow(ms: number, lost: number): string {
   if (lost === 0) return 'none';
   return ms < 1 ? 'under 1 ms' : formatDuration(Math.round(ms));
 }
 
+/** 850 ms, 9.7 s, 3 min 20 s, 3 h 50 min, 2 d 4 h. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${formatCount(ms)} ms`;
   const s = ms / 1000;

@@ -104,9 +104,7 @@ export interface LiveCrashReport extends Judgement {
    * write only by a checkpoint, from the checkpoint before it: at most `stride` writes longer).
    */
   lostWindowMs: number;
-  /** The first lost write is older than the ack log reaches: the window is at least lostWindowMs. */
-  windowIsLowerBound: boolean;
-  /** Lost writes older than the ack log reaches (0 unless windowIsLowerBound). */
+  /** Lost writes older than the ack log reaches: when there are any, the window is at least lostWindowMs. */
   lostBeforeLog: number;
   /** Those were acknowledged before this workload's server started (the log reaches back to its start). */
   lostBeforeStart: boolean;
@@ -136,7 +134,6 @@ export function judgeLiveCrash(record: LiveCrashRecord, recoveredCounter: number
       lostBeforeLog = oldestSeq === undefined ? acknowledged - recovered : oldestSeq - firstLostSeq;
     }
   }
-  const olderThanLog = lostBeforeLog > 0;
   const lostWindowMs = windowFrom === undefined ? 0 : Math.max(0, Math.round(record.crashAt - windowFrom));
   const lostKeys: string[] = [];
   if (firstLost >= 0) {
@@ -158,5 +155,5 @@ export function judgeLiveCrash(record: LiveCrashRecord, recoveredCounter: number
     promise = failoverPromise(terms.failoverLinkDelayMs);
     judged = judgeFailover({ ...facts, crash: 'power' }, terms.failoverLinkDelayMs);
   }
-  return { ...judged, promise, acknowledged, recovered, lost: acknowledged - recovered, lostWindowMs, windowIsLowerBound: olderThanLog, lostBeforeLog, lostBeforeStart: olderThanLog && fromStart, lostKeys };
+  return { ...judged, promise, acknowledged, recovered, lost: acknowledged - recovered, lostWindowMs, lostBeforeLog, lostBeforeStart: lostBeforeLog > 0 && fromStart, lostKeys };
 }

@@ -1,8 +1,8 @@
 // The AOF while the server runs: aof_buf written once per event-loop turn (beforeSleep), the
 // fsync policy (always: before the turn's replies leave — one fsync for the whole turn;
 // everysec: a background fsync started by the first beforeSleep of each new second, a write
-// postponed up to 2 s behind a busy one; no: never), write errors (MISCONF, or an exit under always), and `appendonly` switched at run
-// time as CONFIG SET does it.
+// postponed up to 2 s behind a busy one; no: never), write errors (MISCONF, or an exit under
+// always), and `appendonly` switched at run time as CONFIG SET does it.
 import { AofFeed } from '../aof/feed.js';
 import { readManifest } from '../aof/loader.js';
 import { aofDirPath, AofWriter } from '../aof/writer.js';
@@ -18,6 +18,11 @@ export class ServerExitError extends Error {}
  * is over 1 s and at most 2 s.
  */
 const MAX_WRITE_POSTPONE_SECONDS = 2;
+
+/** Redis's whole-second clock (`server.unixtime`) has moved on since the last fsync. */
+function newSecondSinceFsync(writer: AofWriter, now: number): boolean {
+  return Math.floor(now / 1000) > Math.floor(writer.lastFsyncAt / 1000);
+}
 
 export class AofPersistence {
   feed: AofFeed | null = null;
@@ -61,7 +66,7 @@ export class AofPersistence {
     if (this.postponeWrite()) return;
     // A write that waited its 2 s out behind a running fsync: the second counts as fsynced, as
     // Redis sets aof_last_fsync without starting another, so the next one waits for a new second.
-    if (this.fsyncInFlight !== null && Math.floor(this.core.engine.clock.now() / 1000) > Math.floor(writer.lastFsyncAt / 1000)) writer.lastFsyncAt = this.core.engine.clock.now();
+    if (this.fsyncInFlight !== null && newSecondSinceFsync(writer, this.core.engine.clock.now())) writer.lastFsyncAt = this.core.engine.clock.now();
     const { status, events, engine } = this.core;
     let written = false;
     await this.core.io.run(async () => {
@@ -116,7 +121,7 @@ export class AofPersistence {
     if (!writer || writer.unsyncedBytes === 0) return false;
     const policy = this.fsyncPolicy;
     if (policy === 'always') return true;
-    return policy === 'everysec' && Math.floor(now / 1000) > Math.floor(writer.lastFsyncAt / 1000);
+    return policy === 'everysec' && newSecondSinceFsync(writer, now);
   }
 
   /** When everysec's running background fsync returns (server clock), or Infinity. */
@@ -213,7 +218,7 @@ export class AofPersistence {
     await this.finishFsync();
     if (this.fsyncInFlight !== null || this.measuredFsync !== null) return;
     if (writer.unsyncedBytes === 0 || this.fsyncSuspendedByChild()) return;
-    if (Math.floor(now / 1000) <= Math.floor(writer.lastFsyncAt / 1000)) return;
+    if (!newSecondSinceFsync(writer, now)) return;
     // The next one may start a second after this one started, as aof_last_fsync is set now.
     writer.lastFsyncAt = now;
     const duration = options.fsyncDurationMs?.();
