@@ -192,7 +192,7 @@ export class LabSession {
     this.worker = null;
     this.status = 'recovering';
     await this.start();
-    this.lastCrash = { kind: 'restart', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0, source: this.info?.recovery.source ?? 'none' };
+    this.lastCrash = { kind: 'restart', keysBefore, lostBytes: 0, report: null, ...this.recovered() };
   }
 
   /** Server seconds per real second, from now on (no restart). */
@@ -289,7 +289,7 @@ export class LabSession {
     this.worker = null;
     this.status = 'recovering';
     await this.start();
-    this.lastCrash = { kind: 'disaster', keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes: 0, report: null, replayMs: this.info?.recovery.loadMs ?? 0, source: this.info?.recovery.source ?? 'none' };
+    this.lastCrash = { kind: 'disaster', keysBefore, lostBytes: 0, report: null, ...this.recovered() };
   }
 
   async crash(kind: Exclude<CrashKind, 'disaster' | 'restart'>): Promise<void> {
@@ -309,7 +309,7 @@ export class LabSession {
     this.failoverOutcome = null;
     await this.start();
     const report = await this.judge(halted, kind, null);
-    this.lastCrash = { kind, keysBefore, keysAfter: this.info?.recovery.keys ?? 0, lostBytes, report, replayMs: this.info?.recovery.loadMs ?? 0, source: this.info?.recovery.source ?? 'none' };
+    this.lastCrash = { kind, keysBefore, lostBytes, report, ...this.recovered() };
   }
 
   /** Recovery is long work on a big file: cancelling ends the fresh engine and leaves the files as they are. */
@@ -343,6 +343,12 @@ export class LabSession {
     await this.worker.api.replication.attach('primary', channel.port1, 0);
     await this.replica.api.replication.attach('replica', channel.port2, this.replicaDelayMs, callOptions({ timeoutMs: 60_000 }));
     this.replicaLinked = true;
+  }
+
+  /** What the engine that now serves recovered: its keys, how long the load took, from which file. */
+  private recovered(): Pick<CrashOutcome, 'keysAfter' | 'replayMs' | 'source'> {
+    const recovery = this.info?.recovery;
+    return { keysAfter: recovery?.keys ?? 0, replayMs: recovery?.loadMs ?? 0, source: recovery?.source ?? 'none' };
   }
 
   /** The crashed engine's record, judged by the engine that now serves. */
